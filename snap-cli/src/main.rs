@@ -1,0 +1,3 @@
+//! The `snap` command-line tool.
+#![forbid(unsafe_code)]
+fn main() {}

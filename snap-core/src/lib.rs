@@ -1,0 +1,16 @@
+//! # snap-core
+//!
+//! The runtime of snap-rs, a framework for Bank Indonesia's SNAP payment APIs
+//! (Standar Nasional Open API Pembayaran): money, timestamps, response codes,
+//! signatures, headers, field rules, the traits the `snap-macros` derives
+//! implement, and (behind features) the async client and the provider side.
+#![forbid(unsafe_code)]
+
+pub mod code;
+pub mod endpoint;
+pub mod headers;
+pub mod money;
+pub mod rules;
+pub mod secret;
+pub mod sign;
+pub mod time;

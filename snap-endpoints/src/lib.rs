@@ -1,0 +1,2 @@
+//! snap-endpoints
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! snap-macros: derive macros for snap-rs.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! snap-sandbox
+#![forbid(unsafe_code)]
