@@ -1,0 +1,306 @@
+//! `quote!` only: turns a checked `Input` into the impls. No decisions here
+//! beyond choosing which runtime function a rule maps to; the rules themselves
+//! live in `snap_core::rules`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::DeriveInput;
+use syn::spanned::Spanned;
+
+use crate::ast::{Errors, Input, Kind};
+use crate::{check, fallback};
+
+/// The runtime, named absolutely.
+fn rt() -> TokenStream {
+    quote!(::snap_core::__private)
+}
+
+/// Entry for both derives: parse, check, emit; on any error, the errors plus
+/// a fallback impl.
+pub fn derive(kind: Kind, input: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let parsed = Input::from_syn(kind, input, &mut errors);
+    if let Some(parsed) = &parsed {
+        check::check(parsed, &mut errors);
+    }
+    match parsed {
+        Some(parsed) if errors.is_empty() => emit(&parsed),
+        _ => {
+            let mut out = errors.to_compile_errors();
+            out.extend(fallback::emit(kind, input));
+            out
+        }
+    }
+}
+
+fn emit(input: &Input) -> TokenStream {
+    let validate = validate_impl(input);
+    let endpoint = match input.kind {
+        Kind::Request => endpoint_impl(input),
+        Kind::Model => TokenStream::new(),
+    };
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications)]
+        const _: () = {
+            #validate
+            #endpoint
+        };
+    }
+}
+
+/// Generics with `T: Validate` added for every type parameter.
+fn validate_generics(generics: &syn::Generics) -> syn::Generics {
+    let rt = rt();
+    let mut g = generics.clone();
+    for param in g.type_params_mut() {
+        param.bounds.push(syn::parse_quote!(#rt::Validate));
+    }
+    g
+}
+
+fn validate_impl(input: &Input) -> TokenStream {
+    let rt = rt();
+    let ident = input.ident;
+    let generics = validate_generics(input.generics);
+    let (impl_g, ty_g, where_c) = generics.split_for_impl();
+
+    let mut body = Vec::new();
+    for f in input.fields.iter().filter(|f| !f.skipped) {
+        let member = f.ident;
+        let wire = &f.wire;
+        let a = &f.attrs;
+        let mut rules = Vec::new();
+        if let Some(max) = &a.max {
+            let n = max.value;
+            rules.push(quote_spanned!(max.span=> #rt::rules::max_chars(&self.#member, #n, &__snap_path, __report);));
+        }
+        if let Some(len) = &a.len {
+            let n = len.value;
+            rules.push(quote_spanned!(len.span=> #rt::rules::len_chars(&self.#member, #n, &__snap_path, __report);));
+        }
+        if let Some(span) = a.digits {
+            rules.push(
+                quote_spanned!(span=> #rt::rules::digits(&self.#member, &__snap_path, __report);),
+            );
+        }
+        let ty_span = f.ty.span();
+        let nested = quote_spanned!(ty_span=> #rt::Validate::validate_at(&self.#member, &__snap_path, __report););
+        let conditional = a.required_if.as_ref().map(|rif| {
+            let other = format_ident!("{}", rif.field.value(), span = rif.field.span());
+            let other_wire = input
+                .fields
+                .iter()
+                .find(|o| o.ident == &other)
+                .map(|o| o.wire.clone())
+                .unwrap_or_default();
+            let value = &rif.value;
+            quote_spanned!(rif.field.span()=>
+                #rt::rules::required_if(&self.#member, &__snap_path, &self.#other, #other_wire, #value, __report);
+            )
+        });
+        let checks = if f.is_option {
+            quote! { #conditional #(#rules)* #nested }
+        } else {
+            quote! {
+                if #rt::rules::present(&self.#member, &__snap_path, __report) {
+                    #(#rules)*
+                    #nested
+                }
+            }
+        };
+        body.push(quote! {
+            {
+                let __snap_path = __path.field(#wire);
+                #checks
+            }
+        });
+    }
+
+    // one_of groups, in first-appearance order.
+    let mut groups: Vec<(String, Vec<&crate::ast::Field>)> = Vec::new();
+    for f in input.fields.iter().filter(|f| !f.skipped) {
+        if let Some(g) = &f.attrs.one_of {
+            match groups.iter_mut().find(|(n, _)| *n == g.value()) {
+                Some((_, members)) => members.push(f),
+                None => groups.push((g.value(), vec![f])),
+            }
+        }
+    }
+    for (name, members) in &groups {
+        let entries = members.iter().map(|f| {
+            let member = f.ident;
+            let wire = &f.wire;
+            quote!((#wire, #rt::rules::is_present(&self.#member)))
+        });
+        body.push(quote! {
+            #rt::rules::one_of(#name, &[#(#entries),*], __path, __report);
+        });
+    }
+
+    quote! {
+        #[automatically_derived]
+        impl #impl_g #rt::Validate for #ident #ty_g #where_c {
+            fn validate_at(&self, __path: &#rt::Path<'_>, __report: &mut #rt::Report) {
+                #(#body)*
+            }
+        }
+    }
+}
+
+fn endpoint_impl(input: &Input) -> TokenStream {
+    let rt = rt();
+    let ident = input.ident;
+    let (impl_g, ty_g, where_c) = input.generics.split_for_impl();
+    let c = &input.container;
+    let name = input.display_name();
+    let provider = c
+        .provider
+        .as_ref()
+        .map(|p| p.value.clone())
+        .unwrap_or_else(|| "BI".to_owned());
+    let service = match &c.service {
+        Some(s) => {
+            let n = s.value;
+            quote_spanned!(s.span=> ::core::option::Option::Some(#rt::ServiceCode::new_const(#n)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let method = c
+        .method
+        .as_ref()
+        .map(|m| {
+            let v = format_ident!("{}", method_variant(&m.value), span = m.span);
+            quote!(#rt::Method::#v)
+        })
+        .unwrap_or_else(|| quote!(#rt::Method::Post));
+    let path = c.path.as_ref().map(|p| p.value.clone()).unwrap_or_default();
+    let signature = {
+        let (variant, span) = c
+            .signature
+            .as_ref()
+            .map(|s| (s.value, s.span))
+            .unwrap_or(("Symmetric", proc_macro2::Span::call_site()));
+        let v = format_ident!("{}", variant, span = span);
+        quote!(#rt::SignatureScheme::#v)
+    };
+    let customer_token = c.customer_token.is_some();
+    let codes = match &c.code_scheme {
+        Some(p) => quote_spanned!(p.span()=> #p),
+        None => quote!(#rt::Snap7),
+    };
+    let response = match &c.response {
+        Some(ty) => quote_spanned!(ty.span()=> #ty),
+        None => quote!(#rt::FallbackResponse),
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_g #rt::Endpoint for #ident #ty_g #where_c {
+            const META: #rt::EndpointMeta = #rt::EndpointMeta {
+                name: #name,
+                provider: #provider,
+                service: #service,
+                method: #method,
+                path: #path,
+                signature: #signature,
+                customer_token: #customer_token,
+                code_scheme: <#codes as #rt::CodeScheme>::INFO,
+            };
+            type Response = #response;
+            type Codes = #codes;
+        }
+    }
+}
+
+fn method_variant(m: &str) -> &'static str {
+    match m {
+        "GET" => "Get",
+        "PUT" => "Put",
+        "DELETE" => "Delete",
+        "PATCH" => "Patch",
+        _ => "Post",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(src: &str, kind: Kind) -> String {
+        let input: DeriveInput = syn::parse_str(src).expect("test input parses");
+        derive(kind, &input).to_string()
+    }
+
+    fn squash(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn golden_request_expansion() {
+        let got = expand(
+            r#"
+            #[snap(service = 67, method = "POST", path = "/v1.0/auth/void", response = R, customer_token)]
+            #[serde(rename_all = "camelCase")]
+            struct AuthVoidRequest {
+                #[snap(max = 64)] merchant_id: String,
+                #[snap(max = 64, one_of = "orig")] original_reference_no: Option<String>,
+                #[snap(one_of = "orig")] #[serde(rename = "origExtId")] original_external_id: Option<String>,
+            }"#,
+            Kind::Request,
+        );
+        let want = squash(
+            r#"
+            # [doc (hidden)] # [allow (non_upper_case_globals , unused_qualifications)] const _ : () = {
+            # [automatically_derived] impl :: snap_core :: __private :: Validate for AuthVoidRequest {
+              fn validate_at (& self , __path : & :: snap_core :: __private :: Path < '_ > , __report : & mut :: snap_core :: __private :: Report) {
+                { let __snap_path = __path . field ("merchantId") ;
+                  if :: snap_core :: __private :: rules :: present (& self . merchant_id , & __snap_path , __report) {
+                    :: snap_core :: __private :: rules :: max_chars (& self . merchant_id , 64usize , & __snap_path , __report) ;
+                    :: snap_core :: __private :: Validate :: validate_at (& self . merchant_id , & __snap_path , __report) ; } }
+                { let __snap_path = __path . field ("originalReferenceNo") ;
+                  :: snap_core :: __private :: rules :: max_chars (& self . original_reference_no , 64usize , & __snap_path , __report) ;
+                  :: snap_core :: __private :: Validate :: validate_at (& self . original_reference_no , & __snap_path , __report) ; }
+                { let __snap_path = __path . field ("origExtId") ;
+                  :: snap_core :: __private :: Validate :: validate_at (& self . original_external_id , & __snap_path , __report) ; }
+                :: snap_core :: __private :: rules :: one_of ("orig" , & [("originalReferenceNo" , :: snap_core :: __private :: rules :: is_present (& self . original_reference_no)) , ("origExtId" , :: snap_core :: __private :: rules :: is_present (& self . original_external_id))] , __path , __report) ;
+              } }
+            # [automatically_derived] impl :: snap_core :: __private :: Endpoint for AuthVoidRequest {
+              const META : :: snap_core :: __private :: EndpointMeta = :: snap_core :: __private :: EndpointMeta {
+                name : "Auth Void" , provider : "BI" ,
+                service : :: core :: option :: Option :: Some (:: snap_core :: __private :: ServiceCode :: new_const (67u8)) ,
+                method : :: snap_core :: __private :: Method :: Post , path : "/v1.0/auth/void" ,
+                signature : :: snap_core :: __private :: SignatureScheme :: Symmetric , customer_token : true ,
+                code_scheme : < :: snap_core :: __private :: Snap7 as :: snap_core :: __private :: CodeScheme > :: INFO , } ;
+              type Response = R ; type Codes = :: snap_core :: __private :: Snap7 ; } } ;"#,
+        );
+        assert_eq!(squash(&got), want);
+    }
+
+    #[test]
+    fn errors_are_collected_and_a_fallback_is_emitted() {
+        let got = expand(
+            r#"
+            #[snap(service = 100, method = "FETCH", path = "v1/x", response = R)]
+            struct X { #[snap(max = 0)] a: String }"#,
+            Kind::Request,
+        );
+        assert_eq!(got.matches("compile_error").count(), 4, "{got}");
+        assert!(
+            got.contains("impl :: snap_core :: __private :: Endpoint for X"),
+            "{got}"
+        );
+        assert!(got.contains("FALLBACK"), "{got}");
+    }
+
+    #[test]
+    fn model_rejects_endpoint_keys() {
+        let got = expand(
+            r#"#[snap(service = 1)] struct M { a: String }"#,
+            Kind::Model,
+        );
+        assert!(
+            got.contains("only #[derive(SnapRequest)] takes it"),
+            "{got}"
+        );
+    }
+}
