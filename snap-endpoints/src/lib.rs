@@ -1,2 +1,21 @@
-//! snap-endpoints
+//! # snap-endpoints
+//!
+//! Every API of the seed documents, declared once with the snap-rs derives
+//! (`SnapRequest` / `SnapModel`) and no hand-written impl of the generated
+//! traits:
+//!
+//! | module | endpoints |
+//! |---|---|
+//! | [`bi::auth`] | BI Auth Payment family, services 63-69 |
+//! | [`bi::security`] | Access Token B2B (73) and B2B2C (74) |
+//! | [`gopay`] | GoPay / Midtrans: Direct Debit Cancel 57, QRIS MPM Cancel 77, Pre-Auth Void 67, Delete VA 31 |
+//! | [`paydia`] | Paydia Auth Void 67 |
+//! | [`ayopop`] | Ayopop bill cancel (not SNAP) |
+//! | [`ipg`] | IPG VA Reversal (not SNAP) |
+//!
+//! Provider types state their deviations from the BI standard in their doc
+//! comments. [`registry()`] lists every endpoint with its metadata and a
+//! type-erased body validator (what `snap endpoints` and `snap validate`
+//! use).
 #![forbid(unsafe_code)]
+

@@ -1,0 +1,127 @@
+//! Ayopop / Ayoconnect bill-payment OpenAPI — bill cancel (seed 000,
+//! <https://docs.payments.of.ayoconnect.id/reference/cancelation>). **Not
+//! SNAP**: headers `KEY` / `TOKEN` / `VERSION` instead of the SNAP set, an
+//! integer `responseCode` such as `600`, a bilingual `message`, integer rupiah
+//! amounts, snake_case and camelCase mixed on the wire.
+
+use serde::{Deserialize, Serialize};
+use snap_core::{SnapModel, SnapRequest};
+
+pub use codes::AyopopCodes;
+
+/// Cancelation — `POST {api-url}/api/v2/bill/cancel` (seed 000).
+///
+/// Document defects: the table spells `account_Number`, the sample
+/// `account_number` (the sample's spelling is the wire name, the table's is
+/// accepted as an alias); the headings say "Sample Inquiry"; the code samples
+/// send the body `{}` although all three fields are mandatory.
+#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
+#[snap(
+    method = "POST",
+    path = "/api/v2/bill/cancel",
+    response = BillCancelResponse,
+    name = "Ayopop Bill Cancel",
+    provider = "Ayopop",
+    signature = "ayopop",
+    code_scheme = AyopopCodes
+)]
+pub struct BillCancelRequest {
+    /// Partner API key provided. M.
+    #[serde(rename = "partnerId")]
+    pub partner_id: String,
+    /// `enrollmentId` received in the enrollment callback. M.
+    #[serde(rename = "account_number", alias = "account_Number")]
+    pub account_number: String,
+    /// Partner `ref_number` sent in the enrollment request. M.
+    pub ref_number: String,
+}
+
+/// Answer to [`BillCancelRequest`]. Requirement flags are not documented; the
+/// four top-level members are treated as mandatory (inferred), the `data`
+/// members as optional.
+#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
+#[serde(rename_all = "camelCase")]
+pub struct BillCancelResponse {
+    /// Provider result code, an integer (`600` = cancellation successful). M.
+    pub response_code: i64,
+    /// Status of the request. M.
+    pub success: bool,
+    /// The result in Bahasa Indonesia and English. M.
+    pub message: BilingualMessage,
+    /// The bill details. M.
+    pub data: BillCancelData,
+}
+
+/// `message` of an Ayopop answer.
+#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
+pub struct BilingualMessage {
+    /// Message in Bahasa Indonesia (`"Pembatalan Sukses"`).
+    #[serde(rename = "ID")]
+    pub id: String,
+    /// Message in English (`"Cancellation Successful"`).
+    #[serde(rename = "EN")]
+    pub en: String,
+}
+
+/// `data` of [`BillCancelResponse`]. `refNumber`, `transactionId`, `denom` and
+/// `token` appear only in the sample, not in the table. The four "Key / Value
+/// nested JSON object" members are arrays (`[]`) in the sample, so they are
+/// kept as raw JSON.
+#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
+#[serde(rename_all = "camelCase")]
+pub struct BillCancelData {
+    /// Partner reference number (sample only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ref_number: Option<String>,
+    /// Transaction id, an integer (sample only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<i64>,
+    /// The enrollmentId received in the enrollment callback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
+    /// Final amount incl. total admin fee, integer rupiah.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Total administrative charges, integer rupiah.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_admin: Option<i64>,
+    /// Processing fee added by the partner, integer rupiah.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub processing_fee: Option<i64>,
+    /// Denomination (sample only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denom: Option<String>,
+    /// Product code sent by the partner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
+    /// Brand and product name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// Category of the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Product token, e.g. a prepaid electricity token (sample only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Customer-specific details (key/value; `[]` in the sample).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_details: Option<serde_json::Value>,
+    /// Bill-specific details (key/value; `[]` in the sample).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bill_details: Option<serde_json::Value>,
+    /// Product-specific details (key/value; `[]` in the sample).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_details: Option<serde_json::Value>,
+    /// Extra details (key/value; `[]` in the sample).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_fields: Option<serde_json::Value>,
+}
+
+mod codes {
+    //! Ayopop's result-code scheme.
+
+    /// Ayopop's integer `responseCode` scheme (`600` = "Pembatalan Sukses /
+    /// Cancellation Successful"), used instead of the 7-digit SNAP code.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct AyopopCodes;
+}
