@@ -262,7 +262,7 @@ fn parse_str(meta: &ParseNestedMeta, key: &str, example: &str) -> syn::Result<Li
 pub fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
     for attr in attrs.iter().filter(|a| is(a, SNAP)) {
-        out.attr_span.get_or_insert(attr.span());
+        out.attr_span.get_or_insert(attr.path().span());
         if let Err(e) = attr.parse_nested_meta(|meta| container_key(&meta, &mut out, errors)) {
             errors.push(e);
         }

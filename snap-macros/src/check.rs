@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use syn::ext::IdentExt;
+
 use crate::ast::{Errors, Input, Kind};
 use crate::attr::{CODE_SCHEME, METHOD, PATH, RESPONSE, SERVICE};
 
@@ -114,12 +116,16 @@ fn check_fields(input: &Input, errors: &mut Errors) {
                 );
             }
             let target = rif.field.value();
-            if *f.ident == target {
+            if f.ident.unraw() == target {
                 errors.at(
                     rif.field.span(),
                     "`required_if` cannot name the field it is on",
                 );
-            } else if !input.fields.iter().any(|o| o.ident == target.as_str()) {
+            } else if !input
+                .fields
+                .iter()
+                .any(|o| o.ident.unraw() == target.as_str())
+            {
                 let names = input
                     .fields
                     .iter()

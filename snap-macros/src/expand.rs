@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::ast::{Errors, Input, Kind};
@@ -13,6 +14,11 @@ use crate::{check, fallback};
 /// The runtime, named absolutely.
 fn rt() -> TokenStream {
     quote!(::snap_core::__private)
+}
+
+/// The runtime path with every token at `span` (errors land on user tokens).
+fn rt_at(span: proc_macro2::Span) -> TokenStream {
+    quote_spanned!(span=> ::snap_core::__private)
 }
 
 /// Entry for both derives: parse, check, emit; on any error, the errors plus
@@ -71,41 +77,58 @@ fn validate_impl(input: &Input) -> TokenStream {
         let wire = &f.wire;
         let a = &f.attrs;
         let mut rules = Vec::new();
+        // Each rule call carries the rule key's span (tokens and field
+        // access alike), so a rule on a non-string field is reported at the
+        // rule's name.
+        let at = |span: proc_macro2::Span| {
+            let rt = rt_at(span);
+            let mut member = member.clone();
+            member.set_span(span);
+            (rt, member)
+        };
         if let Some(max) = &a.max {
             let n = max.value;
-            rules.push(quote_spanned!(max.span=> #rt::rules::max_chars(&self.#member, #n, &__snap_path, __report);));
+            let (rt, m) = at(max.span);
+            rules.push(quote_spanned!(max.span=> #rt::rules::max_chars(&self.#m, #n, &__snap_path, __report);));
         }
         if let Some(len) = &a.len {
             let n = len.value;
-            rules.push(quote_spanned!(len.span=> #rt::rules::len_chars(&self.#member, #n, &__snap_path, __report);));
+            let (rt, m) = at(len.span);
+            rules.push(quote_spanned!(len.span=> #rt::rules::len_chars(&self.#m, #n, &__snap_path, __report);));
         }
         if let Some(span) = a.digits {
-            rules.push(
-                quote_spanned!(span=> #rt::rules::digits(&self.#member, &__snap_path, __report);),
-            );
+            let (rt, m) = at(span);
+            rules
+                .push(quote_spanned!(span=> #rt::rules::digits(&self.#m, &__snap_path, __report);));
         }
+        // One call per field needs `Validate`, spanned at the field's type: a
+        // type without it gives one error, at the type.
         let ty_span = f.ty.span();
-        let nested = quote_spanned!(ty_span=> #rt::Validate::validate_at(&self.#member, &__snap_path, __report););
+        let rt_ty = rt_at(ty_span);
+        let mut member_ty = member.clone();
+        member_ty.set_span(ty_span);
         let conditional = a.required_if.as_ref().map(|rif| {
-            let other = format_ident!("{}", rif.field.value(), span = rif.field.span());
-            let other_wire = input
-                .fields
-                .iter()
-                .find(|o| o.ident == &other)
-                .map(|o| o.wire.clone())
-                .unwrap_or_default();
+            let span = rif.field.span();
+            let target = rif.field.value();
+            let found = input.fields.iter().find(|o| o.ident.unraw() == target.as_str());
+            let mut other = found
+                .map(|o| o.ident.clone())
+                .unwrap_or_else(|| format_ident!("{}", target));
+            other.set_span(span);
+            let other_wire = found.map(|o| o.wire.clone()).unwrap_or_default();
             let value = &rif.value;
-            quote_spanned!(rif.field.span()=>
+            let rt = rt_at(span);
+            quote_spanned!(span=>
                 #rt::rules::required_if(&self.#member, &__snap_path, &self.#other, #other_wire, #value, __report);
             )
         });
         let checks = if f.is_option {
+            let nested = quote_spanned!(ty_span=> #rt_ty::Validate::validate_at(&self.#member_ty, &__snap_path, __report););
             quote! { #conditional #(#rules)* #nested }
         } else {
-            quote! {
-                if #rt::rules::present(&self.#member, &__snap_path, __report) {
+            quote_spanned! {ty_span=>
+                if #rt_ty::rules::mandatory(&self.#member_ty, &__snap_path, __report) {
                     #(#rules)*
-                    #nested
                 }
             }
         };
@@ -254,9 +277,8 @@ mod tests {
             # [automatically_derived] impl :: snap_core :: __private :: Validate for AuthVoidRequest {
               fn validate_at (& self , __path : & :: snap_core :: __private :: Path < '_ > , __report : & mut :: snap_core :: __private :: Report) {
                 { let __snap_path = __path . field ("merchantId") ;
-                  if :: snap_core :: __private :: rules :: present (& self . merchant_id , & __snap_path , __report) {
-                    :: snap_core :: __private :: rules :: max_chars (& self . merchant_id , 64usize , & __snap_path , __report) ;
-                    :: snap_core :: __private :: Validate :: validate_at (& self . merchant_id , & __snap_path , __report) ; } }
+                  if :: snap_core :: __private :: rules :: mandatory (& self . merchant_id , & __snap_path , __report) {
+                    :: snap_core :: __private :: rules :: max_chars (& self . merchant_id , 64usize , & __snap_path , __report) ; } }
                 { let __snap_path = __path . field ("originalReferenceNo") ;
                   :: snap_core :: __private :: rules :: max_chars (& self . original_reference_no , 64usize , & __snap_path , __report) ;
                   :: snap_core :: __private :: Validate :: validate_at (& self . original_reference_no , & __snap_path , __report) ; }
