@@ -1,3 +1,30 @@
 //! The `snap` command-line tool.
 #![forbid(unsafe_code)]
-fn main() {}
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod decode;
+
+/// The `snap` tool: decode response codes, sign and verify SNAP requests.
+#[derive(Debug, Parser)]
+#[command(name = "snap", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Command,
+}
+
+/// The subcommands; each wraps the `Args` of its own module.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode a 7-digit SNAP response code (HTTP status, service, case).
+    Decode(decode::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.cmd {
+        Command::Decode(args) => decode::run(args),
+    }
+}
