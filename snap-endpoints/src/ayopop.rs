@@ -120,8 +120,76 @@ pub struct BillCancelData {
 mod codes {
     //! Ayopop's result-code scheme.
 
+    use serde_json::Value;
+    use snap_core::endpoint::{
+        AnswerCode, CodeOutcome, CodeScheme, CodeSchemeInfo, DecodeError, EndpointMeta,
+    };
+
     /// Ayopop's integer `responseCode` scheme (`600` = "Pembatalan Sukses /
     /// Cancellation Successful"), used instead of the 7-digit SNAP code.
+    ///
+    /// Success is what the answer's boolean `success` says, and it must agree
+    /// with the HTTP status (a 2xx with `"success": false` is a failure
+    /// answer; a non-2xx with `"success": true` is a contradiction). The code
+    /// must be a JSON integer; the message is the English one (`message.EN`),
+    /// else the Indonesian one.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct AyopopCodes;
+
+    const FIELD: &str = "responseCode";
+
+    impl CodeScheme for AyopopCodes {
+        const INFO: CodeSchemeInfo = CodeSchemeInfo {
+            name: "Ayopop integer responseCode",
+            field: FIELD,
+        };
+
+        fn read(
+            _meta: &EndpointMeta,
+            http_status: u16,
+            body: &mut Value,
+        ) -> Result<CodeOutcome, DecodeError> {
+            let code = match body.get(FIELD) {
+                None | Some(Value::Null) => {
+                    return Err(DecodeError::MissingCode {
+                        http_status,
+                        field: FIELD,
+                    });
+                }
+                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+                Some(other) => {
+                    return Err(DecodeError::MalformedCode {
+                        http_status,
+                        field: FIELD,
+                        raw: other.to_string(),
+                        reason: "Ayopop codes are JSON integers (e.g. 600)".to_owned(),
+                    });
+                }
+            };
+            let message = body.get("message").and_then(|m| {
+                m.get("EN")
+                    .or_else(|| m.get("ID"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
+            let http_ok = (200..300).contains(&http_status);
+            let success = match body.get("success") {
+                Some(Value::Bool(b)) => *b,
+                _ => http_ok,
+            };
+            if success && !http_ok {
+                return Err(DecodeError::Contradiction {
+                    http_status,
+                    code,
+                    message,
+                });
+            }
+            Ok(CodeOutcome {
+                code: AnswerCode::Provider(code),
+                success,
+                message,
+                warnings: Vec::new(),
+            })
+        }
+    }
 }

@@ -150,8 +150,66 @@ pub struct BillComponent {
 mod codes {
     //! IPG's result-code scheme.
 
-    /// IPG's string `rc` scheme (`"SUCCESS"`), used instead of the 7-digit
-    /// SNAP code.
+    use serde_json::Value;
+    use snap_core::endpoint::{
+        AnswerCode, CodeOutcome, CodeScheme, CodeSchemeInfo, DecodeError, EndpointMeta,
+    };
+
+    /// IPG's string `rc` scheme, used instead of the 7-digit SNAP code. Only
+    /// `"SUCCESS"` is documented; it is the success code (compared ASCII
+    /// case-insensitively), any other `rc` is a failure answer. `rc` is
+    /// "optional, read-only" in the schema: without it the HTTP status
+    /// decides. An `rc` of `"SUCCESS"` on a non-2xx status is a
+    /// contradiction.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct IpgCodes;
+
+    const FIELD: &str = "rc";
+
+    impl CodeScheme for IpgCodes {
+        const INFO: CodeSchemeInfo = CodeSchemeInfo {
+            name: "IPG string rc",
+            field: FIELD,
+        };
+
+        fn read(
+            _meta: &EndpointMeta,
+            http_status: u16,
+            body: &mut Value,
+        ) -> Result<CodeOutcome, DecodeError> {
+            let message = body
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let http_ok = (200..300).contains(&http_status);
+            let (code, success) = match body.get(FIELD) {
+                None | Some(Value::Null) => (AnswerCode::Absent, http_ok),
+                Some(Value::String(rc)) => {
+                    let ok = rc.eq_ignore_ascii_case("SUCCESS");
+                    if ok && !http_ok {
+                        return Err(DecodeError::Contradiction {
+                            http_status,
+                            code: rc.clone(),
+                            message,
+                        });
+                    }
+                    (AnswerCode::Provider(rc.clone()), ok && http_ok)
+                }
+                Some(other) => {
+                    return Err(DecodeError::MalformedCode {
+                        http_status,
+                        field: FIELD,
+                        raw: other.to_string(),
+                        reason: "IPG's rc is a string (e.g. \"SUCCESS\")".to_owned(),
+                    });
+                }
+            };
+            Ok(CodeOutcome {
+                code,
+                success,
+                message,
+                warnings: Vec::new(),
+            })
+        }
+    }
 }

@@ -1,0 +1,113 @@
+//! `snap endpoints [--json]`: every declared endpoint, from
+//! `snap_endpoints::registry()`.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use snap_core::endpoint::SignatureScheme;
+use snap_endpoints::registry::{EntryInfo, registry};
+
+/// Arguments of `snap endpoints`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print a JSON array of objects with keys name, provider, service,
+    /// method, path, sandbox_path, signature, customer_token.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The `signature = "..."` word of a declaration.
+pub fn signature_word(s: SignatureScheme) -> &'static str {
+    match s {
+        SignatureScheme::Symmetric => "symmetric",
+        SignatureScheme::Asymmetric => "asymmetric",
+        SignatureScheme::Token => "token",
+        SignatureScheme::None => "none",
+        SignatureScheme::IpgHmacSha256 => "ipg",
+        SignatureScheme::AyopopKeyToken => "ayopop",
+    }
+}
+
+fn to_json(e: &EntryInfo) -> serde_json::Value {
+    serde_json::json!({
+        "name": e.meta.name,
+        "provider": e.meta.provider,
+        "service": e.meta.service.map(|s| s.get()),
+        "method": e.meta.method.as_str(),
+        "path": e.meta.path,
+        "sandbox_path": e.sandbox_path,
+        "signature": signature_word(e.meta.signature),
+        "customer_token": e.meta.customer_token,
+    })
+}
+
+fn write_table(out: &mut dyn Write) -> io::Result<()> {
+    let header = [
+        "NAME", "PROVIDER", "SERVICE", "METHOD", "PATH", "SANDBOX PATH", "SIGNATURE",
+    ];
+    let rows: Vec<[String; 7]> = registry()
+        .iter()
+        .map(|e| {
+            let signature = if e.meta.customer_token {
+                format!("{} + customer token", signature_word(e.meta.signature))
+            } else {
+                signature_word(e.meta.signature).to_owned()
+            };
+            [
+                e.meta.name.to_owned(),
+                e.meta.provider.to_owned(),
+                e.meta
+                    .service
+                    .map_or_else(|| "-".to_owned(), |s| format!("{:02}", s.get())),
+                e.meta.method.as_str().to_owned(),
+                e.meta.path.to_owned(),
+                e.sandbox_path.clone(),
+                signature,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &[&str]| -> io::Result<()> {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(cell);
+            } else {
+                s.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(out, &header)?;
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        line(out, &cells)?;
+    }
+    Ok(())
+}
+
+/// Runs `snap endpoints`.
+pub fn run(args: Args) -> ExitCode {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let written = if args.json {
+        let list: Vec<serde_json::Value> = registry().iter().map(to_json).collect();
+        serde_json::to_string_pretty(&list)
+            .map_err(io::Error::other)
+            .and_then(|s| writeln!(out, "{s}"))
+    } else {
+        write_table(&mut out)
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("snap endpoints: cannot write the listing: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

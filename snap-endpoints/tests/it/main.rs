@@ -1,0 +1,8 @@
+//! snap-endpoints proofs: the seed documents' own samples, and every
+//! endpoint's rules, driven from the registry.
+
+mod codes;
+mod common;
+mod fixtures;
+mod registry;
+mod rules;

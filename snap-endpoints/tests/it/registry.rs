@@ -1,0 +1,110 @@
+//! The registry: built from each type's META, unique names and keys, lookup
+//! rules, sandbox paths.
+
+use snap_core::endpoint::{Endpoint, Method, SignatureScheme};
+use snap_endpoints::registry::{self, find};
+use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
+
+#[test]
+fn entries_are_the_declarations_meta() {
+    let metas = [
+        bi::AccessTokenB2bRequest::META,
+        bi::AccessTokenB2b2cRequest::META,
+        bi::AuthPaymentRequest::META,
+        bi::AuthQueryRequest::META,
+        bi::AuthCaptureRequest::META,
+        bi::AuthCaptureQueryRequest::META,
+        bi::AuthVoidRequest::META,
+        bi::AuthVoidQueryRequest::META,
+        bi::AuthRefundRequest::META,
+        gopay::DeleteVaRequest::META,
+        gopay::DebitCancelRequest::META,
+        gopay::PreAuthVoidRequest::META,
+        gopay::QrisCancelRequest::META,
+        paydia::AuthVoidRequest::META,
+        ayopop::BillCancelRequest::META,
+        ipg::VaReversalRequest::META,
+    ];
+    let got: Vec<_> = registry::registry().iter().map(|e| e.meta).collect();
+    assert_eq!(got, metas);
+}
+
+#[test]
+fn names_and_provider_service_keys_are_unique() {
+    let all = registry::registry();
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            assert_ne!(a.meta.name.to_lowercase(), b.meta.name.to_lowercase());
+            if a.key().is_some() {
+                assert_ne!(
+                    a.key().map(|k| k.to_lowercase()),
+                    b.key().map(|k| k.to_lowercase())
+                );
+            }
+            assert_ne!(a.sandbox_path, b.sandbox_path, "{} / {}", a.meta.name, b.meta.name);
+        }
+    }
+}
+
+#[test]
+fn lookup_by_name_ignores_case_spaces_dashes_and_underscores() {
+    for q in ["GoPay Pre-Auth Void", "gopay pre-auth void", "GOPAY_PRE_AUTH_VOID", "gopay-preauth-void"] {
+        assert_eq!(find(q).unwrap().meta.name, "GoPay Pre-Auth Void", "{q}");
+    }
+    assert_eq!(find("auth void").unwrap().meta.provider, "BI");
+    assert_eq!(find("Auth Void Query").unwrap().meta.service.unwrap().get(), 68);
+}
+
+#[test]
+fn lookup_by_provider_and_service() {
+    assert_eq!(find("BI:67").unwrap().meta.name, "Auth Void");
+    assert_eq!(find("gopay:67").unwrap().meta.name, "GoPay Pre-Auth Void");
+    assert_eq!(find("Paydia:067").unwrap().meta.name, "Paydia Auth Void");
+    assert_eq!(find("GoPay:31").unwrap().meta.name, "GoPay Delete VA");
+    assert_eq!(find("bi:73").unwrap().meta.signature, SignatureScheme::Token);
+    let err = find("GoPay:63").unwrap_err();
+    assert!(err.known.iter().any(|k| k == "GoPay:67"), "{err}");
+    assert!(err.known.iter().any(|k| k == "IPG VA Reversal"), "{err}");
+    assert!(find("").is_err());
+    assert!(find(":").is_err());
+}
+
+#[test]
+fn sandbox_paths_keep_bi_and_prefix_providers() {
+    let path = |q: &str| find(q).unwrap().sandbox_path.clone();
+    assert_eq!(path("BI:67"), "/v1.0/auth/void");
+    assert_eq!(path("GoPay:67"), "/gopay/v1.0/auth/void");
+    assert_eq!(path("Paydia:67"), "/paydia/v1.0/auth/void");
+    assert_eq!(path("GoPay:31"), "/gopay/v1.0/transfer-va/delete-va");
+    assert_eq!(path("Ayopop Bill Cancel"), "/ayopop/api/v2/bill/cancel");
+    assert_eq!(path("IPG VA Reversal"), "/ipg/reversal");
+}
+
+#[test]
+fn declared_methods_signatures_and_tokens() {
+    for e in registry::registry() {
+        assert_eq!(e.meta.method, Method::Post, "{}", e.meta.name);
+        assert!(e.meta.path.starts_with('/'), "{}", e.meta.name);
+        let b2b2c = e.meta.provider == "BI" && e.meta.path.starts_with("/v1.0/auth/")
+            || e.meta.provider == "Paydia";
+        assert_eq!(e.meta.customer_token, b2b2c, "{}", e.meta.name);
+    }
+    assert_eq!(find("Ayopop Bill Cancel").unwrap().meta.signature, SignatureScheme::AyopopKeyToken);
+    assert_eq!(find("IPG VA Reversal").unwrap().meta.signature, SignatureScheme::IpgHmacSha256);
+    assert_eq!(find("Ayopop Bill Cancel").unwrap().meta.service, None);
+    assert_eq!(find("Ayopop Bill Cancel").unwrap().meta.code_scheme.field, "responseCode");
+    assert_eq!(find("IPG VA Reversal").unwrap().meta.code_scheme.field, "rc");
+}
+
+#[test]
+fn not_json_is_told_apart_from_invalid() {
+    let entry = find("BI:67").unwrap();
+    assert!(matches!(
+        entry.validate(b"{\"a\":"),
+        Err(registry::BodyError::NotJson(_))
+    ));
+    assert!(matches!(
+        entry.validate(b"{}"),
+        Err(registry::BodyError::Invalid(_))
+    ));
+}
