@@ -1,0 +1,1 @@
+//! Signature doctor (issue 9): placeholder while it is written.
