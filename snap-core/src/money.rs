@@ -439,7 +439,7 @@ impl<'de> Deserialize<'de> for Value {
                     return Err(E::custom(MoneyError::Negative));
                 }
                 let text = format!("{v}");
-                if !v.is_finite() || !(v.abs() < MAX_FLOAT_UNITS) {
+                if !v.is_finite() || v.abs() >= MAX_FLOAT_UNITS {
                     return Err(E::custom(MoneyError::InexactNumber { found: text }));
                 }
                 parse_number_text(text.trim_start_matches('-'))
