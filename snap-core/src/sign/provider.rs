@@ -174,7 +174,7 @@ impl AyopopCredentials {
             return Err(bad);
         }
         let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad.clone())?;
-        let expected = self.secret.tag(token[..h.len() + 1 + p.len()].as_bytes());
+        let expected = self.secret.tag(&token.as_bytes()[..h.len() + 1 + p.len()]);
         if !ct_eq(&expected, &sig) {
             return Err(SignatureError::Mismatch);
         }

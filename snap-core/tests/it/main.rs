@@ -1,0 +1,3 @@
+//! snap-core integration tests (one test binary; add modules below, append-only).
+
+mod kat;
