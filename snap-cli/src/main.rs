@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decode;
+mod sign;
+mod verify;
 
 /// The `snap` tool: decode response codes, sign and verify SNAP requests.
 #[derive(Debug, Parser)]
@@ -20,11 +22,17 @@ struct Cli {
 enum Command {
     /// Decode a 7-digit SNAP response code (HTTP status, service, case).
     Decode(decode::Args),
+    /// Sign a request: print the base64 X-SIGNATURE (symmetric, asymmetric, token).
+    Sign(sign::Args),
+    /// Verify an X-SIGNATURE: `valid` (exit 0) or `invalid` (exit 1); `--explain` diagnoses.
+    Verify(verify::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
         Command::Decode(args) => decode::run(args),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
