@@ -12,5 +12,7 @@ pub mod headers;
 pub mod money;
 pub mod rules;
 pub mod secret;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod sign;
 pub mod time;

@@ -1,0 +1,725 @@
+//! The checks of the provider side, independent of the HTTP framework:
+//! [`Provider::check_head`] (headers, tokens, timestamp window) and
+//! [`Provider::admit`] (signature over the raw bytes, X-EXTERNAL-ID, parse and
+//! validate). The axum glue in `routing` calls them in order.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use http::HeaderMap;
+use http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::error::SnapError;
+use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter, jakarta_today};
+use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
+use crate::endpoint::{Endpoint, EndpointMeta, SignatureScheme};
+use crate::sign::provider::{AyopopCredentials, IpgKey};
+use crate::sign::{HmacKey, RsaPublicKey, SignatureError};
+
+/// One partner (client) a provider knows: its id and its credentials.
+#[derive(Clone)]
+pub struct Partner {
+    /// Client id: the `X-CLIENT-KEY` of token requests and the
+    /// `X-PARTNER-ID` of transactions.
+    pub client_id: String,
+    /// The client secret as an HMAC key (symmetric signatures; also the IPG
+    /// API key and the Ayopop token in the sandbox).
+    pub secret: HmacKey,
+    /// The partner's RSA public key (token requests 73/74, asymmetric
+    /// signatures).
+    pub public_key: Option<RsaPublicKey>,
+    /// IPG API key (HMAC-SHA256 `Signature` header), when the partner uses IPG.
+    pub ipg: Option<IpgKey>,
+    /// Ayopop credentials (`KEY` = client id, HS256 `TOKEN`), when the partner uses Ayopop.
+    pub ayopop: Option<AyopopCredentials>,
+}
+
+impl Partner {
+    /// A SNAP partner: client id, client secret, optional RSA public key.
+    ///
+    /// # Errors
+    /// An empty client id or secret.
+    pub fn new(
+        client_id: &str,
+        client_secret: &[u8],
+        public_key: Option<RsaPublicKey>,
+    ) -> Result<Self, SignatureError> {
+        if client_id.is_empty() {
+            return Err(SignatureError::InvalidInput {
+                field: "clientId",
+                rule: "must not be empty",
+            });
+        }
+        Ok(Partner {
+            client_id: client_id.to_owned(),
+            secret: HmacKey::new(client_secret)?,
+            public_key,
+            ipg: None,
+            ayopop: None,
+        })
+    }
+
+    /// Also accepts IPG requests signed with `api_key`.
+    ///
+    /// # Errors
+    /// An empty key.
+    pub fn with_ipg_key(mut self, api_key: &[u8]) -> Result<Self, SignatureError> {
+        self.ipg = Some(IpgKey::new(api_key)?);
+        Ok(self)
+    }
+
+    /// Also accepts Ayopop requests with `KEY` = the client id and a `TOKEN`
+    /// keyed with `secret`.
+    ///
+    /// # Errors
+    /// An empty secret.
+    pub fn with_ayopop_secret(mut self, secret: &[u8]) -> Result<Self, SignatureError> {
+        self.ayopop = Some(AyopopCredentials::new(&self.client_id, secret)?);
+        Ok(self)
+    }
+}
+
+impl fmt::Debug for Partner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Partner")
+            .field("client_id", &self.client_id)
+            .field("secret", &"[redacted]")
+            .field("public_key", &self.public_key)
+            .field("ipg", &self.ipg.as_ref().map(|_| "[redacted]"))
+            .field("ayopop", &self.ayopop.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// Where a provider looks partners up (a database in production).
+pub trait Partners: Send + Sync + 'static {
+    /// The partner with this client id.
+    fn get(&self, client_id: &str) -> Option<Arc<Partner>>;
+    /// Every partner (used only by schemes that do not name the caller, such
+    /// as IPG's body HMAC, to find whose key verifies).
+    fn all(&self) -> Vec<Arc<Partner>>;
+}
+
+/// A fixed set of partners held in memory.
+#[derive(Debug, Clone, Default)]
+pub struct StaticPartners {
+    by_id: HashMap<String, Arc<Partner>>,
+}
+
+impl StaticPartners {
+    /// Adds (or replaces) a partner.
+    pub fn insert(&mut self, partner: Partner) {
+        self.by_id
+            .insert(partner.client_id.clone(), Arc::new(partner));
+    }
+
+    /// Builder form of [`StaticPartners::insert`].
+    pub fn with(mut self, partner: Partner) -> Self {
+        self.insert(partner);
+        self
+    }
+}
+
+impl Partners for StaticPartners {
+    fn get(&self, client_id: &str) -> Option<Arc<Partner>> {
+        self.by_id.get(client_id).cloned()
+    }
+    fn all(&self) -> Vec<Arc<Partner>> {
+        let mut v: Vec<_> = self.by_id.values().cloned().collect();
+        v.sort_by(|a, b| a.client_id.cmp(&b.client_id));
+        v
+    }
+}
+
+/// How a provider checks the tokens it issued.
+pub trait TokenCheck: Send + Sync + 'static {
+    /// A B2B token (from `Authorization: Bearer ...`).
+    fn b2b(&self, token: &str) -> Result<B2bGrant, TokenProblem>;
+    /// A customer token (from `Authorization-Customer: Bearer ...`) presented by `partner`.
+    fn customer(&self, partner: &str, token: &str) -> Result<CustomerGrant, TokenProblem>;
+}
+
+impl TokenCheck for TokenStore {
+    fn b2b(&self, token: &str) -> Result<B2bGrant, TokenProblem> {
+        self.check_b2b(token)
+    }
+    fn customer(&self, partner: &str, token: &str) -> Result<CustomerGrant, TokenProblem> {
+        self.check_customer(partner, token)
+    }
+}
+
+/// Knobs of the provider side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderConfig {
+    /// How far `X-TIMESTAMP` may be from the provider's clock, either way.
+    /// BI fixes no value; default 5 minutes.
+    pub timestamp_window: Duration,
+    /// Largest accepted body, bytes (default 64 KiB). Larger bodies are
+    /// refused as soon as the limit is passed (or from `Content-Length`).
+    pub body_limit: usize,
+}
+
+impl Default for ProviderConfig {
+    fn default() -> Self {
+        ProviderConfig {
+            timestamp_window: Duration::from_secs(300),
+            body_limit: 64 * 1024,
+        }
+    }
+}
+
+/// A request that passed every check, for the handler.
+pub struct Inbound<E> {
+    /// The parsed, validated body.
+    pub request: E,
+    /// The endpoint.
+    pub meta: EndpointMeta,
+    /// The calling partner; `None` only for endpoints without a signature.
+    pub partner: Option<Arc<Partner>>,
+    /// The customer behind `Authorization-Customer` (B2B2C endpoints).
+    pub customer: Option<CustomerGrant>,
+    /// `X-EXTERNAL-ID`, when sent.
+    pub external_id: Option<String>,
+    /// Path and query as received (what was signed).
+    pub path: String,
+    /// All received headers.
+    pub headers: HeaderMap,
+    /// The body bytes exactly as received.
+    pub raw_body: Bytes,
+}
+
+impl<E> Inbound<E> {
+    /// The partner's client id, or `""` for unsigned endpoints.
+    pub fn partner_id(&self) -> &str {
+        self.partner
+            .as_ref()
+            .map(|p| p.client_id.as_str())
+            .unwrap_or("")
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Inbound<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inbound")
+            .field("endpoint", &self.meta.name)
+            .field("partner", &self.partner_id())
+            .field("external_id", &self.external_id)
+            .field("path", &self.path)
+            .field("request", &self.request)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`Provider::check_head`] established; passed on to [`Provider::admit`].
+#[derive(Debug)]
+pub struct Head {
+    meta: EndpointMeta,
+    method: String,
+    path: String,
+    headers: HeaderMap,
+    partner: Option<Arc<Partner>>,
+    b2b_token: Option<String>,
+    customer: Option<CustomerGrant>,
+}
+
+impl Head {
+    /// The calling partner's id, when established.
+    pub fn partner_id(&self) -> Option<&str> {
+        self.partner.as_ref().map(|p| p.client_id.as_str())
+    }
+}
+
+/// The outcome of [`Provider::admit`].
+#[derive(Debug)]
+pub enum Admitted<E> {
+    /// Run the handler; complete the ticket (if any) with its answer.
+    Proceed {
+        /// The checked request.
+        inbound: Inbound<E>,
+        /// The X-EXTERNAL-ID reservation.
+        ticket: Option<Ticket>,
+    },
+    /// The body failed parsing or validation after the X-EXTERNAL-ID was
+    /// claimed: render the error and complete the ticket with it, so a retry
+    /// gets the same answer.
+    Refused {
+        /// The 400 answer.
+        error: SnapError,
+        /// The X-EXTERNAL-ID reservation.
+        ticket: Option<Ticket>,
+    },
+    /// Same X-EXTERNAL-ID and request as an answered one: send its answer.
+    Replay(Arc<super::idempotency::StoredAnswer>),
+    /// Same X-EXTERNAL-ID and request as one still running: wait for it,
+    /// and claim again (with `head` and `body`) if it is abandoned.
+    Wait {
+        /// Resolves to the original's answer.
+        waiter: Waiter,
+        /// For a second claim.
+        head: Head,
+        /// For a second claim.
+        body: Bytes,
+    },
+}
+
+/// The provider side: partners, tokens, idempotency store and knobs.
+pub struct Provider {
+    config: ProviderConfig,
+    partners: Arc<dyn Partners>,
+    tokens: Arc<dyn TokenCheck>,
+    idempotency: IdempotencyStore,
+}
+
+impl fmt::Debug for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Provider")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, SnapError> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(v) => match v.to_str() {
+            Ok(s) if s.trim().is_empty() => Ok(None),
+            Ok(s) => Ok(Some(s)),
+            Err(_) => Err(SnapError::invalid_field(canonical(name)).with_log("not visible ASCII")),
+        },
+    }
+}
+
+fn canonical(name: &str) -> &str {
+    match name {
+        "content-type" => "Content-Type",
+        "x-timestamp" => "X-TIMESTAMP",
+        "x-signature" => "X-SIGNATURE",
+        "x-partner-id" => "X-PARTNER-ID",
+        "x-external-id" => "X-EXTERNAL-ID",
+        "channel-id" => "CHANNEL-ID",
+        "x-client-key" => "X-CLIENT-KEY",
+        "authorization" => "Authorization",
+        "authorization-customer" => "Authorization-Customer",
+        "key" => "KEY",
+        "token" => "TOKEN",
+        "version" => "VERSION",
+        "signature" => "Signature",
+        other => other,
+    }
+}
+
+/// The headers a scheme requires (lower-case names), in the order they are reported.
+fn required_headers(meta: &EndpointMeta, has_body: bool) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if has_body {
+        v.push("content-type");
+    }
+    match meta.signature {
+        SignatureScheme::Symmetric | SignatureScheme::Asymmetric => v.extend([
+            "x-timestamp",
+            "x-signature",
+            "x-partner-id",
+            "x-external-id",
+            "channel-id",
+        ]),
+        SignatureScheme::Token => v.extend(["x-timestamp", "x-client-key", "x-signature"]),
+        SignatureScheme::AyopopKeyToken => v.extend(["key", "token", "version"]),
+        SignatureScheme::IpgHmacSha256 => v.push("signature"),
+        SignatureScheme::None => {}
+    }
+    v
+}
+
+fn bearer(value: &str) -> &str {
+    let v = value.trim();
+    match v.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("bearer ") => v[7..].trim(),
+        _ => v,
+    }
+}
+
+/// The current time as an X-TIMESTAMP string (Jakarta, second precision).
+pub(crate) fn now_timestamp() -> String {
+    crate::time::SnapTimestamp::now().as_str().to_owned()
+}
+
+impl Provider {
+    /// A provider with these partners and token checker, and a fresh
+    /// idempotency store.
+    pub fn new(
+        config: ProviderConfig,
+        partners: Arc<dyn Partners>,
+        tokens: Arc<dyn TokenCheck>,
+    ) -> Self {
+        Provider {
+            config,
+            partners,
+            tokens,
+            idempotency: IdempotencyStore::new(),
+        }
+    }
+
+    /// The knobs.
+    pub fn config(&self) -> &ProviderConfig {
+        &self.config
+    }
+
+    /// The partner directory.
+    pub fn partners(&self) -> &Arc<dyn Partners> {
+        &self.partners
+    }
+
+    /// The X-EXTERNAL-ID store.
+    pub fn idempotency(&self) -> &IdempotencyStore {
+        &self.idempotency
+    }
+
+    /// Checks 1-5: required headers, header formats, B2B token, customer
+    /// token, timestamp window. Cheap; runs before the body is read.
+    pub fn check_head(&self, meta: &EndpointMeta, parts: &Parts) -> Result<Head, SnapError> {
+        let h = &parts.headers;
+        let has_body = !matches!(parts.method, http::Method::GET | http::Method::DELETE);
+
+        // 1. presence
+        for name in required_headers(meta, has_body) {
+            if header(h, name)?.is_none() {
+                return Err(SnapError::missing_field(canonical(name)));
+            }
+        }
+
+        // 2. formats
+        if has_body {
+            let ct = header(h, "content-type")?.unwrap_or("");
+            let mime = ct.split(';').next().unwrap_or("").trim();
+            if !mime.eq_ignore_ascii_case("application/json") {
+                return Err(
+                    SnapError::invalid_field("Content-Type").with_log(format!("got {ct:?}"))
+                );
+            }
+        }
+        if let Some(len) = header(h, "content-length")? {
+            match len.parse::<u64>() {
+                Ok(n) if n > self.config.body_limit as u64 => {
+                    return Err(SnapError::bad_request(&format!(
+                        "body larger than {} bytes",
+                        self.config.body_limit
+                    )));
+                }
+                Ok(_) => {}
+                Err(_) => return Err(SnapError::invalid_field("Content-Length")),
+            }
+        }
+        let timestamp = self.check_header_formats(meta, h)?;
+
+        // 3.-4. tokens and partner
+        let mut partner = None;
+        let mut b2b_token = None;
+        let mut customer = None;
+        match meta.signature {
+            SignatureScheme::Symmetric => {
+                let Some(auth) = header(h, "authorization")? else {
+                    return Err(SnapError::b2b_token_not_found());
+                };
+                let token = bearer(auth);
+                if token.is_empty() {
+                    return Err(SnapError::b2b_token_not_found());
+                }
+                let grant = self
+                    .tokens
+                    .b2b(token)
+                    .map_err(|p| SnapError::invalid_b2b_token().with_log(p.to_string()))?;
+                let partner_id = header(h, "x-partner-id")?.unwrap_or("");
+                if grant.partner != partner_id {
+                    return Err(SnapError::invalid_b2b_token().with_log(format!(
+                        "token of {} used by X-PARTNER-ID {partner_id}",
+                        grant.partner
+                    )));
+                }
+                partner = Some(self.partner(partner_id)?);
+                b2b_token = Some(token.to_owned());
+            }
+            SignatureScheme::Asymmetric => {
+                let partner_id = header(h, "x-partner-id")?.unwrap_or("");
+                partner = Some(self.partner(partner_id)?);
+            }
+            SignatureScheme::Token => {
+                let client_id = header(h, "x-client-key")?.unwrap_or("");
+                partner = Some(self.partner(client_id)?);
+            }
+            SignatureScheme::AyopopKeyToken => {
+                let key = header(h, "key")?.unwrap_or("");
+                partner = Some(self.partner(key)?);
+            }
+            SignatureScheme::IpgHmacSha256 | SignatureScheme::None => {}
+        }
+        if meta.customer_token {
+            let partner_id = partner.as_ref().map(|p| p.client_id.as_str()).unwrap_or("");
+            let token = header(h, "authorization-customer")?
+                .map(bearer)
+                .unwrap_or("");
+            if token.is_empty() {
+                return Err(SnapError::customer_token_not_found());
+            }
+            customer = Some(
+                self.tokens
+                    .customer(partner_id, token)
+                    .map_err(|p| SnapError::invalid_customer_token().with_log(p.to_string()))?,
+            );
+        }
+
+        // 5. timestamp window
+        if let Some(ts) = timestamp {
+            self.check_window(&ts)?;
+        }
+
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_else(|| parts.uri.path().to_owned());
+        Ok(Head {
+            meta: *meta,
+            method: parts.method.as_str().to_owned(),
+            path,
+            headers: h.clone(),
+            partner,
+            b2b_token,
+            customer,
+        })
+    }
+
+    fn partner(&self, id: &str) -> Result<Arc<Partner>, SnapError> {
+        self.partners.get(id).ok_or_else(|| {
+            SnapError::unauthorized("Unknown Client").with_log(format!("client id {id:?}"))
+        })
+    }
+
+    /// Checks 7-9: signature over the raw bytes, X-EXTERNAL-ID, parse and
+    /// validate.
+    pub fn admit<E>(&self, head: Head, body: Bytes) -> Result<Admitted<E>, SnapError>
+    where
+        E: Endpoint + DeserializeOwned,
+    {
+        let partner = self.verify_signature(&head, &body)?;
+        let partner = partner.or(head.partner.clone());
+
+        // 8. X-EXTERNAL-ID
+        let external_id = header(&head.headers, "x-external-id")?.map(str::to_owned);
+        let mut ticket = None;
+        if let (Some(ext), Some(p)) = (&external_id, &partner) {
+            let minified = crate::sign::minify(&body).unwrap_or_else(|_| body.to_vec());
+            let fp = Fingerprint::of(&head.method, &head.path, &minified);
+            match self
+                .idempotency
+                .claim(&p.client_id, jakarta_today(), ext, fp)
+            {
+                Claim::New(t) => ticket = Some(t),
+                Claim::Replay(answer) => return Ok(Admitted::Replay(answer)),
+                Claim::InFlight(waiter) => return Ok(Admitted::Wait { waiter, head, body }),
+                Claim::Conflict => {
+                    return Err(SnapError::conflict()
+                        .with_log(format!("X-EXTERNAL-ID {ext} reused with another request")));
+                }
+            }
+        }
+
+        // 9. parse + validate. A refusal here is an answer too: replays give it again.
+        let request = match crate::endpoint::parse_request::<E>(&body) {
+            Ok(r) => r,
+            Err(e) => {
+                return Ok(Admitted::Refused {
+                    error: request_error(e),
+                    ticket,
+                });
+            }
+        };
+        Ok(Admitted::Proceed {
+            inbound: Inbound {
+                request,
+                meta: head.meta,
+                partner,
+                customer: head.customer,
+                external_id,
+                path: head.path,
+                headers: head.headers,
+                raw_body: body,
+            },
+            ticket,
+        })
+    }
+}
+
+fn signature_error(e: crate::sign::SignatureError) -> SnapError {
+    use crate::sign::SignatureError as S;
+    match e {
+        S::Mismatch => SnapError::unauthorized("Invalid Signature"),
+        S::Minify(m) => SnapError::bad_request("body is not valid JSON").with_log(m.to_string()),
+        other => SnapError::unauthorized("Invalid Signature").with_log(other.to_string()),
+    }
+}
+
+fn request_error(e: crate::endpoint::RequestError) -> SnapError {
+    use crate::endpoint::RequestError as R;
+    match e {
+        R::NotJson(reason) => {
+            SnapError::bad_request("body is not valid JSON").with_log(reason.to_string())
+        }
+        R::Invalid(violations) => {
+            let primary = violations.primary();
+            let err = if primary.rule.is_missing() {
+                SnapError::missing_field(&primary.path)
+            } else {
+                SnapError::invalid_field(&primary.path)
+            };
+            err.with_log(violations.to_string())
+        }
+    }
+}
+
+impl Provider {
+    /// Check 7: the signature over the raw received bytes and the path as
+    /// received. Returns the partner identified by the signature itself
+    /// (IPG's body HMAC names no caller), else `None`.
+    fn verify_signature(
+        &self,
+        head: &Head,
+        body: &[u8],
+    ) -> Result<Option<Arc<Partner>>, SnapError> {
+        use crate::sign::{verify_asymmetric, verify_symmetric, verify_token};
+        let h = &head.headers;
+        let partner = head.partner.as_deref();
+        let no_key = || {
+            SnapError::unauthorized("Key not Found").with_log("no key registered for this scheme")
+        };
+        let result = match head.meta.signature {
+            SignatureScheme::None => return Ok(None),
+            SignatureScheme::IpgHmacSha256 => {
+                let sig = header(h, "signature")?.unwrap_or("");
+                for p in self.partners.all() {
+                    if let Some(key) = &p.ipg
+                        && key.verify(body, sig).is_ok()
+                    {
+                        return Ok(Some(p));
+                    }
+                }
+                return Err(SnapError::unauthorized("Invalid Signature"));
+            }
+            SignatureScheme::AyopopKeyToken => {
+                let token = header(h, "token")?.unwrap_or("");
+                let creds = partner.and_then(|p| p.ayopop.as_ref()).ok_or_else(no_key)?;
+                creds.verify_token(body, token)
+            }
+            SignatureScheme::Symmetric => {
+                let p = partner.ok_or_else(no_key)?;
+                verify_symmetric(
+                    &p.secret,
+                    &head.method,
+                    &head.path,
+                    head.b2b_token.as_deref().unwrap_or(""),
+                    body,
+                    header(h, "x-timestamp")?.unwrap_or(""),
+                    header(h, "x-signature")?.unwrap_or(""),
+                )
+            }
+            SignatureScheme::Asymmetric => {
+                let p = partner.ok_or_else(no_key)?;
+                let key = p.public_key.as_ref().ok_or_else(no_key)?;
+                verify_asymmetric(
+                    key,
+                    &head.method,
+                    &head.path,
+                    body,
+                    header(h, "x-timestamp")?.unwrap_or(""),
+                    header(h, "x-signature")?.unwrap_or(""),
+                )
+            }
+            SignatureScheme::Token => {
+                let p = partner.ok_or_else(no_key)?;
+                let key = p.public_key.as_ref().ok_or_else(no_key)?;
+                verify_token(
+                    key,
+                    &p.client_id,
+                    header(h, "x-timestamp")?.unwrap_or(""),
+                    header(h, "x-signature")?.unwrap_or(""),
+                )
+            }
+        };
+        match result {
+            Ok(()) => Ok(None),
+            Err(e) => {
+                self.log_diagnosis(head, body);
+                Err(signature_error(e))
+            }
+        }
+    }
+}
+
+/// Distance between an X-TIMESTAMP and now, either way; `Err` names the
+/// format problem.
+pub(crate) fn skew_from_now(ts: &str) -> Result<Duration, String> {
+    let t = crate::time::SnapTimestamp::parse(ts).map_err(|e| e.to_string())?;
+    let now = crate::time::SnapTimestamp::now();
+    let nanos = t.nanos_since(&now).unsigned_abs();
+    let secs = u64::try_from(nanos / 1_000_000_000).unwrap_or(u64::MAX);
+    Ok(Duration::from_secs(secs))
+}
+
+impl Provider {
+    /// Check 2 for the SNAP headers: `X-TIMESTAMP` parses, and the lengths
+    /// BI gives. Returns the timestamp for the window check.
+    fn check_header_formats(
+        &self,
+        meta: &EndpointMeta,
+        h: &HeaderMap,
+    ) -> Result<Option<String>, SnapError> {
+        if !matches!(
+            meta.signature,
+            SignatureScheme::Symmetric | SignatureScheme::Asymmetric | SignatureScheme::Token
+        ) {
+            return Ok(None);
+        }
+        let Some(ts) = header(h, "x-timestamp")? else {
+            return Ok(None);
+        };
+        if let Err(e) = crate::time::SnapTimestamp::parse(ts) {
+            return Err(SnapError::invalid_field("X-TIMESTAMP").with_log(e.to_string()));
+        }
+        Ok(Some(ts.to_owned()))
+    }
+
+    /// Check 5: `X-TIMESTAMP` within the window.
+    fn check_window(&self, ts: &str) -> Result<(), SnapError> {
+        let skew =
+            skew_from_now(ts).map_err(|e| SnapError::invalid_field("X-TIMESTAMP").with_log(e))?;
+        if skew > self.config.timestamp_window {
+            return Err(
+                SnapError::unauthorized("X-TIMESTAMP out of window").with_log(format!(
+                    "{} s from now, window {} s",
+                    skew.as_secs(),
+                    self.config.timestamp_window.as_secs()
+                )),
+            );
+        }
+        Ok(())
+    }
+
+    /// Logs, at debug level, why a signature did not verify. No secret is
+    /// logged: only the scheme, the method, the path and the body hash.
+    fn log_diagnosis(&self, head: &Head, body: &[u8]) {
+        let hash = crate::sign::minify(body)
+            .map(|m| crate::sign::body_sha256_hex(&m))
+            .unwrap_or_else(|e| format!("(body does not minify: {e})"));
+        tracing::debug!(
+            endpoint = head.meta.name,
+            scheme = ?head.meta.signature,
+            method = %head.method,
+            path = %head.path,
+            body_sha256 = %hash,
+            "signature rejected"
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! The answers the provider side gives when a check fails, and the reply type
+//! handlers return.
+
+use std::fmt;
+
+use crate::code::ServiceCode;
+
+/// A refusal: HTTP status, SNAP case code and message. The service code is
+/// the endpoint's and is added when the answer is rendered
+/// ([`SnapError::response_code`]).
+///
+/// `log` is a reason for the provider's own log, never sent (it may name
+/// the check that failed in more detail than the message does).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SnapError {
+    /// HTTP status (`400`, `401`, `404`, `409`, `500`, ...).
+    pub http: u16,
+    /// Case code (`00`-`99`).
+    pub case: u8,
+    /// `responseMessage`.
+    pub message: String,
+    /// Detail for the provider's log (not sent).
+    pub log: Option<String>,
+}
+
+impl fmt::Debug for SnapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}xx{:02} {}", self.http, self.case, self.message)?;
+        if let Some(log) = &self.log {
+            write!(f, " ({log})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for SnapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl std::error::Error for SnapError {}
+
+impl SnapError {
+    /// Any status and case.
+    pub fn new(http: u16, case: u8, message: impl Into<String>) -> Self {
+        SnapError {
+            http,
+            case,
+            message: message.into(),
+            log: None,
+        }
+    }
+
+    /// Adds a detail for the log.
+    pub fn with_log(mut self, log: impl Into<String>) -> Self {
+        self.log = Some(log.into());
+        self
+    }
+
+    /// `400{SS}00 Bad Request` (message parsing failed, body too large, ...).
+    pub fn bad_request(reason: &str) -> Self {
+        SnapError::new(400, 0, format!("Bad Request. {reason}"))
+    }
+
+    /// `400{SS}01 Invalid Field Format {field}`.
+    pub fn invalid_field(field: &str) -> Self {
+        SnapError::new(400, 1, format!("Invalid Field Format {{{field}}}"))
+    }
+
+    /// `400{SS}02 Invalid Mandatory Field {field}`.
+    pub fn missing_field(field: &str) -> Self {
+        SnapError::new(400, 2, format!("Invalid Mandatory Field {{{field}}}"))
+    }
+
+    /// `401{SS}00 Unauthorized. [reason]`.
+    pub fn unauthorized(reason: &str) -> Self {
+        SnapError::new(401, 0, format!("Unauthorized. {reason}"))
+    }
+
+    /// `401{SS}01 Invalid Token (B2B)`: unknown or expired B2B token.
+    pub fn invalid_b2b_token() -> Self {
+        SnapError::new(401, 1, "Invalid Token (B2B)")
+    }
+
+    /// `401{SS}02 Invalid Customer Token`: unknown or expired customer token.
+    pub fn invalid_customer_token() -> Self {
+        SnapError::new(401, 2, "Invalid Customer Token")
+    }
+
+    /// `401{SS}03 Token Not Found (B2B)`: no B2B token in the request.
+    pub fn b2b_token_not_found() -> Self {
+        SnapError::new(401, 3, "Token Not Found (B2B)")
+    }
+
+    /// `401{SS}04 Customer Token Not Found`: no customer token in the request.
+    pub fn customer_token_not_found() -> Self {
+        SnapError::new(401, 4, "Customer Token Not Found")
+    }
+
+    /// `404{SS}00 Invalid Transaction Status`.
+    pub fn invalid_status() -> Self {
+        SnapError::new(404, 0, "Invalid Transaction Status")
+    }
+
+    /// `404{SS}01 Transaction Not Found`.
+    pub fn not_found() -> Self {
+        SnapError::new(404, 1, "Transaction Not Found")
+    }
+
+    /// `404{SS}13 Invalid Amount`.
+    pub fn invalid_amount() -> Self {
+        SnapError::new(404, 13, "Invalid Amount")
+    }
+
+    /// `405{SS}00 Requested Function Is Not Supported`.
+    pub fn not_supported() -> Self {
+        SnapError::new(405, 0, "Requested Function Is Not Supported")
+    }
+
+    /// `409{SS}00 Conflict`: the X-EXTERNAL-ID was used today with another request.
+    pub fn conflict() -> Self {
+        SnapError::new(409, 0, "Conflict")
+    }
+
+    /// `409{SS}01 Duplicate partnerReferenceNo`.
+    pub fn duplicate_reference() -> Self {
+        SnapError::new(409, 1, "Duplicate partnerReferenceNo")
+    }
+
+    /// `500{SS}01 Internal Server Error`.
+    pub fn internal() -> Self {
+        SnapError::new(500, 1, "Internal Server Error")
+    }
+
+    /// The 7-digit `responseCode` for `service`; `"{http}00{case}"` when the
+    /// endpoint has no service code.
+    pub fn response_code(&self, service: Option<ServiceCode>) -> String {
+        let sc = service.map(|s| s.get()).unwrap_or(0);
+        format!("{:03}{:02}{:02}", self.http, sc, self.case)
+    }
+
+    /// The SNAP error body: `{"responseCode":"4016701","responseMessage":"..."}`.
+    pub fn snap_body(&self, service: Option<ServiceCode>) -> Vec<u8> {
+        let body = serde_json::json!({
+            "responseCode": self.response_code(service),
+            "responseMessage": self.message,
+        });
+        body.to_string().into_bytes()
+    }
+}
+
+/// What a handler answers: HTTP status and a JSON body (serialized once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// The JSON body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// `status` with `value` serialized as JSON.
+    pub fn json<T: serde::Serialize + ?Sized>(status: u16, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(body) => Reply { status, body },
+            Err(e) => {
+                let err = SnapError::internal().with_log(format!("serializing the answer: {e}"));
+                Reply {
+                    status: 500,
+                    body: err.snap_body(None),
+                }
+            }
+        }
+    }
+
+    /// `200` with `value` as JSON.
+    pub fn ok<T: serde::Serialize + ?Sized>(value: &T) -> Self {
+        Reply::json(200, value)
+    }
+
+    /// The SNAP error body for `err` on an endpoint with `service`.
+    pub fn snap_error(service: Option<ServiceCode>, err: &SnapError) -> Self {
+        Reply {
+            status: err.http,
+            body: err.snap_body(service),
+        }
+    }
+}
