@@ -707,19 +707,44 @@ impl Provider {
         Ok(())
     }
 
-    /// Logs, at debug level, why a signature did not verify. No secret is
-    /// logged: only the scheme, the method, the path and the body hash.
+    /// Logs, at debug level, why a signature did not verify: the signature
+    /// doctor's diagnosis (`sign::doctor`), which shows the strings-to-sign
+    /// with the access token replaced by `{accessToken}` and never a key.
+    /// Runs only when debug logging is on (the doctor tries ~40 variants).
     fn log_diagnosis(&self, head: &Head, body: &[u8]) {
-        let hash = crate::sign::minify(body)
-            .map(|m| crate::sign::body_sha256_hex(&m))
-            .unwrap_or_else(|e| format!("(body does not minify: {e})"));
-        tracing::debug!(
-            endpoint = head.meta.name,
-            scheme = ?head.meta.signature,
-            method = %head.method,
-            path = %head.path,
-            body_sha256 = %hash,
-            "signature rejected"
-        );
+        use crate::sign::doctor;
+        if !tracing::enabled!(tracing::Level::DEBUG) {
+            return;
+        }
+        let received =
+            doctor::Received::from_headers(&head.method, &head.path, &head.headers, body);
+        let partner = head.partner.as_deref();
+        let diagnosis = match (head.meta.signature, partner) {
+            (SignatureScheme::Symmetric, Some(p)) => Some(doctor::diagnose_symmetric(
+                &p.secret,
+                head.b2b_token.as_deref().unwrap_or(""),
+                &received,
+            )),
+            (SignatureScheme::Asymmetric, Some(p)) => p
+                .public_key
+                .as_ref()
+                .map(|k| doctor::diagnose_asymmetric(k, &received)),
+            (SignatureScheme::Token, Some(p)) => p.public_key.as_ref().map(|k| {
+                doctor::diagnose_token(k, &p.client_id, received.timestamp, received.signature)
+            }),
+            _ => None,
+        };
+        match diagnosis {
+            Some(d) => tracing::debug!(
+                endpoint = head.meta.name,
+                partner = %head.partner_id().unwrap_or("-"),
+                "signature rejected; diagnosis:\n{d}"
+            ),
+            None => tracing::debug!(
+                endpoint = head.meta.name,
+                scheme = ?head.meta.signature,
+                "signature rejected (no diagnosis for this scheme)"
+            ),
+        }
     }
 }
