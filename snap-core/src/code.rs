@@ -384,7 +384,7 @@ pub enum ResponseCodeError {
         found: char,
     },
     /// Not seven digits.
-    #[error("response code has {len} digits, not 7: {hint}")]
+    #[error("response code has {len} digits: {hint}")]
     WrongLength {
         /// How many digits.
         len: usize,
@@ -434,8 +434,8 @@ pub enum CodeMismatch {
 }
 
 const HINT_8: &str =
-    "8 digits: provider documents contain typos like 20057000; expected HTTP(3)+service(2)+case(2)";
-const HINT_OTHER: &str = "expected exactly 7 digits: HTTP(3)+service(2)+case(2)";
+    "provider documents contain typos like 20057000; expected HTTP(3)+service(2)+case(2)";
+const HINT_OTHER: &str = "expected exactly 7, HTTP(3)+service(2)+case(2)";
 
 impl ResponseCode {
     /// Parses exactly seven ASCII digits.

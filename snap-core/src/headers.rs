@@ -1,1 +1,1101 @@
-//! headers
+//! The SNAP request and response headers, typed.
+//!
+//! [`SnapHeaders`] holds the thirteen SNAP headers; [`SnapHeaders::from_header_map`]
+//! reads them from an [`http::HeaderMap`] and checks each one's rule,
+//! [`SnapHeaders::to_header_map`] checks the same rules and writes them.
+//! Which headers are mandatory depends on the call ([`HeaderProfile`]:
+//! access token, B2B transaction, B2B2C transaction, response).
+//!
+//! A [`HeaderError`] names the header and the rule, and tells a missing
+//! header (`400xx02 Invalid Mandatory Field {X-PARTNER-ID}`) from a bad one
+//! (`400xx01 Invalid Field Format {X-PARTNER-ID}`):
+//! [`HeaderError::error_body`].
+//!
+//! Rules (BI *Keamanan* page header tables; lengths are characters):
+//!
+//! | header | rule |
+//! |---|---|
+//! | X-TIMESTAMP | a [`SnapTimestamp`] |
+//! | X-SIGNATURE | non-empty |
+//! | X-PARTNER-ID | at most 36 |
+//! | X-EXTERNAL-ID | at most 36 (not checked to be numeric on input: GoPay sends UUIDs) |
+//! | CHANNEL-ID | a [`ChannelId`]: 1-5 ASCII letters or digits |
+//! | Authorization | `Bearer <token>`, token at most 2048 |
+//! | Authorization-Customer | `Bearer <token>` or the bare token (Paydia's sample), at most 2048 |
+//! | X-CLIENT-KEY | non-empty |
+//! | ORIGIN | non-empty |
+//! | X-DEVICE-ID | at most 400 |
+//! | X-IP-ADDRESS | at most 15, an IPv4 dotted quad (BI's own sample `172.24.281.24` is refused: 281 is not an octet) |
+//! | X-LATITUDE | at most 10, ISO 6709 `±DD.DDDD`, within ±90 |
+//! | X-LONGITUDE | at most 10, `±DDD.DDDD`, within ±180 |
+//!
+//! Every value must be visible ASCII; an empty value counts as missing; a
+//! header sent twice is refused. Tokens are [`SecretString`]s: `Debug` of a
+//! `SnapHeaders` prints `[redacted]` for them.
+//!
+//! ```
+//! use snap_core::headers::{ChannelId, ExternalIdGenerator, HeaderProfile, SnapHeaders};
+//! use snap_core::time::SnapTimestamp;
+//!
+//! let mut h = SnapHeaders::new(SnapTimestamp::parse("2020-12-17T10:55:00+07:00")?);
+//! h.signature = Some("c2lnbmF0dXJl".into());
+//! h.partner_id = Some("82150823919040624621823174737537".into());
+//! h.external_id = Some(ExternalIdGenerator::new().next_id());
+//! h.channel_id = Some(ChannelId::new_const("95221"));
+//! h.authorization = Some("eyJraWQiOi".into());
+//! let map = h.to_header_map()?;
+//! assert_eq!(map["authorization"], "Bearer eyJraWQiOi");
+//!
+//! let back = SnapHeaders::from_header_map_for(&map, HeaderProfile::Transaction { token: true })?;
+//! assert_eq!(back.timestamp.as_str(), "2020-12-17T10:55:00+07:00");
+//! assert!(format!("{back:?}").contains("[redacted]"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::{BuildHasher, RandomState};
+use std::net::Ipv4Addr;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::code::{GeneralCase, ServiceCode, SnapErrorBody};
+use crate::secret::SecretString;
+use crate::time::{JAKARTA_OFFSET_MINUTES, SnapTimestamp, TimestampError, jakarta_day_of};
+
+/// Header names as the SNAP documents spell them (an [`HeaderMap`] compares
+/// names case-insensitively and sends them lower-case).
+pub mod names {
+    /// `X-TIMESTAMP`
+    pub const X_TIMESTAMP: &str = "X-TIMESTAMP";
+    /// `X-SIGNATURE`
+    pub const X_SIGNATURE: &str = "X-SIGNATURE";
+    /// `X-PARTNER-ID`
+    pub const X_PARTNER_ID: &str = "X-PARTNER-ID";
+    /// `X-EXTERNAL-ID`
+    pub const X_EXTERNAL_ID: &str = "X-EXTERNAL-ID";
+    /// `CHANNEL-ID`
+    pub const CHANNEL_ID: &str = "CHANNEL-ID";
+    /// `Authorization`
+    pub const AUTHORIZATION: &str = "Authorization";
+    /// `Authorization-Customer`
+    pub const AUTHORIZATION_CUSTOMER: &str = "Authorization-Customer";
+    /// `X-CLIENT-KEY`
+    pub const X_CLIENT_KEY: &str = "X-CLIENT-KEY";
+    /// `ORIGIN`
+    pub const ORIGIN: &str = "ORIGIN";
+    /// `X-DEVICE-ID`
+    pub const X_DEVICE_ID: &str = "X-DEVICE-ID";
+    /// `X-IP-ADDRESS`
+    pub const X_IP_ADDRESS: &str = "X-IP-ADDRESS";
+    /// `X-LATITUDE`
+    pub const X_LATITUDE: &str = "X-LATITUDE";
+    /// `X-LONGITUDE`
+    pub const X_LONGITUDE: &str = "X-LONGITUDE";
+}
+
+/// Longest access token accepted (BI: `accessToken` String(2048)).
+pub const MAX_TOKEN_CHARS: usize = 2048;
+
+/// What is wrong with a header.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderProblem {
+    /// Absent or empty where the call needs it.
+    #[error("is missing")]
+    Missing,
+    /// Longer than allowed.
+    #[error("has {len} characters; at most {max} are allowed")]
+    TooLong {
+        /// The limit.
+        max: usize,
+        /// The length given.
+        len: usize,
+    },
+    /// Not visible ASCII.
+    #[error("is not visible ASCII")]
+    NotAscii,
+    /// Sent more than once.
+    #[error("is sent more than once")]
+    Repeated,
+    /// Breaks the header's format rule (named).
+    #[error("breaks its format rule: {0}")]
+    Format(&'static str),
+    /// Not a SNAP timestamp.
+    #[error("{0}")]
+    Timestamp(TimestampError),
+}
+
+/// A header and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("header {header} {problem}")]
+pub struct HeaderError {
+    /// The header, spelled as in [`names`].
+    pub header: &'static str,
+    /// The rule it breaks.
+    pub problem: HeaderProblem,
+}
+
+impl HeaderError {
+    fn new(header: &'static str, problem: HeaderProblem) -> HeaderError {
+        HeaderError { header, problem }
+    }
+
+    /// True when the header is absent or empty.
+    pub fn is_missing(&self) -> bool {
+        self.problem == HeaderProblem::Missing
+    }
+
+    /// The SNAP case: [`GeneralCase::InvalidMandatoryField`] for a missing
+    /// header, [`GeneralCase::InvalidFieldFormat`] otherwise.
+    pub fn general_case(&self) -> GeneralCase {
+        if self.is_missing() {
+            GeneralCase::InvalidMandatoryField
+        } else {
+            GeneralCase::InvalidFieldFormat
+        }
+    }
+
+    /// The SNAP answer for `service`: `400xx02 Invalid Mandatory Field
+    /// {X-TIMESTAMP}` or `400xx01 Invalid Field Format {X-TIMESTAMP}`.
+    pub fn error_body(&self, service: ServiceCode) -> SnapErrorBody {
+        self.general_case().error_body(service, Some(self.header))
+    }
+}
+
+/// A `CHANNEL-ID`: 1 to 5 ASCII letters or digits.
+///
+/// BI types it String(5) ("PJP's channel id"); Midtrans says "5 digits
+/// numeric" (`95221`), DOKU sends `H2H`, Winpay `WEB`: so letters are
+/// allowed, and anything else (spaces, punctuation) is refused.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ChannelId(Cow<'static, str>);
+
+impl ChannelId {
+    /// A channel id from a literal; panics on a bad one, which in a `const`
+    /// is a compile error:
+    ///
+    /// ```compile_fail
+    /// const BAD: snap_core::headers::ChannelId = snap_core::headers::ChannelId::new_const("952210");
+    /// ```
+    ///
+    /// ```
+    /// const WEB: snap_core::headers::ChannelId = snap_core::headers::ChannelId::new_const("WEB");
+    /// assert_eq!(WEB.as_str(), "WEB");
+    /// ```
+    pub const fn new_const(id: &'static str) -> ChannelId {
+        if !ChannelId::valid(id.as_bytes()) {
+            panic!("a CHANNEL-ID is 1 to 5 ASCII letters or digits");
+        }
+        ChannelId(Cow::Borrowed(id))
+    }
+
+    /// A channel id from text.
+    pub fn new(id: &str) -> Result<ChannelId, HeaderError> {
+        check_channel_id(id)?;
+        Ok(ChannelId(Cow::Owned(id.to_owned())))
+    }
+
+    const fn valid(b: &[u8]) -> bool {
+        if b.is_empty() || b.len() > 5 {
+            return false;
+        }
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphanumeric() {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn check_channel_id(id: &str) -> Result<(), HeaderError> {
+    let err = |p| Err(HeaderError::new(names::CHANNEL_ID, p));
+    let len = id.chars().count();
+    if len == 0 {
+        return err(HeaderProblem::Missing);
+    }
+    if len > 5 {
+        return err(HeaderProblem::TooLong { max: 5, len });
+    }
+    if !ChannelId::valid(id.as_bytes()) {
+        return err(HeaderProblem::Format("1 to 5 ASCII letters or digits"));
+    }
+    Ok(())
+}
+
+impl fmt::Debug for ChannelId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ChannelId({:?})", self.0)
+    }
+}
+
+impl fmt::Display for ChannelId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Which headers a call must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeaderProfile {
+    /// Access token B2B/B2B2C (73, 74): X-TIMESTAMP, X-CLIENT-KEY,
+    /// X-SIGNATURE.
+    AccessToken,
+    /// B2B transaction: X-TIMESTAMP, X-SIGNATURE, X-PARTNER-ID,
+    /// X-EXTERNAL-ID, CHANNEL-ID, and Authorization when `token` (symmetric
+    /// signature with a B2B token; the asymmetric mode has none).
+    Transaction {
+        /// Authorization is required.
+        token: bool,
+    },
+    /// B2B2C transaction: the B2B set with Authorization, plus
+    /// Authorization-Customer and X-DEVICE-ID.
+    CustomerTransaction,
+    /// A response: X-TIMESTAMP.
+    Response,
+}
+
+impl HeaderProfile {
+    /// The mandatory headers, in the order they are checked.
+    pub fn required(self) -> &'static [&'static str] {
+        use names::*;
+        match self {
+            HeaderProfile::AccessToken => &[X_TIMESTAMP, X_CLIENT_KEY, X_SIGNATURE],
+            HeaderProfile::Transaction { token: false } => &[
+                X_TIMESTAMP,
+                X_SIGNATURE,
+                X_PARTNER_ID,
+                X_EXTERNAL_ID,
+                CHANNEL_ID,
+            ],
+            HeaderProfile::Transaction { token: true } => &[
+                AUTHORIZATION,
+                X_TIMESTAMP,
+                X_SIGNATURE,
+                X_PARTNER_ID,
+                X_EXTERNAL_ID,
+                CHANNEL_ID,
+            ],
+            HeaderProfile::CustomerTransaction => &[
+                AUTHORIZATION,
+                AUTHORIZATION_CUSTOMER,
+                X_TIMESTAMP,
+                X_SIGNATURE,
+                X_PARTNER_ID,
+                X_EXTERNAL_ID,
+                CHANNEL_ID,
+                X_DEVICE_ID,
+            ],
+            HeaderProfile::Response => &[X_TIMESTAMP],
+        }
+    }
+}
+
+/// The SNAP headers of one request or response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapHeaders {
+    /// `X-TIMESTAMP`: always present.
+    pub timestamp: SnapTimestamp,
+    /// `X-SIGNATURE` (base64 as sent).
+    pub signature: Option<String>,
+    /// `X-PARTNER-ID`, at most 36.
+    pub partner_id: Option<String>,
+    /// `X-EXTERNAL-ID`, at most 36.
+    pub external_id: Option<String>,
+    /// `CHANNEL-ID`.
+    pub channel_id: Option<ChannelId>,
+    /// `Authorization`: the B2B token alone (written as `Bearer <token>`).
+    pub authorization: Option<SecretString>,
+    /// `Authorization-Customer`: the customer token alone (written as
+    /// `Bearer <token>`).
+    pub authorization_customer: Option<SecretString>,
+    /// `X-CLIENT-KEY` (the client id, on access-token calls).
+    pub client_key: Option<String>,
+    /// `ORIGIN`.
+    pub origin: Option<String>,
+    /// `X-DEVICE-ID`, at most 400.
+    pub device_id: Option<String>,
+    /// `X-IP-ADDRESS`, IPv4.
+    pub ip_address: Option<String>,
+    /// `X-LATITUDE`, `±DD.DDDD`.
+    pub latitude: Option<String>,
+    /// `X-LONGITUDE`, `±DDD.DDDD`.
+    pub longitude: Option<String>,
+}
+
+impl SnapHeaders {
+    /// Headers with only `X-TIMESTAMP`.
+    pub fn new(timestamp: SnapTimestamp) -> SnapHeaders {
+        SnapHeaders {
+            timestamp,
+            signature: None,
+            partner_id: None,
+            external_id: None,
+            channel_id: None,
+            authorization: None,
+            authorization_customer: None,
+            client_key: None,
+            origin: None,
+            device_id: None,
+            ip_address: None,
+            latitude: None,
+            longitude: None,
+        }
+    }
+
+    /// Checks every present header's rule, then that the headers `profile`
+    /// needs are present.
+    pub fn validate(&self, profile: HeaderProfile) -> Result<(), HeaderError> {
+        self.check_formats()?;
+        self.require(profile)
+    }
+
+    /// Checks that the headers `profile` needs are present (non-empty); the
+    /// first missing one, in [`HeaderProfile::required`] order, is the error.
+    pub fn require(&self, profile: HeaderProfile) -> Result<(), HeaderError> {
+        for &name in profile.required() {
+            if !self.has(name) {
+                return Err(HeaderError::new(name, HeaderProblem::Missing));
+            }
+        }
+        Ok(())
+    }
+
+    fn has(&self, name: &str) -> bool {
+        fn s(o: &Option<String>) -> bool {
+            o.as_deref().is_some_and(|v| !v.is_empty())
+        }
+        fn t(o: &Option<SecretString>) -> bool {
+            o.as_ref().is_some_and(|v| !v.expose().is_empty())
+        }
+        match name {
+            names::X_TIMESTAMP => true,
+            names::X_SIGNATURE => s(&self.signature),
+            names::X_PARTNER_ID => s(&self.partner_id),
+            names::X_EXTERNAL_ID => s(&self.external_id),
+            names::CHANNEL_ID => self.channel_id.is_some(),
+            names::AUTHORIZATION => t(&self.authorization),
+            names::AUTHORIZATION_CUSTOMER => t(&self.authorization_customer),
+            names::X_CLIENT_KEY => s(&self.client_key),
+            names::ORIGIN => s(&self.origin),
+            names::X_DEVICE_ID => s(&self.device_id),
+            names::X_IP_ADDRESS => s(&self.ip_address),
+            names::X_LATITUDE => s(&self.latitude),
+            names::X_LONGITUDE => s(&self.longitude),
+            _ => false,
+        }
+    }
+
+    fn check_formats(&self) -> Result<(), HeaderError> {
+        use names::*;
+        let opt =
+            |name, v: &Option<String>, rule: fn(&'static str, &str) -> Result<(), HeaderError>| {
+                match v {
+                    Some(v) => rule(name, v),
+                    None => Ok(()),
+                }
+            };
+        opt(X_SIGNATURE, &self.signature, visible)?;
+        opt(X_PARTNER_ID, &self.partner_id, |n, v| max_len(n, v, 36))?;
+        opt(X_EXTERNAL_ID, &self.external_id, |n, v| max_len(n, v, 36))?;
+        if let Some(c) = &self.channel_id {
+            check_channel_id(c.as_str())?;
+        }
+        for (name, tok) in [
+            (AUTHORIZATION, &self.authorization),
+            (AUTHORIZATION_CUSTOMER, &self.authorization_customer),
+        ] {
+            if let Some(t) = tok {
+                check_token(name, t.expose())?;
+            }
+        }
+        opt(X_CLIENT_KEY, &self.client_key, visible)?;
+        opt(ORIGIN, &self.origin, visible)?;
+        opt(X_DEVICE_ID, &self.device_id, |n, v| max_len(n, v, 400))?;
+        opt(X_IP_ADDRESS, &self.ip_address, check_ip)?;
+        opt(X_LATITUDE, &self.latitude, |n, v| {
+            check_coordinate(n, v, 2, 90)
+        })?;
+        opt(X_LONGITUDE, &self.longitude, |n, v| {
+            check_coordinate(n, v, 3, 180)
+        })?;
+        Ok(())
+    }
+
+    /// Checks every present header's rule and writes them to a map
+    /// (`Authorization` values as `Bearer <token>`). Presence is not
+    /// checked: use [`SnapHeaders::validate`] for that.
+    pub fn to_header_map(&self) -> Result<HeaderMap, HeaderError> {
+        self.check_formats()?;
+        let mut map = HeaderMap::new();
+        let mut put = |name: &'static str, value: String| -> Result<(), HeaderError> {
+            let v = HeaderValue::from_str(&value)
+                .map_err(|_| HeaderError::new(name, HeaderProblem::NotAscii))?;
+            map.insert(HeaderName::from_static(lower(name)), v);
+            Ok(())
+        };
+        put(names::X_TIMESTAMP, self.timestamp.as_str().to_owned())?;
+        let strings = [
+            (names::X_SIGNATURE, &self.signature),
+            (names::X_PARTNER_ID, &self.partner_id),
+            (names::X_EXTERNAL_ID, &self.external_id),
+            (names::X_CLIENT_KEY, &self.client_key),
+            (names::ORIGIN, &self.origin),
+            (names::X_DEVICE_ID, &self.device_id),
+            (names::X_IP_ADDRESS, &self.ip_address),
+            (names::X_LATITUDE, &self.latitude),
+            (names::X_LONGITUDE, &self.longitude),
+        ];
+        for (name, v) in strings {
+            if let Some(v) = v {
+                put(name, v.clone())?;
+            }
+        }
+        if let Some(c) = &self.channel_id {
+            put(names::CHANNEL_ID, c.as_str().to_owned())?;
+        }
+        if let Some(t) = &self.authorization {
+            put(names::AUTHORIZATION, format!("Bearer {}", t.expose()))?;
+        }
+        if let Some(t) = &self.authorization_customer {
+            put(
+                names::AUTHORIZATION_CUSTOMER,
+                format!("Bearer {}", t.expose()),
+            )?;
+        }
+        Ok(map)
+    }
+
+    /// Reads the SNAP headers from a map and checks each present one's
+    /// rule. Only `X-TIMESTAMP` is required here; use
+    /// [`SnapHeaders::from_header_map_for`] to require a call's set.
+    pub fn from_header_map(map: &HeaderMap) -> Result<SnapHeaders, HeaderError> {
+        let ts = get(map, names::X_TIMESTAMP)?
+            .ok_or_else(|| HeaderError::new(names::X_TIMESTAMP, HeaderProblem::Missing))?;
+        let timestamp = SnapTimestamp::parse(ts)
+            .map_err(|e| HeaderError::new(names::X_TIMESTAMP, HeaderProblem::Timestamp(e)))?;
+        let string = |name| get(map, name).map(|o| o.map(str::to_owned));
+        let h = SnapHeaders {
+            timestamp,
+            signature: string(names::X_SIGNATURE)?,
+            partner_id: string(names::X_PARTNER_ID)?,
+            external_id: string(names::X_EXTERNAL_ID)?,
+            channel_id: get(map, names::CHANNEL_ID)?
+                .map(ChannelId::new)
+                .transpose()?,
+            authorization: bearer(map, names::AUTHORIZATION, true)?,
+            authorization_customer: bearer(map, names::AUTHORIZATION_CUSTOMER, false)?,
+            client_key: string(names::X_CLIENT_KEY)?,
+            origin: string(names::ORIGIN)?,
+            device_id: string(names::X_DEVICE_ID)?,
+            ip_address: string(names::X_IP_ADDRESS)?,
+            latitude: string(names::X_LATITUDE)?,
+            longitude: string(names::X_LONGITUDE)?,
+        };
+        h.check_formats()?;
+        Ok(h)
+    }
+
+    /// [`SnapHeaders::from_header_map`], then [`SnapHeaders::require`] for
+    /// `profile`.
+    pub fn from_header_map_for(
+        map: &HeaderMap,
+        profile: HeaderProfile,
+    ) -> Result<SnapHeaders, HeaderError> {
+        // Formats of the present headers first (one pass), then presence;
+        // a missing X-TIMESTAMP is reported as missing either way.
+        let h = SnapHeaders::from_header_map(map)?;
+        h.require(profile)?;
+        Ok(h)
+    }
+}
+
+/// The lower-case spelling `HeaderName::from_static` needs.
+fn lower(name: &'static str) -> &'static str {
+    use names::*;
+    match name {
+        X_TIMESTAMP => "x-timestamp",
+        X_SIGNATURE => "x-signature",
+        X_PARTNER_ID => "x-partner-id",
+        X_EXTERNAL_ID => "x-external-id",
+        CHANNEL_ID => "channel-id",
+        AUTHORIZATION => "authorization",
+        AUTHORIZATION_CUSTOMER => "authorization-customer",
+        X_CLIENT_KEY => "x-client-key",
+        ORIGIN => "origin",
+        X_DEVICE_ID => "x-device-id",
+        X_IP_ADDRESS => "x-ip-address",
+        X_LATITUDE => "x-latitude",
+        _ => "x-longitude",
+    }
+}
+
+/// The single, non-empty, visible-ASCII value of `name`, if present.
+fn get<'m>(map: &'m HeaderMap, name: &'static str) -> Result<Option<&'m str>, HeaderError> {
+    let mut all = map.get_all(lower(name)).iter();
+    let Some(v) = all.next() else {
+        return Ok(None);
+    };
+    if all.next().is_some() {
+        return Err(HeaderError::new(name, HeaderProblem::Repeated));
+    }
+    let s = v
+        .to_str()
+        .map_err(|_| HeaderError::new(name, HeaderProblem::NotAscii))?;
+    if s.bytes().any(|b| !(0x20..0x7f).contains(&b)) {
+        return Err(HeaderError::new(name, HeaderProblem::NotAscii));
+    }
+    Ok(if s.is_empty() { None } else { Some(s) })
+}
+
+/// `Bearer <token>` (scheme case-insensitive); the bare token too when
+/// `strict` is off.
+fn bearer(
+    map: &HeaderMap,
+    name: &'static str,
+    strict: bool,
+) -> Result<Option<SecretString>, HeaderError> {
+    let Some(v) = get(map, name)? else {
+        return Ok(None);
+    };
+    let token = match v.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("Bearer") => rest,
+        _ if strict => {
+            return Err(HeaderError::new(
+                name,
+                HeaderProblem::Format("Bearer <token>"),
+            ));
+        }
+        _ => v,
+    };
+    if token.is_empty() {
+        return Err(HeaderError::new(name, HeaderProblem::Missing));
+    }
+    Ok(Some(SecretString::new(token.to_owned())))
+}
+
+fn visible(name: &'static str, v: &str) -> Result<(), HeaderError> {
+    if v.is_empty() {
+        return Err(HeaderError::new(name, HeaderProblem::Missing));
+    }
+    if v.bytes().any(|b| !(0x20..0x7f).contains(&b)) {
+        return Err(HeaderError::new(name, HeaderProblem::NotAscii));
+    }
+    Ok(())
+}
+
+fn max_len(name: &'static str, v: &str, max: usize) -> Result<(), HeaderError> {
+    visible(name, v)?;
+    let len = v.chars().count();
+    if len > max {
+        return Err(HeaderError::new(name, HeaderProblem::TooLong { max, len }));
+    }
+    Ok(())
+}
+
+fn check_token(name: &'static str, t: &str) -> Result<(), HeaderError> {
+    max_len(name, t, MAX_TOKEN_CHARS)?;
+    if t.contains(' ') {
+        return Err(HeaderError::new(
+            name,
+            HeaderProblem::Format("the token has no spaces"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_ip(name: &'static str, v: &str) -> Result<(), HeaderError> {
+    max_len(name, v, 15)?;
+    if v.parse::<Ipv4Addr>().is_err() {
+        return Err(HeaderError::new(
+            name,
+            HeaderProblem::Format("an IPv4 address, four octets 0-255"),
+        ));
+    }
+    Ok(())
+}
+
+/// ISO 6709 decimal degrees: optional sign, 1 to `int_digits` digits,
+/// optionally `.` and digits; absolute value at most `limit`.
+fn check_coordinate(
+    name: &'static str,
+    v: &str,
+    int_digits: usize,
+    limit: u32,
+) -> Result<(), HeaderError> {
+    max_len(name, v, 10)?;
+    let rule = if int_digits == 2 {
+        "decimal degrees ±DD.DDDD within ±90"
+    } else {
+        "decimal degrees ±DDD.DDDD within ±180"
+    };
+    let bad = || Err(HeaderError::new(name, HeaderProblem::Format(rule)));
+    let unsigned = v.strip_prefix(['+', '-']).unwrap_or(v);
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || int.len() > int_digits || !digits(int) || !digits(frac) {
+        return bad();
+    }
+    if unsigned.contains('.') && frac.is_empty() {
+        return bad();
+    }
+    let whole: u32 = int.bytes().fold(0, |a, b| a * 10 + u32::from(b - b'0'));
+    if whole > limit || (whole == limit && frac.bytes().any(|b| b != b'0')) {
+        return bad();
+    }
+    Ok(())
+}
+
+/// Generates `X-EXTERNAL-ID` values: 32 decimal digits.
+///
+/// Layout: `yyyymmdd` (Jakarta date) + nanoseconds since Jakarta midnight
+/// (14 digits) + process id (7 digits) + a random per-process salt (3
+/// digits).
+///
+/// Why it is unique:
+/// - *within a process*: every id, from every generator instance, takes a
+///   nanosecond instant from one process-wide atomic that strictly increases
+///   (`max(clock, previous + 1)`), and date + nanoseconds-of-day is a
+///   one-to-one spelling of that instant;
+/// - *across restarts on the same day*: a restarted process reads a later
+///   clock than any id the previous process issued (ids run ahead of the
+///   clock only at more than one id per nanosecond), so its instants are
+///   new even if the process id is reused. This relies on the system clock
+///   not being set back;
+/// - *concurrent processes*: their process ids differ on one host; across
+///   hosts the salt makes a collision need the same nanosecond and a 1 in
+///   1000 salt match.
+///
+/// 32 digits and not the 36 that X-EXTERNAL-ID allows: a later request
+/// quotes the id as `originalExternalId`, which BI types String(32).
+#[derive(Debug, Clone, Default)]
+pub struct ExternalIdGenerator {
+    _private: (),
+}
+
+/// The instant behind the last id issued in this process (ns since epoch).
+static LAST_NANOS: AtomicU64 = AtomicU64::new(0);
+
+impl ExternalIdGenerator {
+    /// A generator (all instances share the process-wide sequence).
+    pub fn new() -> ExternalIdGenerator {
+        ExternalIdGenerator { _private: () }
+    }
+
+    /// The next id: 32 ASCII digits.
+    pub fn next_id(&self) -> String {
+        let nanos = next_instant();
+        format_id(nanos, process_tag())
+    }
+}
+
+fn next_instant() -> u64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX / 2))
+        .unwrap_or(0);
+    let mut prev = LAST_NANOS.load(Ordering::Relaxed);
+    loop {
+        let next = now.max(prev.saturating_add(1));
+        match LAST_NANOS.compare_exchange_weak(prev, next, Ordering::AcqRel, Ordering::Relaxed) {
+            Ok(_) => return next,
+            Err(p) => prev = p,
+        }
+    }
+}
+
+/// Process id (7 digits) and salt (3 digits), as one 10-digit number.
+fn process_tag() -> u64 {
+    static TAG: OnceLock<u64> = OnceLock::new();
+    *TAG.get_or_init(|| {
+        let pid = u64::from(std::process::id()) % 10_000_000;
+        let salt = RandomState::new().hash_one((pid, next_instant())) % 1000;
+        pid * 1000 + salt
+    })
+}
+
+fn format_id(nanos: u64, tag: u64) -> String {
+    const DAY: u64 = 86_400 * 1_000_000_000;
+    let offset = JAKARTA_OFFSET_MINUTES as u64 * 60 * 1_000_000_000;
+    let local = nanos.saturating_add(offset);
+    let (y, m, d) = jakarta_day_of(i64::try_from(nanos / 1_000_000_000).unwrap_or(i64::MAX / 2));
+    format!("{y:04}{m:02}{d:02}{:014}{tag:010}", local % DAY)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    fn ts() -> SnapTimestamp {
+        SnapTimestamp::parse("2020-12-17T10:55:00+07:00").unwrap()
+    }
+
+    fn full() -> SnapHeaders {
+        let mut h = SnapHeaders::new(ts());
+        h.signature = Some("YWJj".into());
+        h.partner_id = Some("82150823919040624621823174737537".into());
+        h.external_id = Some("41807553358950093184162180797837".into());
+        h.channel_id = Some(ChannelId::new_const("95221"));
+        h.authorization = Some("b2b-token".into());
+        h.authorization_customer = Some("customer-token".into());
+        h.client_key = Some("client-id".into());
+        h.origin = Some("www.hostname.com".into());
+        h.device_id = Some("09864ADCASA".into());
+        h.ip_address = Some("172.24.28.24".into());
+        h.latitude = Some("-6.2088".into());
+        h.longitude = Some("+106.8456".into());
+        h
+    }
+
+    fn map(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        for (k, v) in pairs {
+            m.append(
+                HeaderName::from_static(k),
+                HeaderValue::from_bytes(v.as_bytes()).unwrap(),
+            );
+        }
+        m
+    }
+
+    #[test]
+    fn round_trip_all_thirteen() {
+        let h = full();
+        let m = h.to_header_map().unwrap();
+        assert_eq!(m.len(), 13);
+        assert_eq!(m["x-timestamp"], "2020-12-17T10:55:00+07:00");
+        assert_eq!(m["authorization"], "Bearer b2b-token");
+        assert_eq!(m["authorization-customer"], "Bearer customer-token");
+        assert_eq!(m["channel-id"], "95221");
+        let back =
+            SnapHeaders::from_header_map_for(&m, HeaderProfile::CustomerTransaction).unwrap();
+        assert_eq!(back, h);
+        h.validate(HeaderProfile::CustomerTransaction).unwrap();
+    }
+
+    #[test]
+    fn tokens_are_redacted_in_debug() {
+        let text = format!("{:?}", full());
+        assert!(!text.contains("b2b-token"), "{text}");
+        assert!(!text.contains("customer-token"), "{text}");
+        assert!(text.contains("[redacted]"));
+        assert!(text.contains("95221"));
+    }
+
+    #[test]
+    fn missing_versus_format() {
+        let m = map(&[("x-timestamp", "2020-12-17T10:55:00+07:00")]);
+        let e = SnapHeaders::from_header_map_for(&m, HeaderProfile::Transaction { token: false })
+            .unwrap_err();
+        assert_eq!(
+            e,
+            HeaderError::new(names::X_SIGNATURE, HeaderProblem::Missing)
+        );
+        let body = e.error_body(ServiceCode::new_const(67));
+        assert_eq!(body.response_code, "4006702");
+        assert_eq!(
+            body.response_message,
+            "Invalid Mandatory Field {X-SIGNATURE}"
+        );
+
+        let m = map(&[
+            ("x-timestamp", "2020-12-17T10:55:00+07:00"),
+            ("x-partner-id", &"1".repeat(37)),
+        ]);
+        let e = SnapHeaders::from_header_map(&m).unwrap_err();
+        assert_eq!(e.header, names::X_PARTNER_ID);
+        assert_eq!(e.problem, HeaderProblem::TooLong { max: 36, len: 37 });
+        let body = e.error_body(ServiceCode::new_const(67));
+        assert_eq!(body.response_code, "4006701");
+        assert_eq!(body.response_message, "Invalid Field Format {X-PARTNER-ID}");
+        assert_eq!(
+            e.to_string(),
+            "header X-PARTNER-ID has 37 characters; at most 36 are allowed"
+        );
+
+        let e = SnapHeaders::from_header_map(&HeaderMap::new()).unwrap_err();
+        assert!(e.is_missing());
+        assert_eq!(e.header, names::X_TIMESTAMP);
+        let e = SnapHeaders::from_header_map(&map(&[("x-timestamp", "2020-12-17 10:55:00")]))
+            .unwrap_err();
+        assert!(matches!(e.problem, HeaderProblem::Timestamp(_)), "{e}");
+        assert_eq!(e.general_case(), GeneralCase::InvalidFieldFormat);
+    }
+
+    #[test]
+    fn required_sets() {
+        let mut h = SnapHeaders::new(ts());
+        assert!(h.require(HeaderProfile::Response).is_ok());
+        let e = h.require(HeaderProfile::AccessToken).unwrap_err();
+        assert_eq!(e.header, names::X_CLIENT_KEY);
+        h.client_key = Some("id".into());
+        h.signature = Some("sig".into());
+        assert!(h.require(HeaderProfile::AccessToken).is_ok());
+        let e = full_without(
+            |h| h.authorization = None,
+            HeaderProfile::Transaction { token: true },
+        );
+        assert_eq!(e, names::AUTHORIZATION);
+        assert!(full_ok(
+            |h| h.authorization = None,
+            HeaderProfile::Transaction { token: false }
+        ));
+        let e = full_without(|h| h.device_id = None, HeaderProfile::CustomerTransaction);
+        assert_eq!(e, names::X_DEVICE_ID);
+        let e = full_without(
+            |h| h.external_id = Some(String::new()),
+            HeaderProfile::CustomerTransaction,
+        );
+        assert_eq!(e, names::X_EXTERNAL_ID);
+    }
+
+    fn full_without(f: impl FnOnce(&mut SnapHeaders), p: HeaderProfile) -> &'static str {
+        let mut h = full();
+        f(&mut h);
+        h.require(p).unwrap_err().header
+    }
+
+    fn full_ok(f: impl FnOnce(&mut SnapHeaders), p: HeaderProfile) -> bool {
+        let mut h = full();
+        f(&mut h);
+        h.validate(p).is_ok()
+    }
+
+    fn bad(name: &'static str, value: &str) -> HeaderError {
+        let m = map(&[
+            ("x-timestamp", "2020-12-17T10:55:00+07:00"),
+            (lower(name), value),
+        ]);
+        SnapHeaders::from_header_map(&m).unwrap_err()
+    }
+
+    fn good(name: &'static str, value: &str) {
+        let m = map(&[
+            ("x-timestamp", "2020-12-17T10:55:00+07:00"),
+            (lower(name), value),
+        ]);
+        SnapHeaders::from_header_map(&m).unwrap_or_else(|e| panic!("{name}: {value:?}: {e}"));
+    }
+
+    #[test]
+    fn per_header_rules() {
+        use names::*;
+        good(X_EXTERNAL_ID, "550e8400-e29b-41d4-a716-446655440000");
+        assert!(matches!(
+            bad(X_EXTERNAL_ID, &"9".repeat(37)).problem,
+            HeaderProblem::TooLong { max: 36, .. }
+        ));
+        for ok in ["95221", "H2H", "WEB", "VA004", "1"] {
+            good(CHANNEL_ID, ok);
+        }
+        assert!(matches!(
+            bad(CHANNEL_ID, "952210").problem,
+            HeaderProblem::TooLong { max: 5, len: 6 }
+        ));
+        assert!(matches!(
+            bad(CHANNEL_ID, "H-2H").problem,
+            HeaderProblem::Format(_)
+        ));
+        good(X_DEVICE_ID, &"d".repeat(400));
+        assert!(matches!(
+            bad(X_DEVICE_ID, &"d".repeat(401)).problem,
+            HeaderProblem::TooLong { max: 400, .. }
+        ));
+        good(X_IP_ADDRESS, "255.255.255.255");
+        assert!(matches!(
+            bad(X_IP_ADDRESS, "172.24.281.24").problem,
+            HeaderProblem::Format(_)
+        ));
+        assert!(matches!(
+            bad(X_IP_ADDRESS, "1.2.3").problem,
+            HeaderProblem::Format(_)
+        ));
+        assert!(matches!(
+            bad(X_IP_ADDRESS, "2001:db8::1:2:3:4:5").problem,
+            HeaderProblem::TooLong { max: 15, .. }
+        ));
+        for ok in ["-6.2088", "+89.9999", "90", "-90.0000", "6", "0.5"] {
+            good(X_LATITUDE, ok);
+        }
+        for no in [
+            "91.0",
+            "90.0001",
+            "123.45",
+            "6.",
+            ".5",
+            "6,2",
+            "+-6.2",
+            "6.2088N",
+            "-6.20881234",
+        ] {
+            assert!(
+                bad(X_LATITUDE, no).problem != HeaderProblem::Missing,
+                "{no}"
+            );
+        }
+        for ok in ["+106.8456", "-180", "179.9999", "0"] {
+            good(X_LONGITUDE, ok);
+        }
+        for no in ["180.1", "1060.8", "abc"] {
+            assert!(
+                matches!(bad(X_LONGITUDE, no).problem, HeaderProblem::Format(_)),
+                "{no}"
+            );
+        }
+        good(AUTHORIZATION, "bearer abc.def.ghi");
+        assert!(matches!(
+            bad(AUTHORIZATION, "abc.def.ghi").problem,
+            HeaderProblem::Format("Bearer <token>")
+        ));
+        assert!(matches!(
+            bad(AUTHORIZATION, "Basic dXNlcg==").problem,
+            HeaderProblem::Format(_)
+        ));
+        assert!(matches!(
+            bad(AUTHORIZATION, "Bearer ").problem,
+            HeaderProblem::Missing
+        ));
+        assert!(matches!(
+            bad(AUTHORIZATION, &format!("Bearer {}", "t".repeat(2049))).problem,
+            HeaderProblem::TooLong { .. }
+        ));
+        // Paydia's sample sends the customer token without "Bearer ".
+        let m = map(&[
+            ("x-timestamp", "2020-12-17T10:55:00+07:00"),
+            ("authorization-customer", "eyJhbGciOiJIUzI1NiJ9.e30.x"),
+        ]);
+        let h = SnapHeaders::from_header_map(&m).unwrap();
+        assert_eq!(
+            h.authorization_customer.unwrap().expose(),
+            "eyJhbGciOiJIUzI1NiJ9.e30.x"
+        );
+        assert!(matches!(
+            bad(X_SIGNATURE, "caf\u{e9}").problem,
+            HeaderProblem::NotAscii
+        ));
+        assert!(matches!(
+            bad(ORIGIN, "a\tb").problem,
+            HeaderProblem::NotAscii
+        ));
+    }
+
+    #[test]
+    fn repeated_and_empty_headers() {
+        let m = map(&[
+            ("x-timestamp", "2020-12-17T10:55:00+07:00"),
+            ("x-timestamp", "2020-12-17T10:55:01+07:00"),
+        ]);
+        assert_eq!(
+            SnapHeaders::from_header_map(&m).unwrap_err(),
+            HeaderError::new(names::X_TIMESTAMP, HeaderProblem::Repeated)
+        );
+        let m = map(&[
+            ("x-timestamp", "2020-12-17T10:55:00+07:00"),
+            ("x-partner-id", ""),
+        ]);
+        let h = SnapHeaders::from_header_map(&m).unwrap();
+        assert_eq!(h.partner_id, None, "empty counts as absent");
+        let e = SnapHeaders::from_header_map_for(&m, HeaderProfile::Transaction { token: false });
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn to_header_map_checks_rules() {
+        let mut h = full();
+        h.partner_id = Some("x".repeat(37));
+        assert_eq!(h.to_header_map().unwrap_err().header, names::X_PARTNER_ID);
+        let mut h = full();
+        h.origin = Some("bad\nvalue".into());
+        assert_eq!(
+            h.to_header_map().unwrap_err().problem,
+            HeaderProblem::NotAscii
+        );
+        let mut h = full();
+        h.authorization = Some("has space".into());
+        assert!(matches!(
+            h.to_header_map().unwrap_err().problem,
+            HeaderProblem::Format(_)
+        ));
+    }
+
+    #[test]
+    fn channel_id_rules() {
+        assert!(ChannelId::new("95221").is_ok());
+        assert!(ChannelId::new("H2H").is_ok());
+        assert!(ChannelId::new("").unwrap_err().is_missing());
+        assert!(ChannelId::new("ab cd").is_err());
+        assert!(ChannelId::new("ÀBC").is_err());
+        const C: ChannelId = ChannelId::new_const("VA004");
+        assert_eq!(C.to_string(), "VA004");
+    }
+
+    #[test]
+    fn external_ids_are_32_digits_and_unique() {
+        let a = ExternalIdGenerator::new();
+        let b = ExternalIdGenerator::default();
+        let mut seen = HashSet::with_capacity(200_000);
+        for _ in 0..100_000 {
+            for g in [&a, &b] {
+                let id = g.next_id();
+                assert_eq!(id.len(), 32, "{id}");
+                assert!(id.bytes().all(|c| c.is_ascii_digit()), "{id}");
+                assert!(seen.insert(id));
+            }
+        }
+    }
+
+    #[test]
+    fn external_ids_are_unique_across_threads() {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    let g = ExternalIdGenerator::new();
+                    (0..20_000).map(|_| g.next_id()).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut seen = HashSet::new();
+        for h in handles {
+            for id in h.join().unwrap() {
+                assert!(seen.insert(id));
+            }
+        }
+        assert_eq!(seen.len(), 80_000);
+    }
+
+    #[test]
+    fn external_id_layout() {
+        // 2024-02-29T16:59:59.5Z is 23:59:59.5 WIB; +0.5 s is the next WIB day.
+        let t = 1_709_225_999u64 * 1_000_000_000 + 500_000_000;
+        assert_eq!(
+            format_id(t, 1_234_567_089),
+            "20240229863995000000001234567089"
+        );
+        assert_eq!(
+            format_id(t + 500_000_000, 42),
+            "20240301000000000000000000000042"
+        );
+        // Ids are ordered by instant within a day and across the midnight.
+        assert!(format_id(t, 7) < format_id(t + 1, 7));
+        assert!(format_id(t, 7) < format_id(t + 500_000_000, 7));
+        let id = ExternalIdGenerator::new().next_id();
+        let today = SnapTimestamp::now().day_key().to_string();
+        // The date prefix is today's Jakarta date (or, at midnight, the day before).
+        assert!(
+            id.starts_with(&today) || id[..8] < *today,
+            "{id} vs {today}"
+        );
+    }
+}

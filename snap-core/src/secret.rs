@@ -63,6 +63,15 @@ impl<T: AsRef<[u8]>> Secret<T> {
     }
 }
 
+/// Constant-time equality (see [`Secret::ct_eq`]).
+impl<T: AsRef<[u8]>> PartialEq for Secret<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other.0.as_ref())
+    }
+}
+
+impl<T: AsRef<[u8]>> Eq for Secret<T> {}
+
 impl From<String> for SecretString {
     fn from(value: String) -> Self {
         Secret(value)
@@ -144,6 +153,8 @@ mod tests {
         assert!(s.ct_eq(b"token-a"));
         assert!(!s.ct_eq(b"token-b"));
         assert!(!s.ct_eq(b"token-a-longer"));
+        assert_eq!(s, SecretString::from("token-a"));
+        assert_ne!(s, SecretString::from("token-b"));
         assert_eq!(s.clone().into_exposed(), "token-a");
     }
 }

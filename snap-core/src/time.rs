@@ -167,9 +167,7 @@ impl SnapTimestamp {
     /// `(year, month, day)`: the day in which an `X-EXTERNAL-ID` must be
     /// unique ("same day" is read as the WIB day).
     pub fn jakarta_day(&self) -> (i32, u8, u8) {
-        let local = self.unix_seconds + i64::from(JAKARTA_OFFSET_MINUTES) * 60;
-        let (y, m, d) = civil_from_days(local.div_euclid(86_400));
-        (y, m, d)
+        jakarta_day_of(self.unix_seconds)
     }
 
     /// [`SnapTimestamp::jakarta_day`] as the number `yyyymmdd`
@@ -386,6 +384,13 @@ fn civil_from_days(z: i64) -> (i32, u8, u8) {
         m as u8,
         d as u8,
     )
+}
+
+/// The Jakarta (UTC+07:00) calendar day `(year, month, day)` of an instant
+/// given in seconds since the Unix epoch.
+pub fn jakarta_day_of(unix_seconds: i64) -> (i32, u8, u8) {
+    let local = unix_seconds.saturating_add(i64::from(JAKARTA_OFFSET_MINUTES) * 60);
+    civil_from_days(local.div_euclid(86_400))
 }
 
 /// Gregorian leap year.
