@@ -1,0 +1,5 @@
+//! CLI tests: one integration-test binary that runs the built `snap`.
+//! Each subcommand has its module here.
+
+mod decode;
+mod sign;
