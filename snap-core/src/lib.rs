@@ -16,3 +16,9 @@ pub mod secret;
 pub mod server;
 pub mod sign;
 pub mod time;
+
+pub use code::{Category, GeneralCase, ResponseCode, ServiceCode};
+pub use headers::{ChannelId, ExternalIdGenerator, SnapHeaders};
+pub use money::{Currency, Money};
+pub use secret::{Secret, SecretString};
+pub use time::SnapTimestamp;
