@@ -411,19 +411,19 @@ fn body_variants(minified: &[u8], raw: &[u8]) -> Vec<(Variant, Vec<u8>)> {
     let reser = [
         (
             Variant::PhpEscapedSlashes,
-            style(esc(true, false, false), Numbers::PyFloat, false),
+            style(esc(true, false, false), Numbers::Keep, false),
         ),
         (
             Variant::PhpDefaultEscaping,
-            style(esc(true, true, false), Numbers::PyFloat, false),
+            style(esc(true, true, false), Numbers::Keep, false),
         ),
         (
             Variant::UnicodeEscaped,
-            style(esc(false, true, true), Numbers::PyFloat, false),
+            style(esc(false, true, true), Numbers::Keep, false),
         ),
         (
             Variant::PythonJsonDumps,
-            style(esc(false, true, true), Numbers::PyFloat, true),
+            style(esc(false, true, true), Numbers::Keep, true),
         ),
         (
             Variant::JsReserialized,

@@ -1,3 +1,4 @@
 //! snap-core integration tests (one test binary; add modules below, append-only).
 
 mod kat;
+mod doctor;

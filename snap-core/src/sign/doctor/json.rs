@@ -17,6 +17,8 @@ pub(super) struct Escaping {
 /// How numbers are rendered on output.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Numbers {
+    /// As written (the sender re-encoded strings only).
+    Keep,
     /// JavaScript: every number is a double, shortest form, `1e2` -> `100`.
     Js,
     /// Python / PHP: integers kept, other numbers become floats (`1e2` -> `100.0`).
@@ -165,6 +167,7 @@ pub(super) fn render_number(lit: &str, style: Numbers) -> Option<String> {
     }
     let is_int = !lit.contains(['.', 'e', 'E']);
     match style {
+        Numbers::Keep => Some(lit.to_owned()),
         Numbers::PyFloat if is_int => Some(lit.to_owned()),
         Numbers::PyFloat => {
             let v: f64 = lit.parse().ok()?;
