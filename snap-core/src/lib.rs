@@ -21,4 +21,5 @@ pub use code::{Category, GeneralCase, ResponseCode, ServiceCode};
 pub use headers::{ChannelId, ExternalIdGenerator, SnapHeaders};
 pub use money::{Currency, Money};
 pub use secret::{Secret, SecretString};
+pub use sign::{HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, SignatureKind};
 pub use time::SnapTimestamp;
