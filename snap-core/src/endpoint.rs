@@ -1,1 +1,474 @@
-//! endpoint
+//! The traits the derives implement, and the generic machinery built on them.
+//!
+//! - [`Validate`]: every field type implements it; `#[derive(SnapModel)]` and
+//!   `#[derive(SnapRequest)]` generate it for structs. [`Validate::validate`]
+//!   returns **all** violations with wire paths.
+//! - [`Endpoint`]: `#[derive(SnapRequest)]` implements it: the endpoint's
+//!   [`EndpointMeta`] (service code, method, path, signature scheme, ...), its
+//!   response type and its result-code scheme ([`CodeScheme`]).
+//! - [`decode_response`]: an answer's bytes and HTTP status -> the typed
+//!   response or a typed error answer, with the result code checked against
+//!   the HTTP status and the endpoint's service code.
+//! - [`prepare`]: validate, serialize once, sign exactly those bytes, build
+//!   the SNAP headers.
+//!
+//! The client and the provider side both build on these generic functions.
+//!
+//! # Declaring an endpoint
+//!
+//! ```
+//! use serde::{Deserialize, Serialize};
+//! use snap_core::endpoint::{Endpoint, Method, SignatureScheme, Validate};
+//! use snap_core::{SnapModel, SnapRequest};
+//!
+//! #[derive(Serialize, Deserialize, SnapRequest)]
+//! #[snap(service = 67, method = "POST", path = "/v1.0/auth/void", response = VoidResponse)]
+//! #[serde(rename_all = "camelCase")]
+//! struct AuthVoidRequest {
+//!     #[snap(max = 64)]
+//!     partner_void_no: String,
+//!     #[snap(max = 256)]
+//!     reason: Option<String>,
+//! }
+//!
+//! #[derive(Serialize, Deserialize, SnapModel)]
+//! #[serde(rename_all = "camelCase")]
+//! struct VoidResponse {
+//!     #[snap(len = 7, digits)]
+//!     response_code: String,
+//!     #[snap(max = 150)]
+//!     response_message: String,
+//! }
+//!
+//! assert_eq!(AuthVoidRequest::META.name, "Auth Void");
+//! assert_eq!(AuthVoidRequest::META.method, Method::Post);
+//! assert_eq!(AuthVoidRequest::META.signature, SignatureScheme::Symmetric);
+//!
+//! let bad = AuthVoidRequest { partner_void_no: String::new(), reason: Some("x".repeat(300)) };
+//! let violations = bad.validate().unwrap_err();
+//! let found: Vec<String> = violations.iter().map(|v| v.path.clone()).collect();
+//! assert_eq!(found, ["partnerVoidNo", "reason"]);
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::code::ServiceCode;
+use crate::rules::{Path, Report, Violations};
+
+mod decode;
+mod prepare;
+
+pub use decode::{
+    Answer, AnswerCode, CodeOutcome, DecodeError, DecodeWarning, Decoded, ErrorAnswer, Snap7,
+    decode_response,
+};
+pub use prepare::{
+    Credentials, PrepareError, PreparedRequest, RequestContext, header, prepare, prepare_bytes,
+};
+
+/// A value that can check itself against SNAP field rules.
+///
+/// Implemented by core for strings, integers, `bool`, [`Money`](crate::money::Money),
+/// [`SnapTimestamp`](crate::time::SnapTimestamp), `serde_json::Value` / `Map`
+/// (no rules), `Option<T>`, `Vec<T>` and slices (elements at `[i]`), `Box<T>`,
+/// string-keyed maps; derived for structs by `SnapModel` / `SnapRequest`.
+/// Floats are deliberately not covered: SNAP amounts are decimal strings.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be validated as a SNAP field",
+    label = "this field's type does not implement `snap_core::endpoint::Validate`",
+    note = "derive `SnapModel` on nested structs, use `Money` for amounts (never floats), or mark the field `#[snap(skip)]`"
+)]
+pub trait Validate {
+    /// Records every violation of `self` and its members under `path`.
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report);
+
+    /// True when this value counts as absent for a mandatory field: an empty
+    /// string, `None`, JSON `null`. Defaults to false.
+    fn is_missing(&self) -> bool {
+        false
+    }
+
+    /// Validates from the root: `Ok` or every violation, with wire paths.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut report = Report::new();
+        self.validate_at(&Path::root(), &mut report);
+        report.finish()
+    }
+}
+
+impl Validate for str {
+    fn validate_at(&self, _: &Path<'_>, _: &mut Report) {}
+    fn is_missing(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Validate for String {
+    fn validate_at(&self, _: &Path<'_>, _: &mut Report) {}
+    fn is_missing(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Validate for std::borrow::Cow<'_, str> {
+    fn validate_at(&self, _: &Path<'_>, _: &mut Report) {}
+    fn is_missing(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+macro_rules! no_rules {
+    ($($t:ty),*) => {$(
+        impl Validate for $t {
+            fn validate_at(&self, _: &Path<'_>, _: &mut Report) {}
+        }
+    )*};
+}
+
+no_rules!(
+    bool,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    char,
+    serde_json::Map<String, serde_json::Value>,
+    crate::money::Money,
+    crate::money::Currency,
+    crate::time::SnapTimestamp
+);
+
+impl Validate for serde_json::Value {
+    fn validate_at(&self, _: &Path<'_>, _: &mut Report) {}
+    fn is_missing(&self) -> bool {
+        self.is_null()
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for &T {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        (**self).validate_at(path, report)
+    }
+    fn is_missing(&self) -> bool {
+        (**self).is_missing()
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        (**self).validate_at(path, report)
+    }
+    fn is_missing(&self) -> bool {
+        (**self).is_missing()
+    }
+}
+
+/// A secret validates as its value; violations never contain values.
+impl<T: Validate> Validate for crate::secret::Secret<T> {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        self.expose().validate_at(path, report)
+    }
+    fn is_missing(&self) -> bool {
+        self.expose().is_missing()
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        if let Some(v) = self {
+            v.validate_at(path, report)
+        }
+    }
+    fn is_missing(&self) -> bool {
+        self.as_ref().is_none_or(Validate::is_missing)
+    }
+}
+
+impl<T: Validate> Validate for [T] {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        for (i, v) in self.iter().enumerate() {
+            v.validate_at(&path.index(i), report);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        self.as_slice().validate_at(path, report)
+    }
+}
+
+impl<T: Validate, S> Validate for HashMap<String, T, S> {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        for (k, v) in self {
+            v.validate_at(&path.field(k), report);
+        }
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        for (k, v) in self {
+            v.validate_at(&path.field(k), report);
+        }
+    }
+}
+
+/// HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+    /// PATCH
+    Patch,
+}
+
+impl Method {
+    /// The upper-case token, as signed (`"POST"`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+        }
+    }
+
+    /// As an `http::Method`.
+    pub fn to_http(self) -> http::Method {
+        match self {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Delete => http::Method::DELETE,
+            Method::Patch => http::Method::PATCH,
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How requests to an endpoint are signed (`signature = "..."`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignatureScheme {
+    /// `"symmetric"`: HMAC-SHA512 with the client secret over
+    /// `METHOD:path:accessToken:sha256hex(minify(body)):timestamp` (SNAP default).
+    Symmetric,
+    /// `"asymmetric"`: SHA256withRSA over `METHOD:path:sha256hex(minify(body)):timestamp`.
+    Asymmetric,
+    /// `"token"`: access-token requests (73/74): SHA256withRSA over `clientId|timestamp`.
+    Token,
+    /// `"none"`: no signature.
+    None,
+    /// `"ipg"`: IPG's `Signature` header, HMAC-SHA256 with the API key.
+    IpgHmacSha256,
+    /// `"ayopop"`: Ayopop's KEY / TOKEN / VERSION headers.
+    AyopopKeyToken,
+}
+
+/// What a [`CodeScheme`] is called and which body member carries its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeSchemeInfo {
+    /// Human name, e.g. `"SNAP 7-digit responseCode"`.
+    pub name: &'static str,
+    /// The body member holding the code, e.g. `"responseCode"`, `"rc"`.
+    pub field: &'static str,
+}
+
+/// How an answer's result code is read and judged. SNAP endpoints use
+/// [`Snap7`]; a non-SNAP endpoint names its own with `code_scheme = Type`
+/// (Ayopop: integer `responseCode` such as 600 with a bilingual `message`;
+/// IPG: string `rc` such as `"SUCCESS"` / `"00"`).
+pub trait CodeScheme {
+    /// Name and code field.
+    const INFO: CodeSchemeInfo;
+
+    /// Reads the code from a parsed answer and decides whether it is a
+    /// success. May normalize `body` in place (e.g. a numeric code turned into
+    /// the string the typed response expects) before it is deserialized.
+    /// Errors when the answer cannot be trusted (malformed code, a code that
+    /// contradicts the HTTP status).
+    fn read(
+        meta: &EndpointMeta,
+        http_status: u16,
+        body: &mut serde_json::Value,
+    ) -> Result<CodeOutcome, DecodeError>;
+}
+
+/// What `#[derive(SnapRequest)]` records about an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointMeta {
+    /// Human name, `"Auth Void"`.
+    pub name: &'static str,
+    /// Provider the declaration follows: `"BI"`, `"GoPay"`, `"Paydia"`, ...
+    pub provider: &'static str,
+    /// SNAP service code; `None` for non-SNAP endpoints.
+    pub service: Option<ServiceCode>,
+    /// HTTP method.
+    pub method: Method,
+    /// Path without a deployment prefix: `"/v1.0/auth/void"`.
+    pub path: &'static str,
+    /// Signature scheme.
+    pub signature: SignatureScheme,
+    /// B2B2C: the `Authorization-Customer` header is required.
+    pub customer_token: bool,
+    /// How the answer's result code is read.
+    pub code_scheme: CodeSchemeInfo,
+}
+
+impl EndpointMeta {
+    /// Placeholder used by the derives' error fallback only.
+    #[doc(hidden)]
+    pub const FALLBACK: EndpointMeta = EndpointMeta {
+        name: "",
+        provider: "",
+        service: None,
+        method: Method::Post,
+        path: "/",
+        signature: SignatureScheme::None,
+        customer_token: false,
+        code_scheme: Snap7::INFO,
+    };
+}
+
+/// An endpoint: implemented by `#[derive(SnapRequest)]` on its request type.
+pub trait Endpoint: Validate {
+    /// Everything the declaration says.
+    const META: EndpointMeta;
+    /// The success answer.
+    type Response: serde::de::DeserializeOwned + Validate;
+    /// How the answer's result code is read ([`Snap7`] for SNAP endpoints).
+    type Codes: CodeScheme;
+}
+
+/// Why a received body was refused by [`parse_request`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    /// Not JSON at all (SNAP: `400{SS}00 Bad Request`).
+    #[error("request body is not valid JSON: {0}")]
+    NotJson(String),
+    /// JSON, but fields are missing or malformed (SNAP: 400SS02 / 400SS01,
+    /// see [`Violations::to_snap_error`]).
+    #[error("{0}")]
+    Invalid(Violations),
+}
+
+/// Parses a received body into `T` and validates it: the provider side's
+/// first step, and what `snap validate` runs.
+///
+/// - invalid JSON (syntax, truncated, trailing bytes) -> [`RequestError::NotJson`];
+/// - a missing non-`Option` member -> [`Rule::Missing`](crate::rules::Rule::Missing)
+///   at its wire path (`voidAmount.value`);
+/// - a member of the wrong JSON type, or a value its type rejects (a bad
+///   money amount, a bad timestamp) -> [`Rule::Format`](crate::rules::Rule::Format)
+///   at its wire path; serde stops at the first such error, so this case
+///   reports one violation;
+/// - otherwise every field-rule violation of the parsed value.
+pub fn parse_request<T>(body: &[u8]) -> Result<T, RequestError>
+where
+    T: serde::de::DeserializeOwned + Validate,
+{
+    use crate::rules::{Rule, Violation};
+    use serde_json::error::Category;
+
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = match serde_path_to_error::deserialize(&mut de) {
+        Ok(v) => v,
+        Err(err) => {
+            let path = render_serde_path(err.path());
+            let inner = err.into_inner();
+            match inner.classify() {
+                Category::Syntax | Category::Eof | Category::Io => {
+                    return Err(RequestError::NotJson(inner.to_string()));
+                }
+                Category::Data => {
+                    let full = inner.to_string();
+                    let msg = match full.rfind(" at line ") {
+                        Some(i) => full[..i].to_owned(),
+                        None => full,
+                    };
+                    let missing = msg
+                        .strip_prefix("missing field `")
+                        .and_then(|rest| rest.split('`').next());
+                    let violation = match missing {
+                        Some(field) => Violation {
+                            path: if path.is_empty() {
+                                field.to_owned()
+                            } else {
+                                format!("{path}.{field}")
+                            },
+                            rule: Rule::Missing,
+                        },
+                        None => Violation {
+                            path,
+                            rule: Rule::Format(msg),
+                        },
+                    };
+                    return Err(RequestError::Invalid(Violations::one(violation)));
+                }
+            }
+        }
+    };
+    de.end().map_err(|e| RequestError::NotJson(e.to_string()))?;
+    value.validate().map_err(RequestError::Invalid)?;
+    Ok(value)
+}
+
+fn render_serde_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => {
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    out
+}
+
+/// What generated code names. Not a public API: may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::code::ServiceCode;
+    pub use crate::endpoint::{
+        CodeScheme, Endpoint, EndpointMeta, Method, SignatureScheme, Snap7, Validate,
+    };
+    pub use crate::rules;
+    pub use crate::rules::{Path, Report};
+    /// The response type of a declaration that failed to compile.
+    pub type FallbackResponse = serde_json::Value;
+}

@@ -23,3 +23,14 @@ pub use money::{Currency, Money};
 pub use secret::{Secret, SecretString};
 pub use sign::{HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, SignatureKind};
 pub use time::SnapTimestamp;
+
+// Lets the derives' generated code (which names `::snap_core`) compile
+// inside this crate too (unit tests).
+extern crate self as snap_core;
+
+/// `#[derive(SnapRequest)]` and `#[derive(SnapModel)]`: declare an endpoint
+/// (see [`endpoint`] and the README, "Declare your own endpoint").
+pub use snap_macros::{SnapModel, SnapRequest};
+
+#[doc(hidden)]
+pub use endpoint::__private;

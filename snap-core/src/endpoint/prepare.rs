@@ -1,0 +1,382 @@
+//! Building a signed request: validate, serialize once, sign exactly those
+//! bytes with the endpoint's method and the path as sent, build the headers.
+//!
+//! The body is `serde_json::to_vec` of the request: compact, so minifying it
+//! (which the signature does) changes nothing, and the bytes signed are the
+//! bytes in [`PreparedRequest::body`]. Send those bytes, never a
+//! re-serialization. A retry after a timeout re-sends the same
+//! `PreparedRequest` (same X-EXTERNAL-ID, same body, same signature).
+
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+
+use super::{Endpoint, EndpointMeta, Method, SignatureScheme};
+use crate::rules::Violations;
+use crate::secret::SecretString;
+use crate::sign::provider::{AyopopCredentials, IpgKey};
+use crate::sign::{self, HmacKey, RsaPrivateKey, SignatureError};
+use crate::time::SnapTimestamp;
+
+/// Header names [`prepare`] writes (as sent; HTTP header names are
+/// case-insensitive on the wire).
+pub mod header {
+    /// `X-TIMESTAMP`
+    pub const X_TIMESTAMP: &str = "x-timestamp";
+    /// `X-SIGNATURE`
+    pub const X_SIGNATURE: &str = "x-signature";
+    /// `X-PARTNER-ID`
+    pub const X_PARTNER_ID: &str = "x-partner-id";
+    /// `X-EXTERNAL-ID`
+    pub const X_EXTERNAL_ID: &str = "x-external-id";
+    /// `CHANNEL-ID`
+    pub const CHANNEL_ID: &str = "channel-id";
+    /// `X-CLIENT-KEY`
+    pub const X_CLIENT_KEY: &str = "x-client-key";
+    /// `Authorization`
+    pub const AUTHORIZATION: &str = "authorization";
+    /// `Authorization-Customer`
+    pub const AUTHORIZATION_CUSTOMER: &str = "authorization-customer";
+    /// `Content-Type`
+    pub const CONTENT_TYPE: &str = "content-type";
+    /// IPG's `Signature`
+    pub const IPG_SIGNATURE: &str = "signature";
+    /// Ayopop's `KEY`
+    pub const AYOPOP_KEY: &str = "key";
+    /// Ayopop's `TOKEN`
+    pub const AYOPOP_TOKEN: &str = "token";
+    /// Ayopop's `VERSION`
+    pub const AYOPOP_VERSION: &str = "version";
+}
+
+/// The key material that signs a request; it must match the endpoint's
+/// [`SignatureScheme`].
+#[derive(Clone, Copy)]
+pub enum Credentials<'a> {
+    /// `symmetric`: HMAC-SHA512 with the client secret.
+    Hmac(&'a HmacKey),
+    /// `asymmetric`: SHA256withRSA with the partner's private key.
+    Rsa(&'a RsaPrivateKey),
+    /// `token` (access token 73/74): SHA256withRSA over `clientId|timestamp`;
+    /// `client_id` is also sent as X-CLIENT-KEY.
+    Token {
+        /// The client id (X-CLIENT-KEY).
+        client_id: &'a str,
+        /// The partner's private key.
+        key: &'a RsaPrivateKey,
+    },
+    /// `ipg`: IPG's HMAC-SHA256 `Signature` header.
+    Ipg(&'a IpgKey),
+    /// `ayopop`: Ayopop's KEY / TOKEN / VERSION headers.
+    Ayopop(&'a AyopopCredentials),
+    /// `none`: unsigned.
+    None,
+}
+
+impl Credentials<'_> {
+    fn scheme(&self) -> SignatureScheme {
+        match self {
+            Credentials::Hmac(_) => SignatureScheme::Symmetric,
+            Credentials::Rsa(_) => SignatureScheme::Asymmetric,
+            Credentials::Token { .. } => SignatureScheme::Token,
+            Credentials::Ipg(_) => SignatureScheme::IpgHmacSha256,
+            Credentials::Ayopop(_) => SignatureScheme::AyopopKeyToken,
+            Credentials::None => SignatureScheme::None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Credentials::{:?}([redacted])", self.scheme())
+    }
+}
+
+/// Everything about one call that is not in the declaration.
+#[derive(Debug, Clone)]
+pub struct RequestContext<'a> {
+    /// Deployment prefix put before the declared path (`""`, `"/snap"`); part
+    /// of the signed path.
+    pub path_prefix: &'a str,
+    /// Query string without `?` (`""` for none); part of the signed path.
+    pub query: &'a str,
+    /// X-TIMESTAMP, signed exactly as it is written.
+    pub timestamp: &'a SnapTimestamp,
+    /// X-EXTERNAL-ID: unique per partner per day; re-use it on a retry.
+    pub external_id: &'a str,
+    /// X-PARTNER-ID.
+    pub partner_id: &'a str,
+    /// CHANNEL-ID.
+    pub channel_id: &'a str,
+    /// The signing key material.
+    pub credentials: Credentials<'a>,
+    /// The B2B access token (raw, without `Bearer `): `Authorization`, and
+    /// part of the symmetric string-to-sign.
+    pub access_token: Option<&'a SecretString>,
+    /// The B2B2C customer token: `Authorization-Customer`.
+    pub customer_token: Option<&'a SecretString>,
+}
+
+/// A request ready to send: send `body` exactly as it is.
+#[derive(Clone)]
+pub struct PreparedRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// Path as sent and signed: prefix + declared path + `?query`.
+    pub path: String,
+    /// Headers (content type, SNAP headers, signature).
+    pub headers: HeaderMap,
+    /// The body: the signed bytes.
+    pub body: Vec<u8>,
+    /// X-EXTERNAL-ID sent (empty for schemes without it).
+    pub external_id: String,
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut headers = f.debug_map();
+        for (name, value) in &self.headers {
+            let sensitive = [
+                header::AUTHORIZATION,
+                header::AUTHORIZATION_CUSTOMER,
+                header::AYOPOP_KEY,
+                header::AYOPOP_TOKEN,
+            ]
+            .contains(&name.as_str());
+            if sensitive {
+                headers.entry(&name.as_str(), &"[redacted]");
+            } else {
+                headers.entry(&name.as_str(), &value.to_str().unwrap_or("<binary>"));
+            }
+        }
+        headers.finish()?;
+        write!(
+            f,
+            " {} {} ({} body bytes, external id {:?})",
+            self.method,
+            self.path,
+            self.body.len(),
+            self.external_id
+        )
+    }
+}
+
+/// Why a request could not be prepared.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PrepareError {
+    /// The request breaks its field rules (nothing was signed).
+    #[error("request is invalid: {0}")]
+    Invalid(Violations),
+    /// The request could not be serialized.
+    #[error("request could not be serialized: {0}")]
+    Serialize(String),
+    /// The credentials do not fit the endpoint's signature scheme.
+    #[error(
+        "endpoint `{endpoint}` is signed {expected:?}, but the context holds {given:?} credentials"
+    )]
+    WrongCredentials {
+        /// The endpoint's name.
+        endpoint: &'static str,
+        /// The endpoint's scheme.
+        expected: SignatureScheme,
+        /// The credentials' scheme.
+        given: SignatureScheme,
+    },
+    /// A token the endpoint needs is absent.
+    #[error("endpoint `{endpoint}` needs {what}")]
+    MissingToken {
+        /// The endpoint's name.
+        endpoint: &'static str,
+        /// Which token.
+        what: &'static str,
+    },
+    /// A header value breaks its rule (length, characters).
+    #[error("header {name}: {reason}")]
+    Header {
+        /// Header name.
+        name: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Signing failed.
+    #[error("signing failed: {0}")]
+    Sign(#[from] SignatureError),
+}
+
+fn put(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), PrepareError> {
+    let v = HeaderValue::from_str(value).map_err(|_| PrepareError::Header {
+        name,
+        reason: "must be visible ASCII".to_owned(),
+    })?;
+    headers.insert(HeaderName::from_static(name), v);
+    Ok(())
+}
+
+fn put_secret(
+    headers: &mut HeaderMap,
+    name: &'static str,
+    value: &str,
+) -> Result<(), PrepareError> {
+    let mut v = HeaderValue::from_str(value).map_err(|_| PrepareError::Header {
+        name,
+        reason: "must be visible ASCII".to_owned(),
+    })?;
+    v.set_sensitive(true);
+    headers.insert(HeaderName::from_static(name), v);
+    Ok(())
+}
+
+/// SNAP header rules checked before anything is signed.
+fn check_snap_ids(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
+    let rules: [(&'static str, &str, usize); 3] = [
+        ("X-PARTNER-ID", ctx.partner_id, 36),
+        ("X-EXTERNAL-ID", ctx.external_id, 36),
+        ("CHANNEL-ID", ctx.channel_id, 5),
+    ];
+    for (name, value, max) in rules {
+        let n = value.chars().count();
+        if n == 0 || n > max {
+            return Err(PrepareError::Header {
+                name,
+                reason: format!("must be 1 to {max} characters, got {n}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Validates `req`, serializes it once, signs those bytes as endpoint `E`
+/// demands, and builds the headers.
+///
+/// The signed path is `ctx.path_prefix + E::META.path` plus `?ctx.query`
+/// when a query is given; the signed method is `E::META.method`.
+pub fn prepare<E>(req: &E, ctx: &RequestContext<'_>) -> Result<PreparedRequest, PrepareError>
+where
+    E: Endpoint + Serialize,
+{
+    req.validate().map_err(PrepareError::Invalid)?;
+    let body = serde_json::to_vec(req).map_err(|e| PrepareError::Serialize(e.to_string()))?;
+    prepare_bytes(&E::META, body, ctx)
+}
+
+/// Signs `body`, already serialized, for the endpoint `meta` describes, and
+/// builds the headers: the second half of [`prepare`], for callers that
+/// know an endpoint only by its metadata (`snap call`, the client's token
+/// requests). `body` is not validated here; it is signed and must be sent
+/// exactly as given.
+///
+/// A `symmetric` endpoint also accepts RSA credentials unless it needs a
+/// customer token: a partner onboarded with "asymmetric signature without
+/// get token" (SNAP signature type 2) signs every B2B call that way.
+pub fn prepare_bytes(
+    meta: &EndpointMeta,
+    mut body: Vec<u8>,
+    ctx: &RequestContext<'_>,
+) -> Result<PreparedRequest, PrepareError> {
+    let given = ctx.credentials.scheme();
+    let type2 = meta.signature == SignatureScheme::Symmetric
+        && given == SignatureScheme::Asymmetric
+        && !meta.customer_token;
+    if given != meta.signature && !type2 {
+        return Err(PrepareError::WrongCredentials {
+            endpoint: meta.name,
+            expected: meta.signature,
+            given,
+        });
+    }
+    // A request without a body (a unit struct: `null`, or a GET with no
+    // fields: `{}`) is sent, and signed, as the empty string.
+    if body == b"null" || (meta.method == Method::Get && body == b"{}") {
+        body.clear();
+    }
+    let mut path =
+        String::with_capacity(ctx.path_prefix.len() + meta.path.len() + ctx.query.len() + 1);
+    path.push_str(ctx.path_prefix);
+    path.push_str(meta.path);
+    if !ctx.query.is_empty() {
+        path.push('?');
+        path.push_str(ctx.query);
+    }
+    let method = meta.method.as_str();
+    let ts = ctx.timestamp.as_str();
+
+    let mut headers = HeaderMap::new();
+    put(&mut headers, header::CONTENT_TYPE, "application/json")?;
+    let mut external_id = String::new();
+    let snap_transaction = matches!(
+        meta.signature,
+        SignatureScheme::Symmetric | SignatureScheme::Asymmetric | SignatureScheme::None
+    );
+    if snap_transaction {
+        check_snap_ids(ctx)?;
+        put(&mut headers, header::X_TIMESTAMP, ts)?;
+        put(&mut headers, header::X_PARTNER_ID, ctx.partner_id)?;
+        put(&mut headers, header::X_EXTERNAL_ID, ctx.external_id)?;
+        put(&mut headers, header::CHANNEL_ID, ctx.channel_id)?;
+        external_id = ctx.external_id.to_owned();
+    }
+    let access_token = ctx.access_token.map(|t| t.expose().as_str());
+    if let Some(token) = access_token {
+        put_secret(
+            &mut headers,
+            header::AUTHORIZATION,
+            &format!("Bearer {token}"),
+        )?;
+    }
+    if meta.customer_token {
+        let token = ctx.customer_token.ok_or(PrepareError::MissingToken {
+            endpoint: meta.name,
+            what: "a customer token (Authorization-Customer, B2B2C)",
+        })?;
+        put_secret(
+            &mut headers,
+            header::AUTHORIZATION_CUSTOMER,
+            &format!("Bearer {}", token.expose()),
+        )?;
+    }
+
+    match ctx.credentials {
+        Credentials::Hmac(key) => {
+            let token = access_token.ok_or(PrepareError::MissingToken {
+                endpoint: meta.name,
+                what: "a B2B access token (symmetric signature)",
+            })?;
+            let sig = sign::sign_symmetric(key, method, &path, token, &body, ts)?;
+            put(&mut headers, header::X_SIGNATURE, &sig)?;
+        }
+        Credentials::Rsa(key) => {
+            let sig = sign::sign_asymmetric(key, method, &path, &body, ts)?;
+            put(&mut headers, header::X_SIGNATURE, &sig)?;
+        }
+        Credentials::Token { client_id, key } => {
+            let sig = sign::sign_token(key, client_id, ts)?;
+            put(&mut headers, header::X_TIMESTAMP, ts)?;
+            put(&mut headers, header::X_CLIENT_KEY, client_id)?;
+            put(&mut headers, header::X_SIGNATURE, &sig)?;
+        }
+        Credentials::Ipg(key) => {
+            // IPG signs "request body or query string": the body when there
+            // is one, else the query.
+            let message = if body.is_empty() || meta.method == Method::Get {
+                ctx.query.as_bytes()
+            } else {
+                &body
+            };
+            put(&mut headers, header::IPG_SIGNATURE, &key.sign(message))?;
+        }
+        Credentials::Ayopop(creds) => {
+            let h = creds.headers(&body);
+            put_secret(&mut headers, header::AYOPOP_KEY, &h.key)?;
+            put_secret(&mut headers, header::AYOPOP_TOKEN, &h.token)?;
+            put(&mut headers, header::AYOPOP_VERSION, h.version)?;
+        }
+        Credentials::None => {}
+    }
+    Ok(PreparedRequest {
+        method: meta.method,
+        path,
+        headers,
+        body,
+        external_id,
+    })
+}

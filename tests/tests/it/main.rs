@@ -1,0 +1,9 @@
+//! Integration tests of the derives and of snap-core's endpoint machinery,
+//! end to end on BI Auth Void (service 67, seed document 004): declare,
+//! validate, sign, decode. One test binary (STYLE.md section 7).
+
+mod auth_void;
+mod decode;
+mod nested;
+mod provider;
+mod sign;

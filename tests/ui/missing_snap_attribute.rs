@@ -1,0 +1,16 @@
+use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use snap_core::{SnapModel, SnapRequest};
+
+#[derive(Serialize, Deserialize, SnapModel)]
+#[serde(rename_all = "camelCase")]
+struct Resp {
+    response_code: String,
+}
+
+#[derive(Serialize, Deserialize, SnapRequest)]
+struct Req {
+    partner_void_no: String,
+}
+
+fn main() {}

@@ -1,0 +1,23 @@
+use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use snap_core::{SnapModel, SnapRequest};
+
+#[derive(Serialize, Deserialize, SnapModel)]
+#[serde(rename_all = "camelCase")]
+struct Resp {
+    response_code: String,
+}
+
+#[derive(Serialize, Deserialize, SnapRequest)]
+#[snap(service = 67, method = "POST", path = "/v1.0/auth/void", response = Resp)]
+#[serde(rename_all = "camelCase")]
+struct Req {
+    #[snap(max = 0)]
+    original_reference_no: String,
+    #[snap(len = 8, max = 8)]
+    merchant_id: String,
+    #[snap(maxx = 64)]
+    partner_void_no: String,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use snap_core::{SnapModel, SnapRequest};
+
+#[derive(Serialize, Deserialize, SnapModel)]
+#[serde(rename_all = "camelCase")]
+struct Resp {
+    response_code: String,
+}
+
+#[derive(Serialize, Deserialize, SnapModel)]
+struct Amount(String, String);
+
+fn main() {}
