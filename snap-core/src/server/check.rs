@@ -17,8 +17,10 @@ use super::error::SnapError;
 use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter, jakarta_today};
 use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
 use crate::endpoint::{Endpoint, EndpointMeta, SignatureScheme};
+use crate::headers::{HeaderError, SnapHeaders};
 use crate::sign::provider::{AyopopCredentials, IpgKey};
 use crate::sign::{HmacKey, RsaPublicKey, SignatureError};
+use crate::time::SnapTimestamp;
 
 /// One partner (client) a provider knows: its id and its credentials.
 #[derive(Clone)]
@@ -36,6 +38,10 @@ pub struct Partner {
     pub ipg: Option<IpgKey>,
     /// Ayopop credentials (`KEY` = client id, HS256 `TOKEN`), when the partner uses Ayopop.
     pub ayopop: Option<AyopopCredentials>,
+    /// Signature mode fixed at onboarding: `true` when the partner signs B2B
+    /// transactions asymmetrically (SHA256withRSA, no B2B token). B2B2C
+    /// transactions stay symmetric.
+    pub asymmetric_transactions: bool,
 }
 
 impl Partner {
@@ -60,7 +66,15 @@ impl Partner {
             public_key,
             ipg: None,
             ayopop: None,
+            asymmetric_transactions: false,
         })
+    }
+
+    /// The partner signs B2B transactions asymmetrically (no B2B token);
+    /// needs a public key to be useful.
+    pub fn with_asymmetric_transactions(mut self) -> Self {
+        self.asymmetric_transactions = true;
+        self
     }
 
     /// Also accepts IPG requests signed with `api_key`.
@@ -91,6 +105,7 @@ impl fmt::Debug for Partner {
             .field("public_key", &self.public_key)
             .field("ipg", &self.ipg.as_ref().map(|_| "[redacted]"))
             .field("ayopop", &self.ayopop.as_ref().map(|_| "[redacted]"))
+            .field("asymmetric_transactions", &self.asymmetric_transactions)
             .finish()
     }
 }
@@ -218,9 +233,13 @@ impl<E: fmt::Debug> fmt::Debug for Inbound<E> {
 #[derive(Debug)]
 pub struct Head {
     meta: EndpointMeta,
+    /// The scheme actually checked (a partner in asymmetric mode turns
+    /// `Symmetric` into `Asymmetric`).
+    scheme: SignatureScheme,
     method: String,
     path: String,
     headers: HeaderMap,
+    snap: Option<SnapHeaders>,
     partner: Option<Arc<Partner>>,
     b2b_token: Option<String>,
     customer: Option<CustomerGrant>,
@@ -239,7 +258,7 @@ pub enum Admitted<E> {
     /// Run the handler; complete the ticket (if any) with its answer.
     Proceed {
         /// The checked request.
-        inbound: Inbound<E>,
+        inbound: Box<Inbound<E>>,
         /// The X-EXTERNAL-ID reservation.
         ticket: Option<Ticket>,
     },
@@ -260,7 +279,7 @@ pub enum Admitted<E> {
         /// Resolves to the original's answer.
         waiter: Waiter,
         /// For a second claim.
-        head: Head,
+        head: Box<Head>,
         /// For a second claim.
         body: Bytes,
     },
@@ -334,17 +353,22 @@ fn required_headers(meta: &EndpointMeta, has_body: bool) -> Vec<&'static str> {
     v
 }
 
-fn bearer(value: &str) -> &str {
-    let v = value.trim();
-    match v.get(..7) {
-        Some(p) if p.eq_ignore_ascii_case("bearer ") => v[7..].trim(),
-        _ => v,
+fn header_error(e: HeaderError) -> SnapError {
+    let log = e.to_string();
+    if e.is_missing() {
+        SnapError::missing_field(e.header).with_log(log)
+    } else {
+        SnapError::invalid_field(e.header).with_log(log)
     }
+}
+
+fn unknown_client(id: &str) -> SnapError {
+    SnapError::unauthorized("Unknown Client").with_log(format!("client id {id:?}"))
 }
 
 /// The current time as an X-TIMESTAMP string (Jakarta, second precision).
 pub(crate) fn now_timestamp() -> String {
-    crate::time::SnapTimestamp::now().as_str().to_owned()
+    SnapTimestamp::now().into_string()
 }
 
 impl Provider {
@@ -384,14 +408,16 @@ impl Provider {
         let h = &parts.headers;
         let has_body = !matches!(parts.method, http::Method::GET | http::Method::DELETE);
 
-        // 1. presence
+        // 1. presence (the tokens are checked in 3-4: their absence is 401xx03/04)
         for name in required_headers(meta, has_body) {
             if header(h, name)?.is_none() {
                 return Err(SnapError::missing_field(canonical(name)));
             }
         }
 
-        // 2. formats
+        // 2. formats: Content-Type, Content-Length, then the SNAP headers'
+        // own rules (`SnapHeaders`: lengths, timestamp syntax, Bearer form,
+        // IPv4, coordinates, repeated headers).
         if has_body {
             let ct = header(h, "content-type")?.unwrap_or("");
             let mime = ct.split(';').next().unwrap_or("").trim();
@@ -413,67 +439,75 @@ impl Provider {
                 Err(_) => return Err(SnapError::invalid_field("Content-Length")),
             }
         }
-        let timestamp = self.check_header_formats(meta, h)?;
+        let snap_headers = match meta.signature {
+            SignatureScheme::Symmetric | SignatureScheme::Asymmetric | SignatureScheme::Token => {
+                Some(SnapHeaders::from_header_map(h).map_err(header_error)?)
+            }
+            _ => None,
+        };
 
-        // 3.-4. tokens and partner
+        // 3.-4. partner, B2B token, customer token
+        let mut scheme = meta.signature;
         let mut partner = None;
         let mut b2b_token = None;
         let mut customer = None;
-        match meta.signature {
-            SignatureScheme::Symmetric => {
-                let Some(auth) = header(h, "authorization")? else {
-                    return Err(SnapError::b2b_token_not_found());
+        if let Some(sh) = &snap_headers {
+            match meta.signature {
+                SignatureScheme::Symmetric | SignatureScheme::Asymmetric => {
+                    let partner_id = sh.partner_id.as_deref().unwrap_or("");
+                    let p = self.partners.get(partner_id);
+                    // A partner onboarded for asymmetric signatures signs
+                    // B2B transactions with its key and sends no token;
+                    // B2B2C transactions are always symmetric.
+                    if meta.signature == SignatureScheme::Symmetric
+                        && !meta.customer_token
+                        && p.as_ref().is_some_and(|p| p.asymmetric_transactions)
+                    {
+                        scheme = SignatureScheme::Asymmetric;
+                    }
+                    if scheme == SignatureScheme::Symmetric {
+                        let Some(token) = sh.authorization.as_ref().map(|t| t.expose().as_str())
+                        else {
+                            return Err(SnapError::b2b_token_not_found());
+                        };
+                        let grant = self
+                            .tokens
+                            .b2b(token)
+                            .map_err(|p| SnapError::invalid_b2b_token().with_log(p.to_string()))?;
+                        if grant.partner != partner_id {
+                            return Err(SnapError::invalid_b2b_token().with_log(format!(
+                                "token of {} used by X-PARTNER-ID {partner_id}",
+                                grant.partner
+                            )));
+                        }
+                        b2b_token = Some(token.to_owned());
+                    }
+                    partner = Some(p.ok_or_else(|| unknown_client(partner_id))?);
+                }
+                _ => {
+                    let client_id = sh.client_key.as_deref().unwrap_or("");
+                    partner = Some(self.partner(client_id)?);
+                }
+            }
+            if meta.customer_token {
+                let partner_id = partner.as_ref().map(|p| p.client_id.as_str()).unwrap_or("");
+                let Some(token) = sh
+                    .authorization_customer
+                    .as_ref()
+                    .map(|t| t.expose().as_str())
+                else {
+                    return Err(SnapError::customer_token_not_found());
                 };
-                let token = bearer(auth);
-                if token.is_empty() {
-                    return Err(SnapError::b2b_token_not_found());
-                }
-                let grant = self
-                    .tokens
-                    .b2b(token)
-                    .map_err(|p| SnapError::invalid_b2b_token().with_log(p.to_string()))?;
-                let partner_id = header(h, "x-partner-id")?.unwrap_or("");
-                if grant.partner != partner_id {
-                    return Err(SnapError::invalid_b2b_token().with_log(format!(
-                        "token of {} used by X-PARTNER-ID {partner_id}",
-                        grant.partner
-                    )));
-                }
-                partner = Some(self.partner(partner_id)?);
-                b2b_token = Some(token.to_owned());
+                customer =
+                    Some(self.tokens.customer(partner_id, token).map_err(|p| {
+                        SnapError::invalid_customer_token().with_log(p.to_string())
+                    })?);
             }
-            SignatureScheme::Asymmetric => {
-                let partner_id = header(h, "x-partner-id")?.unwrap_or("");
-                partner = Some(self.partner(partner_id)?);
-            }
-            SignatureScheme::Token => {
-                let client_id = header(h, "x-client-key")?.unwrap_or("");
-                partner = Some(self.partner(client_id)?);
-            }
-            SignatureScheme::AyopopKeyToken => {
-                let key = header(h, "key")?.unwrap_or("");
-                partner = Some(self.partner(key)?);
-            }
-            SignatureScheme::IpgHmacSha256 | SignatureScheme::None => {}
-        }
-        if meta.customer_token {
-            let partner_id = partner.as_ref().map(|p| p.client_id.as_str()).unwrap_or("");
-            let token = header(h, "authorization-customer")?
-                .map(bearer)
-                .unwrap_or("");
-            if token.is_empty() {
-                return Err(SnapError::customer_token_not_found());
-            }
-            customer = Some(
-                self.tokens
-                    .customer(partner_id, token)
-                    .map_err(|p| SnapError::invalid_customer_token().with_log(p.to_string()))?,
-            );
-        }
-
-        // 5. timestamp window
-        if let Some(ts) = timestamp {
-            self.check_window(&ts)?;
+            // 5. timestamp window
+            self.check_window(&sh.timestamp)?;
+        } else if meta.signature == SignatureScheme::AyopopKeyToken {
+            let key = header(h, "key")?.unwrap_or("");
+            partner = Some(self.partner(key)?);
         }
 
         let path = parts
@@ -483,9 +517,11 @@ impl Provider {
             .unwrap_or_else(|| parts.uri.path().to_owned());
         Ok(Head {
             meta: *meta,
+            scheme,
             method: parts.method.as_str().to_owned(),
             path,
             headers: h.clone(),
+            snap: snap_headers,
             partner,
             b2b_token,
             customer,
@@ -493,9 +529,7 @@ impl Provider {
     }
 
     fn partner(&self, id: &str) -> Result<Arc<Partner>, SnapError> {
-        self.partners.get(id).ok_or_else(|| {
-            SnapError::unauthorized("Unknown Client").with_log(format!("client id {id:?}"))
-        })
+        self.partners.get(id).ok_or_else(|| unknown_client(id))
     }
 
     /// Checks 7-9: signature over the raw bytes, X-EXTERNAL-ID, parse and
@@ -508,7 +542,7 @@ impl Provider {
         let partner = partner.or(head.partner.clone());
 
         // 8. X-EXTERNAL-ID
-        let external_id = header(&head.headers, "x-external-id")?.map(str::to_owned);
+        let external_id = head.snap.as_ref().and_then(|h| h.external_id.clone());
         let mut ticket = None;
         if let (Some(ext), Some(p)) = (&external_id, &partner) {
             let minified = crate::sign::minify(&body).unwrap_or_else(|_| body.to_vec());
@@ -519,7 +553,13 @@ impl Provider {
             {
                 Claim::New(t) => ticket = Some(t),
                 Claim::Replay(answer) => return Ok(Admitted::Replay(answer)),
-                Claim::InFlight(waiter) => return Ok(Admitted::Wait { waiter, head, body }),
+                Claim::InFlight(waiter) => {
+                    return Ok(Admitted::Wait {
+                        waiter,
+                        head: Box::new(head),
+                        body,
+                    });
+                }
                 Claim::Conflict => {
                     return Err(SnapError::conflict()
                         .with_log(format!("X-EXTERNAL-ID {ext} reused with another request")));
@@ -538,7 +578,7 @@ impl Provider {
             }
         };
         Ok(Admitted::Proceed {
-            inbound: Inbound {
+            inbound: Box::new(Inbound {
                 request,
                 meta: head.meta,
                 partner,
@@ -547,7 +587,7 @@ impl Provider {
                 path: head.path,
                 headers: head.headers,
                 raw_body: body,
-            },
+            }),
             ticket,
         })
     }
@@ -595,7 +635,17 @@ impl Provider {
         let no_key = || {
             SnapError::unauthorized("Key not Found").with_log("no key registered for this scheme")
         };
-        let result = match head.meta.signature {
+        let ts = head
+            .snap
+            .as_ref()
+            .map(|s| s.timestamp.as_str())
+            .unwrap_or("");
+        let sig = head
+            .snap
+            .as_ref()
+            .and_then(|s| s.signature.as_deref())
+            .unwrap_or("");
+        let result = match head.scheme {
             SignatureScheme::None => return Ok(None),
             SignatureScheme::IpgHmacSha256 => {
                 let sig = header(h, "signature")?.unwrap_or("");
@@ -621,31 +671,19 @@ impl Provider {
                     &head.path,
                     head.b2b_token.as_deref().unwrap_or(""),
                     body,
-                    header(h, "x-timestamp")?.unwrap_or(""),
-                    header(h, "x-signature")?.unwrap_or(""),
+                    ts,
+                    sig,
                 )
             }
             SignatureScheme::Asymmetric => {
                 let p = partner.ok_or_else(no_key)?;
                 let key = p.public_key.as_ref().ok_or_else(no_key)?;
-                verify_asymmetric(
-                    key,
-                    &head.method,
-                    &head.path,
-                    body,
-                    header(h, "x-timestamp")?.unwrap_or(""),
-                    header(h, "x-signature")?.unwrap_or(""),
-                )
+                verify_asymmetric(key, &head.method, &head.path, body, ts, sig)
             }
             SignatureScheme::Token => {
                 let p = partner.ok_or_else(no_key)?;
                 let key = p.public_key.as_ref().ok_or_else(no_key)?;
-                verify_token(
-                    key,
-                    &p.client_id,
-                    header(h, "x-timestamp")?.unwrap_or(""),
-                    header(h, "x-signature")?.unwrap_or(""),
-                )
+                verify_token(key, &p.client_id, ts, sig)
             }
         };
         match result {
@@ -658,43 +696,23 @@ impl Provider {
     }
 }
 
+/// Distance between a timestamp and now, either way.
+fn skew_of(t: &SnapTimestamp) -> Duration {
+    let nanos = t.nanos_since(&SnapTimestamp::now()).unsigned_abs();
+    Duration::from_secs(u64::try_from(nanos / 1_000_000_000).unwrap_or(u64::MAX))
+}
+
 /// Distance between an X-TIMESTAMP and now, either way; `Err` names the
 /// format problem.
 pub(crate) fn skew_from_now(ts: &str) -> Result<Duration, String> {
-    let t = crate::time::SnapTimestamp::parse(ts).map_err(|e| e.to_string())?;
-    let now = crate::time::SnapTimestamp::now();
-    let nanos = t.nanos_since(&now).unsigned_abs();
-    let secs = u64::try_from(nanos / 1_000_000_000).unwrap_or(u64::MAX);
-    Ok(Duration::from_secs(secs))
+    let t = SnapTimestamp::parse(ts).map_err(|e| e.to_string())?;
+    Ok(skew_of(&t))
 }
 
 impl Provider {
-    /// Check 2 for the SNAP headers: `X-TIMESTAMP` parses, and the lengths
-    /// BI gives. Returns the timestamp for the window check.
-    fn check_header_formats(
-        &self,
-        meta: &EndpointMeta,
-        h: &HeaderMap,
-    ) -> Result<Option<String>, SnapError> {
-        if !matches!(
-            meta.signature,
-            SignatureScheme::Symmetric | SignatureScheme::Asymmetric | SignatureScheme::Token
-        ) {
-            return Ok(None);
-        }
-        let Some(ts) = header(h, "x-timestamp")? else {
-            return Ok(None);
-        };
-        if let Err(e) = crate::time::SnapTimestamp::parse(ts) {
-            return Err(SnapError::invalid_field("X-TIMESTAMP").with_log(e.to_string()));
-        }
-        Ok(Some(ts.to_owned()))
-    }
-
     /// Check 5: `X-TIMESTAMP` within the window.
-    fn check_window(&self, ts: &str) -> Result<(), SnapError> {
-        let skew =
-            skew_from_now(ts).map_err(|e| SnapError::invalid_field("X-TIMESTAMP").with_log(e))?;
+    fn check_window(&self, ts: &SnapTimestamp) -> Result<(), SnapError> {
+        let skew = skew_of(ts);
         if skew > self.config.timestamp_window {
             return Err(
                 SnapError::unauthorized("X-TIMESTAMP out of window").with_log(format!(
@@ -719,7 +737,7 @@ impl Provider {
         let received =
             doctor::Received::from_headers(&head.method, &head.path, &head.headers, body);
         let partner = head.partner.as_deref();
-        let diagnosis = match (head.meta.signature, partner) {
+        let diagnosis = match (head.scheme, partner) {
             (SignatureScheme::Symmetric, Some(p)) => Some(doctor::diagnose_symmetric(
                 &p.secret,
                 head.b2b_token.as_deref().unwrap_or(""),
@@ -742,7 +760,7 @@ impl Provider {
             ),
             None => tracing::debug!(
                 endpoint = head.meta.name,
-                scheme = ?head.meta.signature,
+                scheme = ?head.scheme,
                 "signature rejected (no diagnosis for this scheme)"
             ),
         }

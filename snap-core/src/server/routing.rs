@@ -176,7 +176,7 @@ where
                     return respond(&reply, true);
                 }
                 None => {
-                    head = Some(h2);
+                    head = Some(*h2);
                     bytes = Some(b2);
                 }
             },
@@ -184,7 +184,7 @@ where
                 // Run the handler on its own task: it finishes (and its answer
                 // is stored for replays) even when the client hangs up.
                 let task = tokio::spawn(async move {
-                    let reply = handler.call(inbound).await;
+                    let reply = handler.call(*inbound).await;
                     if let Some(t) = ticket {
                         t.complete(StoredAnswer {
                             status: reply.status,
