@@ -1,0 +1,1135 @@
+//! The async SNAP client (feature `client`): tokens, signed calls, idempotent
+//! retries, typed errors.
+//!
+//! One [`SnapClient`] calls any endpoint declared with `#[derive(SnapRequest)]`:
+//! `client.call(&request).await` validates the request (every violation,
+//! before any byte is sent), serializes it once, fetches and caches the B2B
+//! token, signs, sends, retries when the outcome is unknown, and decodes the
+//! answer into the endpoint's response type or a [`ClientError`].
+//!
+//! ```no_run
+//! use snap_core::client::{ClientConfig, SnapClient};
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let pem = std::fs::read_to_string("private-key.pem")?;
+//! let config = ClientConfig::new("https://api.provider.example", "my-client-id")
+//!     .with_client_secret(std::env::var("SNAP_CLIENT_SECRET")?)
+//!     .with_private_key_pem(&pem)?;
+//! let client = SnapClient::new(config)?;
+//! let token = client.b2b_token().await?; // fetched once, cached, refreshed before expiry
+//! # let _ = token;
+//! # Ok(()) }
+//! ```
+//!
+//! # What a call does
+//! 1. Validates the request: [`ClientError::Validation`] with all violations,
+//!    nothing sent.
+//! 2. Takes an `X-EXTERNAL-ID` (from [`CallOptions`] or the generator) and
+//!    serializes the body once.
+//! 3. For each attempt: a fresh `X-TIMESTAMP`, the B2B token from the cache
+//!    (single flight), a fresh signature over the **same** body bytes with
+//!    the **same** `X-EXTERNAL-ID`, and the request.
+//! 4. Retries on timeout, connection error and the retryable 5xx statuses of
+//!    the endpoint's [`RetryPolicy`], with bounded exponential backoff and
+//!    jitter; never on a 4xx business answer. A `401{SS}01` (invalid B2B
+//!    token) causes one token refresh and one resend; a `401{SS}02`
+//!    (invalid customer token) one customer-token refresh and one resend.
+//! 5. A `409{SS}00` answer to a retry means an earlier attempt reached the
+//!    provider: [`ClientError::AlreadyProcessed`], with the status query's
+//!    answer when a [`ConflictResolver`] is configured for the endpoint.
+//! 6. Decodes the answer with [`decode_response`]. The HTTP status decides
+//!    the class of a failure (what is retried, what is a business answer);
+//!    a responseCode that disagrees with it is shown in
+//!    [`SnapAnswer::disagreement`].
+//!
+//! TLS certificates are always verified (rustls with the platform's roots);
+//! there is no switch to turn that off. `http://` is accepted only for a
+//! loopback host, for a local sandbox.
+//!
+//! Every call runs in a `tracing` span `snap.call` with the endpoint's name,
+//! service code, `X-EXTERNAL-ID` and attempt number. Secrets (client secret,
+//! private key, tokens, auth codes) never appear in logs, errors or `Debug`.
+
+mod config;
+mod error;
+mod resolve;
+mod retry;
+mod token;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use tracing::Instrument;
+
+pub use self::config::{ClientConfig, SignatureMode};
+pub use self::error::{AlreadyProcessed, ClientError, SnapAnswer};
+pub use self::resolve::{BoxFuture, ConflictContext, ConflictResolver, Resolution, StatusQuery};
+pub use self::retry::{Jitter, RetryPolicy, RetryRules};
+
+use self::config::BaseUrl;
+use self::token::{CachedToken, TokenCache, parse_expires_in, usable_for};
+use crate::code::{ResponseCode, ServiceCode};
+use crate::endpoint::{Answer, Endpoint};
+use crate::endpoint::{
+    AnswerCode, CodeScheme, Credentials, DecodeError, DecodeWarning, EndpointMeta, Method,
+    PrepareError, PreparedRequest, RequestContext, SignatureScheme, Snap7, decode_response,
+    prepare, prepare_bytes,
+};
+use crate::headers::ExternalIdGenerator;
+use crate::secret::SecretString;
+use crate::sign::HmacKey;
+use crate::time::SnapTimestamp;
+
+/// Access Token B2B (service 73) as the client sends it.
+const B2B_TOKEN: EndpointMeta = EndpointMeta {
+    name: "Access Token B2B",
+    provider: "BI",
+    service: Some(ServiceCode::new_const(73)),
+    method: Method::Post,
+    path: "/v1.0/access-token/b2b",
+    signature: SignatureScheme::Token,
+    customer_token: false,
+    code_scheme: Snap7::INFO,
+};
+
+/// Access Token B2B2C (service 74) as the client sends it.
+const B2B2C_TOKEN: EndpointMeta = EndpointMeta {
+    name: "Access Token B2B2C",
+    provider: "BI",
+    service: Some(ServiceCode::new_const(74)),
+    method: Method::Post,
+    path: "/v1.0/access-token/b2b2c",
+    signature: SignatureScheme::Token,
+    customer_token: false,
+    code_scheme: Snap7::INFO,
+};
+
+/// An answer as received: HTTP status and body bytes, with the
+/// `X-EXTERNAL-ID` that was sent and the number of attempts.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RawAnswer {
+    /// HTTP status.
+    pub http_status: u16,
+    /// Body bytes.
+    pub body: Vec<u8>,
+    /// The `X-EXTERNAL-ID` every attempt carried (empty for token requests).
+    pub external_id: String,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+/// Per-call options.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Use this `X-EXTERNAL-ID` instead of a generated one (e.g. to resend a
+    /// request of an earlier process run).
+    pub external_id: Option<String>,
+    /// The customer token, for B2B2C endpoints (`Authorization-Customer`).
+    pub customer: Option<CustomerToken>,
+    /// A query string, without `?` (part of the signed path).
+    pub query: Option<String>,
+}
+
+impl CallOptions {
+    /// Options with this `X-EXTERNAL-ID`.
+    pub fn external_id(mut self, id: impl Into<String>) -> Self {
+        self.external_id = Some(id.into());
+        self
+    }
+
+    /// Options with this customer token.
+    pub fn customer(mut self, customer: &CustomerToken) -> Self {
+        self.customer = Some(customer.clone());
+        self
+    }
+
+    /// Options with this query string (without `?`).
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.query = Some(query.into());
+        self
+    }
+}
+
+/// The async SNAP client. Cheap to clone (shared state behind an `Arc`):
+/// clones share the HTTP connection pool and the token cache.
+#[derive(Clone)]
+pub struct SnapClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ClientConfig,
+    base: BaseUrl,
+    http: reqwest::Client,
+    hmac: Option<HmacKey>,
+    b2b: TokenCache,
+    ids: ExternalIdGenerator,
+    jitter: Jitter,
+}
+
+impl std::fmt::Debug for SnapClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnapClient")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A B2B2C customer token (service 74): the access token sent as
+/// `Authorization-Customer`, refreshed with its refresh token when it
+/// expires or the provider answers `401{SS}02`. Cheap to clone; clones share
+/// the state. `Debug` prints no token.
+#[derive(Clone)]
+pub struct CustomerToken {
+    state: Arc<tokio::sync::Mutex<CustomerState>>,
+}
+
+struct CustomerState {
+    access: SecretString,
+    refresh: SecretString,
+    /// Unix seconds after which the access token is refreshed (expiry minus
+    /// the margin).
+    refresh_after: i64,
+}
+
+impl std::fmt::Debug for CustomerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CustomerToken([redacted])")
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+impl CustomerToken {
+    /// The access token, refreshed first if it expired.
+    async fn access(&self, client: &SnapClient) -> Result<SecretString, ClientError> {
+        let mut state = self.state.lock().await;
+        if unix_now() < state.refresh_after {
+            return Ok(state.access.clone());
+        }
+        let body = token_body(&[
+            ("grantType", "REFRESH_TOKEN"),
+            ("refreshToken", state.refresh.expose()),
+        ])?;
+        let fresh = client.fetch_customer(body).await?;
+        *state = fresh;
+        Ok(state.access.clone())
+    }
+
+    /// Marks `stale` as expired, unless another caller already replaced it.
+    async fn invalidate(&self, stale: &SecretString) {
+        let mut state = self.state.lock().await;
+        if state.access.expose() == stale.expose() {
+            state.refresh_after = i64::MIN;
+        }
+    }
+
+    /// Whether the access token is still used without a refresh.
+    pub async fn is_fresh(&self) -> bool {
+        unix_now() < self.state.lock().await.refresh_after
+    }
+}
+
+/// A JSON object of string members, for token requests.
+fn token_body(members: &[(&str, &str)]) -> Result<Vec<u8>, ClientError> {
+    let map: serde_json::Map<String, serde_json::Value> = members
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String((*v).to_owned())))
+        .collect();
+    serde_json::to_vec(&map).map_err(|e| ClientError::Config(format!("token request body: {e}")))
+}
+
+/// How a transport attempt failed.
+enum SendFailure {
+    Timeout,
+    Transport(String),
+}
+
+fn describe(err: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+fn prepare_error(endpoint: &str, e: PrepareError) -> ClientError {
+    match e {
+        PrepareError::Invalid(violations) => ClientError::Validation {
+            endpoint: endpoint.to_owned(),
+            violations,
+        },
+        PrepareError::Sign(s) => ClientError::Signature(s.to_string()),
+        other => ClientError::Config(format!("{endpoint}: {other}")),
+    }
+}
+
+/// The body's top-level `partnerReferenceNo` (or `originalPartnerReferenceNo`).
+fn partner_reference(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    ["partnerReferenceNo", "originalPartnerReferenceNo"]
+        .iter()
+        .find_map(|k| value.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+}
+
+/// The SNAP response code of an answer body, if it has a well-formed one.
+fn peek_code(body: &[u8]) -> Option<ResponseCode> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    match value.get("responseCode")? {
+        serde_json::Value::String(s) => ResponseCode::parse(s).ok(),
+        serde_json::Value::Number(n) => ResponseCode::parse(&n.to_string()).ok(),
+        _ => None,
+    }
+}
+
+/// `responseCode` as received, as text.
+fn raw_code(body: &serde_json::Value) -> Option<String> {
+    match body.get("responseCode")? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn warnings_text(warnings: &[DecodeWarning]) -> Option<String> {
+    let parts: Vec<String> = warnings
+        .iter()
+        .filter(|w| {
+            matches!(
+                w,
+                DecodeWarning::StatusMismatch { .. } | DecodeWarning::ServiceMismatch { .. }
+            )
+        })
+        .map(ToString::to_string)
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Where a call stands, for errors.
+struct CallSite<'a> {
+    meta: &'a EndpointMeta,
+    external_id: &'a str,
+    partner_reference: Option<String>,
+}
+
+impl CallSite<'_> {
+    /// A SNAP error answer (HTTP status authoritative).
+    fn answer(
+        &self,
+        raw: &RawAnswer,
+        code: Option<ResponseCode>,
+        message: Option<String>,
+        disagreement: Option<String>,
+    ) -> ClientError {
+        let body: Option<serde_json::Value> = serde_json::from_slice(&raw.body).ok();
+        let response_code = body.as_ref().and_then(raw_code);
+        let message = message.or_else(|| {
+            body.as_ref()
+                .and_then(|b| b.get("responseMessage"))
+                .and_then(|m| m.as_str())
+                .map(str::to_owned)
+        });
+        ClientError::Snap(Box::new(SnapAnswer {
+            endpoint: self.meta.name.to_owned(),
+            http_status: raw.http_status,
+            response_code,
+            meaning: code.and_then(|c| c.message()).map(str::to_owned),
+            code,
+            message,
+            disagreement,
+            raw_body: raw.body.clone(),
+            external_id: self.external_id.to_owned(),
+            partner_reference: self.partner_reference.clone(),
+            attempts: raw.attempts,
+        }))
+    }
+
+    fn decode_failed(&self, raw: &RawAnswer, message: String) -> ClientError {
+        ClientError::Decode {
+            endpoint: self.meta.name.to_owned(),
+            http_status: raw.http_status,
+            external_id: self.external_id.to_owned(),
+            message,
+            raw_body: raw.body.clone(),
+        }
+    }
+
+    /// Maps a [`DecodeError`]: for a non-2xx answer the HTTP status decides
+    /// (a SNAP error answer with the problem shown as the disagreement); for
+    /// a 2xx answer the body cannot be trusted as a success.
+    fn decode_error(&self, raw: &RawAnswer, e: DecodeError) -> ClientError {
+        let success_status = (200..300).contains(&raw.http_status);
+        match e {
+            DecodeError::Contradiction { .. } => {
+                let code = peek_code(&raw.body);
+                self.answer(raw, code, None, Some(e.to_string()))
+            }
+            DecodeError::MalformedCode { .. }
+            | DecodeError::NotJson { .. }
+            | DecodeError::MissingCode { .. }
+                if !success_status =>
+            {
+                self.answer(raw, None, None, Some(e.to_string()))
+            }
+            other => self.decode_failed(raw, other.to_string()),
+        }
+    }
+}
+
+impl SnapClient {
+    /// Builds a client: checks the config (see [`ClientConfig`]), keys the
+    /// HMAC once, builds the HTTP client (rustls, certificate verification
+    /// always on, no redirects followed: a redirect would change the signed
+    /// path).
+    ///
+    /// # Errors
+    /// [`ClientError::Config`] naming what is wrong.
+    pub fn new(config: ClientConfig) -> Result<SnapClient, ClientError> {
+        let base = config.check()?;
+        let hmac = match &config.client_secret {
+            Some(secret) => Some(
+                HmacKey::new(secret.expose().as_bytes())
+                    .map_err(|e| ClientError::Config(format!("client secret: {e}")))?,
+            ),
+            None => None,
+        };
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ClientError::Config(format!("HTTP client: {}", describe(&e))))?;
+        Ok(SnapClient {
+            inner: Arc::new(Inner {
+                config,
+                base,
+                http,
+                hmac,
+                b2b: TokenCache::default(),
+                ids: ExternalIdGenerator::new(),
+                jitter: Jitter::from_time(),
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// Calls endpoint `E` and returns its typed success response.
+    ///
+    /// # Errors
+    /// See [`ClientError`]: validation (nothing sent), configuration, token,
+    /// transport and timeout (after the retries), a SNAP error answer, a
+    /// `409{SS}00` to a retry, decode.
+    pub async fn call<E>(&self, request: &E) -> Result<E::Response, ClientError>
+    where
+        E: Endpoint + Serialize + Sync,
+    {
+        self.call_with(request, CallOptions::default()).await
+    }
+
+    /// [`SnapClient::call`] with options (customer token, external id, query).
+    ///
+    /// # Errors
+    /// As [`SnapClient::call`].
+    pub async fn call_with<E>(
+        &self,
+        request: &E,
+        options: CallOptions,
+    ) -> Result<E::Response, ClientError>
+    where
+        E: Endpoint + Serialize + Sync,
+    {
+        let meta = &E::META;
+        let external_id = self.external_id(&options);
+        let span = call_span(meta, &external_id);
+        async {
+            let (raw, site) = self.send_typed(request, &options, &external_id).await?;
+            let decoded = match decode_response::<E>(raw.http_status, &raw.body) {
+                Ok(d) => d,
+                Err(e) => return Err(site.decode_error(&raw, e)),
+            };
+            for w in &decoded.warnings {
+                tracing::warn!(endpoint = meta.name, warning = %w, "answer decoded with a warning");
+            }
+            let disagreement = warnings_text(&decoded.warnings);
+            match decoded.answer {
+                Answer::Success(response) => {
+                    tracing::info!(
+                        http_status = raw.http_status,
+                        code = %decoded.code,
+                        attempts = raw.attempts,
+                        "success"
+                    );
+                    Ok(response)
+                }
+                Answer::Failure(answer) => {
+                    tracing::info!(
+                        http_status = raw.http_status,
+                        code = %answer.code,
+                        attempts = raw.attempts,
+                        "error answer"
+                    );
+                    let code = answer.snap_code().copied();
+                    Err(site.answer(&raw, code, answer.message, disagreement))
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends endpoint `E` with tokens, signature and retries, and returns the
+    /// answer undecoded (status queries of a [`ConflictResolver`] use this).
+    ///
+    /// # Errors
+    /// As [`SnapClient::call`], except that an answer is never an error.
+    pub async fn send<E>(&self, request: &E, options: CallOptions) -> Result<RawAnswer, ClientError>
+    where
+        E: Endpoint + Serialize + Sync,
+    {
+        let external_id = self.external_id(&options);
+        let span = call_span(&E::META, &external_id);
+        self.send_typed(request, &options, &external_id)
+            .instrument(span)
+            .await
+            .map(|(raw, _)| raw)
+    }
+
+    pub(crate) async fn send_raw_typed<E>(&self, request: &E) -> Result<RawAnswer, ClientError>
+    where
+        E: Endpoint + Serialize + Sync,
+    {
+        self.send(request, CallOptions::default()).await
+    }
+
+    async fn send_typed<'a, E>(
+        &self,
+        request: &E,
+        options: &CallOptions,
+        external_id: &'a str,
+    ) -> Result<(RawAnswer, CallSite<'a>), ClientError>
+    where
+        E: Endpoint + Serialize + Sync,
+    {
+        let meta: &'static EndpointMeta = &E::META;
+        // Validate before anything else (no token fetched, nothing sent).
+        request
+            .validate()
+            .map_err(|violations| ClientError::Validation {
+                endpoint: meta.name.to_owned(),
+                violations,
+            })?;
+        let body = serde_json::to_vec(request)
+            .map_err(|e| ClientError::Config(format!("{}: serialize: {e}", meta.name)))?;
+        let site = CallSite {
+            meta,
+            external_id,
+            partner_reference: partner_reference(&body),
+        };
+        let raw = self
+            .execute(&site, options, |ctx| {
+                prepare(request, ctx).map_err(|e| prepare_error(meta.name, e))
+            })
+            .await?;
+        Ok((raw, site))
+    }
+
+    /// Calls an endpoint known only by its [`EndpointMeta`] with a JSON body
+    /// (type-erased: `snap call`). `validate` checks the body against the
+    /// endpoint's rules first (nothing is sent when it fails); the body is
+    /// then minified and those bytes are signed and sent. The answer is
+    /// returned when it is a success; a SNAP error answer is
+    /// [`ClientError::Snap`].
+    ///
+    /// Only the SNAP 7-digit code scheme is judged here; for endpoints with a
+    /// provider code scheme the answer is returned as it is when the HTTP
+    /// status is 2xx.
+    ///
+    /// # Errors
+    /// As [`SnapClient::call`]; [`ClientError::NotJson`] for a body that is
+    /// not JSON.
+    pub async fn call_json<V>(
+        &self,
+        meta: &EndpointMeta,
+        body: &[u8],
+        validate: V,
+        options: CallOptions,
+    ) -> Result<RawAnswer, ClientError>
+    where
+        V: FnOnce(&[u8]) -> Result<(), ClientError>,
+    {
+        let external_id = self.external_id(&options);
+        let span = call_span(meta, &external_id);
+        async {
+            validate(body)?;
+            let minified = crate::sign::minify(body).map_err(|e| ClientError::NotJson {
+                endpoint: meta.name.to_owned(),
+                reason: e.to_string(),
+            })?;
+            let site = CallSite {
+                meta,
+                external_id: &external_id,
+                partner_reference: partner_reference(&minified),
+            };
+            let raw = self
+                .execute(&site, &options, |ctx| {
+                    prepare_bytes(meta, minified.clone(), ctx)
+                        .map_err(|e| prepare_error(meta.name, e))
+                })
+                .await?;
+            let snap7 = meta.code_scheme == Snap7::INFO;
+            let success_status = (200..300).contains(&raw.http_status);
+            if !snap7 {
+                return if success_status {
+                    Ok(raw)
+                } else {
+                    Err(site.answer(&raw, None, None, None))
+                };
+            }
+            let mut value: serde_json::Value = match serde_json::from_slice(&raw.body) {
+                Ok(v) => v,
+                Err(e) => {
+                    let e = DecodeError::NotJson {
+                        http_status: raw.http_status,
+                        reason: e.to_string(),
+                    };
+                    return Err(site.decode_error(&raw, e));
+                }
+            };
+            match Snap7::read(meta, raw.http_status, &mut value) {
+                Ok(outcome) if outcome.success => Ok(raw),
+                Ok(outcome) => {
+                    let code = match outcome.code {
+                        AnswerCode::Snap(c) => Some(c),
+                        _ => None,
+                    };
+                    Err(site.answer(
+                        &raw,
+                        code,
+                        outcome.message,
+                        warnings_text(&outcome.warnings),
+                    ))
+                }
+                Err(e) => Err(site.decode_error(&raw, e)),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    fn external_id(&self, options: &CallOptions) -> String {
+        options
+            .external_id
+            .clone()
+            .unwrap_or_else(|| self.inner.ids.next_id())
+    }
+
+    /// The credentials for an endpoint, and whether it needs the B2B token.
+    fn credentials_for<'s>(
+        &'s self,
+        meta: &EndpointMeta,
+    ) -> Result<(Credentials<'s>, bool), ClientError> {
+        let config = &self.inner.config;
+        let key = config
+            .private_key
+            .as_deref()
+            .ok_or_else(|| ClientError::Config("no private key".to_owned()))?;
+        let hmac = || {
+            self.inner.hmac.as_ref().ok_or_else(|| {
+                ClientError::Config(format!(
+                    "{}: a client secret is required (symmetric signature)",
+                    meta.name
+                ))
+            })
+        };
+        match meta.signature {
+            SignatureScheme::Symmetric
+                if meta.customer_token
+                    || config.signature_mode == SignatureMode::SymmetricWithToken =>
+            {
+                Ok((Credentials::Hmac(hmac()?), true))
+            }
+            SignatureScheme::Symmetric | SignatureScheme::Asymmetric => {
+                Ok((Credentials::Rsa(key), false))
+            }
+            SignatureScheme::Token => Ok((
+                Credentials::Token {
+                    client_id: &config.client_id,
+                    key,
+                },
+                false,
+            )),
+            SignatureScheme::None => Ok((Credentials::None, false)),
+            other => Err(ClientError::Config(format!(
+                "{}: signature scheme {other:?} is provider-specific; SnapClient signs SNAP schemes only",
+                meta.name
+            ))),
+        }
+    }
+
+    /// Sends one request with tokens, fresh timestamps and signatures, and
+    /// retries; `build` makes the signed request of one attempt.
+    async fn execute<F>(
+        &self,
+        site: &CallSite<'_>,
+        options: &CallOptions,
+        mut build: F,
+    ) -> Result<RawAnswer, ClientError>
+    where
+        F: FnMut(&RequestContext<'_>) -> Result<PreparedRequest, ClientError>,
+    {
+        let meta = site.meta;
+        let config = &self.inner.config;
+        let policy = config.retry.policy_for(meta.name, meta.provider).clone();
+        let (credentials, needs_token) = self.credentials_for(meta)?;
+        let customer = match (meta.customer_token, &options.customer) {
+            (true, Some(c)) => Some(c),
+            (true, None) => {
+                return Err(ClientError::Config(format!(
+                    "{} needs a customer token (B2B2C): pass CallOptions::customer",
+                    meta.name
+                )));
+            }
+            (false, _) => None,
+        };
+        let query = options.query.as_deref().unwrap_or("");
+        let mut sends = 0u32;
+        let mut retries = 0u32;
+        let mut refreshed_b2b = false;
+        let mut refreshed_customer = false;
+        // Whether an earlier attempt may have reached the provider.
+        let mut uncertain = false;
+        let mut first_body: Option<Vec<u8>> = None;
+        loop {
+            sends += 1;
+            tracing::Span::current().record("attempt", sends);
+            let token = if needs_token {
+                Some(self.b2b_token().await?)
+            } else {
+                None
+            };
+            let customer_token = match customer {
+                Some(c) => Some(c.access(self).await?),
+                None => None,
+            };
+            let timestamp = config.timestamp_profile.now();
+            let ctx = RequestContext {
+                path_prefix: &config.path_prefix,
+                query,
+                timestamp: &timestamp,
+                external_id: site.external_id,
+                partner_id: &config.partner_id,
+                channel_id: &config.channel_id,
+                credentials,
+                access_token: token.as_ref(),
+                customer_token: customer_token.as_ref(),
+            };
+            let mut prepared = build(&ctx)?;
+            match &first_body {
+                Some(first) if *first != prepared.body => {
+                    return Err(ClientError::Signature(format!(
+                        "{}: the body bytes changed between attempts; refusing to resend",
+                        meta.name
+                    )));
+                }
+                Some(_) => {}
+                None => first_body = Some(prepared.body.clone()),
+            }
+            if customer.is_some()
+                && let Some(device) = &config.device_id
+            {
+                let value = reqwest::header::HeaderValue::from_str(device).map_err(|_| {
+                    ClientError::Config("device id must be visible ASCII".to_owned())
+                })?;
+                prepared.headers.insert("x-device-id", value);
+            }
+            tracing::debug!(attempt = sends, method = %prepared.method, path = %prepared.path, bytes = prepared.body.len(), "sending");
+            let outcome = self.send_once(&prepared).await;
+            let retry_left = retries + 1 < policy.attempts();
+            match outcome {
+                Err(failure) => {
+                    uncertain = true;
+                    let what = match &failure {
+                        SendFailure::Timeout => "timeout".to_owned(),
+                        SendFailure::Transport(m) => m.clone(),
+                    };
+                    if retry_left {
+                        retries += 1;
+                        let pause = policy.backoff(retries + 1, &self.inner.jitter);
+                        tracing::warn!(attempt = sends, failure = %what, pause_ms = pause.as_millis() as u64, "no answer; resending with the same X-EXTERNAL-ID");
+                        tokio::time::sleep(pause).await;
+                        continue;
+                    }
+                    tracing::warn!(attempt = sends, failure = %what, "no answer; retries exhausted");
+                    return Err(match failure {
+                        SendFailure::Timeout => ClientError::Timeout {
+                            endpoint: meta.name.to_owned(),
+                            external_id: site.external_id.to_owned(),
+                            partner_reference: site.partner_reference.clone(),
+                            attempts: sends,
+                            timeout: config.timeout,
+                        },
+                        SendFailure::Transport(message) => ClientError::Transport {
+                            endpoint: meta.name.to_owned(),
+                            external_id: site.external_id.to_owned(),
+                            partner_reference: site.partner_reference.clone(),
+                            attempts: sends,
+                            message,
+                        },
+                    });
+                }
+                Ok((status, body)) => {
+                    let code = peek_code(&body);
+                    let case = code.map(|c| c.case());
+                    if status == 401
+                        && case == Some(1)
+                        && !refreshed_b2b
+                        && let Some(stale) = &token
+                    {
+                        refreshed_b2b = true;
+                        tracing::info!(
+                            attempt = sends,
+                            "B2B token rejected (401xx01); refreshing once"
+                        );
+                        self.inner.b2b.invalidate(stale).await;
+                        continue;
+                    }
+                    if status == 401
+                        && case == Some(2)
+                        && !refreshed_customer
+                        && let (Some(c), Some(stale)) = (customer, &customer_token)
+                    {
+                        refreshed_customer = true;
+                        tracing::info!(
+                            attempt = sends,
+                            "customer token rejected (401xx02); refreshing once"
+                        );
+                        c.invalidate(stale).await;
+                        continue;
+                    }
+                    if policy.retries_status(status) && retry_left {
+                        uncertain = true;
+                        retries += 1;
+                        let pause = policy.backoff(retries + 1, &self.inner.jitter);
+                        tracing::warn!(
+                            attempt = sends,
+                            http_status = status,
+                            pause_ms = pause.as_millis() as u64,
+                            "retryable answer; resending with the same X-EXTERNAL-ID"
+                        );
+                        tokio::time::sleep(pause).await;
+                        continue;
+                    }
+                    let raw = RawAnswer {
+                        http_status: status,
+                        body,
+                        external_id: site.external_id.to_owned(),
+                        attempts: sends,
+                    };
+                    if status == 409 && case == Some(0) && uncertain {
+                        let sent = first_body.as_deref().unwrap_or_default();
+                        return Err(self.already_processed(site, &raw, code, sent).await);
+                    }
+                    return Ok(raw);
+                }
+            }
+        }
+    }
+
+    /// A `409{SS}00` answer to a retry: resolve with the endpoint's status
+    /// query where one is configured.
+    async fn already_processed(
+        &self,
+        site: &CallSite<'_>,
+        raw: &RawAnswer,
+        code: Option<ResponseCode>,
+        body: &[u8],
+    ) -> ClientError {
+        let answer = match site.answer(
+            raw,
+            code,
+            None,
+            Some("an earlier attempt with this X-EXTERNAL-ID reached the provider".to_owned()),
+        ) {
+            ClientError::Snap(a) => *a,
+            other => return other,
+        };
+        tracing::warn!(
+            attempt = raw.attempts,
+            "409 to a retry: an earlier attempt reached the provider"
+        );
+        let mut resolution_error = None;
+        let resolution = match self.inner.config.retry.resolver_for(site.meta.name) {
+            Some(resolver) => {
+                let ctx = ConflictContext {
+                    endpoint: site.meta,
+                    external_id: site.external_id,
+                    body,
+                    partner_reference: site.partner_reference.as_deref(),
+                };
+                match resolver.resolve(self, ctx).await {
+                    Ok(r) => {
+                        tracing::info!(query = %r.endpoint, http_status = r.http_status, "status query answered");
+                        Some(r)
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "status query failed");
+                        resolution_error = Some(e.to_string());
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        ClientError::AlreadyProcessed(Box::new(AlreadyProcessed {
+            answer,
+            partner_reference: site.partner_reference.clone(),
+            resolution,
+            resolution_error,
+        }))
+    }
+
+    /// One HTTP exchange within the per-attempt timeout.
+    async fn send_once(&self, prepared: &PreparedRequest) -> Result<(u16, Vec<u8>), SendFailure> {
+        let url = format!("{}{}", self.inner.base.0, prepared.path);
+        let request = self
+            .inner
+            .http
+            .request(prepared.method.to_http(), url)
+            .headers(prepared.headers.clone())
+            .body(prepared.body.clone())
+            .timeout(self.inner.config.timeout);
+        let classify = |e: reqwest::Error| {
+            if e.is_timeout() {
+                SendFailure::Timeout
+            } else {
+                SendFailure::Transport(describe(&e))
+            }
+        };
+        let response = request.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(classify)?;
+        Ok((status, body.to_vec()))
+    }
+
+    /// The B2B access token (service 73): from the cache while it is fresh,
+    /// else fetched with the RSA token signature. Concurrent callers share
+    /// one fetch.
+    ///
+    /// # Errors
+    /// [`ClientError::Token`] when the provider refuses or does not answer.
+    pub async fn b2b_token(&self) -> Result<SecretString, ClientError> {
+        self.inner.b2b.get(|| self.fetch_b2b()).await
+    }
+
+    async fn fetch_b2b(&self) -> Result<CachedToken, ClientError> {
+        let body = token_body(&[("grantType", "client_credentials")])?;
+        let value = self.token_request(&B2B_TOKEN, body).await?;
+        let token = value
+            .get("accessToken")
+            .and_then(|v| v.as_str())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| token_error(&B2B_TOKEN, None, "the answer has no accessToken"))?;
+        let expires_in = parse_expires_in(value.get("expiresIn"))
+            .map_err(|m| token_error(&B2B_TOKEN, None, &m))?;
+        let usable = usable_for(
+            Duration::from_secs(expires_in),
+            self.inner.config.token_margin,
+        );
+        tracing::info!(expires_in, "B2B token fetched");
+        Ok(CachedToken {
+            token: SecretString::new(token.to_owned()),
+            fresh_until: std::time::Instant::now() + usable,
+        })
+    }
+
+    /// Exchanges an authorization code (from the customer's consent, e.g.
+    /// account binding) for a customer token (service 74,
+    /// `grantType = AUTHORIZATION_CODE`).
+    ///
+    /// # Errors
+    /// [`ClientError::Token`] when the provider refuses or does not answer.
+    pub async fn customer_token(
+        &self,
+        auth_code: &SecretString,
+    ) -> Result<CustomerToken, ClientError> {
+        let body = token_body(&[
+            ("grantType", "AUTHORIZATION_CODE"),
+            ("authCode", auth_code.expose()),
+        ])?;
+        let state = self.fetch_customer(body).await?;
+        Ok(CustomerToken {
+            state: Arc::new(tokio::sync::Mutex::new(state)),
+        })
+    }
+
+    async fn fetch_customer(&self, body: Vec<u8>) -> Result<CustomerState, ClientError> {
+        let value = self.token_request(&B2B2C_TOKEN, body).await?;
+        let text = |name: &str| {
+            value
+                .get(name)
+                .and_then(|v| v.as_str())
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    token_error(&B2B2C_TOKEN, None, &format!("the answer has no {name}"))
+                })
+        };
+        let access = text("accessToken")?;
+        let refresh = text("refreshToken")?;
+        let expiry = SnapTimestamp::parse(&text("accessTokenExpiryTime")?)
+            .map_err(|e| token_error(&B2B2C_TOKEN, None, &format!("accessTokenExpiryTime: {e}")))?;
+        let margin = i64::try_from(self.inner.config.token_margin.as_secs()).unwrap_or(i64::MAX);
+        tracing::info!("customer token fetched");
+        Ok(CustomerState {
+            access: SecretString::new(access),
+            refresh: SecretString::new(refresh),
+            refresh_after: expiry.unix_seconds().saturating_sub(margin),
+        })
+    }
+
+    /// Sends a token request (73/74), retrying transport failures and
+    /// retryable statuses, and returns the success body.
+    async fn token_request(
+        &self,
+        meta: &EndpointMeta,
+        body: Vec<u8>,
+    ) -> Result<serde_json::Value, ClientError> {
+        let config = &self.inner.config;
+        let policy = config.retry.policy_for(meta.name, meta.provider);
+        let key = config
+            .private_key
+            .as_deref()
+            .ok_or_else(|| ClientError::Config("no private key".to_owned()))?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let timestamp = config.timestamp_profile.now();
+            let ctx = RequestContext {
+                path_prefix: &config.path_prefix,
+                query: "",
+                timestamp: &timestamp,
+                external_id: "",
+                partner_id: &config.partner_id,
+                channel_id: &config.channel_id,
+                credentials: Credentials::Token {
+                    client_id: &config.client_id,
+                    key,
+                },
+                access_token: None,
+                customer_token: None,
+            };
+            let prepared =
+                prepare_bytes(meta, body.clone(), &ctx).map_err(|e| prepare_error(meta.name, e))?;
+            let retry_left = attempt < policy.attempts();
+            let failure = match self.send_once(&prepared).await {
+                Ok((status, _)) if policy.retries_status(status) && retry_left => {
+                    format!("HTTP {status}")
+                }
+                Ok((status, answer)) => return token_answer(meta, status, &answer),
+                Err(SendFailure::Timeout) if retry_left => "timeout".to_owned(),
+                Err(SendFailure::Transport(m)) if retry_left => m,
+                Err(SendFailure::Timeout) => {
+                    return Err(token_error(
+                        meta,
+                        None,
+                        &format!("no answer within {:?}", config.timeout),
+                    )
+                    .retryable());
+                }
+                Err(SendFailure::Transport(m)) => {
+                    return Err(token_error(meta, None, &m).retryable());
+                }
+            };
+            let pause = policy.backoff(attempt + 1, &self.inner.jitter);
+            tracing::warn!(endpoint = meta.name, attempt, failure = %failure, "token request failed; retrying");
+            tokio::time::sleep(pause).await;
+        }
+    }
+}
+
+fn token_error(meta: &EndpointMeta, http_status: Option<u16>, message: &str) -> ClientError {
+    ClientError::Token {
+        endpoint: meta.name.to_owned(),
+        http_status,
+        response_code: None,
+        message: message.to_owned(),
+        retryable: false,
+    }
+}
+
+impl ClientError {
+    fn retryable(mut self) -> Self {
+        if let ClientError::Token { retryable, .. } = &mut self {
+            *retryable = true;
+        }
+        self
+    }
+}
+
+/// Checks a token answer and returns its JSON body.
+fn token_answer(
+    meta: &EndpointMeta,
+    status: u16,
+    body: &[u8],
+) -> Result<serde_json::Value, ClientError> {
+    let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let code = value.as_ref().and_then(raw_code);
+    let message = value
+        .as_ref()
+        .and_then(|v| v.get("responseMessage"))
+        .and_then(|m| m.as_str())
+        .map(str::to_owned);
+    let refused = |why: String| ClientError::Token {
+        endpoint: meta.name.to_owned(),
+        http_status: Some(status),
+        response_code: code.clone(),
+        message: why,
+        retryable: status >= 500,
+    };
+    if !(200..300).contains(&status) {
+        return Err(refused(
+            message.unwrap_or_else(|| "token refused".to_owned()),
+        ));
+    }
+    let Some(value) = value.filter(serde_json::Value::is_object) else {
+        return Err(refused("the answer is not a JSON object".to_owned()));
+    };
+    if let Some(c) = &code {
+        match ResponseCode::parse(c) {
+            Ok(rc) if rc.is_success() => {}
+            Ok(_) => {
+                return Err(refused(format!(
+                    "HTTP {status} but responseCode {c} is not a success{}",
+                    message.map(|m| format!(": {m}")).unwrap_or_default()
+                )));
+            }
+            Err(e) => return Err(refused(format!("malformed responseCode {c:?}: {e}"))),
+        }
+    }
+    Ok(value)
+}
+
+fn call_span(meta: &EndpointMeta, external_id: &str) -> tracing::Span {
+    tracing::info_span!(
+        "snap.call",
+        endpoint = meta.name,
+        provider = meta.provider,
+        service = meta.service.map(|s| s.get()),
+        external_id = %external_id,
+        attempt = tracing::field::Empty,
+    )
+}

@@ -1,0 +1,310 @@
+//! What a [`SnapClient`](super::SnapClient) is built from.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::ClientError;
+use super::retry::{RetryPolicy, RetryRules};
+use crate::secret::SecretString;
+use crate::sign::RsaPrivateKey;
+use crate::time::TimestampProfile;
+
+/// How the partner signs transaction requests, fixed per partner at
+/// onboarding (SNAP-FACTS 1.c, 1.d).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignatureMode {
+    /// Type 1, the default: a B2B token (service 73) is fetched and sent as
+    /// `Authorization: Bearer`, and requests are signed with
+    /// HMAC-SHA512(clientSecret).
+    #[default]
+    SymmetricWithToken,
+    /// Type 2, "asymmetric signature without get token": requests are signed
+    /// with SHA256withRSA(privateKey) and carry no `Authorization`. B2B2C
+    /// endpoints (customer token) are still signed symmetrically, as BI
+    /// allows only that form for them.
+    AsymmetricWithoutToken,
+}
+
+/// The settings of a [`SnapClient`](super::SnapClient).
+///
+/// Built with [`ClientConfig::new`] and the `with_*` methods. Secrets are
+/// wrapped: `Debug` prints `[redacted]` for the client secret and the key.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ClientConfig {
+    /// Scheme and host (and port) of the provider: `https://api.example.co.id`.
+    /// `http://` is accepted only for loopback hosts (a local sandbox).
+    pub base_url: String,
+    /// Deployment prefix put before every declared path (`/snap`,
+    /// `/openapi`); empty by default. It is part of the signed path.
+    pub path_prefix: String,
+    /// The client id: `X-CLIENT-KEY` of token requests and the `clientId` of
+    /// the token signature.
+    pub client_id: String,
+    /// `X-PARTNER-ID` of transaction requests; the client id unless set.
+    pub partner_id: String,
+    /// The client secret (HMAC key of symmetric signatures).
+    pub client_secret: Option<SecretString>,
+    /// The private key (token requests, asymmetric signatures), parsed once.
+    pub private_key: Option<Arc<RsaPrivateKey>>,
+    /// `CHANNEL-ID` (5 characters, `95221` by default).
+    pub channel_id: String,
+    /// `X-DEVICE-ID` sent on B2B2C (customer-token) requests, where it is
+    /// mandatory.
+    pub device_id: Option<String>,
+    /// How transaction requests are signed.
+    pub signature_mode: SignatureMode,
+    /// How `X-TIMESTAMP` is written.
+    pub timestamp_profile: TimestampProfile,
+    /// Time limit of one attempt (connect, send, answer).
+    pub timeout: Duration,
+    /// Time limit of connecting.
+    pub connect_timeout: Duration,
+    /// Retry policies per endpoint and provider, and conflict resolvers.
+    pub retry: RetryRules,
+    /// A token is used until `expiresIn - token_margin` (60 s by default).
+    pub token_margin: Duration,
+    /// Path of Access Token B2B (73), before the prefix.
+    pub token_path: String,
+    /// Path of Access Token B2B2C (74), before the prefix.
+    pub customer_token_path: String,
+}
+
+impl ClientConfig {
+    /// A config for `base_url` and `client_id` with the defaults: no prefix,
+    /// partner id = client id, channel `95221`, symmetric signatures with a
+    /// B2B token, Jakarta timestamps, 10 s per attempt, the default
+    /// [`RetryPolicy`], the BI token paths.
+    pub fn new(base_url: impl Into<String>, client_id: impl Into<String>) -> Self {
+        let client_id = client_id.into();
+        ClientConfig {
+            base_url: base_url.into(),
+            path_prefix: String::new(),
+            partner_id: client_id.clone(),
+            client_id,
+            client_secret: None,
+            private_key: None,
+            channel_id: "95221".to_owned(),
+            device_id: None,
+            signature_mode: SignatureMode::default(),
+            timestamp_profile: TimestampProfile::jakarta(),
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            retry: RetryRules::new(RetryPolicy::default()),
+            token_margin: Duration::from_secs(60),
+            token_path: "/v1.0/access-token/b2b".to_owned(),
+            customer_token_path: "/v1.0/access-token/b2b2c".to_owned(),
+        }
+    }
+
+    /// Sets the client secret.
+    pub fn with_client_secret(mut self, secret: impl Into<SecretString>) -> Self {
+        self.client_secret = Some(secret.into());
+        self
+    }
+
+    /// Sets the private key, parsed from PKCS#8 or PKCS#1 PEM.
+    ///
+    /// # Errors
+    /// [`ClientError::Config`] naming what is wrong with the PEM (never its
+    /// content).
+    pub fn with_private_key_pem(mut self, pem: &str) -> Result<Self, ClientError> {
+        let key = RsaPrivateKey::from_pem(pem)
+            .map_err(|e| ClientError::Config(format!("private key: {e}")))?;
+        self.private_key = Some(Arc::new(key));
+        Ok(self)
+    }
+
+    /// Sets an already parsed private key.
+    pub fn with_private_key(mut self, key: Arc<RsaPrivateKey>) -> Self {
+        self.private_key = Some(key);
+        self
+    }
+
+    /// Sets the deployment prefix (`/snap`); a trailing `/` is removed.
+    pub fn with_path_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.path_prefix = prefix.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Sets `X-PARTNER-ID` (when it differs from the client id).
+    pub fn with_partner_id(mut self, partner_id: impl Into<String>) -> Self {
+        self.partner_id = partner_id.into();
+        self
+    }
+
+    /// Sets `CHANNEL-ID`.
+    pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
+        self.channel_id = channel_id.into();
+        self
+    }
+
+    /// Sets `X-DEVICE-ID` for B2B2C requests.
+    pub fn with_device_id(mut self, device_id: impl Into<String>) -> Self {
+        self.device_id = Some(device_id.into());
+        self
+    }
+
+    /// Sets the signature mode.
+    pub fn with_signature_mode(mut self, mode: SignatureMode) -> Self {
+        self.signature_mode = mode;
+        self
+    }
+
+    /// Sets the timestamp profile.
+    pub fn with_timestamp_profile(mut self, profile: TimestampProfile) -> Self {
+        self.timestamp_profile = profile;
+        self
+    }
+
+    /// Sets the per-attempt timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the retry rules.
+    pub fn with_retry(mut self, retry: RetryRules) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets the token safety margin.
+    pub fn with_token_margin(mut self, margin: Duration) -> Self {
+        self.token_margin = margin;
+        self
+    }
+
+    /// Checks what can be checked before any request: a base URL with
+    /// `https://` (or `http://` to a loopback host), no path, query or
+    /// credentials in it; a non-empty client and partner id; a 5-character
+    /// channel id; a prefix that starts with `/`; the keys the signature mode
+    /// needs.
+    pub(crate) fn check(&self) -> Result<BaseUrl, ClientError> {
+        let base = BaseUrl::parse(&self.base_url)?;
+        let bad = |m: String| Err(ClientError::Config(m));
+        if self.client_id.trim().is_empty() {
+            return bad("client id is empty".into());
+        }
+        if self.partner_id.trim().is_empty() || self.partner_id.chars().count() > 36 {
+            return bad("partner id (X-PARTNER-ID) must be 1 to 36 characters".into());
+        }
+        if self.channel_id.chars().count() != 5 {
+            return bad(format!(
+                "channel id (CHANNEL-ID) {:?} must be exactly 5 characters",
+                self.channel_id
+            ));
+        }
+        if !self.path_prefix.is_empty() && !self.path_prefix.starts_with('/') {
+            return bad(format!(
+                "path prefix {:?} must start with `/`",
+                self.path_prefix
+            ));
+        }
+        if self.private_key.is_none() {
+            return bad(
+                "a private key is required (token requests and asymmetric signatures)".into(),
+            );
+        }
+        if self.signature_mode == SignatureMode::SymmetricWithToken && self.client_secret.is_none()
+        {
+            return bad("a client secret is required for symmetric signatures".into());
+        }
+        Ok(base)
+    }
+}
+
+/// A checked base URL: scheme + authority, no trailing `/`.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl(pub(crate) String);
+
+impl BaseUrl {
+    fn parse(url: &str) -> Result<BaseUrl, ClientError> {
+        let err = |m: &str| Err(ClientError::Config(format!("base URL {url:?}: {m}")));
+        let trimmed = url.trim_end_matches('/');
+        let (scheme, rest) = match trimmed.split_once("://") {
+            Some(parts) => parts,
+            None => return err("must start with https://"),
+        };
+        if rest.is_empty() {
+            return err("has no host");
+        }
+        if rest.contains(['/', '?', '#']) {
+            return err("must be scheme and host only; put a path prefix in path_prefix");
+        }
+        if rest.contains('@') {
+            return err("must not carry credentials");
+        }
+        match scheme.to_ascii_lowercase().as_str() {
+            "https" => Ok(BaseUrl(trimmed.to_owned())),
+            "http" if is_loopback(rest) => Ok(BaseUrl(trimmed.to_owned())),
+            "http" => err(
+                "plain http:// is allowed only to a loopback host (127.0.0.1, [::1], localhost); TLS cannot be turned off",
+            ),
+            _ => err("scheme must be https"),
+        }
+    }
+}
+
+fn is_loopback(authority: &str) -> bool {
+    let host = if let Some(rest) = authority.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert!(BaseUrl::parse("https://api.example.co.id").is_ok());
+        assert_eq!(
+            BaseUrl::parse("https://api.example.co.id/")
+                .map(|b| b.0)
+                .ok(),
+            Some("https://api.example.co.id".to_owned())
+        );
+        assert!(BaseUrl::parse("http://127.0.0.1:8080").is_ok());
+        assert!(BaseUrl::parse("http://[::1]:8080").is_ok());
+        assert!(BaseUrl::parse("http://localhost:1").is_ok());
+        for bad in [
+            "http://api.example.co.id",
+            "http://127.0.0.1.evil.example",
+            "ftp://x",
+            "api.example.co.id",
+            "https://",
+            "https://h/snap",
+            "https://u:p@h",
+        ] {
+            assert!(
+                matches!(BaseUrl::parse(bad), Err(ClientError::Config(_))),
+                "{bad} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_redacted_in_debug() {
+        let c = ClientConfig::new("https://h", "cid").with_client_secret("s3cr3t-value");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+
+    #[test]
+    fn check_names_missing_keys() {
+        let c = ClientConfig::new("https://h", "cid").with_client_secret("s");
+        match c.check() {
+            Err(ClientError::Config(m)) => assert!(m.contains("private key"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The one error type of the client.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::rules::Violations;
+
+/// Why a call did not produce the endpoint's typed success response.
+///
+/// Every variant that happens after the first byte was sent carries the
+/// `X-EXTERNAL-ID` that was used, and (where the body has one) the
+/// `partnerReferenceNo`, so the caller can reconcile with the endpoint's status
+/// query (Payment Query 64, Capture Query 66, Void Query 68).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The request breaks the endpoint's rules; nothing was sent. Holds every
+    /// violation, with wire paths.
+    #[error("{endpoint}: invalid request, nothing sent: {violations}")]
+    Validation {
+        /// The endpoint's declared name.
+        endpoint: String,
+        /// All violations.
+        violations: Violations,
+    },
+    /// The request body is not JSON (type-erased calls only); nothing was sent.
+    #[error("{endpoint}: request body is not JSON, nothing sent: {reason}")]
+    NotJson {
+        /// The endpoint's declared name.
+        endpoint: String,
+        /// What the JSON parser said.
+        reason: String,
+    },
+    /// The client is not set up for this call (missing key, an endpoint that
+    /// needs a customer token called without one, an unsupported signature
+    /// scheme, a bad base URL). Nothing was sent.
+    #[error("client configuration: {0}")]
+    Config(String),
+    /// Connection-level failure (refused, reset, TLS) on every attempt.
+    #[error(
+        "{endpoint}: transport error after {attempts} attempt(s) (X-EXTERNAL-ID {external_id}{}): {message}",
+        partner_ref(partner_reference)
+    )]
+    Transport {
+        /// The endpoint's declared name.
+        endpoint: String,
+        /// The `X-EXTERNAL-ID` every attempt carried.
+        external_id: String,
+        /// The body's `partnerReferenceNo`, if any.
+        partner_reference: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// What failed on the last attempt.
+        message: String,
+    },
+    /// No answer within the timeout, on every attempt.
+    #[error(
+        "{endpoint}: no answer within {timeout:?} after {attempts} attempt(s) (X-EXTERNAL-ID {external_id}{}); reconcile with the endpoint's status query",
+        partner_ref(partner_reference)
+    )]
+    Timeout {
+        /// The endpoint's declared name.
+        endpoint: String,
+        /// The `X-EXTERNAL-ID` every attempt carried.
+        external_id: String,
+        /// The body's `partnerReferenceNo`, if any.
+        partner_reference: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// The per-attempt timeout.
+        timeout: Duration,
+    },
+    /// The provider answered with a SNAP error (or with a status the retry
+    /// policy retries, on every attempt).
+    #[error("{0}")]
+    Snap(Box<SnapAnswer>),
+    /// A retry was answered `409{SS}00` (X-EXTERNAL-ID already used): an
+    /// earlier attempt reached the provider. `resolution` holds the answer of
+    /// the endpoint's status query when a resolver is configured.
+    #[error(
+        "{}: an earlier attempt reached the provider (409 on retry {}, X-EXTERNAL-ID {}{}){}",
+        .0.answer.endpoint, .0.answer.attempts, .0.answer.external_id,
+        partner_ref(&.0.partner_reference),
+        match (&.0.resolution, &.0.resolution_error) { (Some(r), _) => format!("; status query: {r}"), (None, Some(e)) => format!("; status query failed: {e}"), (None, None) => "; no status query configured: reconcile manually".to_owned() }
+    )]
+    AlreadyProcessed(Box<AlreadyProcessed>),
+    /// An access token (B2B 73 or customer B2B2C 74) could not be obtained;
+    /// the call itself was not sent.
+    #[error("{endpoint}: {message}{}{}", http_status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(), response_code.as_ref().map(|c| format!(" responseCode {c}")).unwrap_or_default())]
+    Token {
+        /// `"Access Token B2B"` or `"Access Token B2B2C"`.
+        endpoint: String,
+        /// HTTP status of the token answer, if one came.
+        http_status: Option<u16>,
+        /// Its `responseCode`, if any.
+        response_code: Option<String>,
+        /// What went wrong.
+        message: String,
+        /// Whether trying again later may succeed (timeout, 5xx).
+        retryable: bool,
+    },
+    /// Signing failed (bad key, body that cannot be minified).
+    #[error("signature: {0}")]
+    Signature(String),
+    /// The answer could not be read: not JSON, a response code that cannot
+    /// be parsed, a success body that does not match the response type.
+    #[error(
+        "{endpoint}: cannot decode the answer (HTTP {http_status}, X-EXTERNAL-ID {external_id}): {message}"
+    )]
+    Decode {
+        /// The endpoint's declared name.
+        endpoint: String,
+        /// HTTP status of the answer.
+        http_status: u16,
+        /// The `X-EXTERNAL-ID` of the call.
+        external_id: String,
+        /// What is wrong.
+        message: String,
+        /// The raw answer body.
+        raw_body: Vec<u8>,
+    },
+}
+
+fn partner_ref(r: &Option<String>) -> String {
+    match r {
+        Some(r) => format!(", partnerReferenceNo {r}"),
+        None => String::new(),
+    }
+}
+
+impl ClientError {
+    /// Whether sending the same request again (same X-EXTERNAL-ID, same body)
+    /// may succeed: timeouts, transport failures and 5xx answers. Business
+    /// answers (4xx), validation, configuration, signature and decode errors
+    /// are not retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ClientError::Timeout { .. } | ClientError::Transport { .. } => true,
+            ClientError::Snap(a) => a.http_status >= 500,
+            ClientError::Token { retryable, .. } => *retryable,
+            _ => false,
+        }
+    }
+
+    /// The `X-EXTERNAL-ID` used, when something was sent.
+    pub fn external_id(&self) -> Option<&str> {
+        match self {
+            ClientError::Transport { external_id, .. }
+            | ClientError::Timeout { external_id, .. }
+            | ClientError::Decode { external_id, .. } => Some(external_id),
+            ClientError::Snap(a) => Some(&a.external_id),
+            ClientError::AlreadyProcessed(a) => Some(&a.answer.external_id),
+            _ => None,
+        }
+    }
+
+    /// Whether nothing was sent (validation, configuration, signature).
+    pub fn nothing_sent(&self) -> bool {
+        matches!(
+            self,
+            ClientError::Validation { .. }
+                | ClientError::NotJson { .. }
+                | ClientError::Config(_)
+                | ClientError::Signature(_)
+        )
+    }
+}
+
+/// A SNAP error answer, decoded.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SnapAnswer {
+    /// The endpoint's declared name.
+    pub endpoint: String,
+    /// The HTTP status: authoritative for the class of the failure
+    /// (retryable, business, auth) when it disagrees with `response_code`.
+    pub http_status: u16,
+    /// The `responseCode` as received (`"4016301"`), if the body had one.
+    pub response_code: Option<String>,
+    /// Its parts, when it is a well-formed 7-digit SNAP code.
+    pub code: Option<crate::code::ResponseCode>,
+    /// The provider's `responseMessage`, if any.
+    pub message: Option<String>,
+    /// What the general case table says about the code (`"Invalid Token
+    /// (B2B)"`), if the case is a known one.
+    pub meaning: Option<String>,
+    /// When the response code and the HTTP status (or the endpoint's service
+    /// code) disagree, or the code cannot be parsed: what is wrong.
+    pub disagreement: Option<String>,
+    /// The raw answer body.
+    pub raw_body: Vec<u8>,
+    /// The `X-EXTERNAL-ID` of the call.
+    pub external_id: String,
+    /// The body's `partnerReferenceNo`, if any.
+    pub partner_reference: Option<String>,
+    /// Attempts made (the answer is the last one's).
+    pub attempts: u32,
+}
+
+impl SnapAnswer {
+    /// The 2-digit case of the response code (`01` of `4017301`).
+    pub fn case(&self) -> Option<u8> {
+        self.code.as_ref().map(|c| c.case())
+    }
+
+    /// Whether this is `{status}{SS}{case}` for the given HTTP status and case.
+    pub fn is(&self, http_status: u16, case: u8) -> bool {
+        self.http_status == http_status && self.case() == Some(case)
+    }
+}
+
+impl fmt::Display for SnapAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.endpoint, self.http_status)?;
+        if let Some(code) = &self.response_code {
+            write!(f, ", responseCode {code}")?;
+        }
+        if let Some(meaning) = &self.meaning {
+            write!(f, " ({meaning})")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(d) = &self.disagreement {
+            write!(f, " [{d}]")?;
+        }
+        write!(f, " (X-EXTERNAL-ID {}", self.external_id)?;
+        if let Some(r) = &self.partner_reference {
+            write!(f, ", partnerReferenceNo {r}")?;
+        }
+        write!(f, ", attempts {})", self.attempts)
+    }
+}
+
+/// A `409{SS}00` answer to a retry, and what the status query said.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AlreadyProcessed {
+    /// The 409 answer itself.
+    pub answer: SnapAnswer,
+    /// The body's `partnerReferenceNo`, if any.
+    pub partner_reference: Option<String>,
+    /// The status query's answer, when a resolver is configured and answered.
+    pub resolution: Option<super::resolve::Resolution>,
+    /// Why the configured status query gave no answer, if it failed.
+    pub resolution_error: Option<String>,
+}
