@@ -43,7 +43,13 @@ fn to_json(e: &EntryInfo) -> serde_json::Value {
 
 fn write_table(out: &mut dyn Write) -> io::Result<()> {
     let header = [
-        "NAME", "PROVIDER", "SERVICE", "METHOD", "PATH", "SANDBOX PATH", "SIGNATURE",
+        "NAME",
+        "PROVIDER",
+        "SERVICE",
+        "METHOD",
+        "PATH",
+        "SANDBOX PATH",
+        "SIGNATURE",
     ];
     let rows: Vec<[String; 7]> = registry()
         .iter()

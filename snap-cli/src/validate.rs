@@ -34,7 +34,10 @@ fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
 fn label(entry: &EntryInfo) -> String {
     match entry.key() {
         Some(key) => format!("\"{}\" ({key})", entry.meta.name),
-        None => format!("\"{}\" ({}, not SNAP)", entry.meta.name, entry.meta.provider),
+        None => format!(
+            "\"{}\" ({}, not SNAP)",
+            entry.meta.name, entry.meta.provider
+        ),
     }
 }
 
@@ -71,7 +74,10 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(BodyError::NotJson(reason)) => {
-            eprintln!("snap validate: {} is not JSON: {reason}", args.file.display());
+            eprintln!(
+                "snap validate: {} is not JSON: {reason}",
+                args.file.display()
+            );
             ExitCode::from(2)
         }
         Err(BodyError::Invalid(violations)) => {
@@ -90,11 +96,7 @@ pub fn run(args: Args) -> ExitCode {
                 let code = entry
                     .code_for(v)
                     .unwrap_or_else(|| "(no SNAP code)".to_owned());
-                println!(
-                    "  {:<width$}  {code}  {}",
-                    display_path(&v.path),
-                    v.rule
-                );
+                println!("  {:<width$}  {code}  {}", display_path(&v.path), v.rule);
             }
             match entry.answer_for(&violations) {
                 Some((code, message)) => println!("provider answer: {code} {message}"),

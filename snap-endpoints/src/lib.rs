@@ -19,3 +19,12 @@
 //! use).
 #![forbid(unsafe_code)]
 
+pub mod ayopop;
+pub mod bi;
+pub mod gopay;
+pub mod ipg;
+pub mod models;
+pub mod paydia;
+pub mod registry;
+
+pub use registry::{EntryInfo, registry};

@@ -217,14 +217,14 @@ where
             }
         }
     }
-    Err(BodyError::Invalid(Violations::from_vec(found).unwrap_or_else(
-        || {
+    Err(BodyError::Invalid(
+        Violations::from_vec(found).unwrap_or_else(|| {
             Violations::one(Violation {
                 path: String::new(),
                 rule: Rule::Format("the body does not fit the request type".to_owned()),
             })
-        },
-    )))
+        }),
+    ))
 }
 
 const MAX_ROUNDS: usize = 256;
@@ -411,13 +411,15 @@ fn squash(s: &str) -> String {
 pub fn find(query: &str) -> Result<&'static EntryInfo, NotFound> {
     let all = registry();
     let query_trimmed = query.trim();
-    let by_key = query_trimmed.split_once(':').and_then(|(provider, service)| {
-        let service: u8 = service.trim().parse().ok()?;
-        all.iter().find(|e| {
-            e.meta.provider.eq_ignore_ascii_case(provider.trim())
-                && e.meta.service.is_some_and(|s| s.get() == service)
-        })
-    });
+    let by_key = query_trimmed
+        .split_once(':')
+        .and_then(|(provider, service)| {
+            let service: u8 = service.trim().parse().ok()?;
+            all.iter().find(|e| {
+                e.meta.provider.eq_ignore_ascii_case(provider.trim())
+                    && e.meta.service.is_some_and(|s| s.get() == service)
+            })
+        });
     let wanted = squash(query_trimmed);
     by_key
         .or_else(|| {

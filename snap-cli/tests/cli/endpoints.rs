@@ -44,7 +44,14 @@ fn endpoints_json_lists_every_registered_endpoint_with_the_issue_keys() {
     let registry = snap_endpoints::registry::registry();
     assert_eq!(list.len(), registry.len());
     for (item, entry) in list.iter().zip(registry) {
-        for key in ["name", "provider", "service", "method", "path", "sandbox_path"] {
+        for key in [
+            "name",
+            "provider",
+            "service",
+            "method",
+            "path",
+            "sandbox_path",
+        ] {
             assert!(item.get(key).is_some(), "{key} missing in {item}");
         }
         assert_eq!(item["name"], entry.meta.name);
@@ -72,7 +79,11 @@ fn endpoints_table_names_every_endpoint() {
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("NAME"), "{stdout}");
     for entry in snap_endpoints::registry::registry() {
-        assert!(stdout.contains(entry.meta.name), "{} missing:\n{stdout}", entry.meta.name);
+        assert!(
+            stdout.contains(entry.meta.name),
+            "{} missing:\n{stdout}",
+            entry.meta.name
+        );
     }
 }
 
@@ -87,8 +98,18 @@ fn validate_accepts_the_documents_samples() {
         ("Ayopop Bill Cancel", "ayopop/bill_cancel.request.json"),
     ] {
         let out = snap(&["validate", endpoint, &fixture(file)]);
-        assert_eq!(out.status.code(), Some(0), "{endpoint}: {}{}", text(&out.stdout), text(&out.stderr));
-        assert!(text(&out.stdout).starts_with("valid:"), "{}", text(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{endpoint}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stdout).starts_with("valid:"),
+            "{}",
+            text(&out.stdout)
+        );
     }
 }
 
@@ -139,29 +160,52 @@ fn validate_reads_standard_input() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("grantType"), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("4007302"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("grantType"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stdout).contains("4007302"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
 fn validate_exits_2_on_unreadable_input() {
     // Unknown endpoint: the known names are listed.
-    let out = snap(&["validate", "Auth Cancel", &fixture("bi/auth_void.request.json")]);
+    let out = snap(&[
+        "validate",
+        "Auth Cancel",
+        &fixture("bi/auth_void.request.json"),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("unknown endpoint `Auth Cancel`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown endpoint `Auth Cancel`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("GoPay Pre-Auth Void"), "{stderr}");
     assert!(stderr.contains("GoPay:67"), "{stderr}");
 
     // Missing file.
     let out = snap(&["validate", "BI:67", "/nonexistent/snap-body.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("cannot read"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cannot read"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // Not JSON.
     let file = temp_file(b"{\"merchantId\": \"m\",");
     let out = snap(&["validate", "BI:67", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("is not JSON"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("is not JSON"),
+        "{}",
+        text(&out.stderr)
+    );
     let _ = std::fs::remove_file(file);
 }

@@ -87,7 +87,10 @@ pub struct AccessTokenB2b2cRequest {
     pub grant_type: String,
     /// Authorization code obtained after user consent. C (mandatory if
     /// grantType = AUTHORIZATION_CODE), 256.
-    #[snap(max = 256, required_if(field = "grant_type", value = "AUTHORIZATION_CODE"))]
+    #[snap(
+        max = 256,
+        required_if(field = "grant_type", value = "AUTHORIZATION_CODE")
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<SecretString>,
     /// Refresh token. C (mandatory if grantType = REFRESH_TOKEN), 512.

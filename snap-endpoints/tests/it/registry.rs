@@ -41,18 +41,30 @@ fn names_and_provider_service_keys_are_unique() {
                     b.key().map(|k| k.to_lowercase())
                 );
             }
-            assert_ne!(a.sandbox_path, b.sandbox_path, "{} / {}", a.meta.name, b.meta.name);
+            assert_ne!(
+                a.sandbox_path, b.sandbox_path,
+                "{} / {}",
+                a.meta.name, b.meta.name
+            );
         }
     }
 }
 
 #[test]
 fn lookup_by_name_ignores_case_spaces_dashes_and_underscores() {
-    for q in ["GoPay Pre-Auth Void", "gopay pre-auth void", "GOPAY_PRE_AUTH_VOID", "gopay-preauth-void"] {
+    for q in [
+        "GoPay Pre-Auth Void",
+        "gopay pre-auth void",
+        "GOPAY_PRE_AUTH_VOID",
+        "gopay-preauth-void",
+    ] {
         assert_eq!(find(q).unwrap().meta.name, "GoPay Pre-Auth Void", "{q}");
     }
     assert_eq!(find("auth void").unwrap().meta.provider, "BI");
-    assert_eq!(find("Auth Void Query").unwrap().meta.service.unwrap().get(), 68);
+    assert_eq!(
+        find("Auth Void Query").unwrap().meta.service.unwrap().get(),
+        68
+    );
 }
 
 #[test]
@@ -61,7 +73,10 @@ fn lookup_by_provider_and_service() {
     assert_eq!(find("gopay:67").unwrap().meta.name, "GoPay Pre-Auth Void");
     assert_eq!(find("Paydia:067").unwrap().meta.name, "Paydia Auth Void");
     assert_eq!(find("GoPay:31").unwrap().meta.name, "GoPay Delete VA");
-    assert_eq!(find("bi:73").unwrap().meta.signature, SignatureScheme::Token);
+    assert_eq!(
+        find("bi:73").unwrap().meta.signature,
+        SignatureScheme::Token
+    );
     let err = find("GoPay:63").unwrap_err();
     assert!(err.known.iter().any(|k| k == "GoPay:67"), "{err}");
     assert!(err.known.iter().any(|k| k == "IPG VA Reversal"), "{err}");
@@ -89,11 +104,23 @@ fn declared_methods_signatures_and_tokens() {
             || e.meta.provider == "Paydia";
         assert_eq!(e.meta.customer_token, b2b2c, "{}", e.meta.name);
     }
-    assert_eq!(find("Ayopop Bill Cancel").unwrap().meta.signature, SignatureScheme::AyopopKeyToken);
-    assert_eq!(find("IPG VA Reversal").unwrap().meta.signature, SignatureScheme::IpgHmacSha256);
+    assert_eq!(
+        find("Ayopop Bill Cancel").unwrap().meta.signature,
+        SignatureScheme::AyopopKeyToken
+    );
+    assert_eq!(
+        find("IPG VA Reversal").unwrap().meta.signature,
+        SignatureScheme::IpgHmacSha256
+    );
     assert_eq!(find("Ayopop Bill Cancel").unwrap().meta.service, None);
-    assert_eq!(find("Ayopop Bill Cancel").unwrap().meta.code_scheme.field, "responseCode");
-    assert_eq!(find("IPG VA Reversal").unwrap().meta.code_scheme.field, "rc");
+    assert_eq!(
+        find("Ayopop Bill Cancel").unwrap().meta.code_scheme.field,
+        "responseCode"
+    );
+    assert_eq!(
+        find("IPG VA Reversal").unwrap().meta.code_scheme.field,
+        "rc"
+    );
 }
 
 #[test]

@@ -308,7 +308,12 @@ fn expected_for(entry: &EntryInfo) -> &'static Expected {
     TABLE
         .iter()
         .find(|e| e.endpoint == entry.meta.name)
-        .unwrap_or_else(|| panic!("no expected rules for registered endpoint {:?}", entry.meta.name))
+        .unwrap_or_else(|| {
+            panic!(
+                "no expected rules for registered endpoint {:?}",
+                entry.meta.name
+            )
+        })
 }
 
 fn violations(entry: &EntryInfo, body: &Value) -> Vec<Violation> {
@@ -411,7 +416,12 @@ fn an_over_length_field_is_case_01_and_the_limit_itself_passes() {
             // Digits satisfy every `digits` rule, so only the length breaks.
             let mut body = base(exp);
             common::set(&mut body, path, Value::from("1".repeat(max)));
-            assert_eq!(violations(entry, &body), vec![], "{}: {path} at {max}", exp.endpoint);
+            assert_eq!(
+                violations(entry, &body),
+                vec![],
+                "{}: {path} at {max}",
+                exp.endpoint
+            );
 
             common::set(&mut body, path, Value::from("1".repeat(max + 1)));
             let v = violations(entry, &body);
@@ -455,7 +465,12 @@ fn a_one_of_group_with_no_member_is_caught() {
                         common::remove(&mut body, other);
                     }
                 }
-                assert_eq!(violations(entry, &body), vec![], "{}: only {keep}", exp.endpoint);
+                assert_eq!(
+                    violations(entry, &body),
+                    vec![],
+                    "{}: only {keep}",
+                    exp.endpoint
+                );
             }
             let mut body = base(exp);
             for member in *group {
@@ -496,11 +511,20 @@ fn b2b2c_auth_code_and_refresh_token_follow_the_grant_type() {
         if caught {
             assert_eq!(v.len(), 1, "{grant} without {removed}: {v:?}");
             assert_eq!(v[0].path, removed);
-            assert!(matches!(v[0].rule, Rule::RequiredIf { field: "grantType", .. }));
+            assert!(matches!(
+                v[0].rule,
+                Rule::RequiredIf {
+                    field: "grantType",
+                    ..
+                }
+            ));
             let answer = entry.answer_for(&snap_core::rules::Violations::one(v[0].clone()));
             assert_eq!(
                 answer,
-                Some(("4007402".to_owned(), format!("Invalid Mandatory Field {{{removed}}}")))
+                Some((
+                    "4007402".to_owned(),
+                    format!("Invalid Mandatory Field {{{removed}}}")
+                ))
             );
         } else {
             assert_eq!(v, vec![], "{grant} without {removed}");
@@ -545,5 +569,8 @@ fn non_snap_endpoints_report_violations_without_a_snap_code() {
     let v = violations(entry, &body);
     assert_eq!(v.len(), 1);
     assert_eq!(entry.code_for(&v[0]), None);
-    assert_eq!(entry.answer_for(&snap_core::rules::Violations::one(v[0].clone())), None);
+    assert_eq!(
+        entry.answer_for(&snap_core::rules::Violations::one(v[0].clone())),
+        None
+    );
 }
