@@ -28,17 +28,30 @@ pub fn signature_word(s: SignatureScheme) -> &'static str {
     }
 }
 
-fn to_json(e: &EntryInfo) -> serde_json::Value {
-    serde_json::json!({
-        "name": e.meta.name,
-        "provider": e.meta.provider,
-        "service": e.meta.service.map(|s| s.get()),
-        "method": e.meta.method.as_str(),
-        "path": e.meta.path,
-        "sandbox_path": e.sandbox_path,
-        "signature": signature_word(e.meta.signature),
-        "customer_token": e.meta.customer_token,
-    })
+/// One element of `snap endpoints --json`, keys in this order.
+#[derive(serde::Serialize)]
+struct Row<'a> {
+    name: &'a str,
+    provider: &'a str,
+    service: Option<u8>,
+    method: &'a str,
+    path: &'a str,
+    sandbox_path: &'a str,
+    signature: &'a str,
+    customer_token: bool,
+}
+
+fn row(e: &EntryInfo) -> Row<'_> {
+    Row {
+        name: e.meta.name,
+        provider: e.meta.provider,
+        service: e.meta.service.map(|s| s.get()),
+        method: e.meta.method.as_str(),
+        path: e.meta.path,
+        sandbox_path: &e.sandbox_path,
+        signature: signature_word(e.meta.signature),
+        customer_token: e.meta.customer_token,
+    }
 }
 
 fn write_table(out: &mut dyn Write) -> io::Result<()> {
@@ -102,7 +115,7 @@ pub fn run(args: Args) -> ExitCode {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let written = if args.json {
-        let list: Vec<serde_json::Value> = registry().iter().map(to_json).collect();
+        let list: Vec<Row<'_>> = registry().iter().map(row).collect();
         serde_json::to_string_pretty(&list)
             .map_err(io::Error::other)
             .and_then(|s| writeln!(out, "{s}"))
@@ -111,6 +124,8 @@ pub fn run(args: Args) -> ExitCode {
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,
+        // `snap endpoints | head`: the reader left, nothing to report.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("snap endpoints: cannot write the listing: {e}");
             ExitCode::from(2)

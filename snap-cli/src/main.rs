@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decode;
+mod endpoints;
 mod sign;
+mod validate;
 mod verify;
 
 /// The `snap` tool: decode response codes, sign and verify SNAP requests.
@@ -26,6 +28,10 @@ enum Command {
     Sign(sign::Args),
     /// Verify an X-SIGNATURE: `valid` (exit 0) or `invalid` (exit 1); `--explain` diagnoses.
     Verify(verify::Args),
+    /// List every declared endpoint (`--json` for a machine-readable array).
+    Endpoints(endpoints::Args),
+    /// Validate a JSON request body against an endpoint's rules: exit 0 valid, 1 invalid, 2 unreadable.
+    Validate(validate::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +40,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => decode::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Endpoints(args) => endpoints::run(args),
+        Command::Validate(args) => validate::run(args),
     }
 }

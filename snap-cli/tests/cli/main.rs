@@ -2,4 +2,5 @@
 //! Each subcommand has its module here.
 
 mod decode;
+mod endpoints;
 mod sign;
