@@ -16,38 +16,105 @@
 //!
 //! # Declaring an endpoint
 //!
+//! The example of the README's "Declare your own endpoint" (kept identical
+//! by a test in the `tests` crate): declare, validate, sign, decode.
+//!
 //! ```
 //! use serde::{Deserialize, Serialize};
-//! use snap_core::endpoint::{Endpoint, Method, SignatureScheme, Validate};
+//! use snap_core::endpoint::{Credentials, Endpoint, RequestContext, Validate, decode_response, prepare};
+//! use snap_core::money::{Currency, Money};
+//! use snap_core::secret::SecretString;
+//! use snap_core::sign::{HmacKey, verify_symmetric};
+//! use snap_core::time::SnapTimestamp;
 //! use snap_core::{SnapModel, SnapRequest};
 //!
-//! #[derive(Serialize, Deserialize, SnapRequest)]
-//! #[snap(service = 67, method = "POST", path = "/v1.0/auth/void", response = VoidResponse)]
+//! /// API Void — SNAP service 67 (BI Auth Payment page).
+//! #[derive(Debug, Serialize, Deserialize, SnapRequest)]
+//! #[snap(service = 67, method = "POST", path = "/v1.0/auth/void",
+//!        response = AuthVoidResponse, name = "Auth Void", customer_token)]
 //! #[serde(rename_all = "camelCase")]
-//! struct AuthVoidRequest {
+//! pub struct AuthVoidRequest {
 //!     #[snap(max = 64)]
-//!     partner_void_no: String,
+//!     pub original_reference_no: String,
+//!     #[snap(max = 64)]
+//!     pub original_partner_reference_no: String,
+//!     #[snap(max = 64)]
+//!     pub merchant_id: String,
+//!     #[snap(max = 32)]
+//!     #[serde(skip_serializing_if = "Option::is_none")]
+//!     pub sub_merchant_id: Option<String>,
+//!     #[serde(skip_serializing_if = "Option::is_none")]
+//!     pub void_amount: Option<Money>,
+//!     #[snap(max = 64)]
+//!     pub partner_void_no: String,
 //!     #[snap(max = 256)]
-//!     reason: Option<String>,
+//!     #[serde(skip_serializing_if = "Option::is_none")]
+//!     pub reason: Option<String>,
 //! }
 //!
-//! #[derive(Serialize, Deserialize, SnapModel)]
+//! /// Answer to [`AuthVoidRequest`].
+//! #[derive(Debug, Serialize, Deserialize, SnapModel)]
 //! #[serde(rename_all = "camelCase")]
-//! struct VoidResponse {
+//! pub struct AuthVoidResponse {
 //!     #[snap(len = 7, digits)]
-//!     response_code: String,
+//!     pub response_code: String,
 //!     #[snap(max = 150)]
-//!     response_message: String,
+//!     pub response_message: String,
+//!     #[snap(max = 64)]
+//!     pub void_no: Option<String>,
+//!     #[snap(max = 64)]
+//!     pub partner_void_no: String,
 //! }
 //!
-//! assert_eq!(AuthVoidRequest::META.name, "Auth Void");
-//! assert_eq!(AuthVoidRequest::META.method, Method::Post);
-//! assert_eq!(AuthVoidRequest::META.signature, SignatureScheme::Symmetric);
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // 1. Validate: every violation, named by its wire path, and the SNAP answer.
+//!     let mut req = AuthVoidRequest {
+//!         original_reference_no: "2020102977770000000009".into(),
+//!         original_partner_reference_no: "2020102900000000000001".into(),
+//!         merchant_id: "M".repeat(65),
+//!         sub_merchant_id: None,
+//!         void_amount: Some(Money::parse("10000.00", Currency::IDR)?),
+//!         partner_void_no: String::new(),
+//!         reason: None,
+//!     };
+//!     let violations = req.validate().unwrap_err();
+//!     let paths: Vec<&str> = violations.iter().map(|v| v.path.as_str()).collect();
+//!     assert_eq!(paths, ["merchantId", "partnerVoidNo"]);
+//!     let service = AuthVoidRequest::META.service.ok_or("a SNAP endpoint")?;
+//!     let answer = violations.to_snap_error(service);
+//!     assert_eq!(answer.response_code, "4006702");
+//!     assert_eq!(answer.response_message, "Invalid Mandatory Field {partnerVoidNo}");
 //!
-//! let bad = AuthVoidRequest { partner_void_no: String::new(), reason: Some("x".repeat(300)) };
-//! let violations = bad.validate().unwrap_err();
-//! let found: Vec<String> = violations.iter().map(|v| v.path.clone()).collect();
-//! assert_eq!(found, ["partnerVoidNo", "reason"]);
+//!     // 2. Sign: serialized once, those exact bytes signed with the path as sent.
+//!     req.merchant_id = "00007100010926".into();
+//!     req.partner_void_no = "310928924945645".into();
+//!     let key = HmacKey::new(b"my-client-secret")?; // once per credential
+//!     let (b2b, customer) = (SecretString::from("b2b-token"), SecretString::from("customer-token"));
+//!     let ts = SnapTimestamp::parse("2020-12-23T09:19:47+07:00")?;
+//!     let ctx = RequestContext {
+//!         path_prefix: "/snap",
+//!         query: "",
+//!         timestamp: &ts,
+//!         external_id: "41807553358950093184162180797837",
+//!         partner_id: "82150823919040624621823174737537",
+//!         channel_id: "95221",
+//!         credentials: Credentials::Hmac(&key),
+//!         access_token: Some(&b2b),
+//!         customer_token: Some(&customer),
+//!     };
+//!     let prepared = prepare(&req, &ctx)?;
+//!     assert_eq!(prepared.path, "/snap/v1.0/auth/void");
+//!     let signature = prepared.headers["x-signature"].to_str()?;
+//!     verify_symmetric(&key, "POST", &prepared.path, "b2b-token", &prepared.body, ts.as_str(), signature)?;
+//!
+//!     // 3. Decode the answer: responseCode checked against HTTP status and service 67.
+//!     let body = br#"{"responseCode":"2006700","responseMessage":"Successful","voidNo":"V1","partnerVoidNo":"310928924945645"}"#;
+//!     let response = decode_response::<AuthVoidRequest>(200, body)?.into_result()?;
+//!     assert_eq!(response.void_no.as_deref(), Some("V1"));
+//!     let typo = br#"{"responseCode":"20067000","responseMessage":"Successful","partnerVoidNo":"P"}"#;
+//!     assert!(decode_response::<AuthVoidRequest>(200, typo).is_err()); // 8 digits: an error, not a guess
+//!     Ok(())
+//! }
 //! ```
 
 use std::collections::{BTreeMap, HashMap};

@@ -6,4 +6,5 @@ mod auth_void;
 mod decode;
 mod nested;
 mod provider;
+mod readme;
 mod sign;
