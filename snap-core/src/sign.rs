@@ -28,15 +28,17 @@
 //! ```
 //! use snap_core::sign::{HmacKey, sign_symmetric, verify_symmetric};
 //!
-//! let key = HmacKey::new(b"myclientsecret")?;                 // once per credential
-//! let body = br#"{"partnerReferenceNo":"2020102900000000000001"}"#;
+//! let key = HmacKey::new(b"myclientsecret")?;                       // once per credential, then reuse
+//! let body = br#"{"partnerReferenceNo":"2020102900000000000001"}"#; // the exact bytes you send
 //! let sig = sign_symmetric(&key, "POST", "/v1.0/qr/qr-mpm-generate", "myaccesstoken",
-//!                          body, "2024-03-05T10:37:16.196Z")?;
-//! assert_eq!(sig.len(), 88);                                  // base64 of 64 bytes
-//! // the provider verifies the raw received bytes (pretty or not)
+//!                          body, "2024-03-05T10:37:16.196Z")?;      // X-SIGNATURE, base64
+//! assert_eq!(sig.len(), 88);
+//! // provider side: verify the RAW received bytes (minified here, never re-serialized)
 //! let received = b"{ \"partnerReferenceNo\": \"2020102900000000000001\" }";
 //! verify_symmetric(&key, "POST", "/v1.0/qr/qr-mpm-generate", "myaccesstoken",
 //!                  received, "2024-03-05T10:37:16.196Z", &sig)?;
+//! // RSA: let rsa = RsaPrivateKey::from_pem(&pem)?;  (PKCS#8 or PKCS#1, >= 2048 bits; parse once)
+//! //      sign_asymmetric(&rsa, method, path, body, ts)?;  sign_token(&rsa, client_id, ts)?;
 //! # Ok::<(), snap_core::sign::SignatureError>(())
 //! ```
 //!

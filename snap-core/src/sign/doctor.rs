@@ -353,7 +353,7 @@ impl fmt::Display for Diagnosis {
             None => {
                 writeln!(
                     f,
-                    "diagnosis:       no known variant matches ({} tried, each as base64, hex and base64url)",
+                    "diagnosis:       no known variant matches ({} distinct strings tried, each against the signature read as base64, hex and base64url)",
                     self.tried.len()
                 )?;
                 writeln!(

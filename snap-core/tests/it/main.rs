@@ -2,3 +2,4 @@
 
 mod kat;
 mod doctor;
+mod readme_sign;
