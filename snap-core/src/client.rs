@@ -574,6 +574,12 @@ impl SnapClient {
         let external_id = self.external_id(&options);
         let span = call_span(meta, &external_id);
         async {
+            serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|e| {
+                ClientError::NotJson {
+                    endpoint: meta.name.to_owned(),
+                    reason: e.to_string(),
+                }
+            })?;
             validate(body)?;
             let minified = crate::sign::minify(body).map_err(|e| ClientError::NotJson {
                 endpoint: meta.name.to_owned(),

@@ -6,6 +6,8 @@
 //! implement, and (behind features) the async client and the provider side.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod code;
 pub mod endpoint;
 pub mod headers;
