@@ -3,6 +3,7 @@
 //! validate, sign, decode. One test binary (STYLE.md section 7).
 
 mod auth_void;
+mod catalogue;
 mod decode;
 mod nested;
 mod provider;
