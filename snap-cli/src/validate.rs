@@ -9,7 +9,7 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use snap_endpoints::registry::{self, BodyError, EntryInfo};
+use snap_endpoints::registry::{self, EntryInfo, RequestError};
 
 /// Arguments of `snap validate`.
 #[derive(Debug, clap::Args)]
@@ -73,14 +73,14 @@ pub fn run(args: Args) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(BodyError::NotJson(reason)) => {
+        Err(RequestError::NotJson(reason)) => {
             eprintln!(
                 "snap validate: {} is not JSON: {reason}",
                 args.file.display()
             );
             ExitCode::from(2)
         }
-        Err(BodyError::Invalid(violations)) => {
+        Err(RequestError::Invalid(violations)) => {
             println!(
                 "invalid: {} violation(s) in {} against {}",
                 violations.len(),
@@ -95,11 +95,14 @@ pub fn run(args: Args) -> ExitCode {
             for v in &violations {
                 let code = entry
                     .code_for(v)
-                    .unwrap_or_else(|| "(no SNAP code)".to_owned());
+                    .map_or_else(|| "(no SNAP code)".to_owned(), |c| c.to_string());
                 println!("  {:<width$}  {code}  {}", display_path(&v.path), v.rule);
             }
             match entry.answer_for(&violations) {
-                Some((code, message)) => println!("provider answer: {code} {message}"),
+                Some(body) => println!(
+                    "provider answer: {} {}",
+                    body.response_code, body.response_message
+                ),
                 None => println!(
                     "provider answer: not a SNAP endpoint; {} documents no code for invalid fields",
                     entry.meta.provider

@@ -35,6 +35,8 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use serde::de::DeserializeOwned;
+use snap_core::code::{GeneralCase, ResponseCode, SnapErrorBody};
+pub use snap_core::endpoint::RequestError;
 use snap_core::endpoint::{Endpoint, EndpointMeta, Validate};
 use snap_core::rules::{Rule, Violation, Violations};
 
@@ -53,7 +55,7 @@ pub struct EntryInfo {
     /// The Rust success-response type.
     pub response_type: &'static str,
     /// Parses and validates a request body against the request type.
-    pub validate_fn: fn(&[u8]) -> Result<(), BodyError>,
+    pub validate_fn: fn(&[u8]) -> Result<(), RequestError>,
 }
 
 impl EntryInfo {
@@ -73,7 +75,7 @@ impl EntryInfo {
     }
 
     /// Parses `body` as this endpoint's request and checks every rule.
-    pub fn validate(&self, body: &[u8]) -> Result<(), BodyError> {
+    pub fn validate(&self, body: &[u8]) -> Result<(), RequestError> {
         (self.validate_fn)(body)
     }
 
@@ -88,50 +90,26 @@ impl EntryInfo {
     /// endpoint: `400{SS}02` for a missing mandatory field, `400{SS}01` for
     /// anything else. `None` for a non-SNAP endpoint (its provider documents
     /// no such code).
-    pub fn code_for(&self, violation: &Violation) -> Option<String> {
+    pub fn code_for(&self, violation: &Violation) -> Option<ResponseCode> {
         let service = self.meta.service?;
-        let case = if violation.rule.is_missing() { 2 } else { 1 };
-        Some(format!("400{:02}{case:02}", service.get()))
-    }
-
-    /// The answer a provider gives for a rejected body: the code and message
-    /// of [`Violations::primary`] (`4006702 Invalid Mandatory Field
-    /// {partnerVoidNo}`). `None` for a non-SNAP endpoint.
-    pub fn answer_for(&self, violations: &Violations) -> Option<(String, String)> {
-        let primary = violations.primary();
-        let code = self.code_for(primary)?;
-        let message = if primary.rule.is_missing() {
-            format!("Invalid Mandatory Field {{{}}}", primary.path)
+        let case = if violation.rule.is_missing() {
+            GeneralCase::InvalidMandatoryField
         } else {
-            format!("Invalid Field Format {{{}}}", primary.path)
+            GeneralCase::InvalidFieldFormat
         };
-        Some((code, message))
+        Some(case.code(service))
+    }
+
+    /// The answer a provider gives for a rejected body
+    /// ([`Violations::to_snap_error`]: `4006702` `Invalid Mandatory Field
+    /// {partnerVoidNo}`). `None` for a non-SNAP endpoint.
+    pub fn answer_for(&self, violations: &Violations) -> Option<SnapErrorBody> {
+        self.meta.service.map(|s| violations.to_snap_error(s))
     }
 }
-
-/// Why a body was rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BodyError {
-    /// Not JSON at all: nothing to validate (`snap validate` exits 2).
-    NotJson(String),
-    /// JSON, but it breaks the endpoint's rules: every violation, with wire
-    /// paths (`snap validate` exits 1).
-    Invalid(Violations),
-}
-
-impl fmt::Display for BodyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BodyError::NotJson(reason) => write!(f, "not JSON: {reason}"),
-            BodyError::Invalid(v) => v.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for BodyError {}
 
 /// The type-erased validator behind [`EntryInfo::validate_fn`].
-fn validate_body<E>(body: &[u8]) -> Result<(), BodyError>
+fn validate_body<E>(body: &[u8]) -> Result<(), RequestError>
 where
     E: Endpoint + DeserializeOwned,
 {
@@ -141,21 +119,21 @@ where
 /// Parses a request body as `T` and validates it, reporting **every**
 /// violation with its wire path — also those serde finds (a missing
 /// non-`Option` member anywhere, `voidAmount.value` included, is
-/// [`Rule::Missing`](snap_core::rules::Rule::Missing); a member of the wrong
+/// [`Rule::Missing`]; a member of the wrong
 /// JSON type or format, e.g. a malformed money value, is
-/// [`Rule::Format`](snap_core::rules::Rule::Format) at its path).
+/// [`Rule::Format`] at its path).
 ///
 /// serde stops at the first problem, so each missing or badly typed member
 /// is recorded, replaced by a placeholder of the shape serde accepts, and the
 /// body parsed again; the placeholders never reach the caller (a body with a
 /// violation is never returned) and violations under a reported member are
 /// not reported twice.
-pub fn parse_request<T>(body: &[u8]) -> Result<T, BodyError>
+pub fn parse_request<T>(body: &[u8]) -> Result<T, RequestError>
 where
     T: DeserializeOwned + Validate,
 {
     let mut value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| BodyError::NotJson(e.to_string()))?;
+        serde_json::from_slice(body).map_err(|e| RequestError::NotJson(e.to_string()))?;
     let mut found: Vec<Violation> = Vec::new();
     // Where placeholders were put (reported or under a reported member).
     let mut filled: Vec<String> = Vec::new();
@@ -172,7 +150,7 @@ where
                 }
                 return match Violations::from_vec(found) {
                     None => Ok(typed),
-                    Some(all) => Err(BodyError::Invalid(all)),
+                    Some(all) => Err(RequestError::Invalid(all)),
                 };
             }
             Err(err) => {
@@ -217,7 +195,7 @@ where
             }
         }
     }
-    Err(BodyError::Invalid(
+    Err(RequestError::Invalid(
         Violations::from_vec(found).unwrap_or_else(|| {
             Violations::one(Violation {
                 path: String::new(),

@@ -128,10 +128,10 @@ fn not_json_is_told_apart_from_invalid() {
     let entry = find("BI:67").unwrap();
     assert!(matches!(
         entry.validate(b"{\"a\":"),
-        Err(registry::BodyError::NotJson(_))
+        Err(registry::RequestError::NotJson(_))
     ));
     assert!(matches!(
         entry.validate(b"{}"),
-        Err(registry::BodyError::Invalid(_))
+        Err(registry::RequestError::Invalid(_))
     ));
 }

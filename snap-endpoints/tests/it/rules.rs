@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 use snap_core::rules::{Rule, Violation};
-use snap_endpoints::registry::{self, BodyError, EntryInfo};
+use snap_endpoints::registry::{self, EntryInfo, RequestError};
 
 use crate::common::{self, Edit};
 
@@ -319,7 +319,7 @@ fn expected_for(entry: &EntryInfo) -> &'static Expected {
 fn violations(entry: &EntryInfo, body: &Value) -> Vec<Violation> {
     match entry.validate(body.to_string().as_bytes()) {
         Ok(()) => Vec::new(),
-        Err(BodyError::Invalid(v)) => v.into_vec(),
+        Err(RequestError::Invalid(v)) => v.into_vec(),
         Err(other) => panic!("{}: {other}", entry.meta.name),
     }
 }
@@ -364,7 +364,9 @@ fn a_missing_mandatory_field_is_case_02_naming_the_wire_field() {
                 "{}: without {path}",
                 exp.endpoint
             );
-            let answer = entry.answer_for(&snap_core::rules::Violations::one(v[0].clone()));
+            let answer = entry
+                .answer_for(&snap_core::rules::Violations::one(v[0].clone()))
+                .map(|b| (b.response_code, b.response_message));
             assert_eq!(
                 answer,
                 snap_code(entry, 2).map(|c| (c, format!("Invalid Mandatory Field {{{path}}}"))),
@@ -438,7 +440,9 @@ fn an_over_length_field_is_case_01_and_the_limit_itself_passes() {
                 exp.endpoint,
                 max + 1
             );
-            let answer = entry.answer_for(&snap_core::rules::Violations::one(v[0].clone()));
+            let answer = entry
+                .answer_for(&snap_core::rules::Violations::one(v[0].clone()))
+                .map(|b| (b.response_code, b.response_message));
             assert_eq!(
                 answer,
                 snap_code(entry, 1).map(|c| (c, format!("Invalid Field Format {{{path}}}"))),
@@ -483,7 +487,9 @@ fn a_one_of_group_with_no_member_is_caught() {
                 Rule::OneOf { members, .. } => assert_eq!(members.as_slice(), *group),
                 other => panic!("{}: {other:?}", exp.endpoint),
             }
-            let answer = entry.answer_for(&snap_core::rules::Violations::one(v[0].clone()));
+            let answer = entry
+                .answer_for(&snap_core::rules::Violations::one(v[0].clone()))
+                .map(|b| (b.response_code, b.response_message));
             assert_eq!(answer.map(|a| a.0), snap_code(entry, 2), "{}", exp.endpoint);
             checked += 1;
         }
@@ -518,7 +524,9 @@ fn b2b2c_auth_code_and_refresh_token_follow_the_grant_type() {
                     ..
                 }
             ));
-            let answer = entry.answer_for(&snap_core::rules::Violations::one(v[0].clone()));
+            let answer = entry
+                .answer_for(&snap_core::rules::Violations::one(v[0].clone()))
+                .map(|b| (b.response_code, b.response_message));
             assert_eq!(
                 answer,
                 Some((
@@ -541,7 +549,9 @@ fn a_wrong_json_type_is_a_format_violation() {
     let v = violations(entry, &body);
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(!v[0].rule.is_missing(), "{v:?}");
-    let answer = entry.answer_for(&snap_core::rules::Violations::one(v[0].clone()));
+    let answer = entry
+        .answer_for(&snap_core::rules::Violations::one(v[0].clone()))
+        .map(|b| (b.response_code, b.response_message));
     assert_eq!(answer.map(|a| a.0), Some("4006701".to_owned()));
 }
 
