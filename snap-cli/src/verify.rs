@@ -93,15 +93,41 @@ struct Outcome {
     report: Option<String>,
 }
 
-fn judge(r: Result<(), SignatureError>) -> Result<bool, String> {
-    match r {
-        Ok(()) => Ok(true),
-        Err(e) if e.is_mismatch() => Ok(false),
-        Err(e) => Err(e.to_string()),
+/// Bad input: the one-line reason, and the diagnosis when `--explain` could
+/// still run (e.g. a signature in base64url or with a typo in its alphabet).
+struct Failure {
+    reason: String,
+    report: Option<String>,
+}
+
+impl From<String> for Failure {
+    fn from(reason: String) -> Self {
+        Self {
+            reason,
+            report: None,
+        }
     }
 }
 
-fn verify(args: Args) -> Result<Outcome, String> {
+/// Turns the strict verification result into the verdict (or bad input).
+fn conclude(r: Result<(), SignatureError>, report: Option<String>) -> Result<Outcome, Failure> {
+    match r {
+        Ok(()) => Ok(Outcome {
+            valid: true,
+            report,
+        }),
+        Err(e) if e.is_mismatch() => Ok(Outcome {
+            valid: false,
+            report,
+        }),
+        Err(e) => Err(Failure {
+            reason: e.to_string(),
+            report,
+        }),
+    }
+}
+
+fn verify(args: Args) -> Result<Outcome, Failure> {
     match args.kind {
         Kind::Symmetric(a) => {
             let key = hmac_key(&a.client_secret)?;
@@ -110,20 +136,12 @@ fn verify(args: Args) -> Result<Outcome, String> {
             let r = &a.request;
             let sig = &a.common.signature;
             let token = &a.access_token.0;
-            let valid = judge(sign::verify_symmetric(
-                &key,
-                &r.method,
-                &r.path,
-                token,
-                &body,
-                &r.timestamp,
-                sig,
-            ))?;
             let report = a.common.explain.then(|| {
-                let rec = received(r, &body, sig);
-                doctor::diagnose_symmetric(&key, token, &rec).to_string()
+                doctor::diagnose_symmetric(&key, token, &received(r, &body, sig)).to_string()
             });
-            Ok(Outcome { valid, report })
+            let result =
+                sign::verify_symmetric(&key, &r.method, &r.path, token, &body, &r.timestamp, sig);
+            conclude(result, report)
         }
         Kind::Asymmetric(a) => {
             let key = load_public(&a.public_key, a.allow_legacy_1024)?;
@@ -131,29 +149,25 @@ fn verify(args: Args) -> Result<Outcome, String> {
             check_body(&body)?;
             let r = &a.request;
             let sig = &a.common.signature;
-            let valid = judge(sign::verify_asymmetric(
-                &key,
-                &r.method,
-                &r.path,
-                &body,
-                &r.timestamp,
-                sig,
-            ))?;
-            let report = a.common.explain.then(|| {
-                let rec = received(r, &body, sig);
-                doctor::diagnose_asymmetric(&key, &rec).to_string()
-            });
-            Ok(Outcome { valid, report })
+            let report = a
+                .common
+                .explain
+                .then(|| doctor::diagnose_asymmetric(&key, &received(r, &body, sig)).to_string());
+            let result =
+                sign::verify_asymmetric(&key, &r.method, &r.path, &body, &r.timestamp, sig);
+            conclude(result, report)
         }
         Kind::Token(a) => {
             let key = load_public(&a.public_key, a.allow_legacy_1024)?;
             let sig = &a.common.signature;
-            let valid = judge(sign::verify_token(&key, &a.client_id, &a.timestamp, sig))?;
             let report = a
                 .common
                 .explain
                 .then(|| doctor::diagnose_token(&key, &a.client_id, &a.timestamp, sig).to_string());
-            Ok(Outcome { valid, report })
+            conclude(
+                sign::verify_token(&key, &a.client_id, &a.timestamp, sig),
+                report,
+            )
         }
     }
 }
@@ -182,8 +196,11 @@ pub fn run(args: Args) -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Err(reason) => {
+        Err(Failure { reason, report }) => {
             eprintln!("snap verify: {reason}");
+            if let Some(report) = report {
+                print!("{report}");
+            }
             ExitCode::from(2)
         }
     }

@@ -456,3 +456,39 @@ fn explain_on_a_valid_signature_reports_the_spec_form() {
         "{stdout}"
     );
 }
+
+#[test]
+fn explain_still_diagnoses_a_signature_that_is_not_standard_base64() {
+    let v = kat("public-kat.json", "midtrans_symmetric_qr_mpm_generate");
+    let body = temp_file("midtrans-url.json", s(&v, "request_body").as_bytes());
+    // the published signature, re-encoded as unpadded base64url
+    let url: String = s(&v, "expected_signature_base64")
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
+    let out = run(&with(
+        "verify",
+        sym_args(&v, &body),
+        &["--signature", &url, "--explain"],
+    ));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not standard base64"),
+        "{}",
+        text(&out.stderr)
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("encoded as base64url instead of standard base64"),
+        "{stdout}"
+    );
+    // without --explain: the reason only
+    let out = run(&with("verify", sym_args(&v, &body), &["--signature", &url]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}

@@ -328,6 +328,18 @@ impl fmt::Display for Diagnosis {
             Some(m) if m.variant == Variant::Spec && m.encoding == Encoding::Base64 => {
                 writeln!(f, "diagnosis:       matches the SNAP form")?;
             }
+            Some(m) if m.variant == Variant::Spec => {
+                writeln!(
+                    f,
+                    "diagnosis:       the SNAP string-to-sign, but the signature is encoded as {} instead of standard base64",
+                    m.encoding.as_str()
+                )?;
+                writeln!(
+                    f,
+                    "why:             The sender encoded the signature as {}; SNAP sends base64(signature bytes) with the standard alphabet and padding.",
+                    m.encoding.as_str()
+                )?;
+            }
             Some(m) => {
                 writeln!(
                     f,
