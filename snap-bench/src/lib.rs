@@ -8,6 +8,8 @@
 //!   written against the `hmac`/`sha2`/`base64` crates directly, never through
 //!   snap-core, so that the framework is measured against code it does not
 //!   share.
+//! * [`models`]: the small VA-inquiry-sized endpoint and the 20-rule model,
+//!   declared with the snap-rs derives.
 //! * [`fixtures`]: the request and response bodies, keys and credentials the
 //!   benchmarks use.
 //!
@@ -18,3 +20,4 @@
 
 pub mod fixtures;
 pub mod floor;
+pub mod models;
