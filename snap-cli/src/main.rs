@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decode;
+mod demo;
+mod sandbox;
 mod endpoints;
 mod sign;
 mod validate;
@@ -24,6 +26,10 @@ struct Cli {
 enum Command {
     /// Decode a 7-digit SNAP response code (HTTP status, service, case).
     Decode(decode::Args),
+    /// Run a local SNAP provider (sandbox) for every declared endpoint.
+    Sandbox(sandbox::Args),
+    /// The main job: start the sandbox in-process and drive the real client through a full flow.
+    Demo(demo::Args),
     /// Sign a request: print the base64 X-SIGNATURE (symmetric, asymmetric, token).
     Sign(sign::Args),
     /// Verify an X-SIGNATURE: `valid` (exit 0) or `invalid` (exit 1); `--explain` diagnoses.
@@ -38,6 +44,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
         Command::Decode(args) => decode::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Endpoints(args) => endpoints::run(args),

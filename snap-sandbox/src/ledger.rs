@@ -698,6 +698,61 @@ impl Ledger {
         })
     }
 
+    /// Cancel (GoPay 57 / 77, and GoPay's pre-auth void): voids everything
+    /// that remains, and only while nothing was captured.
+    pub fn cancel(
+        &self,
+        partner: &str,
+        target: &Target,
+        partner_void_no: &str,
+        now: &str,
+    ) -> Result<VoidDone, LedgerError> {
+        let mut st = self.lock();
+        let void_no = st.next("SBXVOD");
+        let book = st
+            .books
+            .get_mut(partner)
+            .ok_or_else(|| LedgerError::NotFound(describe(target)))?;
+        let key = book.find(target)?.to_owned();
+        let payment = book
+            .payments
+            .get_mut(&key)
+            .ok_or_else(|| LedgerError::NotFound(describe(target)))?;
+        if payment.captured > 0 {
+            return Err(LedgerError::InvalidStatus(format!(
+                "{key} has captures; it can no longer be cancelled"
+            )));
+        }
+        let remaining = payment.remaining();
+        if remaining == 0 {
+            return Err(LedgerError::InvalidStatus(format!(
+                "{key} is already cancelled"
+            )));
+        }
+        if payment
+            .voids
+            .iter()
+            .any(|v| v.partner_void_no == partner_void_no)
+        {
+            return Err(LedgerError::Duplicate {
+                field: "partnerVoidNo",
+                value: partner_void_no.to_owned(),
+            });
+        }
+        let v = Void {
+            void_no,
+            partner_void_no: partner_void_no.to_owned(),
+            amount: Amount::new(remaining, &payment.amount.currency),
+            time: now.to_owned(),
+        };
+        payment.voided += remaining;
+        payment.voids.push(v.clone());
+        Ok(VoidDone {
+            payment: payment.clone(),
+            void: v,
+        })
+    }
+
     /// Void Query (68).
     pub fn void_query(
         &self,
@@ -1090,6 +1145,26 @@ mod tests {
         let (pay, found) = l.void_query(P, &by_ref(&p), "pv", None).unwrap();
         assert_eq!(found, v.void);
         assert_eq!(pay.remaining(), 85_00);
+    }
+
+    #[test]
+    fn cancel_only_before_capture() {
+        let l = Ledger::new();
+        let p = authorize(&l, "o", 100_00);
+        let done = l.cancel(P, &by_ref(&p), "c1", NOW).unwrap();
+        assert_eq!(done.void.amount.minor, 100_00);
+        assert_eq!(done.payment.status(), TransactionStatus::Canceled);
+        assert_eq!(
+            l.cancel(P, &by_ref(&p), "c2", NOW).unwrap_err().case(),
+            (404, 0)
+        );
+        let q = authorize(&l, "q", 100_00);
+        capture(&l, &q, "k", Some(1_00), false).unwrap();
+        assert_eq!(
+            l.cancel(P, &by_ref(&q), "c3", NOW).unwrap_err().case(),
+            (404, 0)
+        );
+        l.check_invariants().unwrap();
     }
 
     #[test]

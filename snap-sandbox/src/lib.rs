@@ -1,2 +1,35 @@
-//! snap-sandbox
+//! # snap-sandbox
+//!
+//! A local SNAP provider on loopback: every endpoint of `snap-endpoints`
+//! behind the full provider-side checks of `snap_core::server` (headers,
+//! tokens, timestamp window, signature over the raw bytes, X-EXTERNAL-ID
+//! idempotency, validation), a stateful auth-payment [`ledger`], B2B2C auth
+//! codes ([`auth_codes`]) and [`faults`] knobs for testing clients.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use snap_sandbox::{Sandbox, config::{SandboxConfig, sandbox_partner}};
+//!
+//! let partner = sandbox_partner("merchant-1", "client-secret", None)?;
+//! let running = Sandbox::new(SandboxConfig::single(partner))?
+//!     .bind("127.0.0.1:0".parse()?)
+//!     .await?;
+//! println!("sandbox at {}", running.base_url());
+//! running.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Paths: BI endpoints at their declared path (`/v1.0/auth/payment`), every
+//! other provider's under `/<provider>` (`/gopay/v1.0/auth/void`,
+//! `/paydia/v1.0/auth/void`, `/ayopop/api/v2/bill/cancel`, `/ipg/reversal`);
+//! the access-token endpoints also under `/gopay` and `/paydia`.
 #![forbid(unsafe_code)]
+
+mod app;
+pub mod auth_codes;
+pub mod config;
+pub mod faults;
+pub mod ledger;
+pub mod routes;
+
+pub use app::{RunningSandbox, Sandbox, sandbox_path_of, serve};

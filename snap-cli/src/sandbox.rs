@@ -1,0 +1,187 @@
+//! `snap sandbox`: a local SNAP provider on loopback (crate `snap-sandbox`).
+//!
+//! ```text
+//! snap sandbox --addr 127.0.0.1:8080 --client-id ID --client-secret S --public-key PEMFILE
+//! snap sandbox --config sandbox.json
+//! ```
+//!
+//! The partner's `X-CLIENT-KEY` and `X-PARTNER-ID` are `ID`. Prints
+//! `snap sandbox listening on http://ADDR` on stdout once bound (with port 0,
+//! read the port from that line), then one log line per request on stderr.
+//! Ctrl-C stops it cleanly. Exit status: 0 after a clean stop, 2 for a bad
+//! configuration, 1 when the address cannot be bound.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use snap_core::sign::RsaPublicKey;
+use snap_sandbox::Sandbox;
+use snap_sandbox::config::{ConfigError, SandboxConfig, sandbox_partner};
+
+/// Arguments of `snap sandbox`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The partner's client id (its X-CLIENT-KEY and X-PARTNER-ID).
+    #[arg(long, requires = "client_secret")]
+    pub client_id: Option<String>,
+    /// The partner's client secret (symmetric signatures; also its IPG API
+    /// key and Ayopop secret).
+    #[arg(long, requires = "client_id")]
+    pub client_secret: Option<String>,
+    /// The partner's RSA public key, PEM (SPKI or PKCS#1): verifies its
+    /// access-token requests (73/74).
+    #[arg(long, requires = "client_id")]
+    pub public_key: Option<PathBuf>,
+    /// The partner signs B2B transactions asymmetrically (no B2B token).
+    #[arg(long, requires = "public_key")]
+    pub asymmetric: bool,
+    /// A JSON config file registering several partners (see the README).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// X-TIMESTAMP window, seconds (default 300).
+    #[arg(long)]
+    pub timestamp_window_secs: Option<u64>,
+    /// Largest accepted body, bytes (default 65536).
+    #[arg(long)]
+    pub body_limit: Option<usize>,
+    /// Fault knob: delay before every request, milliseconds.
+    #[arg(long)]
+    pub delay_ms: Option<u64>,
+    /// Fault knob: percentage of requests processed but answered late.
+    #[arg(long)]
+    pub timeout_percent: Option<u8>,
+    /// Fault knob: percentage of requests answered 500 unprocessed.
+    #[arg(long)]
+    pub error_percent: Option<u8>,
+    /// Fault knob: seed of the fault generator (reproducible runs).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Log at debug level (includes the signature doctor's diagnosis of
+    /// every rejected signature).
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+fn build_config(args: &Args) -> Result<SandboxConfig, String> {
+    let mut config = match &args.config {
+        Some(path) => SandboxConfig::from_file(path).map_err(|e| e.to_string())?,
+        None => SandboxConfig {
+            partners: Vec::new(),
+            provider: Default::default(),
+            lifetimes: Default::default(),
+            faults: Default::default(),
+        },
+    };
+    if let (Some(id), Some(secret)) = (&args.client_id, &args.client_secret) {
+        let key = match &args.public_key {
+            Some(path) => {
+                let pem = std::fs::read_to_string(path)
+                    .map_err(|e| format!("--public-key {}: {e}", path.display()))?;
+                Some(
+                    RsaPublicKey::from_pem(&pem)
+                        .map_err(|e| format!("--public-key {}: {e}", path.display()))?,
+                )
+            }
+            None => None,
+        };
+        let mut partner = sandbox_partner(id, secret, key).map_err(|e| e.to_string())?;
+        if args.asymmetric {
+            partner = partner.with_asymmetric_transactions();
+        }
+        if config.partners.iter().any(|p| p.client_id == *id) {
+            return Err(ConfigError::DuplicatePartner(id.clone()).to_string());
+        }
+        config.partners.push(partner);
+    }
+    if config.partners.is_empty() {
+        return Err(ConfigError::NoPartner.to_string());
+    }
+    if let Some(w) = args.timestamp_window_secs {
+        config.provider.timestamp_window = Duration::from_secs(w);
+    }
+    if let Some(b) = args.body_limit {
+        if b == 0 {
+            return Err("--body-limit must be greater than zero".to_owned());
+        }
+        config.provider.body_limit = b;
+    }
+    if let Some(d) = args.delay_ms {
+        config.faults.delay_ms = d;
+    }
+    if let Some(t) = args.timeout_percent {
+        config.faults.timeout_percent = t;
+    }
+    if let Some(e) = args.error_percent {
+        config.faults.error_percent = e;
+    }
+    if let Some(s) = args.seed {
+        config.faults.seed = s;
+    }
+    config.faults.validate().map_err(|e| e.to_string())?;
+    Ok(config)
+}
+
+/// Installs the stderr log subscriber (info, or debug with `verbose`).
+pub fn init_logging(verbose: bool) {
+    let level = if verbose {
+        tracing::Level::DEBUG
+    } else {
+        tracing::Level::INFO
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Runs `snap sandbox`.
+pub fn run(args: Args) -> ExitCode {
+    let config = match build_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("snap sandbox: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(args.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("snap sandbox: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        let sandbox = match Sandbox::new(config) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("snap sandbox: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let running = match sandbox.bind(args.addr).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("snap sandbox: cannot listen on {}: {e}", args.addr);
+                return ExitCode::from(1);
+            }
+        };
+        println!("snap sandbox listening on {}", running.base_url());
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("snap sandbox: cannot wait for Ctrl-C: {e}");
+        }
+        tracing::info!("Ctrl-C: finishing in-flight requests (at most 2 s), then stopping");
+        running.shutdown().await;
+        eprintln!("snap sandbox: stopped");
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,255 @@
+//! Sandbox configuration: partners, windows, token lifetimes, fault knobs.
+//!
+//! From the command line (`snap sandbox --client-id ID --client-secret S
+//! --public-key PEMFILE`) one partner is registered; `--config FILE` reads a
+//! JSON file that registers several:
+//!
+//! ```json
+//! {
+//!   "partners": [
+//!     { "clientId": "merchant-a", "clientSecret": "secret-a", "publicKeyFile": "a.pub.pem" },
+//!     { "clientId": "merchant-b", "clientSecret": "secret-b", "publicKeyPem": "-----BEGIN PUBLIC KEY-----\n..." }
+//!   ],
+//!   "timestampWindowSeconds": 300,
+//!   "bodyLimitBytes": 65536,
+//!   "b2bTokenSeconds": 900,
+//!   "customerTokenSeconds": 900,
+//!   "faults": { "delayMs": 0, "timeoutPercent": 0, "errorPercent": 0, "seed": 1 }
+//! }
+//! ```
+//!
+//! A partner's client id is its `X-CLIENT-KEY` and `X-PARTNER-ID`; its
+//! client secret keys the symmetric signatures and doubles as its IPG API key
+//! and its Ayopop secret (Ayopop `KEY` = client id).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use snap_core::server::tokens::TokenLifetimes;
+use snap_core::server::{Partner, ProviderConfig};
+use snap_core::sign::RsaPublicKey;
+
+use crate::faults::{FaultConfig, FaultConfigError};
+
+/// A partner as written in a config file or on the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PartnerSpec {
+    /// Client id (`X-CLIENT-KEY`, `X-PARTNER-ID`).
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: String,
+    /// Path of the partner's RSA public key (PEM), relative to the config file.
+    #[serde(default)]
+    pub public_key_file: Option<PathBuf>,
+    /// The partner's RSA public key inline (PEM).
+    #[serde(default)]
+    pub public_key_pem: Option<String>,
+}
+
+/// The config file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Partners (at least one).
+    pub partners: Vec<PartnerSpec>,
+    /// X-TIMESTAMP window, seconds (default 300).
+    #[serde(default)]
+    pub timestamp_window_seconds: Option<u64>,
+    /// Body size limit, bytes (default 65536).
+    #[serde(default)]
+    pub body_limit_bytes: Option<usize>,
+    /// B2B token lifetime, seconds (default 900).
+    #[serde(default)]
+    pub b2b_token_seconds: Option<u64>,
+    /// Customer token lifetime, seconds (default 900).
+    #[serde(default)]
+    pub customer_token_seconds: Option<u64>,
+    /// Fault knobs.
+    #[serde(default)]
+    pub faults: FaultConfig,
+}
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The config file is not valid JSON of the expected shape.
+    #[error("{path}: {reason}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// serde's message (names the field and position).
+        reason: String,
+    },
+    /// No partner configured.
+    #[error(
+        "no partner configured: give --client-id/--client-secret/--public-key or a --config file with \"partners\""
+    )]
+    NoPartner,
+    /// Two partners with the same client id.
+    #[error("partner {0:?} is configured twice")]
+    DuplicatePartner(String),
+    /// A partner's credentials are unusable.
+    #[error("partner {client_id:?}: {reason}")]
+    Partner {
+        /// Which partner.
+        client_id: String,
+        /// What is wrong (names the field).
+        reason: String,
+    },
+    /// A fault knob out of range.
+    #[error("faults: {0}")]
+    Faults(#[from] FaultConfigError),
+    /// A limit that makes no sense.
+    #[error("{field} must be greater than zero")]
+    Zero {
+        /// The field.
+        field: &'static str,
+    },
+}
+
+/// Everything a sandbox needs, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// The partners, credentials parsed once.
+    pub partners: Vec<Partner>,
+    /// Provider-side knobs (timestamp window, body limit).
+    pub provider: ProviderConfig,
+    /// Token lifetimes.
+    pub lifetimes: TokenLifetimes,
+    /// Fault knobs.
+    pub faults: FaultConfig,
+}
+
+impl SandboxConfig {
+    /// One partner, defaults for the rest.
+    pub fn single(partner: Partner) -> Self {
+        SandboxConfig {
+            partners: vec![partner],
+            provider: ProviderConfig::default(),
+            lifetimes: TokenLifetimes::default(),
+            faults: FaultConfig::default(),
+        }
+    }
+
+    /// Reads a config file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let file: ConfigFile = serde_json::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let base = path.parent().unwrap_or_else(|| Path::new("."));
+        Self::from_parts(file, base)
+    }
+
+    /// Builds a config from a parsed file; relative key paths are resolved
+    /// against `base`.
+    pub fn from_parts(file: ConfigFile, base: &Path) -> Result<Self, ConfigError> {
+        if file.partners.is_empty() {
+            return Err(ConfigError::NoPartner);
+        }
+        let mut partners: Vec<Partner> = Vec::new();
+        for spec in &file.partners {
+            if partners.iter().any(|p| p.client_id == spec.client_id) {
+                return Err(ConfigError::DuplicatePartner(spec.client_id.clone()));
+            }
+            partners.push(partner_from_spec(spec, base)?);
+        }
+        let mut provider = ProviderConfig::default();
+        if let Some(w) = file.timestamp_window_seconds {
+            provider.timestamp_window = Duration::from_secs(w);
+        }
+        if let Some(b) = file.body_limit_bytes {
+            if b == 0 {
+                return Err(ConfigError::Zero {
+                    field: "bodyLimitBytes",
+                });
+            }
+            provider.body_limit = b;
+        }
+        let mut lifetimes = TokenLifetimes::default();
+        if let Some(s) = file.b2b_token_seconds {
+            if s == 0 {
+                return Err(ConfigError::Zero {
+                    field: "b2bTokenSeconds",
+                });
+            }
+            lifetimes.b2b = Duration::from_secs(s);
+        }
+        if let Some(s) = file.customer_token_seconds {
+            if s == 0 {
+                return Err(ConfigError::Zero {
+                    field: "customerTokenSeconds",
+                });
+            }
+            lifetimes.customer = Duration::from_secs(s);
+        }
+        file.faults.validate()?;
+        Ok(SandboxConfig {
+            partners,
+            provider,
+            lifetimes,
+            faults: file.faults,
+        })
+    }
+}
+
+/// Builds a sandbox partner: SNAP credentials, and the client secret as its
+/// IPG API key and Ayopop secret.
+pub fn sandbox_partner(
+    client_id: &str,
+    client_secret: &str,
+    public_key: Option<RsaPublicKey>,
+) -> Result<Partner, ConfigError> {
+    let bad = |reason: String| ConfigError::Partner {
+        client_id: client_id.to_owned(),
+        reason,
+    };
+    Partner::new(client_id, client_secret.as_bytes(), public_key)
+        .and_then(|p| p.with_ipg_key(client_secret.as_bytes()))
+        .and_then(|p| p.with_ayopop_secret(client_secret.as_bytes()))
+        .map_err(|e| bad(e.to_string()))
+}
+
+fn partner_from_spec(spec: &PartnerSpec, base: &Path) -> Result<Partner, ConfigError> {
+    let bad = |reason: String| ConfigError::Partner {
+        client_id: spec.client_id.clone(),
+        reason,
+    };
+    let pem = match (&spec.public_key_file, &spec.public_key_pem) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "give publicKeyFile or publicKeyPem, not both".to_owned()
+            ));
+        }
+        (Some(file), None) => {
+            let path = base.join(file);
+            Some(
+                std::fs::read_to_string(&path)
+                    .map_err(|e| bad(format!("publicKeyFile {}: {e}", path.display())))?,
+            )
+        }
+        (None, Some(pem)) => Some(pem.clone()),
+        (None, None) => None,
+    };
+    let key = match pem {
+        Some(pem) => {
+            Some(RsaPublicKey::from_pem(&pem).map_err(|e| bad(format!("public key: {e}")))?)
+        }
+        None => None,
+    };
+    sandbox_partner(&spec.client_id, &spec.client_secret, key)
+}

@@ -1,0 +1,770 @@
+//! The handlers: one per declared endpoint, answering in its provider's
+//! format with the sandbox's state (ledger, tokens, cancelled bills).
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use snap_core::endpoint::EndpointMeta;
+use snap_core::money::Money;
+use snap_core::server::{Inbound, Reply, SnapError};
+use snap_core::time::{SnapTimestamp, TimestampProfile};
+use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
+
+use crate::auth_codes::AuthCodes;
+use crate::ledger::{
+    Amount, Authorize, CaptureCmd, Ledger, LedgerError, RefundCmd, Target, VoidCmd, parse_flag,
+};
+
+/// The sandbox's state, shared by every handler.
+#[derive(Debug)]
+pub struct State {
+    /// Issued tokens.
+    pub tokens: snap_core::server::tokens::TokenStore,
+    /// Auth payments.
+    pub ledger: Ledger,
+    /// Auth codes handed out for B2B2C (74).
+    pub auth_codes: AuthCodes,
+    /// Deleted VAs, cancelled Ayopop bills, reversed IPG payments:
+    /// `(partner, kind, key)`.
+    pub closed: Mutex<HashSet<(String, &'static str, String)>>,
+}
+
+impl State {
+    /// Marks `key` of `kind` closed for `partner`; false when it already was.
+    fn close(&self, partner: &str, kind: &'static str, key: &str) -> bool {
+        let mut set = self.closed.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert((partner.to_owned(), kind, key.to_owned()))
+    }
+}
+
+fn now() -> String {
+    SnapTimestamp::now().into_string()
+}
+
+const OK_MESSAGE: &str = "Request has been processed successfully";
+
+fn code(meta: &EndpointMeta, http: u16, case: u8) -> String {
+    let sc = meta.service.map(|s| s.get()).unwrap_or(0);
+    format!("{http:03}{sc:02}{case:02}")
+}
+
+fn ok_code(meta: &EndpointMeta) -> String {
+    code(meta, 200, 0)
+}
+
+fn amount(m: &Money) -> Amount {
+    Amount::new(m.minor(), m.currency().as_str())
+}
+
+fn money(a: &Amount) -> Value {
+    json!({ "value": a.value_string(), "currency": a.currency })
+}
+
+/// A response message with a detail appended, at most 150 characters.
+fn with_detail(message: &str, detail: &str) -> String {
+    let full = format!("{message}. {detail}");
+    full.chars().take(150).collect()
+}
+
+/// BI case codes for ledger errors.
+fn ledger_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
+    let (http, case) = e.case();
+    let base = match e {
+        LedgerError::NotFound(_) => "Transaction Not Found",
+        LedgerError::InvalidStatus(_) => "Invalid Transaction Status",
+        LedgerError::InvalidAmount(_) => "Invalid Amount",
+        LedgerError::Duplicate { .. } => "Duplicate partnerReferenceNo",
+    };
+    let detail = match e {
+        LedgerError::NotFound(d)
+        | LedgerError::InvalidStatus(d)
+        | LedgerError::InvalidAmount(d) => d.clone(),
+        LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
+    };
+    let err = SnapError::new(http, case, with_detail(base, &detail));
+    Reply::snap_error(meta.service, &err)
+}
+
+/// GoPay documents no 404 codes for its cancels: every business refusal is
+/// `403{SS}15 Transaction Not Permitted.[reason]`.
+fn gopay_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
+    let reason = match e {
+        LedgerError::NotFound(d) => format!("not found: {d}"),
+        LedgerError::InvalidStatus(d) | LedgerError::InvalidAmount(d) => d.clone(),
+        LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
+    };
+    let err = SnapError::new(403, 15, with_detail("Transaction Not Permitted", &reason));
+    Reply::snap_error(meta.service, &err)
+}
+
+fn snap(meta: &EndpointMeta, err: SnapError) -> Reply {
+    Reply::snap_error(meta.service, &err)
+}
+
+fn expiry(after: std::time::Duration) -> String {
+    let now = SnapTimestamp::now();
+    let secs = i64::try_from(after.as_secs()).unwrap_or(i64::MAX / 4);
+    TimestampProfile::jakarta().format(now.unix_seconds().saturating_add(secs), 0)
+}
+
+// ---------------------------------------------------------------- security
+
+/// Access Token B2B (73): a token for the calling partner.
+pub fn access_token_b2b(st: &State, req: Inbound<bi::AccessTokenB2bRequest>) -> Reply {
+    let meta = &req.meta;
+    if !req
+        .request
+        .grant_type
+        .eq_ignore_ascii_case("client_credentials")
+    {
+        return snap(
+            meta,
+            SnapError::invalid_field("grantType").with_log("must be client_credentials"),
+        );
+    }
+    let issued = st.tokens.issue_b2b(req.partner_id());
+    Reply::ok(&json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+        "accessToken": issued.token,
+        "tokenType": "Bearer",
+        "expiresIn": issued.expires_in.as_secs().to_string(),
+        "additionalInfo": {},
+    }))
+}
+
+/// Access Token B2B2C (74): customer tokens from an auth code or a refresh token.
+pub fn access_token_b2b2c(st: &State, req: Inbound<bi::AccessTokenB2b2cRequest>) -> Reply {
+    let meta = &req.meta;
+    let partner = req.partner_id().to_owned();
+    let grant = req.request.grant_type.to_ascii_uppercase();
+    let tokens = match grant.as_str() {
+        "AUTHORIZATION_CODE" => {
+            let code = req
+                .request
+                .auth_code
+                .as_ref()
+                .map(|c| c.expose().as_str())
+                .unwrap_or("");
+            match st.auth_codes.redeem(&partner, code) {
+                Some(customer) => st.tokens.issue_customer(&partner, &customer),
+                None => return snap(meta, SnapError::unauthorized("Invalid authCode")),
+            }
+        }
+        "REFRESH_TOKEN" => {
+            let refresh = req
+                .request
+                .refresh_token
+                .as_ref()
+                .map(|c| c.expose().as_str())
+                .unwrap_or("");
+            match st.tokens.refresh_customer(&partner, refresh) {
+                Ok(t) => t,
+                Err(p) => {
+                    return snap(
+                        meta,
+                        SnapError::unauthorized("Invalid refreshToken").with_log(p.to_string()),
+                    );
+                }
+            }
+        }
+        _ => {
+            return snap(
+                meta,
+                SnapError::invalid_field("grantType")
+                    .with_log("AUTHORIZATION_CODE or REFRESH_TOKEN"),
+            );
+        }
+    };
+    Reply::ok(&json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+        "accessToken": tokens.access.token,
+        "tokenType": "Bearer",
+        "accessTokenExpiryTime": expiry(tokens.access.expires_in),
+        "refreshToken": tokens.refresh.token,
+        "refreshTokenExpiryTime": expiry(tokens.refresh.expires_in),
+        "additionalInfo": { "customerId": tokens.customer },
+    }))
+}
+
+// ---------------------------------------------------------------- BI 63-69
+
+/// Auth Payment (63).
+pub fn auth_payment(st: &State, req: Inbound<bi::AuthPaymentRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let Some(m) = &r.amount else {
+        return snap(
+            meta,
+            SnapError::missing_field("amount").with_log("the sandbox needs an amount to authorize"),
+        );
+    };
+    let cmd = Authorize {
+        partner_reference_no: r.partner_reference_no.clone(),
+        merchant_id: r.merchant_id.clone(),
+        amount: amount(m),
+        external_id: req.external_id.clone(),
+    };
+    match st.ledger.authorize(req.partner_id(), cmd, &now()) {
+        Ok(p) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "referenceNo": p.reference_no,
+            "partnerReferenceNo": p.partner_reference_no,
+            "amount": money(&p.amount),
+            "paidTime": p.paid_time,
+            "additionalInfo": r.additional_info,
+        })),
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+/// Payment Query (64).
+pub fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let target = Target {
+        reference_no: r.original_reference_no.clone(),
+        partner_reference_no: r.original_partner_reference_no.clone(),
+        external_id: None,
+    };
+    match st.ledger.payment(req.partner_id(), &target) {
+        Ok(p) => {
+            let status = p.status();
+            Reply::ok(&json!({
+                "responseCode": ok_code(meta),
+                "responseMessage": OK_MESSAGE,
+                "originalPartnerReferenceNo": p.partner_reference_no,
+                "originalReferenceNo": p.reference_no,
+                "amount": money(&p.amount),
+                "paidTime": p.paid_time,
+                "latestTransactionStatus": status.code(),
+                "transactionStatusDesc": status.description(),
+                "additionalInfo": {
+                    "capturedAmount": money(&Amount::new(p.captured, &p.amount.currency)),
+                    "voidedAmount": money(&Amount::new(p.voided, &p.amount.currency)),
+                    "refundedAmount": money(&Amount::new(p.refunded, &p.amount.currency)),
+                },
+            }))
+        }
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+/// Capture (65).
+pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let last = match parse_flag("lastCapture", r.last_capture.as_deref()) {
+        Ok(b) => b,
+        Err(e) => {
+            return snap(
+                meta,
+                SnapError::invalid_field(e.field).with_log(e.to_string()),
+            );
+        }
+    };
+    let cmd = CaptureCmd {
+        target: Target {
+            reference_no: Some(r.original_reference_no.clone()),
+            partner_reference_no: Some(r.original_partner_reference_no.clone()),
+            external_id: None,
+        },
+        partner_capture_no: r.partner_capture_no.clone(),
+        amount: r.capture_amount.as_ref().map(amount),
+        last_capture: last,
+    };
+    match st.ledger.capture(req.partner_id(), cmd, &now()) {
+        Ok(done) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalReferenceNo": done.payment.reference_no,
+            "originalPartnerReferenceNo": done.payment.partner_reference_no,
+            "partnerCaptureNo": done.capture.partner_capture_no,
+            "captureNo": done.capture.capture_no,
+            "captureAmount": money(&done.capture.amount),
+            "captureTime": done.capture.time,
+            "additionalInfo": r.additional_info,
+        })),
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+/// Capture Query (66).
+pub fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let target = Target {
+        reference_no: Some(r.original_reference_no.clone()),
+        partner_reference_no: r.original_partner_reference_no.clone(),
+        external_id: None,
+    };
+    match st.ledger.capture_query(
+        req.partner_id(),
+        &target,
+        &r.partner_capture_no,
+        r.capture_no.as_deref(),
+    ) {
+        Ok((p, c)) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalReferenceNo": p.reference_no,
+            "originalPartnerReferenceNo": p.partner_reference_no,
+            "captureNo": c.capture_no,
+            "captureAmount": money(&c.amount),
+            "captureTime": c.time,
+            "latestCaptureStatus": "SUCCESS",
+            "partnerCaptureNo": c.partner_capture_no,
+            "additionalInfo": r.additional_info,
+        })),
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+/// Void (67, BI).
+pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let rest = match parse_flag("voidRemainingAmount", r.void_remaining_amount.as_deref()) {
+        Ok(b) => b,
+        Err(e) => {
+            return snap(
+                meta,
+                SnapError::invalid_field(e.field).with_log(e.to_string()),
+            );
+        }
+    };
+    let cmd = VoidCmd {
+        target: Target {
+            reference_no: Some(r.original_reference_no.clone()),
+            partner_reference_no: Some(r.original_partner_reference_no.clone()),
+            external_id: None,
+        },
+        partner_void_no: r.partner_void_no.clone(),
+        amount: r.void_amount.as_ref().map(amount),
+        void_remaining: rest,
+    };
+    match st.ledger.void(req.partner_id(), cmd, &now()) {
+        Ok(done) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalReferenceNo": done.payment.reference_no,
+            "originalPartnerReferenceNo": done.payment.partner_reference_no,
+            "voidNo": done.void.void_no,
+            "partnerVoidNo": done.void.partner_void_no,
+            "voidAmount": money(&done.void.amount),
+            "voidTime": done.void.time,
+            "additionalInfo": r.additional_info,
+        })),
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+/// Void Query (68).
+pub fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let target = Target {
+        reference_no: Some(r.original_reference_no.clone()),
+        partner_reference_no: r.original_partner_reference_no.clone(),
+        external_id: None,
+    };
+    match st.ledger.void_query(
+        req.partner_id(),
+        &target,
+        &r.partner_void_no,
+        r.void_no.as_deref(),
+    ) {
+        Ok((p, v)) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalReferenceNo": p.reference_no,
+            "originalPartnerReferenceNo": p.partner_reference_no,
+            "voidNo": v.void_no,
+            "voidAmount": money(&v.amount),
+            "voidTime": v.time,
+            "latestVoidStatus": "SUCCESS",
+            "partnerVoidNo": v.partner_void_no,
+            "additionalInfo": r.additional_info,
+        })),
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+/// Refund (69).
+pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let cmd = RefundCmd {
+        target: Target {
+            reference_no: r.original_reference_no.clone(),
+            partner_reference_no: Some(r.original_partner_reference_no.clone()),
+            external_id: None,
+        },
+        partner_refund_no: r.partner_refund_no.clone(),
+        amount: r.refund_amount.as_ref().map(amount),
+    };
+    match st.ledger.refund(req.partner_id(), cmd, &now()) {
+        Ok(done) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalReferenceNo": done.payment.reference_no,
+            "originalPartnerReferenceNo": done.payment.partner_reference_no,
+            "partnerRefundNo": done.refund.partner_refund_no,
+            "refundNo": done.refund.refund_no,
+            "refundAmount": money(&done.refund.amount),
+            "refundTime": done.refund.time,
+            "additionalInfo": r.additional_info,
+        })),
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+// ---------------------------------------------------------------- GoPay
+
+/// GoPay Direct Debit Cancel (57): cancels an uncaptured payment of the
+/// ledger, named by `originalReferenceNo` (wins) or `originalExternalId`.
+pub fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let target = Target {
+        reference_no: r.original_reference_no.clone(),
+        partner_reference_no: None,
+        external_id: if r.original_reference_no.is_some() {
+            None
+        } else {
+            r.original_external_id.clone()
+        },
+    };
+    let void_no = format!("cancel-{}", req.external_id.as_deref().unwrap_or("-"));
+    match st
+        .ledger
+        .cancel(req.partner_id(), &target, &void_no, &now())
+    {
+        Ok(done) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalReferenceNo": done.payment.reference_no,
+            "cancelTime": done.void.time,
+        })),
+        Err(e) => gopay_error(meta, &e),
+    }
+}
+
+/// GoPay QRIS MPM Cancel (77). GoPay lists no codes for 77, so business
+/// refusals use the BI table (`404{SS}01`, `404{SS}00`).
+pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let target = Target {
+        reference_no: r.original_reference_no.clone(),
+        partner_reference_no: None,
+        external_id: if r.original_reference_no.is_some() {
+            None
+        } else {
+            r.original_external_id.clone()
+        },
+    };
+    if let (Some(m), Ok(p)) = (&r.amount, st.ledger.payment(req.partner_id(), &target))
+        && amount(m) != p.amount
+    {
+        return ledger_error(
+            meta,
+            &LedgerError::InvalidAmount(format!(
+                "amount must be the payment's {}",
+                p.amount.value_string()
+            )),
+        );
+    }
+    let void_no = format!("cancel-{}", req.external_id.as_deref().unwrap_or("-"));
+    match st
+        .ledger
+        .cancel(req.partner_id(), &target, &void_no, &now())
+    {
+        Ok(done) => {
+            let t = SnapTimestamp::parse(&done.void.time).ok();
+            let date = t.map(|t| {
+                let (y, m, d) = t.jakarta_day();
+                format!("{y:04}{m:02}{d:02}")
+            });
+            Reply::ok(&json!({
+                "responseCode": ok_code(meta),
+                "responseMessage": OK_MESSAGE,
+                "originalPartnerReferenceNo": done.payment.partner_reference_no,
+                "originalReferenceNo": done.payment.reference_no,
+                "originalExternalId": done.payment.external_id,
+                "cancelTime": done.void.time,
+                "transactionDate": date,
+                "additionalInfo": r.additional_info,
+            }))
+        }
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+/// GoPay Tokenization Pre-Auth Void (67): releases the whole remaining
+/// authorization (no amount in GoPay's request).
+pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let ext = r
+        .additional_info
+        .as_ref()
+        .map(|a| a.original_external_id.clone());
+    let target = Target {
+        reference_no: r.original_reference_no.clone(),
+        partner_reference_no: None,
+        external_id: if r.original_reference_no.is_some() {
+            None
+        } else {
+            ext
+        },
+    };
+    match st.ledger.payment(req.partner_id(), &target) {
+        Ok(p) if p.partner_reference_no != r.original_partner_reference_no => {
+            return gopay_error(
+                meta,
+                &LedgerError::NotFound(format!(
+                    "originalPartnerReferenceNo {}",
+                    r.original_partner_reference_no
+                )),
+            );
+        }
+        Err(e) => return gopay_error(meta, &e),
+        Ok(_) => {}
+    }
+    let cmd = VoidCmd {
+        target,
+        partner_void_no: r.partner_void_no.clone(),
+        amount: None,
+        void_remaining: true,
+    };
+    match st.ledger.void(req.partner_id(), cmd, &now()) {
+        Ok(done) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalReferenceNo": done.payment.reference_no,
+            "originalPartnerReferenceNo": done.payment.partner_reference_no,
+            "voidNo": done.void.void_no,
+            "partnerVoidNo": done.void.partner_void_no,
+            "voidAmount": money(&done.void.amount),
+            "voidTime": done.void.time,
+        })),
+        Err(e) => gopay_error(meta, &e),
+    }
+}
+
+/// Midtrans Delete VA (31): `virtualAccountNo` must be `partnerServiceId` +
+/// `customerNo`; a VA is deleted once (then `404{SS}12`).
+pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
+        return snap(
+            meta,
+            SnapError::invalid_field("virtualAccountNo")
+                .with_log("must be partnerServiceId + customerNo"),
+        );
+    }
+    if !st.close(req.partner_id(), "va", &r.virtual_account_no) {
+        return snap(
+            meta,
+            SnapError::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
+        );
+    }
+    Reply::ok(&json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Success",
+        "virtualAccountData": {
+            "partnerServiceId": r.partner_service_id,
+            "customerNo": r.customer_no,
+            "virtualAccountNo": r.virtual_account_no,
+            "trxId": r.trx_id,
+            "additionalInfo": {},
+        },
+    }))
+}
+
+// ---------------------------------------------------------------- Paydia
+
+/// Paydia Auth Void (67): a void on the ledger; every response field is
+/// mandatory at Paydia, so all are sent.
+pub fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let cmd = VoidCmd {
+        target: Target {
+            reference_no: Some(r.original_reference_no.clone()),
+            partner_reference_no: Some(r.original_partner_reference_no.clone()),
+            external_id: None,
+        },
+        partner_void_no: r.partner_void_no.clone(),
+        amount: Some(amount(&r.void_amount)),
+        void_remaining: false,
+    };
+    match st.ledger.void(req.partner_id(), cmd, &now()) {
+        Ok(done) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalPartnerReferenceNo": done.payment.partner_reference_no,
+            "originalReferenceNo": done.payment.reference_no,
+            "voidNo": done.void.void_no,
+            "partnerVoidNo": done.void.partner_void_no,
+            "voidAmount": money(&done.void.amount),
+            "voidTime": done.void.time,
+        })),
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+// ---------------------------------------------------------------- Ayopop
+
+/// Ayopop's answer shape. Its document lists only `600`; the sandbox
+/// answers refusals with the HTTP status as the integer code.
+pub fn ayopop_render(_meta: &EndpointMeta, err: &SnapError) -> Reply {
+    ayopop_answer(
+        err.http,
+        i64::from(err.http),
+        false,
+        &err.message,
+        &err.message,
+        json!({}),
+    )
+}
+
+fn ayopop_answer(status: u16, code: i64, success: bool, id: &str, en: &str, data: Value) -> Reply {
+    Reply::json(
+        status,
+        &json!({
+            "responseCode": code,
+            "success": success,
+            "message": { "ID": id, "EN": en },
+            "data": data,
+        }),
+    )
+}
+
+/// Ayopop Bill Cancel: a bill (`ref_number`) is cancelled once; `partnerId`
+/// must be the caller's `KEY`.
+pub fn ayopop_cancel(st: &State, req: Inbound<ayopop::BillCancelRequest>) -> Reply {
+    let r = &req.request;
+    if r.partner_id != req.partner_id() {
+        return ayopop_answer(
+            400,
+            400,
+            false,
+            "partnerId tidak sesuai dengan KEY",
+            "partnerId does not match KEY",
+            json!({}),
+        );
+    }
+    if !st.close(req.partner_id(), "ayopop", &r.ref_number) {
+        return ayopop_answer(
+            409,
+            409,
+            false,
+            "Tagihan sudah dibatalkan",
+            "Bill already cancelled",
+            json!({ "refNumber": r.ref_number }),
+        );
+    }
+    ayopop_answer(
+        200,
+        600,
+        true,
+        "Pembatalan Sukses",
+        "Cancellation Successful",
+        json!({
+            "refNumber": r.ref_number,
+            "transactionId": 0,
+            "accountNumber": r.account_number,
+            "amount": 0,
+            "totalAdmin": 0,
+            "processingFee": 0,
+            "customerDetails": [],
+            "billDetails": [],
+            "productDetails": [],
+            "extraFields": [],
+        }),
+    )
+}
+
+// ---------------------------------------------------------------- IPG
+
+/// IPG's answer shape for refusals: `rc` names the problem (the document
+/// lists only `SUCCESS`; these names are the sandbox's).
+pub fn ipg_render(_meta: &EndpointMeta, err: &SnapError) -> Reply {
+    let rc = match (err.http, err.case) {
+        (401, _) => "UNAUTHORIZED",
+        (409, _) => "CONFLICT",
+        (400, _) => "BAD_REQUEST",
+        (404, _) => "NOT_FOUND",
+        _ => "ERROR",
+    };
+    Reply::json(
+        err.http,
+        &json!({ "rc": rc, "message": err.message, "timestamp": now() }),
+    )
+}
+
+/// IPG VA Reversal: reverses a payment (named by `payment_ref`, else
+/// `reference_id`, else `prefix` + `virtual_account`) once.
+pub fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
+    let r = &req.request;
+    let va = match (&r.prefix, &r.virtual_account) {
+        (Some(p), Some(v)) => Some(format!("{p}{v}")),
+        (None, Some(v)) => Some(v.clone()),
+        _ => None,
+    };
+    let Some(key) = r
+        .payment_ref
+        .clone()
+        .or_else(|| r.reference_id.clone())
+        .or_else(|| va.clone())
+    else {
+        return ipg_render(
+            &req.meta,
+            &SnapError::bad_request("payment_ref, reference_id or virtual_account is required"),
+        );
+    };
+    if !st.close(req.partner_id(), "ipg", &key) {
+        return Reply::json(
+            409,
+            &json!({ "rc": "ALREADY_REVERSED", "message": format!("{key} was already reversed"), "timestamp": now() }),
+        );
+    }
+    let amount = r.amount.unwrap_or(0);
+    let ts = now();
+    Reply::ok(&json!({
+        "rc": "SUCCESS",
+        "message": "success",
+        "timestamp": ts,
+        "data": {
+            "hash": format!("{:08x}", fnv32(key.as_bytes())),
+            "va_number": va.unwrap_or_default(),
+            "invoice_number": key,
+            "type": "close",
+            "transaction_ref_id": r.reference_id,
+            "name": "Sandbox bill",
+            "customer_name": "Sandbox customer",
+            "total_amount": amount,
+            "billed_amount": amount,
+            "paid_amount": 0,
+            "status": "reversal",
+            "valid_until": ts,
+            "created_at": ts,
+            "components": [],
+        },
+    }))
+}
+
+fn fnv32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Shared state handle.
+pub type Shared = Arc<State>;

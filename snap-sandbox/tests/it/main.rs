@@ -1,0 +1,1 @@
+//! Integration tests of the sandbox over real HTTP on 127.0.0.1.
