@@ -220,6 +220,31 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     Ok(())
 }
 
+/// Edit distance, for "did you mean" hints.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `; did you mean `x`?` when a known key is close to `name`.
+fn suggestion(name: &str, keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| (distance(name, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
 fn list(keys: &[&str]) -> String {
     keys.iter()
         .map(|k| format!("`{k}`"))
@@ -282,7 +307,8 @@ fn container_key(
             format!("`{name}` is a field rule: put it on a field")
         } else {
             format!(
-                "unknown snap key `{name}`; expected one of: {}",
+                "unknown snap key `{name}`{}; expected one of: {}",
+                suggestion(&name, CONTAINER_KEYS),
                 list(CONTAINER_KEYS)
             )
         };
@@ -453,7 +479,8 @@ fn field_key(meta: &ParseNestedMeta, out: &mut FieldAttrs, errors: &mut Errors) 
             format!("`{name}` is an endpoint key: put it in the struct's #[snap(...)]")
         } else {
             format!(
-                "unknown snap field rule `{name}`; expected one of: {}",
+                "unknown snap field rule `{name}`{}; expected one of: {}",
+                suggestion(&name, FIELD_KEYS),
                 list(FIELD_KEYS)
             )
         };
@@ -655,6 +682,17 @@ pub fn serde_field(attrs: &[Attribute], errors: &mut Errors) -> SerdeField {
 #[cfg(test)]
 mod tests {
     use super::RenameRule::*;
+
+    #[test]
+    fn suggestions_for_near_misses_only() {
+        use super::{CONTAINER_KEYS, FIELD_KEYS, suggestion};
+        assert_eq!(
+            suggestion("respons", CONTAINER_KEYS),
+            " (did you mean `response`?)"
+        );
+        assert_eq!(suggestion("maxx", FIELD_KEYS), " (did you mean `max`?)");
+        assert_eq!(suggestion("timeout", CONTAINER_KEYS), "");
+    }
 
     #[test]
     fn rename_rules_match_serde() {
