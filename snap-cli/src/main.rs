@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod call;
 mod decode;
 mod demo;
 mod sandbox;
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Decode a 7-digit SNAP response code (HTTP status, service, case).
     Decode(decode::Args),
+    /// Call a provider: validate, fetch a token, sign, send (with retries); exit 0 success, 1 SNAP error, 2 usage/validation, 3 transport.
+    Call(call::Args),
     /// Run a local SNAP provider (sandbox) for every declared endpoint.
     Sandbox(sandbox::Args),
     /// The main job: start the sandbox in-process and drive the real client through a full flow.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
         Command::Decode(args) => decode::run(args),
+        Command::Call(args) => call::run(args),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Sign(args) => sign::run(args),

@@ -1,6 +1,7 @@
 //! CLI tests: one integration-test binary that runs the built `snap`.
 //! Each subcommand has its module here.
 
+mod call;
 mod decode;
 mod endpoints;
 mod sign;

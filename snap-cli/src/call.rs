@@ -1,0 +1,279 @@
+//! `snap call ENDPOINT --body FILE --base-url URL --client-id ID
+//! --client-secret S --private-key PEMFILE`: the client from the command line.
+//!
+//! Looks the endpoint up as `snap validate` does, validates the body (nothing
+//! is sent when it breaks a rule), fetches a B2B token, makes the signed call
+//! with `snap_core::client::SnapClient` (retries with the same X-EXTERNAL-ID
+//! and body) and prints the answer body on stdout.
+//!
+//! Exit status: 0 success answer; 1 SNAP error answer (decoded code on
+//! stderr); 2 usage or validation error (nothing sent); 3 transport failures
+//! or timeouts that outlasted the retries (the X-EXTERNAL-ID on stderr).
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use snap_core::client::{
+    CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapAnswer,
+    SnapClient,
+};
+use snap_core::secret::SecretString;
+use snap_endpoints::registry::{self, RequestError};
+
+/// Arguments of `snap call`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Endpoint: its name as `snap endpoints` lists it (`auth-payment`), or
+    /// `provider:service` (`BI:63`).
+    pub endpoint: String,
+    /// The JSON request body; `-` reads standard input. It is minified, and
+    /// the minified bytes are signed and sent.
+    #[arg(long, value_name = "FILE")]
+    pub body: PathBuf,
+    /// The provider: `https://host[:port]` (`http://` only for a loopback
+    /// host, e.g. a local `snap sandbox`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: String,
+    /// Deployment prefix put before the endpoint's path (`/snap`); part of
+    /// the signed path.
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    pub path_prefix: String,
+    /// Client id (X-CLIENT-KEY; X-PARTNER-ID unless --partner-id).
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// X-PARTNER-ID, when it differs from the client id.
+    #[arg(long, value_name = "ID")]
+    pub partner_id: Option<String>,
+    /// Client secret (HMAC key). Omit it to read SNAP_CLIENT_SECRET from the
+    /// environment instead (keeps it out of the process list).
+    #[arg(long, value_name = "S")]
+    pub client_secret: Option<String>,
+    /// Private key, PKCS#8 or PKCS#1 PEM (token signature, asymmetric mode).
+    #[arg(long, value_name = "PEMFILE")]
+    pub private_key: PathBuf,
+    /// CHANNEL-ID.
+    #[arg(long, value_name = "ID", default_value = "95221")]
+    pub channel_id: String,
+    /// Per-attempt timeout in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Retries after the first attempt (timeouts, connection errors, 5xx).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// Sign with RSA and send no B2B token (SNAP signature type 2).
+    #[arg(long)]
+    pub asymmetric: bool,
+    /// Use this X-EXTERNAL-ID (e.g. to resend a request that timed out).
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// B2B2C endpoints: exchange this authorization code for a customer
+    /// token (service 74) and send it as Authorization-Customer.
+    #[arg(long, value_name = "CODE")]
+    pub auth_code: Option<String>,
+    /// X-DEVICE-ID for B2B2C endpoints.
+    #[arg(long, value_name = "ID")]
+    pub device_id: Option<String>,
+}
+
+fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
+    if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin().lock().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(file)
+    }
+}
+
+fn usage(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("snap call: {message}");
+    ExitCode::from(2)
+}
+
+fn config(args: &Args) -> Result<ClientConfig, String> {
+    let secret = match &args.client_secret {
+        Some(s) => Some(s.clone()),
+        None => std::env::var("SNAP_CLIENT_SECRET").ok(),
+    };
+    let pem = std::fs::read_to_string(&args.private_key)
+        .map_err(|e| format!("cannot read {}: {e}", args.private_key.display()))?;
+    let mut config = ClientConfig::new(&args.base_url, &args.client_id)
+        .with_private_key_pem(&pem)
+        .map_err(|e| e.to_string())?
+        .with_path_prefix(&args.path_prefix)
+        .with_channel_id(&args.channel_id)
+        .with_timeout(Duration::from_millis(args.timeout_ms))
+        .with_retry(RetryRules::new(
+            RetryPolicy::default().with_max_attempts(args.retries.saturating_add(1)),
+        ));
+    if let Some(secret) = secret {
+        config = config.with_client_secret(SecretString::new(secret));
+    }
+    if let Some(partner) = &args.partner_id {
+        config = config.with_partner_id(partner);
+    }
+    if let Some(device) = &args.device_id {
+        config = config.with_device_id(device);
+    }
+    if args.asymmetric {
+        config = config.with_signature_mode(SignatureMode::AsymmetricWithoutToken);
+    }
+    Ok(config)
+}
+
+fn print_answer(a: &SnapAnswer) {
+    eprintln!("snap call: {} answered HTTP {}", a.endpoint, a.http_status);
+    match (&a.response_code, &a.code) {
+        (Some(raw), Some(code)) => {
+            let service = code.service();
+            eprintln!(
+                "responseCode: {raw} (HTTP {}, service {:02}{}, case {:02}{})",
+                code.http_status(),
+                service.get(),
+                service.name().map(|n| format!(" {n}")).unwrap_or_default(),
+                code.case(),
+                a.meaning
+                    .as_deref()
+                    .map(|m| format!(" {m}"))
+                    .unwrap_or_default()
+            );
+        }
+        (Some(raw), None) => eprintln!("responseCode: {raw} (not a valid SNAP code)"),
+        (None, _) => eprintln!("responseCode: (none)"),
+    }
+    if let Some(m) = &a.message {
+        eprintln!("responseMessage: {m}");
+    }
+    if let Some(d) = &a.disagreement {
+        eprintln!("note: {d}");
+    }
+    eprintln!("X-EXTERNAL-ID: {}", a.external_id);
+    if let Some(r) = &a.partner_reference {
+        eprintln!("partnerReferenceNo: {r}");
+    }
+}
+
+fn print_body(body: &[u8]) {
+    let mut out = io::stdout().lock();
+    // A closed stdout is not worth a panic.
+    let _ = out.write_all(body);
+    if !body.ends_with(b"\n") {
+        let _ = out.write_all(b"\n");
+    }
+}
+
+/// Runs `snap call`.
+pub fn run(args: Args) -> ExitCode {
+    let entry = match registry::find(&args.endpoint) {
+        Ok(entry) => entry,
+        Err(not_found) => return usage(not_found),
+    };
+    let body = match read_input(&args.body) {
+        Ok(body) => body,
+        Err(e) => return usage(format_args!("cannot read {}: {e}", args.body.display())),
+    };
+    let config = match config(&args) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    let client = match SnapClient::new(config) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return usage(format_args!("cannot start the async runtime: {e}")),
+    };
+    let meta = entry.meta;
+    let result = runtime.block_on(async {
+        let mut options = CallOptions::default();
+        if let Some(id) = &args.external_id {
+            options = options.external_id(id);
+        }
+        if meta.customer_token {
+            let Some(code) = &args.auth_code else {
+                return Err(ClientError::Config(format!(
+                    "{} needs a customer token: pass --auth-code",
+                    meta.name
+                )));
+            };
+            let customer = client
+                .customer_token(&SecretString::new(code.clone()))
+                .await?;
+            options = options.customer(&customer);
+        }
+        let validate = |bytes: &[u8]| {
+            entry.validate(bytes).map_err(|e| match e {
+                RequestError::NotJson(reason) => ClientError::NotJson {
+                    endpoint: meta.name.to_owned(),
+                    reason,
+                },
+                RequestError::Invalid(violations) => ClientError::Validation {
+                    endpoint: meta.name.to_owned(),
+                    violations,
+                },
+            })
+        };
+        client.call_json(&meta, &body, validate, options).await
+    });
+    match result {
+        Ok(answer) => {
+            print_body(&answer.body);
+            ExitCode::SUCCESS
+        }
+        Err(e) => report(&e),
+    }
+}
+
+/// Prints an error and returns its exit status.
+fn report(e: &ClientError) -> ExitCode {
+    match e {
+        ClientError::Validation {
+            endpoint,
+            violations,
+        } => {
+            eprintln!(
+                "snap call: invalid {endpoint} request, nothing sent: {} violation(s)",
+                violations.len()
+            );
+            for v in violations.iter() {
+                eprintln!("  {v}");
+            }
+            ExitCode::from(2)
+        }
+        e if e.nothing_sent() => usage(e),
+        ClientError::Snap(a) => {
+            print_answer(a);
+            print_body(&a.raw_body);
+            ExitCode::from(1)
+        }
+        ClientError::AlreadyProcessed(p) => {
+            print_answer(&p.answer);
+            eprintln!("snap call: {e}");
+            ExitCode::from(1)
+        }
+        ClientError::Timeout { .. } | ClientError::Transport { .. } => {
+            eprintln!("snap call: {e}");
+            if let Some(id) = e.external_id() {
+                eprintln!("X-EXTERNAL-ID: {id}");
+            }
+            ExitCode::from(3)
+        }
+        ClientError::Token { retryable, .. } => {
+            eprintln!("snap call: token request failed, the call was not sent: {e}");
+            ExitCode::from(if *retryable { 3 } else { 1 })
+        }
+        other => {
+            eprintln!("snap call: {other}");
+            if let Some(id) = other.external_id() {
+                eprintln!("X-EXTERNAL-ID: {id}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
