@@ -169,7 +169,7 @@ pub(crate) fn check_token(token: &str) -> Result<(), SignatureError> {
             rule: "must not be empty",
         });
     }
-    if token.len() >= 7 && token[..7].eq_ignore_ascii_case("bearer ") {
+    if token.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
         return Err(SignatureError::InvalidInput {
             field: "accessToken",
             rule: "pass the raw token without the `Bearer ` prefix",
@@ -382,6 +382,9 @@ mod tests {
             "accessToken: pass the raw token without the `Bearer ` prefix"
         );
         assert!(string_to_sign_symmetric("GET", "/x", "", b"", "t").is_err());
+        // multi-byte characters near the prefix boundary must not panic
+        assert!(string_to_sign_symmetric("GET", "/x", "abcdeé", b"", "t").is_ok());
+        assert!(string_to_sign_symmetric("GET", "/x", "bearer\u{a0}x", b"", "t").is_err());
     }
 
     #[test]

@@ -628,3 +628,58 @@ fn received_from_headers() {
     let r = Received::from_headers("POST", PATH, &hm, b"{}");
     assert_eq!((r.timestamp, r.signature), (TS, "abc="));
 }
+
+/// Arbitrary bytes and strings never make the minifier, the verifier or the
+/// doctor panic (a tiny deterministic generator; no extra dependency).
+#[test]
+fn arbitrary_input_never_panics() {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet: Vec<char> = "{}[]:,\"\\/ \n\tué中0123456789.eE+-abcdZT%?&=|"
+        .chars()
+        .collect();
+    let key = HmacKey::new(SECRET).unwrap();
+    let (_, pubk) = keys();
+    for _ in 0..300 {
+        let mut gen_str = |max: u64| -> String {
+            let n = next() % max;
+            (0..n)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect()
+        };
+        let body = gen_str(40);
+        let path = format!("/{}", gen_str(20));
+        let ts = gen_str(30);
+        let sig = gen_str(90);
+        let method = ["POST", "get", "", "P0ST"][(next() % 4) as usize];
+        let _ = snap_core::sign::minify(body.as_bytes());
+        let r = Received {
+            method,
+            path: &path,
+            body: body.as_bytes(),
+            timestamp: &ts,
+            signature: &sig,
+        };
+        let d = diagnose_symmetric(&key, TOKEN, &r);
+        assert!(!d.valid);
+        let _ = d.to_string();
+        let _ = diagnose_asymmetric(&pubk, &r).to_string();
+        let _ = diagnose_token(&pubk, &path, &ts, &sig).to_string();
+        let _ = verify_symmetric(&key, method, &path, &ts, body.as_bytes(), &ts, &sig);
+    }
+    // a raw invalid-UTF-8 body
+    let r = Received {
+        method: "POST",
+        path: PATH,
+        body: b"{\"a\":\"\xff\"}",
+        timestamp: TS,
+        signature: "AAAA",
+    };
+    let d = diagnose_symmetric(&key, TOKEN, &r);
+    assert!(d.input_error.is_some(), "{d}");
+}
