@@ -8,6 +8,7 @@
 //! |---|---|
 //! | [`bi::auth`] | BI Auth Payment family, services 63-69 |
 //! | [`bi::security`] | Access Token B2B (73) and B2B2C (74) |
+//! | [`bi::debit`], [`bi::mpm`], [`bi::va`] | BI counterparts of the GoPay variants: Direct Debit Cancel 57, QR MPM Cancel 77, Delete VA 31 |
 //! | [`gopay`] | GoPay / Midtrans: Direct Debit Cancel 57, QRIS MPM Cancel 77, Pre-Auth Void 67, Delete VA 31 |
 //! | [`paydia`] | Paydia Auth Void 67 |
 //! | [`ayopop`] | Ayopop bill cancel (not SNAP) |

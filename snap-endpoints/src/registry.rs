@@ -325,9 +325,9 @@ fn sandbox_path(meta: &EndpointMeta) -> String {
 
 static REGISTRY: LazyLock<Vec<EntryInfo>> = LazyLock::new(|| {
     vec![
-        // BI standard: security, then the Auth Payment family.
-        EntryInfo::of::<bi::AccessTokenB2bRequest>(),
-        EntryInfo::of::<bi::AccessTokenB2b2cRequest>(),
+        // BI standard, by service code.
+        EntryInfo::of::<bi::DeleteVaRequest>(),
+        EntryInfo::of::<bi::DebitCancelRequest>(),
         EntryInfo::of::<bi::AuthPaymentRequest>(),
         EntryInfo::of::<bi::AuthQueryRequest>(),
         EntryInfo::of::<bi::AuthCaptureRequest>(),
@@ -335,6 +335,9 @@ static REGISTRY: LazyLock<Vec<EntryInfo>> = LazyLock::new(|| {
         EntryInfo::of::<bi::AuthVoidRequest>(),
         EntryInfo::of::<bi::AuthVoidQueryRequest>(),
         EntryInfo::of::<bi::AuthRefundRequest>(),
+        EntryInfo::of::<bi::AccessTokenB2bRequest>(),
+        EntryInfo::of::<bi::AccessTokenB2b2cRequest>(),
+        EntryInfo::of::<bi::QrMpmCancelRequest>(),
         // GoPay / Midtrans.
         EntryInfo::of::<gopay::DeleteVaRequest>(),
         EntryInfo::of::<gopay::DebitCancelRequest>(),
@@ -348,7 +351,8 @@ static REGISTRY: LazyLock<Vec<EntryInfo>> = LazyLock::new(|| {
     ]
 });
 
-/// Every declared endpoint: BI first, then the providers.
+/// Every declared endpoint: BI first, then the providers, each by service
+/// code.
 pub fn registry() -> &'static [EntryInfo] {
     &REGISTRY
 }

@@ -5,7 +5,8 @@ use snap_core::time::SnapTimestamp;
 use snap_core::{SnapModel, SnapRequest};
 
 /// Cancel for GoPay and GoPay Tokenization (non Pre-Auth) — SNAP service 57
-/// (Midtrans Cancel API, seed 001).
+/// (Midtrans Cancel API, seed 001). BI counterpart:
+/// [`crate::bi::DebitCancelRequest`].
 ///
 /// Deviations from BI Direct Debit Payment Cancel (57):
 /// - "Either `originalReferenceNo` or `originalExternalId` must be passed; if

@@ -7,7 +7,7 @@ use snap_core::{SnapModel, SnapRequest};
 use crate::models::AdditionalInfo;
 
 /// Cancel for a GoPay QRIS transaction — SNAP service 77 (Midtrans Cancel API,
-/// seed 001).
+/// seed 001). BI counterpart: [`crate::bi::QrMpmCancelRequest`].
 ///
 /// Deviations from BI QR MPM Cancel Payment (77):
 /// - "Either `originalExternalId` or `originalReferenceNo` need to be filled"

@@ -7,7 +7,8 @@ use crate::models::AdditionalInfo;
 
 /// Cancel of a bank transfer (virtual account) transaction: Delete VA — SNAP
 /// service 31 (Midtrans Cancel API, seed 001; Midtrans bank transfer, listed
-/// under provider `GoPay` with the rest of the Midtrans page).
+/// under provider `GoPay` with the rest of the Midtrans page). BI counterpart:
+/// [`crate::bi::DeleteVaRequest`].
 ///
 /// Deviations from BI Delete VA (31):
 /// - Method POST (BI: DELETE with a JSON body).

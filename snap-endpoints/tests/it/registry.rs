@@ -8,8 +8,8 @@ use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 #[test]
 fn entries_are_the_declarations_meta() {
     let metas = [
-        bi::AccessTokenB2bRequest::META,
-        bi::AccessTokenB2b2cRequest::META,
+        bi::DeleteVaRequest::META,
+        bi::DebitCancelRequest::META,
         bi::AuthPaymentRequest::META,
         bi::AuthQueryRequest::META,
         bi::AuthCaptureRequest::META,
@@ -17,6 +17,9 @@ fn entries_are_the_declarations_meta() {
         bi::AuthVoidRequest::META,
         bi::AuthVoidQueryRequest::META,
         bi::AuthRefundRequest::META,
+        bi::AccessTokenB2bRequest::META,
+        bi::AccessTokenB2b2cRequest::META,
+        bi::QrMpmCancelRequest::META,
         gopay::DeleteVaRequest::META,
         gopay::DebitCancelRequest::META,
         gopay::PreAuthVoidRequest::META,
@@ -88,6 +91,7 @@ fn lookup_by_provider_and_service() {
 fn sandbox_paths_keep_bi_and_prefix_providers() {
     let path = |q: &str| find(q).unwrap().sandbox_path.clone();
     assert_eq!(path("BI:67"), "/v1.0/auth/void");
+    assert_eq!(path("BI:31"), "/v1.0/transfer-va/delete-va");
     assert_eq!(path("GoPay:67"), "/gopay/v1.0/auth/void");
     assert_eq!(path("Paydia:67"), "/paydia/v1.0/auth/void");
     assert_eq!(path("GoPay:31"), "/gopay/v1.0/transfer-va/delete-va");
@@ -98,9 +102,17 @@ fn sandbox_paths_keep_bi_and_prefix_providers() {
 #[test]
 fn declared_methods_signatures_and_tokens() {
     for e in registry::registry() {
-        assert_eq!(e.meta.method, Method::Post, "{}", e.meta.name);
+        // BI's Delete VA is the only DELETE (with a JSON body); Midtrans
+        // uses POST for the same service.
+        let method = if e.meta.name == "Delete VA" {
+            Method::Delete
+        } else {
+            Method::Post
+        };
+        assert_eq!(e.meta.method, method, "{}", e.meta.name);
         assert!(e.meta.path.starts_with('/'), "{}", e.meta.name);
-        let b2b2c = e.meta.provider == "BI" && e.meta.path.starts_with("/v1.0/auth/")
+        let b2b2c = e.meta.provider == "BI"
+            && (e.meta.path.starts_with("/v1.0/auth/") || e.meta.path == "/v1.0/debit/cancel")
             || e.meta.provider == "Paydia";
         assert_eq!(e.meta.customer_token, b2b2c, "{}", e.meta.name);
     }

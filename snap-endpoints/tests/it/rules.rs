@@ -12,12 +12,21 @@ use snap_endpoints::registry::{self, EntryInfo, RequestError};
 
 use crate::common::{self, Edit};
 
+/// Where a valid request comes from.
+enum Sample {
+    /// The document's own sample (`tests/fixtures/...`).
+    File(&'static str),
+    /// Built from the table, for the BI reference pages that publish no
+    /// request sample (`seed_endpoints.json` has none for 31, 57, 77).
+    Inline(&'static str),
+}
+
 /// What a document's request table says.
 struct Expected {
     /// Registry name.
     endpoint: &'static str,
-    /// A valid request (the document's own sample).
-    fixture: &'static str,
+    /// A valid request.
+    sample: Sample,
     /// Spelling fixes that turn the sample into the declared wire names.
     canonical: &'static [Edit],
     /// Mandatory members, dotted wire paths (`amount.value`: M inside an O
@@ -31,8 +40,76 @@ struct Expected {
 
 const TABLE: &[Expected] = &[
     Expected {
+        endpoint: "Delete VA",
+        sample: Sample::Inline(
+            r#"{"partnerServiceId":"  088899","customerNo":"12345678901234567890",
+                "virtualAccountNo":"  08889912345678901234567890",
+                "trxId":"91919644194391346361915387229113","additionalInfo":{}}"#,
+        ),
+        canonical: &[],
+        mandatory: &["partnerServiceId", "customerNo", "virtualAccountNo"],
+        max: &[
+            ("partnerServiceId", 8),
+            ("customerNo", 20),
+            ("virtualAccountNo", 28),
+            ("trxId", 64),
+        ],
+        one_of: &[],
+    },
+    Expected {
+        endpoint: "Direct Debit Cancel",
+        sample: Sample::Inline(
+            r#"{"originalPartnerReferenceNo":"2020102900000000000001",
+                "originalReferenceNo":"2020102977770000000009","approvalCode":"123456",
+                "originalExternalId":"30443786930722726463280097920912",
+                "merchantId":"00007100010926","subMerchantId":"310928924949487",
+                "reason":"cancel reason","externalStoreId":"124928924949487",
+                "amount":{"value":"10000.00","currency":"IDR"},"additionalInfo":{}}"#,
+        ),
+        canonical: &[],
+        mandatory: &[
+            "originalPartnerReferenceNo",
+            "amount.value",
+            "amount.currency",
+        ],
+        max: &[
+            ("originalPartnerReferenceNo", 64),
+            ("originalReferenceNo", 64),
+            ("approvalCode", 20),
+            ("originalExternalId", 32),
+            ("merchantId", 64),
+            ("subMerchantId", 32),
+            ("reason", 256),
+            ("externalStoreId", 64),
+        ],
+        one_of: &[],
+    },
+    Expected {
+        endpoint: "QR MPM Cancel",
+        sample: Sample::Inline(
+            r#"{"originalPartnerReferenceNo":"2020102900000000000001",
+                "originalReferenceNo":"2020102977770000000009",
+                "originalExternalId":"30443786930722726463280097920912",
+                "merchantId":"00007100010926","subMerchantId":"310928924949487",
+                "externalStoreId":"124928924949487","reason":"cancel reason",
+                "amount":{"value":"10000.00","currency":"IDR"},"additionalInfo":{}}"#,
+        ),
+        canonical: &[],
+        mandatory: &["merchantId", "reason", "amount.value", "amount.currency"],
+        max: &[
+            ("originalPartnerReferenceNo", 64),
+            ("originalReferenceNo", 64),
+            ("originalExternalId", 32),
+            ("merchantId", 64),
+            ("subMerchantId", 32),
+            ("externalStoreId", 64),
+            ("reason", 256),
+        ],
+        one_of: &[],
+    },
+    Expected {
         endpoint: "Access Token B2B",
-        fixture: "bi/access_token_b2b.request.json",
+        sample: Sample::File("bi/access_token_b2b.request.json"),
         canonical: &[],
         mandatory: &["grantType"],
         max: &[],
@@ -40,7 +117,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Access Token B2B2C",
-        fixture: "bi/access_token_b2b2c.request.json",
+        sample: Sample::File("bi/access_token_b2b2c.request.json"),
         canonical: &[],
         mandatory: &["grantType"],
         max: &[("authCode", 256), ("refreshToken", 512)],
@@ -48,7 +125,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Auth Payment",
-        fixture: "bi/auth_payment.request.json",
+        sample: Sample::File("bi/auth_payment.request.json"),
         canonical: &[],
         mandatory: &[
             "partnerReferenceNo",
@@ -70,7 +147,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Auth Payment Query",
-        fixture: "bi/auth_query.request.json",
+        sample: Sample::File("bi/auth_query.request.json"),
         canonical: &[],
         mandatory: &[],
         max: &[
@@ -84,7 +161,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Auth Capture",
-        fixture: "bi/auth_capture.request.json",
+        sample: Sample::File("bi/auth_capture.request.json"),
         canonical: &[],
         mandatory: &[
             "originalReferenceNo",
@@ -108,7 +185,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Auth Capture Query",
-        fixture: "bi/auth_capture_query.request.json",
+        sample: Sample::File("bi/auth_capture_query.request.json"),
         canonical: &[],
         mandatory: &["originalReferenceNo", "merchantId", "partnerCaptureNo"],
         max: &[
@@ -123,7 +200,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Auth Void",
-        fixture: "bi/auth_void.request.json",
+        sample: Sample::File("bi/auth_void.request.json"),
         canonical: &[],
         mandatory: &[
             "originalReferenceNo",
@@ -146,7 +223,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Auth Void Query",
-        fixture: "bi/auth_void_query.request.json",
+        sample: Sample::File("bi/auth_void_query.request.json"),
         canonical: &[],
         mandatory: &["originalReferenceNo", "merchantId", "partnerVoidNo"],
         max: &[
@@ -161,7 +238,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Auth Refund",
-        fixture: "bi/auth_refund.request.json",
+        sample: Sample::File("bi/auth_refund.request.json"),
         canonical: &[],
         mandatory: &[
             "originalPartnerReferenceNo",
@@ -183,7 +260,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "GoPay Delete VA",
-        fixture: "gopay/delete_va.request.json",
+        sample: Sample::File("gopay/delete_va.request.json"),
         canonical: &[Edit::Rename {
             parent: "additionalInfo",
             from: "merchant_id",
@@ -206,7 +283,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "GoPay Direct Debit Cancel",
-        fixture: "gopay/debit_cancel.request.json",
+        sample: Sample::File("gopay/debit_cancel.request.json"),
         canonical: &[],
         mandatory: &["originalPartnerReferenceNo"],
         max: &[
@@ -218,7 +295,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "GoPay Pre-Auth Void",
-        fixture: "gopay/preauth_void.request.json",
+        sample: Sample::File("gopay/preauth_void.request.json"),
         canonical: &[
             Edit::Drop {
                 parent: "",
@@ -248,7 +325,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "GoPay QRIS MPM Cancel",
-        fixture: "gopay/qris_cancel.request.json",
+        sample: Sample::File("gopay/qris_cancel.request.json"),
         canonical: &[],
         mandatory: &["merchantId", "reason", "amount.value", "amount.currency"],
         max: &[
@@ -264,7 +341,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Paydia Auth Void",
-        fixture: "paydia/auth_void.request.json",
+        sample: Sample::File("paydia/auth_void.request.json"),
         canonical: &[],
         mandatory: &[
             "originalPartnerReferenceNo",
@@ -287,7 +364,7 @@ const TABLE: &[Expected] = &[
     },
     Expected {
         endpoint: "Ayopop Bill Cancel",
-        fixture: "ayopop/bill_cancel.request.json",
+        sample: Sample::File("ayopop/bill_cancel.request.json"),
         canonical: &[],
         mandatory: &["partnerId", "account_number", "ref_number"],
         max: &[],
@@ -296,7 +373,7 @@ const TABLE: &[Expected] = &[
     Expected {
         // Every member optional, no lengths: nothing to break but the types.
         endpoint: "IPG VA Reversal",
-        fixture: "ipg/va_reversal.request.json",
+        sample: Sample::File("ipg/va_reversal.request.json"),
         canonical: &[],
         mandatory: &[],
         max: &[],
@@ -333,7 +410,11 @@ fn snap_code(entry: &EntryInfo, case: u8) -> Option<String> {
 }
 
 fn base(exp: &Expected) -> Value {
-    common::apply(common::value(exp.fixture), exp.canonical)
+    let sample = match exp.sample {
+        Sample::File(file) => common::value(file),
+        Sample::Inline(json) => serde_json::from_str(json).expect("inline sample is JSON"),
+    };
+    common::apply(sample, exp.canonical)
 }
 
 #[test]
