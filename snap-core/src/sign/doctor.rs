@@ -299,6 +299,26 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
+    /// One line for a provider's debug log: the verdict and the matched
+    /// mistake, without the body or any secret (the full report, `Display`,
+    /// also prints the body the sender hashed).
+    pub fn summary(&self) -> String {
+        let kind = self.kind.as_str();
+        match &self.matched {
+            _ if self.valid => format!("{kind} signature valid"),
+            Some(m) => format!(
+                "{kind} signature invalid: sender mistake `{}` (signature as {}): {}",
+                m.variant.id(),
+                m.encoding.as_str(),
+                m.explanation
+            ),
+            None => format!(
+                "{kind} signature invalid: no known mistake matches ({} tried); likely a different secret or key",
+                self.tried.len()
+            ),
+        }
+    }
+
     /// True when the signature matched only through a known mistake (not the spec form).
     pub fn is_known_mistake(&self) -> bool {
         self.matched

@@ -123,7 +123,18 @@ fn php_escaped_slashes() {
         &spec_sym("POST", PATH, &h(php), TS),
         Variant::PhpEscapedSlashes,
     );
-    assert_eq!(d.matched.unwrap().hashed_body.as_deref(), Some(php));
+    assert_eq!(d.matched.clone().unwrap().hashed_body.as_deref(), Some(php));
+    assert_eq!(
+        d.summary(),
+        format!(
+            "symmetric signature invalid: sender mistake `php-escaped-slashes` (signature as base64): {}",
+            Variant::PhpEscapedSlashes.explanation()
+        )
+    );
+    assert!(
+        !d.summary().contains("m.example"),
+        "no body in the log line"
+    );
 }
 
 #[test]
@@ -515,6 +526,11 @@ fn wrong_secret_matches_nothing_and_lists_what_was_tried() {
     assert!(report.contains("no known variant matches"), "{report}");
     assert!(report.contains("different client secret"), "{report}");
     assert!(report.contains("tried:"), "{report}");
+    assert!(
+        d.summary().contains("no known mistake matches"),
+        "{}",
+        d.summary()
+    );
     assert!(!report.contains(TOKEN));
 }
 
