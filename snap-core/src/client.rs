@@ -8,16 +8,61 @@
 //! answer into the endpoint's response type or a [`ClientError`].
 //!
 //! ```no_run
-//! use snap_core::client::{ClientConfig, SnapClient};
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let pem = std::fs::read_to_string("private-key.pem")?;
-//! let config = ClientConfig::new("https://api.provider.example", "my-client-id")
-//!     .with_client_secret(std::env::var("SNAP_CLIENT_SECRET")?)
-//!     .with_private_key_pem(&pem)?;
-//! let client = SnapClient::new(config)?;
-//! let token = client.b2b_token().await?; // fetched once, cached, refreshed before expiry
-//! # let _ = token;
-//! # Ok(()) }
+//! use std::time::Duration;
+//!
+//! use snap_core::client::{
+//!     CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SnapClient, StatusQuery,
+//! };
+//! use snap_core::secret::SecretString;
+//! use snap_endpoints::bi::{AuthPaymentRequest, AuthQueryRequest};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // A 409 to a retried Auth Payment means an earlier attempt got through:
+//!     // ask Auth Payment Query what became of it.
+//!     let payment_query = StatusQuery::<AuthQueryRequest>::resolver(|original| {
+//!         serde_json::from_value(serde_json::json!({
+//!             "originalPartnerReferenceNo": original["partnerReferenceNo"],
+//!             "merchantId": original["merchantId"],
+//!         }))
+//!         .ok()
+//!     });
+//!     let config = ClientConfig::new("https://api.provider.example", "YOUR-CLIENT-ID")
+//!         .with_path_prefix("/snap")
+//!         .with_client_secret(std::env::var("SNAP_CLIENT_SECRET")?)
+//!         .with_private_key_pem(&std::fs::read_to_string("partner-private-key.pem")?)?
+//!         .with_channel_id("95221")
+//!         .with_device_id("merchant-pos-01")
+//!         .with_timeout(Duration::from_secs(10))
+//!         .with_retry(
+//!             RetryRules::new(RetryPolicy::default().with_max_attempts(3))
+//!                 .resolver("Auth Payment", payment_query),
+//!         );
+//!     let client = SnapClient::new(config)?;
+//!
+//!     // B2B2C: the auth code from the customer's consent -> a customer token,
+//!     // refreshed by the client when it expires.
+//!     let customer = client
+//!         .customer_token(&SecretString::from("AUTH-CODE-FROM-ACCOUNT-BINDING"))
+//!         .await?;
+//!
+//!     let request: AuthPaymentRequest = serde_json::from_str(
+//!         r#"{"partnerReferenceNo":"ORDER-2024-0001","merchantId":"merch00001",
+//!             "amount":{"value":"10000.00","currency":"IDR"},"title":"Ikan bakar"}"#,
+//!     )?;
+//!     let options = CallOptions::default().customer(&customer);
+//!     match client.call_with(&request, options).await {
+//!         Ok(paid) => println!("{} {}", paid.response_code, paid.response_message),
+//!         Err(ClientError::Snap(answer)) => eprintln!("refused: {answer}"),
+//!         Err(e @ (ClientError::Timeout { .. } | ClientError::AlreadyProcessed(_))) => {
+//!             // Outcome unknown or settled by the status query: reconcile with
+//!             // the X-EXTERNAL-ID and partnerReferenceNo the error carries.
+//!             eprintln!("reconcile: {e}");
+//!         }
+//!         Err(e) => return Err(e.into()),
+//!     }
+//!     Ok(())
+//! }
 //! ```
 //!
 //! # What a call does
@@ -508,13 +553,6 @@ impl SnapClient {
             .map(|(raw, _)| raw)
     }
 
-    pub(crate) async fn send_raw_typed<E>(&self, request: &E) -> Result<RawAnswer, ClientError>
-    where
-        E: Endpoint + Serialize + Sync,
-    {
-        self.send(request, CallOptions::default()).await
-    }
-
     async fn send_typed<'a, E>(
         &self,
         request: &E,
@@ -847,7 +885,9 @@ impl SnapClient {
                     };
                     if status == 409 && case == Some(0) && uncertain {
                         let sent = first_body.as_deref().unwrap_or_default();
-                        return Err(self.already_processed(site, &raw, code, sent).await);
+                        return Err(self
+                            .already_processed(site, &raw, code, sent, customer)
+                            .await);
                     }
                     return Ok(raw);
                 }
@@ -863,6 +903,7 @@ impl SnapClient {
         raw: &RawAnswer,
         code: Option<ResponseCode>,
         body: &[u8],
+        customer: Option<&CustomerToken>,
     ) -> ClientError {
         let answer = match site.answer(
             raw,
@@ -885,6 +926,7 @@ impl SnapClient {
                     external_id: site.external_id,
                     body,
                     partner_reference: site.partner_reference.as_deref(),
+                    customer,
                 };
                 match resolver.resolve(self, ctx).await {
                     Ok(r) => {

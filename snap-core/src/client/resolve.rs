@@ -13,19 +13,9 @@
 //!
 //! Core knows no concrete endpoint, so the mapping (Auth Payment 63 -> Payment
 //! Query 64, Auth Capture 65 -> Capture Query 66, Auth Void 67 -> Void Query
-//! 68) is made where the endpoints are known, with [`StatusQuery`]:
-//!
-//! ```ignore
-//! let rules = RetryRules::new(RetryPolicy::default()).resolver(
-//!     "Auth Payment",
-//!     StatusQuery::<AuthQueryRequest>::resolver(|original| {
-//!         Some(AuthQueryRequest {
-//!             original_partner_reference_no: original["partnerReferenceNo"].as_str()?.to_owned(),
-//!             /* ... */
-//!         })
-//!     }),
-//! );
-//! ```
+//! 68) is made where the endpoints are known, with [`StatusQuery`]: see the
+//! example of the [`client`](super) module, which resolves Auth Payment with
+//! Auth Payment Query.
 
 use std::fmt;
 use std::future::Future;
@@ -34,7 +24,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::error::ClientError;
-use super::{RawAnswer, SnapClient};
+use super::{CallOptions, CustomerToken, RawAnswer, SnapClient};
 use crate::endpoint::{Endpoint, EndpointMeta};
 
 /// A boxed future, as [`ConflictResolver`] returns.
@@ -51,6 +41,9 @@ pub struct ConflictContext<'a> {
     pub body: &'a [u8],
     /// The body's `partnerReferenceNo`, if any.
     pub partner_reference: Option<&'a str>,
+    /// The customer token of the call (B2B2C), for a status query that
+    /// needs one too.
+    pub customer: Option<&'a CustomerToken>,
 }
 
 /// Finds out what became of a call whose retry was answered `409{SS}00`.
@@ -166,7 +159,11 @@ where
                     ctx.endpoint.name
                 ))
             })?;
-            let raw = client.send_raw_typed(&query).await?;
+            let mut options = CallOptions::default();
+            if let Some(customer) = ctx.customer {
+                options = options.customer(customer);
+            }
+            let raw = client.send(&query, options).await?;
             Ok(Resolution::from_raw(Q::META.name, &raw))
         })
     }

@@ -2,6 +2,7 @@
 //! no mocked HTTP layer. The server verifies every signature over the raw
 //! received bytes with snap-core's verifiers and records every request.
 
+mod readme;
 mod server;
 
 use std::sync::atomic::Ordering;
