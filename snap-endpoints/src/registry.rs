@@ -134,6 +134,13 @@ where
 {
     let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| RequestError::NotJson(e.to_string()))?;
+    if !value.is_object() {
+        // serde would read a struct from an array too; SNAP bodies are objects.
+        return Err(RequestError::Invalid(Violations::one(Violation {
+            path: String::new(),
+            rule: Rule::Format("the body must be a JSON object".to_owned()),
+        })));
+    }
     let mut found: Vec<Violation> = Vec::new();
     // Where placeholders were put (reported or under a reported member).
     let mut filled: Vec<String> = Vec::new();
@@ -207,13 +214,18 @@ where
 
 const MAX_ROUNDS: usize = 256;
 
-/// The shapes tried, in order, for a missing member.
+/// The shapes tried, in order, for a missing or refused member: the JSON
+/// kinds, then one valid value of each string-encoded snap-core type
+/// (currency, money value, timestamp), so that parsing can go on past it.
 const PLACEHOLDERS: &[fn() -> serde_json::Value] = &[
     || serde_json::Value::String(String::new()),
     || serde_json::Value::Object(serde_json::Map::new()),
     || serde_json::Value::Array(Vec::new()),
     || serde_json::Value::from(0),
     || serde_json::Value::Bool(false),
+    || serde_json::Value::from("IDR"),
+    || serde_json::Value::from("0.00"),
+    || serde_json::Value::from("2000-01-01T00:00:00+07:00"),
 ];
 
 /// `path` is `prefix` or lies under it.

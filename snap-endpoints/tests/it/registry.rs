@@ -147,3 +147,67 @@ fn not_json_is_told_apart_from_invalid() {
         Err(registry::RequestError::Invalid(_))
     ));
 }
+
+#[test]
+fn every_violation_is_reported_not_only_the_first_serde_error() {
+    // A refused currency, a missing money value and six missing members: serde
+    // alone stops at the first; the registry goes on past each of them.
+    let body = br#"{"voidAmount":{"currency":"IDRX"},"voidTime":5}"#;
+    let got = match find("Paydia:67").unwrap().validate(body) {
+        Err(registry::RequestError::Invalid(v)) => v.into_vec(),
+        other => panic!("{other:?}"),
+    };
+    let paths: Vec<(&str, bool)> = got
+        .iter()
+        .map(|v| (v.path.as_str(), v.rule.is_missing()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("voidAmount.currency", false),
+            ("voidAmount.value", true),
+            ("originalPartnerReferenceNo", true),
+            ("originalReferenceNo", true),
+            ("merchantId", true),
+            ("partnerVoidNo", true),
+            ("reason", true),
+        ]
+    );
+}
+
+#[test]
+fn a_missing_container_is_reported_once_not_with_its_members() {
+    let body = br#"{"originalPartnerReferenceNo":"a","originalReferenceNo":"b","merchantId":"m","partnerVoidNo":"v","reason":"r"}"#;
+    let got = match find("Paydia:67").unwrap().validate(body) {
+        Err(registry::RequestError::Invalid(v)) => v.into_vec(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].path, "voidAmount");
+    assert!(got[0].rule.is_missing());
+}
+
+#[test]
+fn a_body_must_be_an_object() {
+    for body in [&b"[1,2]"[..], b"\"x\"", b"null", b"42"] {
+        match find("GoPay:31").unwrap().validate(body) {
+            Err(registry::RequestError::Invalid(v)) => {
+                assert_eq!(v.len(), 1);
+                assert_eq!(v.primary().path, "");
+                assert!(!v.primary().rule.is_missing());
+            }
+            other => panic!("{}: {other:?}", String::from_utf8_lossy(body)),
+        }
+    }
+}
+
+#[test]
+fn a_typed_request_comes_back_only_when_valid() {
+    let ok = registry::parse_request::<paydia::AuthVoidRequest>(
+        br#"{"originalPartnerReferenceNo":"a","originalReferenceNo":"b","merchantId":"m",
+             "partnerVoidNo":"v","reason":"r","voidAmount":{"value":"3000.00","currency":"IDR"}}"#,
+    )
+    .expect("valid");
+    assert_eq!(ok.void_amount.to_string(), "3000.00 IDR");
+    assert!(registry::parse_request::<paydia::AuthVoidRequest>(br#"{"reason":"r"}"#).is_err());
+}
