@@ -46,7 +46,7 @@ fn timestamp() -> impl Strategy<Value = String> {
             };
             p.format(s, n)
         }),
-        "[!-~\u{a0}-\u{17f}]{1,40}"
+        "[!-~\u{a1}-\u{17f}]{1,40}"
             .prop_filter("no whitespace", |s| { !s.chars().any(char::is_whitespace) }),
     ]
 }
@@ -61,16 +61,20 @@ fn method() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A body: compact or pretty JSON of an arbitrary value, or empty.
-fn body() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![
-        1 => Just(Vec::new()),
-        4 => (json_value(), any::<bool>()).prop_map(|(v, pretty)| if pretty {
+/// A JSON body, compact or pretty, of an arbitrary value (never empty).
+fn json_body() -> impl Strategy<Value = Vec<u8>> {
+    (json_value(), any::<bool>()).prop_map(|(v, pretty)| {
+        if pretty {
             serde_json::to_vec_pretty(&v).unwrap()
         } else {
             serde_json::to_vec(&v).unwrap()
-        }),
-    ]
+        }
+    })
+}
+
+/// A body: [`json_body`], or empty (GET requests sign the empty body).
+fn body() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![1 => Just(Vec::new()), 4 => json_body()]
 }
 
 /// Flips bits of one byte of `text` (ASCII-preserving mask), keeping it a String.
@@ -112,13 +116,12 @@ proptest! {
     /// changes the minified body; for a minified body every flip is refused.
     #[test]
     fn symmetric_body_flip_fails(
-        p in path(), t in token(), b in body(), ts in timestamp(),
+        p in path(), t in token(), b in json_body(), ts in timestamp(),
         index in any::<usize>(), mask in 1u8..=255,
     ) {
-        prop_assume!(!b.is_empty());
         let key = HmacKey::new(b"client-secret").unwrap();
         let compact = minify(&b).unwrap();
-        prop_assume!(!compact.is_empty());
+        prop_assert!(!compact.is_empty());
         let sig = sign_symmetric(&key, "POST", &p, &t, &compact, &ts).unwrap();
         // flip in the compact (as-hashed) body: always refused
         let mut flipped = compact.clone();
