@@ -869,6 +869,8 @@ impl Ledger {
 }
 
 #[cfg(test)]
+// Amounts in minor units are grouped as rupiah_cents (`10_000_00` is 10000.00).
+#[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
 

@@ -568,6 +568,14 @@ impl Provider {
         }
 
         // 9. parse + validate. A refusal here is an answer too: replays give it again.
+        // Syntax first: a truncated or garbled body is a bad request, not a
+        // field-format problem at whatever member serde stopped on.
+        if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+            return Ok(Admitted::Refused {
+                error: SnapError::bad_request("body is not valid JSON").with_log(e.to_string()),
+                ticket,
+            });
+        }
         let request = match crate::endpoint::parse_request::<E>(&body) {
             Ok(r) => r,
             Err(e) => {

@@ -1,1 +1,14 @@
-//! Integration tests of the sandbox over real HTTP on 127.0.0.1.
+//! Integration tests of the sandbox over real HTTP on 127.0.0.1: every
+//! provider-side check, every endpoint, the ledger under concurrency, the
+//! fault knobs, the notification verifier.
+#![forbid(unsafe_code)]
+
+mod checks;
+mod concurrency;
+mod config_file;
+mod faults;
+mod ledger_flow;
+mod notify;
+mod support;
+mod tokens;
+mod variants;

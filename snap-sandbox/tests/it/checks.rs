@@ -1,0 +1,482 @@
+//! Every provider-side check, in order, over real HTTP.
+
+use serde_json::json;
+
+use crate::support::*;
+
+const PAY: &str = "/v1.0/auth/payment";
+
+async fn setup() -> (Env, String, String) {
+    let env = start().await;
+    let token = env.b2b_token().await;
+    let cust = env.customer_token("cust-1").await;
+    (env, token, cust)
+}
+
+#[tokio::test]
+async fn a_correct_request_passes() {
+    let (env, token, cust) = setup().await;
+    let a = env
+        .post(PAY, &payment("ok-1", "100.00"), &token, Some(&cust))
+        .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.code(), "2006300");
+    assert_eq!(a.headers["content-type"], "application/json");
+    assert!(
+        snap_core::time::SnapTimestamp::parse(a.headers["x-timestamp"].to_str().unwrap()).is_ok()
+    );
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn missing_headers_are_400_02_naming_the_header() {
+    let (env, token, cust) = setup().await;
+    let body = payment("h-1", "1.00").to_string().into_bytes();
+    for (header, name) in [
+        ("x-timestamp", "X-TIMESTAMP"),
+        ("x-signature", "X-SIGNATURE"),
+        ("x-partner-id", "X-PARTNER-ID"),
+        ("x-external-id", "X-EXTERNAL-ID"),
+        ("channel-id", "CHANNEL-ID"),
+        ("content-type", "Content-Type"),
+    ] {
+        let mut h = env.headers(PAY, &body, &token, Some(&cust), &ext_id());
+        h.remove(header);
+        let a = env.send("POST", PAY, h, body.clone()).await;
+        assert_eq!(a.status, 400, "{header}");
+        assert_eq!(a.code(), "4006302", "{header}: {:?}", a.json);
+        assert_eq!(a.message(), format!("Invalid Mandatory Field {{{name}}}"));
+    }
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_header_formats_are_400_01() {
+    let (env, token, cust) = setup().await;
+    let body = payment("f-1", "1.00").to_string().into_bytes();
+    for (header, value, name) in [
+        ("x-timestamp", "yesterday", "X-TIMESTAMP"),
+        ("x-timestamp", "2026-13-01T00:00:00+07:00", "X-TIMESTAMP"),
+        ("channel-id", "95 21", "CHANNEL-ID"),
+        ("channel-id", "952210", "CHANNEL-ID"),
+        (
+            "x-external-id",
+            "1234567890123456789012345678901234567",
+            "X-EXTERNAL-ID",
+        ),
+        (
+            "x-partner-id",
+            "p123456789012345678901234567890123456",
+            "X-PARTNER-ID",
+        ),
+        ("content-type", "text/plain", "Content-Type"),
+        ("x-ip-address", "172.24.281.24", "X-IP-ADDRESS"),
+        ("authorization", "Basic abc", "Authorization"),
+    ] {
+        let mut h = env.headers(PAY, &body, &token, Some(&cust), &ext_id());
+        h.insert(header, value.parse().unwrap());
+        let a = env.send("POST", PAY, h, body.clone()).await;
+        assert_eq!(a.status, 400, "{header}={value}: {:?}", a.json);
+        assert_eq!(a.code(), "4006301", "{header}={value}");
+        assert_eq!(a.message(), format!("Invalid Field Format {{{name}}}"));
+    }
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn presence_is_checked_before_format() {
+    let (env, token, cust) = setup().await;
+    let body = payment("o-1", "1.00").to_string().into_bytes();
+    let mut h = env.headers(PAY, &body, &token, Some(&cust), &ext_id());
+    h.insert("channel-id", "bad channel".parse().unwrap());
+    h.remove("x-partner-id");
+    let a = env.send("POST", PAY, h, body).await;
+    assert_eq!(a.code(), "4006302");
+    assert_eq!(a.message(), "Invalid Mandatory Field {X-PARTNER-ID}");
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn b2b_token_absent_unknown_expired_or_foreign() {
+    let (env, token, cust) = setup().await;
+    let body = payment("t-1", "1.00").to_string().into_bytes();
+
+    let mut h = env.headers(PAY, &body, &token, Some(&cust), &ext_id());
+    h.remove("authorization");
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!((a.status, a.code()), (401, "4016303"));
+    assert_eq!(a.message(), "Token Not Found (B2B)");
+
+    let h = env.headers(PAY, &body, "not-a-token", Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!((a.status, a.code()), (401, "4016301"));
+    assert_eq!(a.message(), "Invalid Token (B2B)");
+
+    // Another partner's token, presented with our X-PARTNER-ID.
+    let foreign = env.b2b_token_for(OTHER_ID).await;
+    let h = env.headers(PAY, &body, &foreign, Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!(a.code(), "4016301");
+
+    // Expired: the sandbox expires the partner's tokens on request.
+    let e = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/expire-tokens",
+            json_headers(),
+            json!({"clientId": CLIENT_ID}).to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(e.status, 200);
+    assert!(e.json["expired"].as_u64().unwrap() >= 2);
+    let h = env.headers(PAY, &body, &token, Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!(a.code(), "4016301", "expired B2B token");
+    env.running.shutdown().await;
+}
+
+fn json_headers() -> http::HeaderMap {
+    let mut h = http::HeaderMap::new();
+    h.insert("content-type", "application/json".parse().unwrap());
+    h
+}
+
+#[tokio::test]
+async fn customer_token_absent_unknown_or_expired() {
+    let (env, token, cust) = setup().await;
+    let body = payment("c-1", "1.00").to_string().into_bytes();
+    let h = env.headers(PAY, &body, &token, None, &ext_id());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!((a.status, a.code()), (401, "4016304"));
+    assert_eq!(a.message(), "Customer Token Not Found");
+
+    let h = env.headers(PAY, &body, &token, Some("nope"), &ext_id());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!((a.status, a.code()), (401, "4016302"));
+    assert_eq!(a.message(), "Invalid Customer Token");
+
+    // A B2B token is not a customer token.
+    let h = env.headers(PAY, &body, &token, Some(&token), &ext_id());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!(a.code(), "4016302");
+
+    // Expiry: a fresh B2B token, the customer token expired.
+    env.running
+        .sandbox()
+        .state()
+        .tokens
+        .expire_partner(CLIENT_ID);
+    let token2 = env.b2b_token().await;
+    let h = env.headers(PAY, &body, &token2, Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!(a.code(), "4016302", "expired customer token");
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn timestamp_outside_the_window_is_refused() {
+    let (env, token, cust) = setup().await;
+    let body = payment("w-1", "1.00").to_string().into_bytes();
+    for secs in [-3600, 3600] {
+        let ts = shifted(secs);
+        let h = env.headers_as(
+            CLIENT_ID,
+            SECRET,
+            PAY,
+            &body,
+            &token,
+            Some(&cust),
+            &ext_id(),
+            &ts,
+        );
+        let a = env.send("POST", PAY, h, body.clone()).await;
+        assert_eq!((a.status, a.code()), (401, "4016300"), "{secs}");
+        assert_eq!(a.message(), "Unauthorized. X-TIMESTAMP out of window");
+    }
+    // Inside the window (a minute off, other notation) is fine.
+    let ts = shifted(-60);
+    let h = env.headers_as(
+        CLIENT_ID,
+        SECRET,
+        PAY,
+        &body,
+        &token,
+        Some(&cust),
+        &ext_id(),
+        &ts,
+    );
+    let a = env.send("POST", PAY, h, body).await;
+    assert_eq!(a.code(), "2006300");
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn signature_is_checked_over_the_raw_bytes() {
+    let (env, token, cust) = setup().await;
+    let body = payment("s-1", "1.00").to_string().into_bytes();
+
+    // Signed with another secret.
+    let h = env.headers_as(
+        CLIENT_ID,
+        "wrong-secret",
+        PAY,
+        &body,
+        &token,
+        Some(&cust),
+        &ext_id(),
+        &now(),
+    );
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!((a.status, a.code()), (401, "4016300"));
+    assert_eq!(a.message(), "Unauthorized. Invalid Signature");
+
+    // Signed over one body, another sent.
+    let h = env.headers(PAY, &body, &token, Some(&cust), &ext_id());
+    let other = payment("s-1", "2.00").to_string().into_bytes();
+    let a = env.send("POST", PAY, h, other).await;
+    assert_eq!(a.code(), "4016300");
+
+    // Signed over another path (prefix dropped).
+    let h = env.headers("/v1.0/auth/query", &body, &token, Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!(a.code(), "4016300");
+
+    // Not base64 at all.
+    let mut h = env.headers(PAY, &body, &token, Some(&cust), &ext_id());
+    h.insert("x-signature", "%%%".parse().unwrap());
+    let a = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!(a.code(), "4016300");
+
+    // Pretty-printed bytes with `/` and non-ASCII, signed as received
+    // (minified by the verifier, never re-serialized): accepted.
+    let pretty = "{\n  \"partnerReferenceNo\" : \"s-2/é\",\n  \"merchantId\": \"m-1\",\n  \"amount\": {\"value\": \"1.00\", \"currency\": \"IDR\"},\n  \"title\": \"Kopi / teh – café\"\n}";
+    let h = env.headers(PAY, pretty.as_bytes(), &token, Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, pretty.as_bytes().to_vec()).await;
+    assert_eq!(a.code(), "2006300", "{:?}", a.json);
+    assert_eq!(a.json["partnerReferenceNo"], "s-2/é");
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn external_id_replays_the_same_request_and_refuses_another() {
+    let (env, token, cust) = setup().await;
+    let body = payment("x-1", "5.00").to_string().into_bytes();
+    let ext = ext_id();
+    let h = env.headers(PAY, &body, &token, Some(&cust), &ext);
+    let first = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!(first.code(), "2006300");
+    assert!(first.headers.get("x-idempotent-replay").is_none());
+
+    // Same X-EXTERNAL-ID and body, fresh timestamp and signature: the
+    // original answer again, byte for byte, and no second payment.
+    let h = env.headers_as(
+        CLIENT_ID,
+        SECRET,
+        PAY,
+        &body,
+        &token,
+        Some(&cust),
+        &ext,
+        &shifted(1),
+    );
+    let again = env.send("POST", PAY, h, body.clone()).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.raw, first.raw);
+    assert_eq!(again.headers["x-idempotent-replay"], "true");
+    assert_eq!(
+        env.running
+            .sandbox()
+            .state()
+            .ledger
+            .payments(CLIENT_ID)
+            .len(),
+        1
+    );
+
+    // Same X-EXTERNAL-ID, another body: 409xx00.
+    let other = payment("x-2", "5.00").to_string().into_bytes();
+    let h = env.headers(PAY, &other, &token, Some(&cust), &ext);
+    let a = env.send("POST", PAY, h, other).await;
+    assert_eq!((a.status, a.code()), (409, "4096300"));
+    assert_eq!(a.message(), "Conflict");
+
+    // The same ID of another partner is independent.
+    let other_token = env.b2b_token_for(OTHER_ID).await;
+    let h = env.headers_as(
+        OTHER_ID,
+        OTHER_SECRET,
+        "/v1.0/auth/query",
+        b"{}",
+        &other_token,
+        Some(&cust),
+        &ext,
+        &now(),
+    );
+    let a = env
+        .send("POST", "/v1.0/auth/query", h, b"{}".to_vec())
+        .await;
+    assert_ne!(a.code(), "4096400");
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn body_is_parsed_and_validated_naming_the_wire_field() {
+    let (env, token, cust) = setup().await;
+    let cases = [
+        (
+            json!({"merchantId": "m", "title": "t", "amount": {"value": "1.00", "currency": "IDR"}}),
+            "4006302",
+            "Invalid Mandatory Field {partnerReferenceNo}",
+        ),
+        (
+            json!({"partnerReferenceNo": "", "merchantId": "m", "title": "t"}),
+            "4006302",
+            "Invalid Mandatory Field {partnerReferenceNo}",
+        ),
+        (
+            json!({"partnerReferenceNo": "x".repeat(65), "merchantId": "m", "title": "t"}),
+            "4006301",
+            "Invalid Field Format {partnerReferenceNo}",
+        ),
+        (
+            json!({"partnerReferenceNo": "p", "merchantId": "m", "title": "t", "amount": {"value": "1.5", "currency": "IDR"}}),
+            "4006301",
+            "Invalid Field Format {amount.value}",
+        ),
+        (
+            json!({"partnerReferenceNo": "p", "merchantId": "m", "title": "t", "amount": {"value": "1.00"}}),
+            "4006302",
+            "Invalid Mandatory Field {amount.currency}",
+        ),
+        (
+            json!({"partnerReferenceNo": "p", "merchantId": 7, "title": "t"}),
+            "4006301",
+            "Invalid Field Format {merchantId}",
+        ),
+    ];
+    for (body, code, message) in cases {
+        let a = env.post(PAY, &body, &token, Some(&cust)).await;
+        assert_eq!(a.status, 400, "{body}");
+        assert_eq!(a.code(), code, "{body}: {:?}", a.json);
+        assert_eq!(a.message(), message, "{body}");
+    }
+    assert!(
+        env.running
+            .sandbox()
+            .state()
+            .ledger
+            .payments(CLIENT_ID)
+            .is_empty()
+    );
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn malformed_json_wrong_method_oversize_and_unknown_paths_get_snap_errors() {
+    let (env, token, cust) = setup().await;
+    for bad in [
+        &b"{\"partnerReferenceNo\": "[..],
+        b"not json",
+        b"[1,2",
+        b"\xff\xfe",
+    ] {
+        let h = env.headers(PAY, bad, &token, Some(&cust), &ext_id());
+        let a = env.send("POST", PAY, h, bad.to_vec()).await;
+        assert_eq!(
+            (a.status, a.code()),
+            (400, "4006300"),
+            "{bad:?}: {:?}",
+            a.json
+        );
+        assert!(a.message().starts_with("Bad Request"));
+    }
+    // A JSON array is JSON, but not the request object.
+    let h = env.headers(PAY, b"[]", &token, Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, b"[]".to_vec()).await;
+    assert_eq!(a.status, 400);
+    assert!(a.code().starts_with("40063"), "{:?}", a.json);
+
+    let a = env
+        .send("GET", PAY, http::HeaderMap::new(), Vec::new())
+        .await;
+    assert_eq!((a.status, a.code()), (405, "4056300"));
+
+    // Over the limit (64 KiB): refused from Content-Length.
+    let big = format!("{{\"title\":\"{}\"}}", "x".repeat(70_000)).into_bytes();
+    let h = env.headers(PAY, &big, &token, Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, big.clone()).await;
+    assert_eq!((a.status, a.code()), (400, "4006300"));
+    assert!(a.message().contains("65536"), "{}", a.message());
+
+    // Over the limit without Content-Length (chunked): refused while reading.
+    let h = env.headers(PAY, &big, &token, Some(&cust), &ext_id());
+    let (status, body) = chunked_post(env.running.addr(), PAY, &h, &big).await;
+    assert_eq!(status, 400);
+    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(v["responseCode"], "4006300");
+
+    let a = env
+        .send(
+            "POST",
+            "/v1.0/nothing-here",
+            json_headers_only(),
+            b"{}".to_vec(),
+        )
+        .await;
+    assert_eq!(a.status, 404);
+    assert_eq!(a.code(), "4040002");
+    env.running.shutdown().await;
+}
+
+fn json_headers_only() -> http::HeaderMap {
+    let mut h = http::HeaderMap::new();
+    h.insert("content-type", "application/json".parse().unwrap());
+    h
+}
+
+/// Posts `body` with `Transfer-Encoding: chunked` (no Content-Length) over
+/// a raw socket; returns the status and the answer's body.
+async fn chunked_post(
+    addr: std::net::SocketAddr,
+    path: &str,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> (u16, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{}: {}\r\n", k, v.to_str().unwrap()));
+    }
+    head.push_str("\r\n");
+    // The server may answer and close before everything is written.
+    let _ = s.write_all(head.as_bytes()).await;
+    for chunk in body.chunks(8192) {
+        if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await
+            .is_err()
+            || s.write_all(chunk).await.is_err()
+            || s.write_all(b"\r\n").await.is_err()
+        {
+            break;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n").await;
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out).await;
+    let text = String::from_utf8_lossy(&out);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or("")
+        .as_bytes()
+        .to_vec();
+    (status, body)
+}

@@ -1,0 +1,116 @@
+//! The `--config` file: several partners, knobs, and the errors.
+
+use std::io::Write;
+
+use snap_sandbox::config::{ConfigError, SandboxConfig};
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::File::create(&p)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    p
+}
+
+fn tempdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("snap-sandbox-it-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A fresh RSA-2048 public key as SPKI PEM.
+fn public_pem() -> String {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::KeyPair as _;
+    use base64::Engine as _;
+    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let spki = pair.public_key().as_der().unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(spki.as_ref());
+    let mut pem = String::from("-----BEGIN PUBLIC KEY-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).unwrap());
+        pem.push('\n');
+    }
+    pem.push_str("-----END PUBLIC KEY-----\n");
+    pem
+}
+
+#[test]
+fn several_partners_and_knobs() {
+    let dir = tempdir("ok");
+    write(&dir, "a.pub.pem", &public_pem());
+    let inline = public_pem().replace('\n', "\\n");
+    let path = write(
+        &dir,
+        "sandbox.json",
+        &format!(
+            r#"{{
+  "partners": [
+    {{ "clientId": "a", "clientSecret": "sa", "publicKeyFile": "a.pub.pem" }},
+    {{ "clientId": "b", "clientSecret": "sb", "publicKeyPem": "{inline}" }},
+    {{ "clientId": "c", "clientSecret": "sc" }}
+  ],
+  "timestampWindowSeconds": 60,
+  "bodyLimitBytes": 1024,
+  "b2bTokenSeconds": 30,
+  "faults": {{ "delayMs": 5, "errorPercent": 10, "seed": 7 }}
+}}"#
+        ),
+    );
+    let c = SandboxConfig::from_file(&path).unwrap();
+    assert_eq!(c.partners.len(), 3);
+    assert!(c.partners[0].public_key.is_some());
+    assert!(c.partners[1].public_key.is_some());
+    assert!(c.partners[2].public_key.is_none());
+    assert_eq!(c.provider.timestamp_window.as_secs(), 60);
+    assert_eq!(c.provider.body_limit, 1024);
+    assert_eq!(c.lifetimes.b2b.as_secs(), 30);
+    assert_eq!(c.faults.error_percent, 10);
+    let shown = format!("{:?}", c.partners[0]);
+    assert!(!shown.contains("sa\""), "{shown}");
+}
+
+#[test]
+fn bad_configs_name_the_problem() {
+    let dir = tempdir("bad");
+    let cases = [
+        (r#"{"partners": []}"#, "no partner"),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}, {"clientId": "a", "clientSecret": "t"}]}"#,
+            "twice",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": ""}]}"#,
+            "clientSecret",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s", "publicKeyFile": "missing.pem"}]}"#,
+            "publicKeyFile",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s", "publicKeyPem": "garbage"}]}"#,
+            "public key",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "faults": {"errorPercent": 101}}"#,
+            "errorPercent",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "bodyLimitBytes": 0}"#,
+            "bodyLimitBytes",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s", "colour": "red"}]}"#,
+            "colour",
+        ),
+        (r#"{"partners": "#, "sandbox.json"),
+    ];
+    for (text, needle) in cases {
+        let path = write(&dir, "sandbox.json", text);
+        let e = SandboxConfig::from_file(&path).unwrap_err();
+        assert!(e.to_string().contains(needle), "{text}: {e}");
+    }
+    let e = SandboxConfig::from_file(&dir.join("nope.json")).unwrap_err();
+    assert!(matches!(e, ConfigError::Read { .. }));
+}
