@@ -289,6 +289,71 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
     }
 }
 
+/// One declared field, as the derive saw it: wire name and rules, as data
+/// (for listings, tests, the sandbox).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMeta {
+    /// The Rust field name (`original_reference_no`).
+    pub name: &'static str,
+    /// The wire name (`originalReferenceNo`).
+    pub wire: &'static str,
+    /// Not an `Option` (and not skipped): must be present and non-empty.
+    pub mandatory: bool,
+    /// `max = N`.
+    pub max: Option<usize>,
+    /// `len = N`.
+    pub len: Option<usize>,
+    /// `digits`.
+    pub digits: bool,
+    /// `one_of = "group"`.
+    pub one_of: Option<&'static str>,
+    /// `required_if`: (the other field's wire name, the value).
+    pub required_if: Option<(&'static str, &'static str)>,
+    /// `skip` / `#[serde(skip)]`: not validated.
+    pub skipped: bool,
+}
+
+/// The declared fields of a `SnapModel` / `SnapRequest` type, in declaration order.
+pub trait Fields {
+    /// One entry per field.
+    const FIELDS: &'static [FieldMeta];
+
+    /// The wire name of the Rust field `name`.
+    fn wire_name(name: &str) -> Option<&'static str> {
+        Self::FIELDS.iter().find(|f| f.name == name).map(|f| f.wire)
+    }
+}
+
+/// The wire name of Rust field `name` in `fields`, at compile time (used by
+/// `one_of = "..", via = ".."`). Panics, which in a `const` is a compile
+/// error, when there is no such field.
+#[doc(hidden)]
+pub const fn field_wire(fields: &'static [FieldMeta], name: &str) -> &'static str {
+    let mut i = 0;
+    while i < fields.len() {
+        if const_str_eq(fields[i].name, name) {
+            return fields[i].wire;
+        }
+        i += 1;
+    }
+    panic!("`via` names no field of the nested type (it must derive SnapModel)");
+}
+
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// HTTP method of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -532,7 +597,8 @@ fn render_serde_path(path: &serde_path_to_error::Path) -> String {
 pub mod __private {
     pub use crate::code::ServiceCode;
     pub use crate::endpoint::{
-        CodeScheme, Endpoint, EndpointMeta, Method, SignatureScheme, Snap7, Validate,
+        CodeScheme, Endpoint, EndpointMeta, FieldMeta, Fields, Method, SignatureScheme, Snap7,
+        Validate, field_wire,
     };
     pub use crate::rules;
     pub use crate::rules::{Path, Report};

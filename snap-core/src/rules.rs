@@ -131,8 +131,8 @@ pub enum Rule {
     OneOf {
         /// The group name from `one_of = "..."`.
         group: &'static str,
-        /// The group's wire names.
-        members: Vec<&'static str>,
+        /// The group's wire paths (relative to the object holding the group).
+        members: Vec<String>,
     },
     /// Mandatory because another field has a given value.
     RequiredIf {
@@ -457,25 +457,38 @@ pub fn digits<T: StrField + ?Sized>(value: &T, path: &Path<'_>, report: &mut Rep
     }
 }
 
-/// At least one member of the group is present. `members` pairs each wire
-/// name with its presence; the violation is reported at the first member.
+/// At least one member of the group is present. Each member is its wire
+/// name, the wire name of a nested member (`one_of = "..", via = ".."`: the
+/// member is `additionalInfo.originalExternalId`) or `None`, and its
+/// presence; the violation is reported at the first member.
 pub fn one_of(
     group: &'static str,
-    members: &[(&'static str, bool)],
+    members: &[(&'static str, Option<&'static str>, bool)],
     path: &Path<'_>,
     report: &mut Report,
 ) {
-    if members.iter().any(|(_, present)| *present) {
+    if members.iter().any(|(_, _, present)| *present) {
         return;
     }
-    let Some((first, _)) = members.first() else {
+    let Some((first, first_inner, _)) = members.first() else {
         return;
     };
+    let outer = path.field(first);
+    let at = match first_inner {
+        Some(inner) => outer.field(inner),
+        None => outer,
+    };
     report.push(
-        &path.field(first),
+        &at,
         Rule::OneOf {
             group,
-            members: members.iter().map(|(n, _)| *n).collect(),
+            members: members
+                .iter()
+                .map(|(n, inner, _)| match inner {
+                    Some(i) => format!("{n}.{i}"),
+                    None => (*n).to_owned(),
+                })
+                .collect(),
         },
     );
 }
@@ -577,18 +590,36 @@ mod tests {
 
     #[test]
     fn one_of_reports_once_at_the_first_member() {
-        let v = run(|p, r| one_of("orig", &[("a", false), ("b", false)], p, r));
+        let v = run(|p, r| one_of("orig", &[("a", None, false), ("b", None, false)], p, r));
         assert_eq!(
             v,
             vec![Violation {
                 path: "a".into(),
                 rule: Rule::OneOf {
                     group: "orig",
-                    members: vec!["a", "b"]
+                    members: vec!["a".to_owned(), "b".to_owned()]
                 }
             }]
         );
-        assert!(run(|p, r| one_of("orig", &[("a", false), ("b", true)], p, r)).is_empty());
+        assert!(
+            run(|p, r| one_of("orig", &[("a", None, false), ("b", None, true)], p, r)).is_empty()
+        );
+        let v = run(|p, r| {
+            one_of(
+                "orig",
+                &[("info", Some("extId"), false), ("b", None, false)],
+                p,
+                r,
+            )
+        });
+        assert_eq!(v[0].path, "info.extId");
+        assert_eq!(
+            v[0].rule,
+            Rule::OneOf {
+                group: "orig",
+                members: vec!["info.extId".to_owned(), "b".to_owned()]
+            }
+        );
     }
 
     #[test]

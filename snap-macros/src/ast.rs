@@ -57,6 +57,8 @@ pub struct Field<'a> {
     pub attrs: FieldAttrs,
     /// Syntactically `Option<..>`: optional; anything else is mandatory.
     pub is_option: bool,
+    /// `T` of an `Option<T>` field.
+    pub option_inner: Option<&'a Type>,
     /// Not validated (`#[snap(skip)]` or `#[serde(skip)]`).
     pub skipped: bool,
 }
@@ -81,6 +83,21 @@ pub fn is_option(ty: &Type) -> bool {
     };
     last.ident == "Option"
         && matches!(&last.arguments, syn::PathArguments::AngleBracketed(a) if a.args.len() == 1)
+}
+
+/// `T` of `Option<T>`.
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    if !is_option(ty) {
+        return None;
+    }
+    let Type::Path(p) = ty else { return None };
+    match &p.path.segments.last()?.arguments {
+        syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 impl<'a> Input<'a> {
@@ -156,6 +173,7 @@ impl<'a> Input<'a> {
                 ty: &f.ty,
                 wire,
                 is_option: is_option(&f.ty),
+                option_inner: option_inner(&f.ty),
                 skipped: attrs.skip.is_some() || serde.skip,
                 attrs,
             });

@@ -43,6 +43,7 @@ pub const MAX: &str = "max";
 pub const LEN: &str = "len";
 pub const DIGITS: &str = "digits";
 pub const ONE_OF: &str = "one_of";
+pub const VIA: &str = "via";
 pub const REQUIRED_IF: &str = "required_if";
 pub const SKIP: &str = "skip";
 /// Keys inside `required_if(...)`.
@@ -50,7 +51,7 @@ pub const REQUIRED_IF_FIELD: &str = "field";
 pub const REQUIRED_IF_VALUE: &str = "value";
 
 /// Every field-level key, in the order error messages list them.
-pub const FIELD_KEYS: &[&str] = &[MAX, LEN, DIGITS, ONE_OF, REQUIRED_IF, SKIP];
+pub const FIELD_KEYS: &[&str] = &[MAX, LEN, DIGITS, ONE_OF, VIA, REQUIRED_IF, SKIP];
 
 /// HTTP methods a declaration may name.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH"];
@@ -115,6 +116,9 @@ pub struct FieldAttrs {
     pub len: Option<Spanned<usize>>,
     pub digits: Option<Span>,
     pub one_of: Option<LitStr>,
+    /// `via = "rust_field"`: the `one_of` member is that field of this
+    /// (optional, nested) field.
+    pub via: Option<LitStr>,
     pub required_if: Option<RequiredIf>,
     pub skip: Option<Span>,
     seen: Vec<&'static str>,
@@ -532,6 +536,17 @@ fn field_key(meta: &ParseNestedMeta, out: &mut FieldAttrs, errors: &mut Errors) 
                 ));
             }
             out.one_of = Some(lit);
+        }
+        VIA => {
+            let lit = parse_str(meta, VIA, "\"original_external_id\"")?;
+            if syn::parse_str::<syn::Ident>(&lit.value()).is_err() {
+                errors.push(syn::Error::new(
+                    lit.span(),
+                    "`via` names a Rust field of the nested type, like `via = \"original_external_id\"`",
+                ));
+            } else {
+                out.via = Some(lit);
+            }
         }
         REQUIRED_IF => {
             let mut field = None;

@@ -87,10 +87,17 @@ fn check_fields(input: &Input, errors: &mut Errors) {
                 || a.len.is_some()
                 || a.digits.is_some()
                 || a.one_of.is_some()
+                || a.via.is_some()
                 || a.required_if.is_some()
             {
                 errors.at(skip, "`skip` turns validation off for this field: remove its other rules, or remove `skip`");
             }
+        }
+        if let (Some(via), None) = (&a.via, &a.one_of) {
+            errors.at(
+                via.span(),
+                "`via` belongs to a `one_of` member: write `one_of = \"group\", via = \"nested_field\"`",
+            );
         }
         if let Some(group) = &a.one_of {
             if f.is_option {

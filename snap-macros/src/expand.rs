@@ -154,19 +154,97 @@ fn validate_impl(input: &Input) -> TokenStream {
         let entries = members.iter().map(|f| {
             let member = f.ident;
             let wire = &f.wire;
-            quote!((#wire, #rt::rules::is_present(&self.#member)))
+            match (&f.attrs.via, f.option_inner) {
+                (Some(via), Some(inner)) => {
+                    // The member is a field of the nested type: its wire
+                    // name is looked up in the nested type's FIELDS at
+                    // compile time (a missing field fails to compile).
+                    let span = via.span();
+                    let rt = rt_at(span);
+                    let via_ident = syn::Ident::new(&via.value(), span);
+                    quote_spanned! {span=>
+                        (#wire, ::core::option::Option::Some({
+                            const __SNAP_WIRE: &str =
+                                #rt::field_wire(<#inner as #rt::Fields>::FIELDS, #via);
+                            __SNAP_WIRE
+                        }), #rt::rules::is_present(
+                            &self.#member.as_ref().map(|__snap_v| &__snap_v.#via_ident)
+                        ))
+                    }
+                }
+                _ => quote!((#wire, ::core::option::Option::None, #rt::rules::is_present(&self.#member))),
+            }
         });
         body.push(quote! {
             #rt::rules::one_of(#name, &[#(#entries),*], __path, __report);
         });
     }
 
+    let fields = fields_impl(input);
     quote! {
         #[automatically_derived]
         impl #impl_g #rt::Validate for #ident #ty_g #where_c {
             fn validate_at(&self, __path: &#rt::Path<'_>, __report: &mut #rt::Report) {
                 #(#body)*
             }
+        }
+        #fields
+    }
+}
+
+/// `Fields::FIELDS`: the declaration as data (wire names and rules).
+fn fields_impl(input: &Input) -> TokenStream {
+    let rt = rt();
+    let ident = input.ident;
+    let (impl_g, ty_g, where_c) = input.generics.split_for_impl();
+    let opt = |v: Option<TokenStream>| match v {
+        Some(t) => quote!(::core::option::Option::Some(#t)),
+        None => quote!(::core::option::Option::None),
+    };
+    let metas = input.fields.iter().map(|f| {
+        let name = f.ident.unraw().to_string();
+        let wire = &f.wire;
+        let mandatory = !f.is_option && !f.skipped;
+        let max = opt(f.attrs.max.as_ref().map(|m| {
+            let n = m.value;
+            quote!(#n)
+        }));
+        let len = opt(f.attrs.len.as_ref().map(|m| {
+            let n = m.value;
+            quote!(#n)
+        }));
+        let digits = f.attrs.digits.is_some();
+        let one_of = opt(f.attrs.one_of.as_ref().map(|g| quote!(#g)));
+        let required_if = opt(f.attrs.required_if.as_ref().map(|r| {
+            let target = r.field.value();
+            let other_wire = input
+                .fields
+                .iter()
+                .find(|o| o.ident.unraw() == target.as_str())
+                .map(|o| o.wire.clone())
+                .unwrap_or_default();
+            let value = &r.value;
+            quote!((#other_wire, #value))
+        }));
+        let skipped = f.skipped;
+        quote! {
+            #rt::FieldMeta {
+                name: #name,
+                wire: #wire,
+                mandatory: #mandatory,
+                max: #max,
+                len: #len,
+                digits: #digits,
+                one_of: #one_of,
+                required_if: #required_if,
+                skipped: #skipped,
+            }
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_g #rt::Fields for #ident #ty_g #where_c {
+            const FIELDS: &'static [#rt::FieldMeta] = &[#(#metas),*];
         }
     }
 }
@@ -284,8 +362,12 @@ mod tests {
                   :: snap_core :: __private :: Validate :: validate_at (& self . original_reference_no , & __snap_path , __report) ; }
                 { let __snap_path = __path . field ("origExtId") ;
                   :: snap_core :: __private :: Validate :: validate_at (& self . original_external_id , & __snap_path , __report) ; }
-                :: snap_core :: __private :: rules :: one_of ("orig" , & [("originalReferenceNo" , :: snap_core :: __private :: rules :: is_present (& self . original_reference_no)) , ("origExtId" , :: snap_core :: __private :: rules :: is_present (& self . original_external_id))] , __path , __report) ;
+                :: snap_core :: __private :: rules :: one_of ("orig" , & [("originalReferenceNo" , :: core :: option :: Option :: None , :: snap_core :: __private :: rules :: is_present (& self . original_reference_no)) , ("origExtId" , :: core :: option :: Option :: None , :: snap_core :: __private :: rules :: is_present (& self . original_external_id))] , __path , __report) ;
               } }
+            # [automatically_derived] impl :: snap_core :: __private :: Fields for AuthVoidRequest {
+              const FIELDS : & 'static [:: snap_core :: __private :: FieldMeta] = & [:: snap_core :: __private :: FieldMeta { name : "merchant_id" , wire : "merchantId" , mandatory : true , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: None , required_if : :: core :: option :: Option :: None , skipped : false , } ,
+                :: snap_core :: __private :: FieldMeta { name : "original_reference_no" , wire : "originalReferenceNo" , mandatory : false , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: Some ("orig") , required_if : :: core :: option :: Option :: None , skipped : false , } ,
+                :: snap_core :: __private :: FieldMeta { name : "original_external_id" , wire : "origExtId" , mandatory : false , max : :: core :: option :: Option :: None , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: Some ("orig") , required_if : :: core :: option :: Option :: None , skipped : false , }] ; }
             # [automatically_derived] impl :: snap_core :: __private :: Endpoint for AuthVoidRequest {
               const META : :: snap_core :: __private :: EndpointMeta = :: snap_core :: __private :: EndpointMeta {
                 name : "Auth Void" , provider : "BI" ,

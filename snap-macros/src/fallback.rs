@@ -35,6 +35,10 @@ pub fn emit(kind: Kind, input: &DeriveInput) -> TokenStream {
                 ) {
                 }
             }
+            #[automatically_derived]
+            impl #impl_g ::snap_core::__private::Fields for #ident #ty_g #where_c {
+                const FIELDS: &'static [::snap_core::__private::FieldMeta] = &[];
+            }
             #endpoint
         };
     }

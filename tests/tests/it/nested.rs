@@ -107,7 +107,10 @@ fn one_of_group_needs_one_present_member() {
         first.rule,
         Rule::OneOf {
             group: "original",
-            members: vec!["originalReferenceNo", "originalExternalId"]
+            members: vec![
+                "originalReferenceNo".to_owned(),
+                "originalExternalId".to_owned()
+            ]
         }
     );
     assert!(first.rule.is_missing());
@@ -146,4 +149,93 @@ fn required_if_follows_the_other_fields_value_case_insensitively() {
     let v = t("REFRESH_TOKEN", None, None).validate().unwrap_err();
     assert_eq!(v.iter().next().unwrap().path, "refreshToken");
     assert_eq!(t("client_credentials", None, None).validate(), Ok(()));
+}
+
+/// GoPay Pre-Auth Void 67: "either `originalReferenceNo` or
+/// `additionalInfo.originalExternalId`": a `one_of` member one level down.
+#[derive(Debug, Serialize, Deserialize, SnapModel)]
+#[serde(rename_all = "camelCase")]
+struct GoPayInfo {
+    #[snap(max = 36)]
+    original_external_id: Option<String>,
+    channel: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, SnapRequest)]
+#[snap(service = 67, method = "POST", path = "/v1.0/auth/void", response = Empty, provider = "GoPay")]
+#[serde(rename_all = "camelCase")]
+struct GoPayVoid {
+    #[snap(max = 64, one_of = "original")]
+    original_reference_no: Option<String>,
+    #[snap(one_of = "original", via = "original_external_id")]
+    additional_info: Option<GoPayInfo>,
+}
+
+#[test]
+fn one_of_reaches_one_level_down_with_via() {
+    let info = |id: Option<&str>| GoPayInfo {
+        original_external_id: id.map(Into::into),
+        channel: None,
+    };
+    let v = |r: Option<&str>, i: Option<GoPayInfo>| {
+        GoPayVoid {
+            original_reference_no: r.map(Into::into),
+            additional_info: i,
+        }
+        .validate()
+    };
+    assert_eq!(v(Some("R1"), None), Ok(()));
+    assert_eq!(v(None, Some(info(Some("E1")))), Ok(()));
+    // additionalInfo present without the member does not count.
+    for absent in [None, Some(info(None)), Some(info(Some("")))] {
+        let err = v(None, absent).unwrap_err();
+        let first = err.iter().next().unwrap();
+        assert_eq!(first.path, "originalReferenceNo");
+        assert_eq!(
+            first.rule,
+            Rule::OneOf {
+                group: "original",
+                members: vec![
+                    "originalReferenceNo".to_owned(),
+                    "additionalInfo.originalExternalId".to_owned()
+                ]
+            }
+        );
+    }
+    // Nested rules still apply to the member.
+    let err = v(None, Some(info(Some(&"9".repeat(37))))).unwrap_err();
+    assert_eq!(
+        err.iter().next().unwrap().path,
+        "additionalInfo.originalExternalId"
+    );
+}
+
+#[test]
+fn fields_describe_the_declaration_as_data() {
+    use snap_core::endpoint::{FieldMeta, Fields};
+    assert_eq!(
+        TokenB2b2c::FIELDS[1],
+        FieldMeta {
+            name: "auth_code",
+            wire: "authCode",
+            mandatory: false,
+            max: Some(256),
+            len: None,
+            digits: false,
+            one_of: None,
+            required_if: Some(("grantType", "AUTHORIZATION_CODE")),
+            skipped: false,
+        }
+    );
+    assert!(TokenB2b2c::FIELDS[0].mandatory);
+    assert_eq!(
+        Price::FIELDS.iter().map(|f| f.wire).collect::<Vec<_>>(),
+        ["value", "currency"]
+    );
+    assert_eq!(Price::FIELDS[1].len, Some(3));
+    assert_eq!(
+        GoPayInfo::wire_name("original_external_id"),
+        Some("originalExternalId")
+    );
+    assert_eq!(GoPayInfo::wire_name("nope"), None);
 }
