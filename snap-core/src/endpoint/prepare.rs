@@ -250,6 +250,13 @@ fn check_snap_ids(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
 ///
 /// The signed path is `ctx.path_prefix + E::META.path` plus `?ctx.query`
 /// when a query is given; the signed method is `E::META.method`.
+///
+/// The headers are Content-Type, X-TIMESTAMP, X-SIGNATURE and, by scheme,
+/// X-PARTNER-ID / X-EXTERNAL-ID / CHANNEL-ID / Authorization /
+/// Authorization-Customer (SNAP transactions) or X-CLIENT-KEY (access
+/// tokens). Headers outside the signature (X-DEVICE-ID, which B2B2C calls
+/// need, ORIGIN, X-IP-ADDRESS, X-LATITUDE, X-LONGITUDE) are the caller's to
+/// add to [`PreparedRequest::headers`].
 pub fn prepare<E>(req: &E, ctx: &RequestContext<'_>) -> Result<PreparedRequest, PrepareError>
 where
     E: Endpoint + Serialize,

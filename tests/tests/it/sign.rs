@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use snap_core::endpoint::{Credentials, PrepareError, RequestContext, prepare};
+use snap_core::headers::{HeaderProfile, SnapHeaders};
 use snap_core::secret::SecretString;
 use snap_core::sign::{
     HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, verify_symmetric, verify_token,
@@ -108,6 +109,20 @@ fn auth_void_is_signed_over_the_exact_body_and_the_prefixed_path() {
         verify_symmetric(&key, "POST", &p.path, access.expose(), &tampered, TS, sig),
         Err(SignatureError::Mismatch)
     );
+    // The provider side reads them back with the typed header set (X-DEVICE-ID,
+    // unsigned, is added by the caller on B2B2C calls).
+    let mut sent = p.headers.clone();
+    sent.insert("x-device-id", http::HeaderValue::from_static("09864ADCASA"));
+    let read = SnapHeaders::from_header_map_for(&sent, HeaderProfile::CustomerTransaction).unwrap();
+    assert_eq!(
+        read.external_id.as_deref(),
+        Some("41807553358950093184162180797837")
+    );
+    assert_eq!(
+        read.authorization.as_ref().map(|t| t.expose().as_str()),
+        Some(access.expose().as_str())
+    );
+    assert_eq!(read.signature.as_deref(), Some(sig));
     // Tokens never show in Debug.
     let debug = format!("{p:?}");
     assert!(!debug.contains(access.expose().as_str()), "{debug}");
@@ -251,6 +266,7 @@ fn access_token_requests_sign_client_id_and_timestamp() {
     assert_eq!(header(&p, "x-timestamp"), TS);
     assert!(p.headers.get("x-external-id").is_none());
     verify_token(&public, "my-client", TS, header(&p, "x-signature")).unwrap();
+    SnapHeaders::from_header_map_for(&p.headers, HeaderProfile::AccessToken).unwrap();
 }
 
 #[test]
