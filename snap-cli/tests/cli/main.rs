@@ -3,5 +3,7 @@
 
 mod call;
 mod decode;
+mod demo;
 mod endpoints;
+mod sandbox;
 mod sign;

@@ -1,0 +1,143 @@
+//! `snap sandbox`, run as the built binary: listens, answers a signed token
+//! request, logs one line per request, stops cleanly on SIGINT (Ctrl-C).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use snap_core::sign::{RsaPrivateKey, sign_token};
+use snap_core::time::SnapTimestamp;
+
+fn key_path(name: &str) -> String {
+    format!("{}/tests/cli/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A plain HTTP/1.1 POST over a socket; returns the whole answer text.
+fn post(addr: &str, path: &str, headers: &[(&str, String)], body: &str) -> String {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).expect("write");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    out
+}
+
+#[test]
+fn sandbox_serves_logs_and_stops_on_sigint() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_snap"))
+        .args([
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--client-id",
+            "cli-merchant",
+            "--client-secret",
+            "cli-secret",
+            "--public-key",
+            &key_path("call-key.pub.pem"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let url = line
+        .trim()
+        .strip_prefix("snap sandbox listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+
+    let key = RsaPrivateKey::from_pem(&std::fs::read_to_string(key_path("call-key.pem")).unwrap())
+        .unwrap();
+    let ts = SnapTimestamp::now().into_string();
+    let sig = sign_token(&key, "cli-merchant", &ts).unwrap();
+    let answer = post(
+        &url,
+        "/v1.0/access-token/b2b",
+        &[
+            ("Content-Type", "application/json".to_owned()),
+            ("X-TIMESTAMP", ts),
+            ("X-CLIENT-KEY", "cli-merchant".to_owned()),
+            ("X-SIGNATURE", sig),
+        ],
+        r#"{"grantType":"client_credentials"}"#,
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"responseCode\":\"2007300\""), "{answer}");
+    let refused = post(
+        &url,
+        "/v1.0/auth/payment",
+        &[("Content-Type", "application/json".to_owned())],
+        "{}",
+    );
+    assert!(refused.starts_with("HTTP/1.1 400"), "{refused}");
+    assert!(refused.contains("4006302"), "{refused}");
+
+    // Ctrl-C: SIGINT to the process we started, by its id.
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("POST /v1.0/access-token/b2b -> 200 2007300"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("POST /v1.0/auth/payment -> 400 4006302"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("snap sandbox: stopped"), "{stderr}");
+}
+
+#[test]
+fn sandbox_refuses_a_bad_configuration() {
+    for args in [
+        vec!["sandbox", "--addr", "127.0.0.1:0"],
+        vec![
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--client-id",
+            "a",
+            "--client-secret",
+            "s",
+            "--error-percent",
+            "101",
+        ],
+        vec![
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--client-id",
+            "a",
+            "--client-secret",
+            "s",
+            "--public-key",
+            "/nonexistent.pem",
+        ],
+        vec!["sandbox", "--config", "/nonexistent.json"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_snap"))
+            .args(&args)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("snap sandbox: "), "{args:?}: {stderr}");
+    }
+}
