@@ -498,7 +498,7 @@ impl SnapClient {
         E: Endpoint + Serialize + Sync,
     {
         let meta = &E::META;
-        let external_id = self.external_id(&options);
+        let external_id = self.external_id(meta, &options);
         let span = call_span(meta, &external_id);
         async {
             let (raw, site) = self.send_typed(request, &options, &external_id).await?;
@@ -545,7 +545,7 @@ impl SnapClient {
     where
         E: Endpoint + Serialize + Sync,
     {
-        let external_id = self.external_id(&options);
+        let external_id = self.external_id(&E::META, &options);
         let span = call_span(&E::META, &external_id);
         self.send_typed(request, &options, &external_id)
             .instrument(span)
@@ -609,7 +609,7 @@ impl SnapClient {
     where
         V: FnOnce(&[u8]) -> Result<(), ClientError>,
     {
-        let external_id = self.external_id(&options);
+        let external_id = self.external_id(meta, &options);
         let span = call_span(meta, &external_id);
         async {
             serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|e| {
@@ -674,11 +674,18 @@ impl SnapClient {
         .await
     }
 
-    fn external_id(&self, options: &CallOptions) -> String {
-        options
-            .external_id
-            .clone()
-            .unwrap_or_else(|| self.inner.ids.next_id())
+    /// The `X-EXTERNAL-ID` of a call: the caller's, or a new one; empty for
+    /// schemes that send none (token requests, IPG, Ayopop).
+    fn external_id(&self, meta: &EndpointMeta, options: &CallOptions) -> String {
+        let sends_one = matches!(
+            meta.signature,
+            SignatureScheme::Symmetric | SignatureScheme::Asymmetric | SignatureScheme::None
+        );
+        match &options.external_id {
+            _ if !sends_one => String::new(),
+            Some(id) => id.clone(),
+            None => self.inner.ids.next_id(),
+        }
     }
 
     /// The credentials for an endpoint, and whether it needs the B2B token.
@@ -687,10 +694,14 @@ impl SnapClient {
         meta: &EndpointMeta,
     ) -> Result<(Credentials<'s>, bool), ClientError> {
         let config = &self.inner.config;
-        let key = config
-            .private_key
-            .as_deref()
-            .ok_or_else(|| ClientError::Config("no private key".to_owned()))?;
+        let missing =
+            |what: &str| ClientError::Config(format!("{}: no {what} configured", meta.name));
+        let key = || {
+            config
+                .private_key
+                .as_deref()
+                .ok_or_else(|| missing("private key"))
+        };
         let hmac = || {
             self.inner.hmac.as_ref().ok_or_else(|| {
                 ClientError::Config(format!(
@@ -707,20 +718,30 @@ impl SnapClient {
                 Ok((Credentials::Hmac(hmac()?), true))
             }
             SignatureScheme::Symmetric | SignatureScheme::Asymmetric => {
-                Ok((Credentials::Rsa(key), false))
+                Ok((Credentials::Rsa(key()?), false))
             }
             SignatureScheme::Token => Ok((
                 Credentials::Token {
                     client_id: &config.client_id,
-                    key,
+                    key: key()?,
                 },
                 false,
             )),
             SignatureScheme::None => Ok((Credentials::None, false)),
-            other => Err(ClientError::Config(format!(
-                "{}: signature scheme {other:?} is provider-specific; SnapClient signs SNAP schemes only",
-                meta.name
-            ))),
+            SignatureScheme::IpgHmacSha256 => {
+                let k = config
+                    .ipg_key
+                    .as_deref()
+                    .ok_or_else(|| missing("IPG key"))?;
+                Ok((Credentials::Ipg(k), false))
+            }
+            SignatureScheme::AyopopKeyToken => {
+                let c = config
+                    .ayopop
+                    .as_deref()
+                    .ok_or_else(|| missing("Ayopop credentials"))?;
+                Ok((Credentials::Ayopop(c), false))
+            }
         }
     }
 

@@ -7,6 +7,7 @@ use super::error::ClientError;
 use super::retry::{RetryPolicy, RetryRules};
 use crate::secret::SecretString;
 use crate::sign::RsaPrivateKey;
+use crate::sign::provider::{AyopopCredentials, IpgKey};
 use crate::time::TimestampProfile;
 
 /// How the partner signs transaction requests, fixed per partner at
@@ -64,17 +65,19 @@ pub struct ClientConfig {
     pub retry: RetryRules,
     /// A token is used until `expiresIn - token_margin` (60 s by default).
     pub token_margin: Duration,
-    /// Path of Access Token B2B (73), before the prefix.
-    pub token_path: String,
-    /// Path of Access Token B2B2C (74), before the prefix.
-    pub customer_token_path: String,
+    /// IPG's API key, for endpoints signed `ipg` (not SNAP).
+    pub ipg_key: Option<Arc<IpgKey>>,
+    /// Ayopop's KEY and secret, for endpoints signed `ayopop` (not SNAP).
+    pub ayopop: Option<Arc<AyopopCredentials>>,
 }
 
 impl ClientConfig {
     /// A config for `base_url` and `client_id` with the defaults: no prefix,
     /// partner id = client id, channel `95221`, symmetric signatures with a
     /// B2B token, Jakarta timestamps, 10 s per attempt, the default
-    /// [`RetryPolicy`], the BI token paths.
+    /// [`RetryPolicy`]. Tokens are requested at the BI paths
+    /// (`/v1.0/access-token/b2b`, `/v1.0/access-token/b2b2c`) after the
+    /// prefix.
     pub fn new(base_url: impl Into<String>, client_id: impl Into<String>) -> Self {
         let client_id = client_id.into();
         ClientConfig {
@@ -92,8 +95,8 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(5),
             retry: RetryRules::new(RetryPolicy::default()),
             token_margin: Duration::from_secs(60),
-            token_path: "/v1.0/access-token/b2b".to_owned(),
-            customer_token_path: "/v1.0/access-token/b2b2c".to_owned(),
+            ipg_key: None,
+            ayopop: None,
         }
     }
 
@@ -169,6 +172,27 @@ impl ClientConfig {
         self
     }
 
+    /// Sets IPG's API key (endpoints signed `ipg`: HMAC-SHA256 `Signature`).
+    ///
+    /// # Errors
+    /// [`ClientError::Config`] for an unusable key.
+    pub fn with_ipg_key(mut self, api_key: &[u8]) -> Result<Self, ClientError> {
+        let key = IpgKey::new(api_key).map_err(|e| ClientError::Config(format!("IPG key: {e}")))?;
+        self.ipg_key = Some(Arc::new(key));
+        Ok(self)
+    }
+
+    /// Sets Ayopop's KEY and secret (endpoints signed `ayopop`).
+    ///
+    /// # Errors
+    /// [`ClientError::Config`] for an empty key or secret.
+    pub fn with_ayopop(mut self, api_key: &str, secret: &[u8]) -> Result<Self, ClientError> {
+        let creds = AyopopCredentials::new(api_key, secret)
+            .map_err(|e| ClientError::Config(format!("Ayopop credentials: {e}")))?;
+        self.ayopop = Some(Arc::new(creds));
+        Ok(self)
+    }
+
     /// Sets the token safety margin.
     pub fn with_token_margin(mut self, margin: Duration) -> Self {
         self.token_margin = margin;
@@ -201,12 +225,16 @@ impl ClientConfig {
                 self.path_prefix
             ));
         }
-        if self.private_key.is_none() {
+        // A client for a non-SNAP provider only (IPG, Ayopop) needs no SNAP keys.
+        let snap = self.ipg_key.is_none() && self.ayopop.is_none();
+        if snap && self.private_key.is_none() {
             return bad(
                 "a private key is required (token requests and asymmetric signatures)".into(),
             );
         }
-        if self.signature_mode == SignatureMode::SymmetricWithToken && self.client_secret.is_none()
+        if snap
+            && self.signature_mode == SignatureMode::SymmetricWithToken
+            && self.client_secret.is_none()
         {
             return bad("a client secret is required for symmetric signatures".into());
         }

@@ -38,7 +38,8 @@ pub enum ClientError {
     Config(String),
     /// Connection-level failure (refused, reset, TLS) on every attempt.
     #[error(
-        "{endpoint}: transport error after {attempts} attempt(s) (X-EXTERNAL-ID {external_id}{}): {message}",
+        "{endpoint}: transport error after {attempts} attempt(s) ({}{}): {message}",
+        shown_id(external_id),
         partner_ref(partner_reference)
     )]
     Transport {
@@ -55,7 +56,8 @@ pub enum ClientError {
     },
     /// No answer within the timeout, on every attempt.
     #[error(
-        "{endpoint}: no answer within {timeout:?} after {attempts} attempt(s) (X-EXTERNAL-ID {external_id}{}); reconcile with the endpoint's status query",
+        "{endpoint}: no answer within {timeout:?} after {attempts} attempt(s) ({}{}); reconcile with the endpoint's status query",
+        shown_id(external_id),
         partner_ref(partner_reference)
     )]
     Timeout {
@@ -78,8 +80,8 @@ pub enum ClientError {
     /// earlier attempt reached the provider. `resolution` holds the answer of
     /// the endpoint's status query when a resolver is configured.
     #[error(
-        "{}: an earlier attempt reached the provider (409 on retry {}, X-EXTERNAL-ID {}{}){}",
-        .0.answer.endpoint, .0.answer.attempts, .0.answer.external_id,
+        "{}: an earlier attempt reached the provider (409 on retry {}, {}{}){}",
+        .0.answer.endpoint, .0.answer.attempts, shown_id(&.0.answer.external_id),
         partner_ref(&.0.partner_reference),
         match (&.0.resolution, &.0.resolution_error) { (Some(r), _) => format!("; status query: {r}"), (None, Some(e)) => format!("; status query failed: {e}"), (None, None) => "; no status query configured: reconcile manually".to_owned() }
     )]
@@ -105,7 +107,8 @@ pub enum ClientError {
     /// The answer could not be read: not JSON, a response code that cannot
     /// be parsed, a success body that does not match the response type.
     #[error(
-        "{endpoint}: cannot decode the answer (HTTP {http_status}, X-EXTERNAL-ID {external_id}): {message}"
+        "{endpoint}: cannot decode the answer (HTTP {http_status}, {}): {message}",
+        shown_id(external_id)
     )]
     Decode {
         /// The endpoint's declared name.
@@ -119,6 +122,16 @@ pub enum ClientError {
         /// The raw answer body.
         raw_body: Vec<u8>,
     },
+}
+
+/// `X-EXTERNAL-ID 123`, or `no X-EXTERNAL-ID` for schemes that send none
+/// (token requests, IPG, Ayopop).
+fn shown_id(id: &str) -> String {
+    if id.is_empty() {
+        "no X-EXTERNAL-ID".to_owned()
+    } else {
+        format!("X-EXTERNAL-ID {id}")
+    }
 }
 
 fn partner_ref(r: &Option<String>) -> String {
@@ -142,16 +155,17 @@ impl ClientError {
         }
     }
 
-    /// The `X-EXTERNAL-ID` used, when something was sent.
+    /// The `X-EXTERNAL-ID` sent, when one was (SNAP transactions).
     pub fn external_id(&self) -> Option<&str> {
-        match self {
+        let id = match self {
             ClientError::Transport { external_id, .. }
             | ClientError::Timeout { external_id, .. }
-            | ClientError::Decode { external_id, .. } => Some(external_id),
-            ClientError::Snap(a) => Some(&a.external_id),
-            ClientError::AlreadyProcessed(a) => Some(&a.answer.external_id),
-            _ => None,
-        }
+            | ClientError::Decode { external_id, .. } => external_id,
+            ClientError::Snap(a) => &a.external_id,
+            ClientError::AlreadyProcessed(a) => &a.answer.external_id,
+            _ => return None,
+        };
+        (!id.is_empty()).then_some(id.as_str())
     }
 
     /// Whether nothing was sent (validation, configuration, signature).
@@ -224,7 +238,7 @@ impl fmt::Display for SnapAnswer {
         if let Some(d) = &self.disagreement {
             write!(f, " [{d}]")?;
         }
-        write!(f, " (X-EXTERNAL-ID {}", self.external_id)?;
+        write!(f, " ({}", shown_id(&self.external_id))?;
         if let Some(r) = &self.partner_reference {
             write!(f, ", partnerReferenceNo {r}")?;
         }

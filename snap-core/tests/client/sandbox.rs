@@ -98,3 +98,61 @@ async fn payments_survive_held_answers_and_5xx_without_duplicates() {
     assert!(retried > 0, "no payment was retried");
     running.shutdown().await;
 }
+
+/// The non-SNAP endpoints of snap-endpoints go through the same client:
+/// Ayopop (KEY / TOKEN / VERSION headers) and IPG (`Signature` header).
+#[tokio::test]
+async fn ayopop_and_ipg_endpoints_through_the_client() {
+    let partner = sandbox_partner(CLIENT_ID, CLIENT_SECRET, None).unwrap();
+    let running = Sandbox::new(SandboxConfig::single(partner))
+        .unwrap()
+        .bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let config = |prefix: &str| {
+        ClientConfig::new(running.base_url(), CLIENT_ID)
+            .with_path_prefix(prefix)
+            .with_ipg_key(CLIENT_SECRET.as_bytes())
+            .unwrap()
+            .with_ayopop(CLIENT_ID, CLIENT_SECRET.as_bytes())
+            .unwrap()
+    };
+    let ayopop = SnapClient::new(config("/ayopop")).unwrap();
+    let cancel: snap_endpoints::ayopop::BillCancelRequest = serde_json::from_value(json!({
+        "partnerId": CLIENT_ID,
+        "account_number": "0812300001",
+        "ref_number": "AYO-CLIENT-1"
+    }))
+    .unwrap();
+    let answer = ayopop.call(&cancel).await.unwrap();
+    let answer = serde_json::to_value(&answer).unwrap();
+    assert_eq!(answer["responseCode"], json!(600), "{answer}");
+
+    let ipg = SnapClient::new(config("/ipg")).unwrap();
+    let reversal: snap_endpoints::ipg::VaReversalRequest = serde_json::from_value(json!({
+        "payment_ref": "IPG-CLIENT-1",
+        "amount": 10000,
+        "virtual_account": "1234567890",
+        "prefix": "857399"
+    }))
+    .unwrap();
+    let answer = ipg.call(&reversal).await.unwrap();
+    let answer = serde_json::to_value(&answer).unwrap();
+    assert_eq!(answer["rc"], "SUCCESS", "{answer}");
+
+    // Without the provider's credentials: refused before sending.
+    let bare = SnapClient::new(
+        ClientConfig::new(running.base_url(), CLIENT_ID)
+            .with_client_secret(CLIENT_SECRET)
+            .with_private_key_pem(PRIVATE_KEY)
+            .unwrap()
+            .with_path_prefix("/ipg"),
+    )
+    .unwrap();
+    let err = bare.call(&reversal).await.unwrap_err();
+    assert!(
+        err.nothing_sent() && err.to_string().contains("IPG key"),
+        "{err}"
+    );
+    running.shutdown().await;
+}
