@@ -10,6 +10,8 @@
 //!   share.
 //! * [`models`]: the small VA-inquiry-sized endpoint and the 20-rule model,
 //!   declared with the snap-rs derives.
+//! * [`load`]: the load benchmark (sandbox vs a bare axum echo, in one process).
+//! * [`ops`]: every measured operation, set up once and callable by name.
 //! * [`fixtures`]: the request and response bodies, keys and credentials the
 //!   benchmarks use.
 //!
@@ -20,4 +22,6 @@
 
 pub mod fixtures;
 pub mod floor;
+pub mod load;
 pub mod models;
+pub mod ops;

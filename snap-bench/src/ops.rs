@@ -1,0 +1,467 @@
+//! Every measured operation of the micro benchmarks, set up once and callable
+//! by name: the criterion benches (`benches/micro.rs`) time them, and
+//! `snap-opcount` runs them a fixed number of times so that
+//! `perf stat -e instructions:u` (or callgrind) can count instructions per
+//! operation, a figure that does not move with the load of a shared machine.
+
+use serde::Deserialize;
+use snap_core::endpoint::{
+    Credentials, DecodeError, PrepareError, PreparedRequest, RequestContext, RequestError,
+    Validate, decode_response, parse_request, prepare,
+};
+use snap_core::rules::Violations;
+use snap_core::secret::SecretString;
+use snap_core::sign::{
+    HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, sign_symmetric, sign_token,
+    verify_symmetric, verify_token,
+};
+use snap_core::time::SnapTimestamp;
+use snap_endpoints::bi::auth::AuthPaymentRequest;
+
+use crate::fixtures::{
+    ACCESS_TOKEN, AUTH_PAYMENT_PATH, AUTH_PAYMENT_REQUEST, AUTH_PAYMENT_RESPONSE, CLIENT_ID,
+    CLIENT_SECRET, TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM, TIMESTAMP, VA_INQUIRY_PATH,
+    VA_INQUIRY_REQUEST,
+};
+use crate::floor::{self, FloorError, FloorKey, PlainAmount, PlainAuthPayment, PlainVaInquiry};
+use crate::models::{TwentyRules, VaInquiryRequest, twenty_rules_sample};
+
+/// X-EXTERNAL-ID used by the client-side benchmarks.
+pub const EXTERNAL_ID: &str = "41807553358950093184162180797837";
+/// CHANNEL-ID used by the client-side benchmarks.
+pub const CHANNEL_ID: &str = "95221";
+/// A customer token (Authorization-Customer) for the B2B2C Auth Payment.
+pub const CUSTOMER_TOKEN: &str = "eyJraWQiOiJzc29fc2VydmVyIiwiYWxnIjoiUlM1MTIifQ.bench";
+
+/// The Auth Payment answer as plain serde, the scale for response decoding.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlainAuthPaymentResponse {
+    /// `responseCode`.
+    pub response_code: String,
+    /// `responseMessage`.
+    pub response_message: String,
+    /// `referenceNo`.
+    pub reference_no: Option<String>,
+    /// `partnerReferenceNo`.
+    pub partner_reference_no: Option<String>,
+    /// `amount`.
+    pub amount: Option<PlainAmount>,
+    /// `paidTime`.
+    pub paid_time: String,
+    /// `additionalInfo`.
+    pub additional_info: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Keys, requests and signatures, built once.
+pub struct Bench {
+    floor_key: FloorKey,
+    key: HmacKey,
+    access_token: SecretString,
+    customer_token: SecretString,
+    timestamp: SnapTimestamp,
+    small_plain: PlainVaInquiry,
+    small: VaInquiryRequest,
+    ap_plain: PlainAuthPayment,
+    ap: AuthPaymentRequest,
+    rsa: RsaPrivateKey,
+    rsa_public: RsaPublicKey,
+    token_signature: String,
+    raw_signature: String,
+    twenty: TwentyRules,
+    twenty_bad: TwentyRules,
+}
+
+impl Bench {
+    /// Builds everything and checks that floor and framework agree (same body
+    /// bytes, same signature), or the comparison would be void.
+    ///
+    /// # Errors
+    /// A description of the first thing that failed.
+    pub fn new() -> Result<Self, String> {
+        let e = |what: &str, err: &dyn std::fmt::Display| format!("{what}: {err}");
+        let key = HmacKey::new(CLIENT_SECRET.as_bytes()).map_err(|x| e("hmac key", &x))?;
+        let rsa = RsaPrivateKey::from_pem(TEST_PRIVATE_KEY_PEM).map_err(|x| e("rsa key", &x))?;
+        let token_signature =
+            sign_token(&rsa, CLIENT_ID, TIMESTAMP).map_err(|x| e("token signature", &x))?;
+        let raw_signature = sign_symmetric(
+            &key,
+            "POST",
+            AUTH_PAYMENT_PATH,
+            ACCESS_TOKEN,
+            AUTH_PAYMENT_REQUEST,
+            TIMESTAMP,
+        )
+        .map_err(|x| e("raw signature", &x))?;
+        let mut twenty_bad = twenty_rules_sample();
+        twenty_bad.mcc = "57a43".into();
+        twenty_bad.auth_code = None;
+        let bench = Self {
+            floor_key: floor::key(CLIENT_SECRET.as_bytes()).map_err(|x| e("floor key", &x))?,
+            key,
+            access_token: SecretString::new(ACCESS_TOKEN.to_owned()),
+            customer_token: SecretString::new(CUSTOMER_TOKEN.to_owned()),
+            timestamp: SnapTimestamp::parse(TIMESTAMP).map_err(|x| e("timestamp", &x))?,
+            small_plain: serde_json::from_str(VA_INQUIRY_REQUEST).map_err(|x| e("small", &x))?,
+            small: serde_json::from_str(VA_INQUIRY_REQUEST).map_err(|x| e("small", &x))?,
+            ap_plain: serde_json::from_slice(AUTH_PAYMENT_REQUEST).map_err(|x| e("ap", &x))?,
+            ap: serde_json::from_slice(AUTH_PAYMENT_REQUEST).map_err(|x| e("ap", &x))?,
+            rsa_public: RsaPublicKey::from_pem(TEST_PUBLIC_KEY_PEM)
+                .map_err(|x| e("rsa public key", &x))?,
+            rsa,
+            token_signature,
+            raw_signature,
+            twenty: twenty_rules_sample(),
+            twenty_bad,
+        };
+        bench.check()?;
+        Ok(bench)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        for (name, floor, framework) in [
+            (
+                "va_inquiry",
+                self.floor_client_small(),
+                self.framework_client_small(),
+            ),
+            (
+                "auth_payment",
+                self.floor_client_auth_payment(),
+                self.framework_client_auth_payment(),
+            ),
+        ] {
+            let (body, sig) = floor.map_err(|x| format!("floor {name}: {x}"))?;
+            let prepared = framework.map_err(|x| format!("framework {name}: {x}"))?;
+            if prepared.body != body {
+                return Err(format!("{name}: framework and floor bodies differ"));
+            }
+            let framework_sig = prepared.headers.get("x-signature").map(|v| v.as_bytes());
+            if framework_sig != Some(sig.as_bytes()) {
+                return Err(format!("{name}: framework and floor signatures differ"));
+            }
+        }
+        self.framework_provider_auth_payment()
+            .map_err(|x| format!("framework provider: {x}"))?;
+        self.floor_provider_auth_payment()
+            .map_err(|x| format!("floor provider: {x:?}"))?;
+        if !self
+            .framework_response_auth_payment()
+            .map_err(|x| x.to_string())?
+        {
+            return Err("the sample answer did not decode as a success".into());
+        }
+        if !self
+            .floor_response_auth_payment()
+            .map_err(|x| x.to_string())?
+        {
+            return Err("the sample answer's code is not 2006300".into());
+        }
+        self.rsa_token_verify().map_err(|x| x.to_string())?;
+        self.validate_twenty_rules()
+            .map_err(|x| format!("20-rule sample: {x}"))?;
+        if self.validate_twenty_rules_invalid().is_ok() {
+            return Err("the invalid 20-rule sample passed".into());
+        }
+        Ok(())
+    }
+
+    /// The request context of the client-side benchmarks (fixed timestamp
+    /// and external id, so that every iteration signs the same string).
+    pub fn context(&self, customer_token: bool) -> RequestContext<'_> {
+        RequestContext {
+            path_prefix: "",
+            query: "",
+            timestamp: &self.timestamp,
+            external_id: EXTERNAL_ID,
+            partner_id: CLIENT_ID,
+            channel_id: CHANNEL_ID,
+            credentials: Credentials::Hmac(&self.key),
+            access_token: Some(&self.access_token),
+            customer_token: customer_token.then_some(&self.customer_token),
+        }
+    }
+
+    /// (1) floor, VA-inquiry-sized body.
+    ///
+    /// # Errors
+    /// Serialization (never with the fixtures).
+    pub fn floor_client_small(&self) -> Result<(Vec<u8>, String), serde_json::Error> {
+        floor::sign_request(
+            &self.floor_key,
+            "POST",
+            VA_INQUIRY_PATH,
+            ACCESS_TOKEN,
+            TIMESTAMP,
+            std::hint::black_box(&self.small_plain),
+        )
+    }
+
+    /// (2) framework (`prepare`), VA-inquiry-sized body (B2B: no customer token).
+    ///
+    /// # Errors
+    /// As `prepare` (never with the fixtures).
+    pub fn framework_client_small(&self) -> Result<PreparedRequest, PrepareError> {
+        prepare(std::hint::black_box(&self.small), &self.context(false))
+    }
+
+    /// (1) floor, Auth Payment body.
+    ///
+    /// # Errors
+    /// Serialization (never with the fixtures).
+    pub fn floor_client_auth_payment(&self) -> Result<(Vec<u8>, String), serde_json::Error> {
+        floor::sign_request(
+            &self.floor_key,
+            "POST",
+            AUTH_PAYMENT_PATH,
+            ACCESS_TOKEN,
+            TIMESTAMP,
+            std::hint::black_box(&self.ap_plain),
+        )
+    }
+
+    /// (2) framework (`prepare`), Auth Payment body (B2B2C: customer token).
+    ///
+    /// # Errors
+    /// As `prepare` (never with the fixtures).
+    pub fn framework_client_auth_payment(&self) -> Result<PreparedRequest, PrepareError> {
+        prepare(std::hint::black_box(&self.ap), &self.context(true))
+    }
+
+    /// Part of (2): validation of the Auth Payment request alone.
+    ///
+    /// # Errors
+    /// The violations (none with the fixture).
+    pub fn part_validate_auth_payment(&self) -> Result<(), Violations> {
+        std::hint::black_box(&self.ap).validate()
+    }
+
+    /// Part of (2): `serde_json::to_vec` of the Auth Payment request alone.
+    ///
+    /// # Errors
+    /// Serialization (never with the fixture).
+    pub fn part_to_vec_auth_payment(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(std::hint::black_box(&self.ap))
+    }
+
+    /// Part of (2): snap-core's `sign_symmetric` over the compact body alone.
+    ///
+    /// # Errors
+    /// As `sign_symmetric` (never with the fixture).
+    pub fn part_sign_symmetric_auth_payment(&self, body: &[u8]) -> Result<String, SignatureError> {
+        sign_symmetric(
+            &self.key,
+            "POST",
+            AUTH_PAYMENT_PATH,
+            ACCESS_TOKEN,
+            std::hint::black_box(body),
+            TIMESTAMP,
+        )
+    }
+
+    /// (3) access-token signature with the parsed key.
+    ///
+    /// # Errors
+    /// As `sign_token` (never with the fixture).
+    pub fn rsa_token_sign(&self) -> Result<String, SignatureError> {
+        sign_token(
+            &self.rsa,
+            std::hint::black_box(CLIENT_ID),
+            std::hint::black_box(TIMESTAMP),
+        )
+    }
+
+    /// (3) access-token signature, PEM parsed on every call.
+    ///
+    /// # Errors
+    /// As `RsaPrivateKey::from_pem` / `sign_token` (never with the fixture).
+    pub fn rsa_token_sign_pem_per_call(&self) -> Result<String, SignatureError> {
+        let key = RsaPrivateKey::from_pem(std::hint::black_box(TEST_PRIVATE_KEY_PEM))?;
+        sign_token(&key, CLIENT_ID, std::hint::black_box(TIMESTAMP))
+    }
+
+    /// (3) access-token signature check (what the provider does on 73).
+    ///
+    /// # Errors
+    /// As `verify_token` (never with the fixture).
+    pub fn rsa_token_verify(&self) -> Result<(), SignatureError> {
+        verify_token(
+            &self.rsa_public,
+            CLIENT_ID,
+            std::hint::black_box(TIMESTAMP),
+            &self.token_signature,
+        )
+    }
+
+    /// (4) framework, provider side: `verify_symmetric` over the raw (pretty)
+    /// received bytes, then `parse_request` (parse + validate).
+    ///
+    /// # Errors
+    /// The signature or request error, as text (never with the fixture).
+    pub fn framework_provider_auth_payment(&self) -> Result<AuthPaymentRequest, String> {
+        let raw = std::hint::black_box(AUTH_PAYMENT_REQUEST);
+        verify_symmetric(
+            &self.key,
+            "POST",
+            AUTH_PAYMENT_PATH,
+            ACCESS_TOKEN,
+            raw,
+            TIMESTAMP,
+            &self.raw_signature,
+        )
+        .map_err(|e| e.to_string())?;
+        parse_request::<AuthPaymentRequest>(raw).map_err(|e| e.to_string())
+    }
+
+    /// (4) floor, provider side: minify + hash + HMAC + `from_slice`.
+    ///
+    /// # Errors
+    /// [`FloorError`] (never with the fixture).
+    pub fn floor_provider_auth_payment(&self) -> Result<PlainAuthPayment, FloorError> {
+        floor::verify_and_parse(
+            &self.floor_key,
+            "POST",
+            AUTH_PAYMENT_PATH,
+            ACCESS_TOKEN,
+            TIMESTAMP,
+            std::hint::black_box(AUTH_PAYMENT_REQUEST),
+            &self.raw_signature,
+        )
+    }
+
+    /// Part of (4): `verify_symmetric` alone.
+    ///
+    /// # Errors
+    /// As `verify_symmetric` (never with the fixture).
+    pub fn part_verify_symmetric_auth_payment(&self) -> Result<(), SignatureError> {
+        verify_symmetric(
+            &self.key,
+            "POST",
+            AUTH_PAYMENT_PATH,
+            ACCESS_TOKEN,
+            std::hint::black_box(AUTH_PAYMENT_REQUEST),
+            TIMESTAMP,
+            &self.raw_signature,
+        )
+    }
+
+    /// Part of (4): `parse_request` (parse + validate) alone.
+    ///
+    /// # Errors
+    /// As `parse_request` (never with the fixture).
+    pub fn part_parse_request_auth_payment(&self) -> Result<AuthPaymentRequest, RequestError> {
+        parse_request::<AuthPaymentRequest>(std::hint::black_box(AUTH_PAYMENT_REQUEST))
+    }
+
+    /// (5) framework: `decode_response` of the Auth Payment answer; true on success.
+    ///
+    /// # Errors
+    /// As `decode_response` (never with the fixture).
+    pub fn framework_response_auth_payment(&self) -> Result<bool, DecodeError> {
+        decode_response::<AuthPaymentRequest>(200, std::hint::black_box(AUTH_PAYMENT_RESPONSE))
+            .map(|d| d.is_success() && d.warnings.is_empty())
+    }
+
+    /// (5) scale: plain `from_slice` + a string compare of responseCode.
+    ///
+    /// # Errors
+    /// Parse error (never with the fixture).
+    pub fn floor_response_auth_payment(&self) -> Result<bool, serde_json::Error> {
+        let r: PlainAuthPaymentResponse =
+            serde_json::from_slice(std::hint::black_box(AUTH_PAYMENT_RESPONSE))?;
+        Ok(r.response_code == "2006300")
+    }
+
+    /// (6) validation alone of the valid 20-rule model.
+    ///
+    /// # Errors
+    /// The violations (none).
+    pub fn validate_twenty_rules(&self) -> Result<(), Violations> {
+        std::hint::black_box(&self.twenty).validate()
+    }
+
+    /// (6) validation alone of the 20-rule model with violations.
+    ///
+    /// # Errors
+    /// The violations (always: mcc twice, authCode).
+    pub fn validate_twenty_rules_invalid(&self) -> Result<(), Violations> {
+        std::hint::black_box(&self.twenty_bad).validate()
+    }
+}
+
+/// An operation by name, for `snap-opcount`: returns a value derived from the
+/// result so that the work cannot be optimized away.
+pub type Op = fn(&Bench) -> usize;
+
+fn len_or_zero<T, E>(r: Result<T, E>, f: impl FnOnce(&T) -> usize) -> usize {
+    r.as_ref().map(f).unwrap_or(0)
+}
+
+/// Every operation, by the criterion id it is reported under.
+pub const OPS: &[(&str, Op)] = &[
+    ("client/floor/va_inquiry", |b| {
+        len_or_zero(b.floor_client_small(), |x| x.0.len())
+    }),
+    ("client/framework/va_inquiry", |b| {
+        len_or_zero(b.framework_client_small(), |x| x.body.len())
+    }),
+    ("client/floor/auth_payment", |b| {
+        len_or_zero(b.floor_client_auth_payment(), |x| x.0.len())
+    }),
+    ("client/framework/auth_payment", |b| {
+        len_or_zero(b.framework_client_auth_payment(), |x| x.body.len())
+    }),
+    ("client/parts/validate_auth_payment", |b| {
+        usize::from(b.part_validate_auth_payment().is_ok())
+    }),
+    ("client/parts/to_vec_auth_payment", |b| {
+        len_or_zero(b.part_to_vec_auth_payment(), Vec::len)
+    }),
+    ("rsa/token_sign/parsed_key", |b| {
+        len_or_zero(b.rsa_token_sign(), String::len)
+    }),
+    ("rsa/token_sign/pem_per_call", |b| {
+        len_or_zero(b.rsa_token_sign_pem_per_call(), String::len)
+    }),
+    ("rsa/token_verify/parsed_key", |b| {
+        usize::from(b.rsa_token_verify().is_ok())
+    }),
+    ("provider/floor/auth_payment", |b| {
+        len_or_zero(b.floor_provider_auth_payment(), |x| x.title.len())
+    }),
+    ("provider/framework/auth_payment", |b| {
+        len_or_zero(b.framework_provider_auth_payment(), |x| x.title.len())
+    }),
+    ("provider/parts/verify_symmetric_auth_payment", |b| {
+        usize::from(b.part_verify_symmetric_auth_payment().is_ok())
+    }),
+    ("provider/parts/parse_request_auth_payment", |b| {
+        len_or_zero(b.part_parse_request_auth_payment(), |x| x.title.len())
+    }),
+    ("response/floor/auth_payment", |b| {
+        usize::from(b.floor_response_auth_payment().unwrap_or(false))
+    }),
+    ("response/framework/auth_payment", |b| {
+        usize::from(b.framework_response_auth_payment().unwrap_or(false))
+    }),
+    ("validate/twenty_rules/valid", |b| {
+        usize::from(b.validate_twenty_rules().is_ok())
+    }),
+    ("validate/twenty_rules/three_violations", |b| {
+        usize::from(b.validate_twenty_rules_invalid().is_err())
+    }),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_setup_checks_floor_and_framework_agree() {
+        let b = Bench::new().unwrap();
+        // every op does its work (a zero would mean an error was swallowed)
+        for (name, op) in OPS {
+            assert_ne!(op(&b), 0, "{name} returned 0");
+        }
+    }
+}
