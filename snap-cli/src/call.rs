@@ -19,6 +19,7 @@ use snap_core::client::{
     CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapAnswer,
     SnapClient,
 };
+use snap_core::endpoint::SignatureScheme;
 use snap_core::secret::SecretString;
 use snap_endpoints::registry::{self, RequestError};
 
@@ -50,9 +51,10 @@ pub struct Args {
     /// environment instead (keeps it out of the process list).
     #[arg(long, value_name = "S")]
     pub client_secret: Option<String>,
-    /// Private key, PKCS#8 or PKCS#1 PEM (token signature, asymmetric mode).
+    /// Private key, PKCS#8 or PKCS#1 PEM (token signature, asymmetric mode);
+    /// not needed for the non-SNAP endpoints (Ayopop, IPG).
     #[arg(long, value_name = "PEMFILE")]
-    pub private_key: PathBuf,
+    pub private_key: Option<PathBuf>,
     /// CHANNEL-ID.
     #[arg(long, value_name = "ID", default_value = "95221")]
     pub channel_id: String,
@@ -92,16 +94,36 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn config(args: &Args) -> Result<ClientConfig, String> {
+/// The client's settings. For the non-SNAP endpoints the client secret is
+/// the provider's secret: IPG's API key; Ayopop's secret (with the client id
+/// as its KEY).
+fn config(args: &Args, scheme: SignatureScheme) -> Result<ClientConfig, String> {
     let secret = match &args.client_secret {
         Some(s) => Some(s.clone()),
         None => std::env::var("SNAP_CLIENT_SECRET").ok(),
     };
-    let pem = std::fs::read_to_string(&args.private_key)
-        .map_err(|e| format!("cannot read {}: {e}", args.private_key.display()))?;
-    let mut config = ClientConfig::new(&args.base_url, &args.client_id)
-        .with_private_key_pem(&pem)
-        .map_err(|e| e.to_string())?
+    let mut config = ClientConfig::new(&args.base_url, &args.client_id);
+    if let Some(path) = &args.private_key {
+        let pem = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        config = config
+            .with_private_key_pem(&pem)
+            .map_err(|e| e.to_string())?;
+    }
+    match (scheme, &secret) {
+        (SignatureScheme::IpgHmacSha256, Some(s)) => {
+            config = config
+                .with_ipg_key(s.as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        (SignatureScheme::AyopopKeyToken, Some(s)) => {
+            config = config
+                .with_ayopop(&args.client_id, s.as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        _ => {}
+    }
+    let mut config = config
         .with_path_prefix(&args.path_prefix)
         .with_channel_id(&args.channel_id)
         .with_timeout(Duration::from_millis(args.timeout_ms))
@@ -174,7 +196,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(body) => body,
         Err(e) => return usage(format_args!("cannot read {}: {e}", args.body.display())),
     };
-    let config = match config(&args) {
+    let config = match config(&args, entry.meta.signature) {
         Ok(c) => c,
         Err(e) => return usage(e),
     };

@@ -131,6 +131,28 @@ async fn call_exit_codes_against_the_sandbox() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("--auth-code"));
 
+    // 0: a non-SNAP endpoint (IPG: the client secret is its API key), no
+    // private key needed.
+    let reversal = r#"{"payment_ref":"IPG-CLI-1","amount":10000,"virtual_account":"1234567890","prefix":"857399"}"#;
+    let out = tokio::task::spawn_blocking({
+        let base = base.clone();
+        let body = body_file("ipg", reversal);
+        move || {
+            Command::new(env!("CARGO_BIN_EXE_snap"))
+                .args(["call", "IPG VA Reversal", "--body"])
+                .arg(&body)
+                .args(["--base-url", &base, "--path-prefix", "/ipg"])
+                .args(["--client-id", CLIENT_ID, "--client-secret", SECRET])
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["rc"], "SUCCESS", "{answer}");
+
     running.shutdown().await;
 }
 
