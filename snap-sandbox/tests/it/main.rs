@@ -12,3 +12,4 @@ mod notify;
 mod support;
 mod tokens;
 mod variants;
+mod fuzz_replay;
