@@ -512,7 +512,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
     let ext = r
         .additional_info
         .as_ref()
-        .map(|a| a.original_external_id.clone());
+        .and_then(|a| a.original_external_id.clone());
     let target = Target {
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: None,

@@ -13,10 +13,10 @@ use snap_core::{SnapModel, SnapRequest};
 /// - `originalReferenceNo` is C (BI: M): "either
 ///   `additionalInfo.originalExternalId` or `originalReferenceNo` must be
 ///   filled; if both, `originalReferenceNo` is the main identifier". The
-///   one-of group `original` has `originalReferenceNo` and `additionalInfo`;
-///   a present `additionalInfo` must carry `originalExternalId` (its only
-///   documented member), so "additionalInfo without originalExternalId" is
-///   rejected as a missing `additionalInfo.originalExternalId`.
+///   one-of group `original` is exactly that pair: `originalReferenceNo` and
+///   `additionalInfo.originalExternalId` (one level down, via the macros'
+///   `via`), so an `additionalInfo` without `originalExternalId` satisfies the
+///   group only when `originalReferenceNo` is present.
 /// - No `subMerchantId`, `voidAmount`, `voidRemainingAmount`; `reason` O.
 /// - B2B token only, no `Authorization-Customer`.
 /// - The request sample is invalid JSON (missing comma, trailing comma), sends
@@ -52,8 +52,8 @@ pub struct PreAuthVoidRequest {
     #[snap(max = 256)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Container of `originalExternalId`. C (one of `original`).
-    #[snap(one_of = "original")]
+    /// Container of `originalExternalId` (one of `original`, through it). O.
+    #[snap(one_of = "original", via = "original_external_id")]
     #[serde(alias = "additionalData", skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<PreAuthVoidAdditionalInfo>,
 }
@@ -62,9 +62,11 @@ pub struct PreAuthVoidRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
 #[serde(rename_all = "camelCase")]
 pub struct PreAuthVoidAdditionalInfo {
-    /// `X-EXTERNAL-ID` of the timed-out auth (direct debit) request. C, 36.
+    /// `X-EXTERNAL-ID` of the timed-out auth (direct debit) request. C
+    /// (one of `original` with `originalReferenceNo`), 36.
     #[snap(max = 36)]
-    pub original_external_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_external_id: Option<String>,
 }
 
 /// Answer to [`PreAuthVoidRequest`] (service 67).

@@ -307,12 +307,7 @@ const TABLE: &[Expected] = &[
                 to: "additionalInfo",
             },
         ],
-        mandatory: &[
-            "originalPartnerReferenceNo",
-            "merchantId",
-            "partnerVoidNo",
-            "additionalInfo.originalExternalId",
-        ],
+        mandatory: &["originalPartnerReferenceNo", "merchantId", "partnerVoidNo"],
         max: &[
             ("originalReferenceNo", 64),
             ("originalPartnerReferenceNo", 64),
@@ -321,7 +316,7 @@ const TABLE: &[Expected] = &[
             ("reason", 256),
             ("additionalInfo.originalExternalId", 36),
         ],
-        one_of: &[&["originalReferenceNo", "additionalInfo"]],
+        one_of: &[&["originalReferenceNo", "additionalInfo.originalExternalId"]],
     },
     Expected {
         endpoint: "GoPay QRIS MPM Cancel",
