@@ -14,7 +14,7 @@ use http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::error::SnapError;
-use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter, jakarta_today};
+use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter};
 use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
 use crate::endpoint::{Endpoint, EndpointMeta, SignatureScheme};
 use crate::headers::{HeaderError, SnapHeaders};
@@ -549,7 +549,7 @@ impl Provider {
             let fp = Fingerprint::of(&head.method, &head.path, &minified);
             match self
                 .idempotency
-                .claim(&p.client_id, jakarta_today(), ext, fp)
+                .claim(&p.client_id, SnapTimestamp::now().day_key(), ext, fp)
             {
                 Claim::New(t) => ticket = Some(t),
                 Claim::Replay(answer) => return Ok(Admitted::Replay(answer)),

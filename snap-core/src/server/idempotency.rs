@@ -18,20 +18,6 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
-/// The Jakarta (UTC+7) calendar day of a Unix time, as days since 1970-01-01.
-pub fn jakarta_day(unix_seconds: i64) -> i64 {
-    (unix_seconds + 7 * 3600).div_euclid(86_400)
-}
-
-/// The current Jakarta day (see [`jakarta_day`]).
-pub fn jakarta_today() -> i64 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    jakarta_day(now)
-}
-
 /// What identifies "the same request": SHA-256 over method, path and the
 /// minified body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +51,7 @@ pub struct StoredAnswer {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     partner: String,
-    day: i64,
+    day: u32,
     external_id: String,
 }
 
@@ -86,11 +72,13 @@ enum Entry {
 struct Inner {
     entries: HashMap<Key, Entry>,
     generation: u64,
-    newest_day: i64,
+    newest_day: u32,
 }
 
-/// The in-memory store. Entries of days before yesterday (Jakarta) are
-/// dropped as days pass.
+/// The in-memory store, keyed by partner, Jakarta day
+/// ([`SnapTimestamp::day_key`](crate::time::SnapTimestamp::day_key),
+/// `yyyymmdd`) and X-EXTERNAL-ID. When a new day starts, the entries of the
+/// days before are dropped: uniqueness is per day.
 #[derive(Debug, Default, Clone)]
 pub struct IdempotencyStore {
     inner: Arc<Mutex<Inner>>,
@@ -186,12 +174,13 @@ impl IdempotencyStore {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Claims `external_id` of `partner` on Jakarta day `day` for a request
-    /// with `fingerprint`.
+    /// Claims `external_id` of `partner` on Jakarta day `day` (`yyyymmdd`,
+    /// [`SnapTimestamp::day_key`](crate::time::SnapTimestamp::day_key)) for a
+    /// request with `fingerprint`.
     pub fn claim(
         &self,
         partner: &str,
-        day: i64,
+        day: u32,
         external_id: &str,
         fingerprint: Fingerprint,
     ) -> Claim {
@@ -203,7 +192,7 @@ impl IdempotencyStore {
         let mut inner = self.lock();
         if day > inner.newest_day {
             inner.newest_day = day;
-            inner.entries.retain(|k, _| k.day >= day - 1);
+            inner.entries.retain(|k, _| k.day >= day);
         }
         match inner.entries.get(&key) {
             Some(Entry::Done {
@@ -274,69 +263,64 @@ mod tests {
     }
 
     #[test]
-    fn jakarta_day_turns_at_17_utc() {
-        // 2026-11-22T16:59:59Z is 23:59:59 in Jakarta; one second later is the next day.
-        let t = 1_795_366_799; // 2026-11-22T16:59:59Z
-        assert_eq!(jakarta_day(t) + 1, jakarta_day(t + 1));
-        assert_eq!(jakarta_day(t - 3600), jakarta_day(t));
-    }
-
-    #[test]
     fn same_request_replays_different_conflicts() {
         let s = IdempotencyStore::new();
         let f = Fingerprint::of("POST", "/v1.0/auth/payment", b"{\"a\":1}");
         let g = Fingerprint::of("POST", "/v1.0/auth/payment", b"{\"a\":2}");
-        let Claim::New(t) = s.claim("p", 1, "ext", f) else {
+        let Claim::New(t) = s.claim("p", 20261122, "ext", f) else {
             panic!("first claim")
         };
-        assert!(matches!(s.claim("p", 1, "ext", g), Claim::Conflict));
+        assert!(matches!(s.claim("p", 20261122, "ext", g), Claim::Conflict));
         t.complete(answer("first"));
-        match s.claim("p", 1, "ext", f) {
+        match s.claim("p", 20261122, "ext", f) {
             Claim::Replay(a) => assert_eq!(a.body, b"first"),
             other => panic!("expected a replay, got {other:?}"),
         }
-        assert!(matches!(s.claim("p", 1, "ext", g), Claim::Conflict));
+        assert!(matches!(s.claim("p", 20261122, "ext", g), Claim::Conflict));
         // Another partner, another day: independent.
-        assert!(matches!(s.claim("q", 1, "ext", g), Claim::New(_)));
-        assert!(matches!(s.claim("p", 2, "ext", g), Claim::New(_)));
+        assert!(matches!(s.claim("q", 20261122, "ext", g), Claim::New(_)));
+        assert!(matches!(s.claim("p", 20261123, "ext", g), Claim::New(_)));
     }
 
     #[test]
     fn abandoned_ticket_releases_the_id() {
         let s = IdempotencyStore::new();
         let f = Fingerprint::of("POST", "/x", b"{}");
-        let Claim::New(t) = s.claim("p", 1, "ext", f) else {
+        let Claim::New(t) = s.claim("p", 20261122, "ext", f) else {
             panic!("first claim")
         };
         drop(t);
-        assert!(matches!(s.claim("p", 1, "ext", f), Claim::New(_)));
+        assert!(matches!(s.claim("p", 20261122, "ext", f), Claim::New(_)));
     }
 
     #[test]
-    fn old_days_are_forgotten() {
+    fn a_new_day_forgets_the_old_ones() {
         let s = IdempotencyStore::new();
         let f = Fingerprint::of("POST", "/x", b"{}");
-        if let Claim::New(t) = s.claim("p", 10, "a", f) {
+        if let Claim::New(t) = s.claim("p", 20261130, "a", f) {
             t.complete(answer("x"));
         }
-        if let Claim::New(t) = s.claim("p", 11, "b", f) {
+        if let Claim::New(t) = s.claim("p", 20261130, "b", f) {
             t.complete(answer("x"));
         }
         assert_eq!(s.len(), 2);
-        if let Claim::New(t) = s.claim("p", 12, "c", f) {
-            t.complete(answer("x"));
-        }
-        assert_eq!(s.len(), 2, "day 10 dropped on day 12");
+        // Across a month boundary: the next day is 20261201.
+        assert!(matches!(s.claim("p", 20261201, "a", f), Claim::New(_)));
+        assert_eq!(
+            s.len(),
+            0,
+            "the ticket was dropped and the old day forgotten"
+        );
     }
 
     #[tokio::test(flavor = "current_thread")]
     async fn in_flight_retry_waits_for_the_answer() {
         let s = IdempotencyStore::new();
         let f = Fingerprint::of("POST", "/x", b"{}");
-        let Claim::New(t) = s.claim("p", 1, "ext", f) else {
+        let Claim::New(t) = s.claim("p", 20261122, "ext", f) else {
             panic!("first claim")
         };
-        let Claim::InFlight(w) = s.claim("p", 1, "ext", f) else {
+        let Claim::InFlight(w) = s.claim("p", 20261122, "ext", f) else {
             panic!("second claim should wait")
         };
         let waiting = tokio::spawn(w.wait());
@@ -349,14 +333,14 @@ mod tests {
     async fn waiter_of_abandoned_request_gets_none() {
         let s = IdempotencyStore::new();
         let f = Fingerprint::of("POST", "/x", b"{}");
-        let Claim::New(t) = s.claim("p", 1, "ext", f) else {
+        let Claim::New(t) = s.claim("p", 20261122, "ext", f) else {
             panic!("first claim")
         };
-        let Claim::InFlight(w) = s.claim("p", 1, "ext", f) else {
+        let Claim::InFlight(w) = s.claim("p", 20261122, "ext", f) else {
             panic!("second claim should wait")
         };
         drop(t);
         assert!(w.wait().await.is_none());
-        assert!(matches!(s.claim("p", 1, "ext", f), Claim::New(_)));
+        assert!(matches!(s.claim("p", 20261122, "ext", f), Claim::New(_)));
     }
 }
