@@ -4,6 +4,7 @@
 //! `perf stat -e instructions:u` (or callgrind) can count instructions per
 //! operation, a figure that does not move with the load of a shared machine.
 
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use snap_core::endpoint::{
     Credentials, DecodeError, PrepareError, PreparedRequest, RequestContext, RequestError,
@@ -12,8 +13,8 @@ use snap_core::endpoint::{
 use snap_core::rules::Violations;
 use snap_core::secret::SecretString;
 use snap_core::sign::{
-    HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, sign_symmetric, sign_token,
-    verify_symmetric, verify_token,
+    HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, body_sha256_hex, sign_symmetric,
+    sign_token, verify_symmetric, verify_token,
 };
 use snap_core::time::SnapTimestamp;
 use snap_endpoints::bi::auth::AuthPaymentRequest;
@@ -70,6 +71,29 @@ pub struct Bench {
     raw_signature: String,
     twenty: TwentyRules,
     twenty_bad: TwentyRules,
+    whatif: WhatIfHeaders,
+}
+
+/// Header values a client can build once per credential and token (what the
+/// "what-if" variant of `prepare` reuses instead of re-validating and
+/// re-allocating them on every call).
+struct WhatIfHeaders {
+    partner_id: HeaderValue,
+    channel_id: HeaderValue,
+    authorization: HeaderValue,
+    authorization_customer: HeaderValue,
+}
+
+const H_TIMESTAMP: HeaderName = HeaderName::from_static("x-timestamp");
+const H_SIGNATURE: HeaderName = HeaderName::from_static("x-signature");
+const H_PARTNER_ID: HeaderName = HeaderName::from_static("x-partner-id");
+const H_EXTERNAL_ID: HeaderName = HeaderName::from_static("x-external-id");
+const H_CHANNEL_ID: HeaderName = HeaderName::from_static("channel-id");
+const H_AUTHORIZATION_CUSTOMER: HeaderName = HeaderName::from_static("authorization-customer");
+
+fn sensitive(mut v: HeaderValue) -> HeaderValue {
+    v.set_sensitive(true);
+    v
 }
 
 impl Bench {
@@ -96,7 +120,15 @@ impl Bench {
         let mut twenty_bad = twenty_rules_sample();
         twenty_bad.mcc = "57a43".into();
         twenty_bad.auth_code = None;
+        let hv = |v: String| HeaderValue::try_from(v).map_err(|x| e("header value", &x));
+        let whatif = WhatIfHeaders {
+            partner_id: hv(CLIENT_ID.to_owned())?,
+            channel_id: hv(CHANNEL_ID.to_owned())?,
+            authorization: sensitive(hv(format!("Bearer {ACCESS_TOKEN}"))?),
+            authorization_customer: sensitive(hv(format!("Bearer {CUSTOMER_TOKEN}"))?),
+        };
         let bench = Self {
+            whatif,
             floor_key: floor::key(CLIENT_SECRET.as_bytes()).map_err(|x| e("floor key", &x))?,
             key,
             access_token: SecretString::new(ACCESS_TOKEN.to_owned()),
@@ -140,6 +172,15 @@ impl Bench {
             if framework_sig != Some(sig.as_bytes()) {
                 return Err(format!("{name}: framework and floor signatures differ"));
             }
+        }
+        let whatif = self
+            .whatif_client_auth_payment()
+            .map_err(|x| format!("what-if: {x}"))?;
+        let prepared = self
+            .framework_client_auth_payment()
+            .map_err(|x| format!("framework: {x}"))?;
+        if whatif.1 != prepared.body || whatif.0 != prepared.headers {
+            return Err("the what-if variant differs from prepare".into());
         }
         self.framework_provider_auth_payment()
             .map_err(|x| format!("framework provider: {x}"))?;
@@ -226,6 +267,58 @@ impl Bench {
     /// As `prepare` (never with the fixtures).
     pub fn framework_client_auth_payment(&self) -> Result<PreparedRequest, PrepareError> {
         prepare(std::hint::black_box(&self.ap), &self.context(true))
+    }
+
+    /// What (2) could cost: the same validation, body, signature and headers
+    /// as `prepare` for Auth Payment, from snap-core's public pieces, with
+    /// three changes: the compact `serde_json` body is hashed without
+    /// minifying it again, the string-to-sign is built in one pre-sized
+    /// buffer, and the per-credential header values (partner id, channel id,
+    /// both `Bearer` values) are built once and cloned (a reference count),
+    /// into a pre-sized `HeaderMap`. Not a public API of anything: a
+    /// measurement of what the suggestions in `docs/BENCHMARKS.md` buy.
+    ///
+    /// # Errors
+    /// A description (never with the fixtures).
+    pub fn whatif_client_auth_payment(&self) -> Result<(HeaderMap, Vec<u8>), String> {
+        let req = std::hint::black_box(&self.ap);
+        req.validate().map_err(|e| e.to_string())?;
+        let body = serde_json::to_vec(req).map_err(|e| e.to_string())?;
+        let hash = body_sha256_hex(&body);
+        let ts = self.timestamp.as_str();
+        let mut s = String::with_capacity(
+            5 + AUTH_PAYMENT_PATH.len() + ACCESS_TOKEN.len() + hash.len() + ts.len() + 4,
+        );
+        for (i, part) in ["POST", AUTH_PAYMENT_PATH, ACCESS_TOKEN, &hash, ts]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                s.push(':');
+            }
+            s.push_str(part);
+        }
+        let signature = self.key.sign(s.as_bytes());
+        let h = &self.whatif;
+        let mut headers = HeaderMap::with_capacity(16);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            H_TIMESTAMP,
+            HeaderValue::from_str(ts).map_err(|e| e.to_string())?,
+        );
+        headers.insert(H_PARTNER_ID, h.partner_id.clone());
+        headers.insert(
+            H_EXTERNAL_ID,
+            HeaderValue::from_str(EXTERNAL_ID).map_err(|e| e.to_string())?,
+        );
+        headers.insert(H_CHANNEL_ID, h.channel_id.clone());
+        headers.insert(AUTHORIZATION, h.authorization.clone());
+        headers.insert(H_AUTHORIZATION_CUSTOMER, h.authorization_customer.clone());
+        headers.insert(
+            H_SIGNATURE,
+            HeaderValue::try_from(signature).map_err(|e| e.to_string())?,
+        );
+        Ok((headers, body))
     }
 
     /// Part of (2): validation of the Auth Payment request alone.
@@ -410,6 +503,9 @@ pub const OPS: &[(&str, Op)] = &[
     }),
     ("client/framework/auth_payment", |b| {
         len_or_zero(b.framework_client_auth_payment(), |x| x.body.len())
+    }),
+    ("client/whatif/auth_payment", |b| {
+        len_or_zero(b.whatif_client_auth_payment(), |x| x.1.len())
     }),
     ("client/parts/validate_auth_payment", |b| {
         usize::from(b.part_validate_auth_payment().is_ok())
