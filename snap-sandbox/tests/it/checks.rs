@@ -480,3 +480,20 @@ async fn chunked_post(
         .to_vec();
     (status, body)
 }
+
+#[tokio::test]
+async fn the_signed_path_includes_the_query_string_as_received() {
+    let (env, token, cust) = setup().await;
+    let body = payment("q-1", "1.00").to_string().into_bytes();
+    let with_query = "/v1.0/auth/payment?channel=web&x=1";
+    let h = env.headers(with_query, &body, &token, Some(&cust), &ext_id());
+    let a = env.send("POST", with_query, h, body.clone()).await;
+    assert_eq!(a.code(), "2006300", "{:?}", a.json);
+    // Signed without the query (a common sender mistake): refused.
+    let h = env.headers(PAY, &body, &token, Some(&cust), &ext_id());
+    let a = env
+        .send("POST", "/v1.0/auth/payment?channel=web&x=1", h, body)
+        .await;
+    assert_eq!(a.code(), "4016300");
+    env.running.shutdown().await;
+}
