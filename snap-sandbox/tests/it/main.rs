@@ -13,3 +13,4 @@ mod support;
 mod tokens;
 mod variants;
 mod fuzz_replay;
+mod fault_injection;
