@@ -3,7 +3,23 @@
 
 use std::fmt;
 
-use crate::code::ServiceCode;
+use crate::code::{GeneralCase, ServiceCode};
+
+/// The BI table's message for `(http, case)` with its placeholder filled by
+/// `detail`; a detail for a message without a placeholder is appended after
+/// `". "` (`Bad Request. body is not valid JSON`).
+fn table_message(http: u16, case: u8, detail: Option<&str>) -> String {
+    match GeneralCase::from_parts(http, case) {
+        Some(g) => {
+            let msg = g.message_for(detail);
+            match detail {
+                Some(d) if msg == g.message() => format!("{msg}. {d}"),
+                _ => msg,
+            }
+        }
+        None => detail.unwrap_or("").to_owned(),
+    }
+}
 
 /// A refusal: HTTP status, SNAP case code and message. The service code is
 /// the endpoint's and is added when the answer is rendered
@@ -60,77 +76,77 @@ impl SnapError {
 
     /// `400{SS}00 Bad Request` (message parsing failed, body too large, ...).
     pub fn bad_request(reason: &str) -> Self {
-        SnapError::new(400, 0, format!("Bad Request. {reason}"))
+        SnapError::new(400, 0, table_message(400, 0, Some(reason)))
     }
 
     /// `400{SS}01 Invalid Field Format {field}`.
     pub fn invalid_field(field: &str) -> Self {
-        SnapError::new(400, 1, format!("Invalid Field Format {{{field}}}"))
+        SnapError::new(400, 1, table_message(400, 1, Some(field)))
     }
 
     /// `400{SS}02 Invalid Mandatory Field {field}`.
     pub fn missing_field(field: &str) -> Self {
-        SnapError::new(400, 2, format!("Invalid Mandatory Field {{{field}}}"))
+        SnapError::new(400, 2, table_message(400, 2, Some(field)))
     }
 
     /// `401{SS}00 Unauthorized. [reason]`.
     pub fn unauthorized(reason: &str) -> Self {
-        SnapError::new(401, 0, format!("Unauthorized. {reason}"))
+        SnapError::new(401, 0, table_message(401, 0, Some(reason)))
     }
 
     /// `401{SS}01 Invalid Token (B2B)`: unknown or expired B2B token.
     pub fn invalid_b2b_token() -> Self {
-        SnapError::new(401, 1, "Invalid Token (B2B)")
+        SnapError::new(401, 1, table_message(401, 1, None))
     }
 
     /// `401{SS}02 Invalid Customer Token`: unknown or expired customer token.
     pub fn invalid_customer_token() -> Self {
-        SnapError::new(401, 2, "Invalid Customer Token")
+        SnapError::new(401, 2, table_message(401, 2, None))
     }
 
     /// `401{SS}03 Token Not Found (B2B)`: no B2B token in the request.
     pub fn b2b_token_not_found() -> Self {
-        SnapError::new(401, 3, "Token Not Found (B2B)")
+        SnapError::new(401, 3, table_message(401, 3, None))
     }
 
     /// `401{SS}04 Customer Token Not Found`: no customer token in the request.
     pub fn customer_token_not_found() -> Self {
-        SnapError::new(401, 4, "Customer Token Not Found")
+        SnapError::new(401, 4, table_message(401, 4, None))
     }
 
     /// `404{SS}00 Invalid Transaction Status`.
     pub fn invalid_status() -> Self {
-        SnapError::new(404, 0, "Invalid Transaction Status")
+        SnapError::new(404, 0, table_message(404, 0, None))
     }
 
     /// `404{SS}01 Transaction Not Found`.
     pub fn not_found() -> Self {
-        SnapError::new(404, 1, "Transaction Not Found")
+        SnapError::new(404, 1, table_message(404, 1, None))
     }
 
     /// `404{SS}13 Invalid Amount`.
     pub fn invalid_amount() -> Self {
-        SnapError::new(404, 13, "Invalid Amount")
+        SnapError::new(404, 13, table_message(404, 13, None))
     }
 
     /// `405{SS}00 Requested Function Is Not Supported`.
     pub fn not_supported() -> Self {
-        SnapError::new(405, 0, "Requested Function Is Not Supported")
+        SnapError::new(405, 0, table_message(405, 0, None))
     }
 
     /// `409{SS}00 Conflict`: the X-EXTERNAL-ID was used today with another request.
     pub fn conflict() -> Self {
-        SnapError::new(409, 0, "Conflict")
+        SnapError::new(409, 0, table_message(409, 0, None))
     }
 
     /// `409{SS}01 Duplicate partnerReferenceNo`.
     pub fn duplicate_reference() -> Self {
-        SnapError::new(409, 1, "Duplicate partnerReferenceNo")
+        SnapError::new(409, 1, table_message(409, 1, None))
     }
 
     /// `500{SS}01 Internal Server Error`.
     pub fn internal() -> Self {
-        SnapError::new(500, 1, "Internal Server Error")
+        SnapError::new(500, 1, table_message(500, 1, None))
     }
 
     /// The 7-digit `responseCode` for `service`; `"{http}00{case}"` when the
@@ -185,5 +201,48 @@ impl Reply {
             status: err.http,
             body: err.snap_body(service),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_come_from_the_bi_table() {
+        assert_eq!(
+            SnapError::missing_field("X-PARTNER-ID").message,
+            "Invalid Mandatory Field {X-PARTNER-ID}"
+        );
+        assert_eq!(
+            SnapError::invalid_field("amount.value").message,
+            "Invalid Field Format {amount.value}"
+        );
+        assert_eq!(
+            SnapError::unauthorized("Invalid Signature").message,
+            "Unauthorized. Invalid Signature"
+        );
+        assert_eq!(
+            SnapError::bad_request("body is not valid JSON").message,
+            "Bad Request. body is not valid JSON"
+        );
+        assert_eq!(
+            SnapError::invalid_b2b_token().message,
+            "Invalid Token (B2B)"
+        );
+        assert_eq!(SnapError::conflict().message, "Conflict");
+        assert_eq!(SnapError::internal().message, "Internal Server Error");
+    }
+
+    #[test]
+    fn the_body_carries_the_service_code() {
+        let e = SnapError::invalid_customer_token();
+        let body: serde_json::Value =
+            serde_json::from_slice(&e.snap_body(ServiceCode::new(63).ok())).unwrap();
+        assert_eq!(body["responseCode"], "4016302");
+        assert_eq!(body["responseMessage"], "Invalid Customer Token");
+        assert_eq!(e.response_code(None), "4010002");
+        let shown = format!("{:?}", SnapError::conflict().with_log("X-EXTERNAL-ID 42"));
+        assert_eq!(shown, "409xx00 Conflict (X-EXTERNAL-ID 42)");
     }
 }
