@@ -6,11 +6,11 @@
 mod checks;
 mod concurrency;
 mod config_file;
+mod fault_injection;
 mod faults;
+mod fuzz_replay;
 mod ledger_flow;
 mod notify;
 mod support;
 mod tokens;
 mod variants;
-mod fuzz_replay;
-mod fault_injection;
