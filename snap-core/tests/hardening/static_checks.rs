@@ -130,6 +130,14 @@ fn hmac_compare_uses_constant_time_primitive() {
         provider.matches("ct_eq(").count() >= 2,
         "provider schemes do not use ct_eq"
     );
+    // the provider side verifies through these functions, not by comparing
+    // signature strings itself
+    let check = std::fs::read_to_string(root().join("snap-core/src/server/check.rs")).unwrap();
+    assert!(check.contains("verify_symmetric(") && check.contains("key.verify(body, sig)"));
+    assert!(
+        !check.contains("sig ==") && !check.contains("== sig"),
+        "server compares signatures with =="
+    );
     // Secret::ct_eq (tokens) goes through subtle as well
     let secret = std::fs::read_to_string(root().join("snap-core/src/secret.rs")).unwrap();
     assert!(secret.contains("self.0.as_ref().ct_eq(other).into()"));

@@ -14,3 +14,4 @@ mod notify;
 mod support;
 mod tokens;
 mod variants;
+mod security;
