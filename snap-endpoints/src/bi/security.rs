@@ -57,8 +57,10 @@ pub struct AccessTokenB2bResponse {
     pub access_token: SecretString,
     /// `"Bearer"` (the table also mentions `"Mac"`). M.
     pub token_type: String,
-    /// Session expiry in seconds, a string (`"900"` = 15 minutes). M.
+    /// Session expiry in seconds, a string (`"900"` = 15 minutes). M. Some
+    /// providers send a JSON number (`900`); it is read as the same string.
     #[snap(digits)]
+    #[serde(deserialize_with = "snap_core::code::string_or_number")]
     pub expires_in: String,
     /// Additional information. O.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -141,6 +141,18 @@ fn bi_access_token_samples() {
 }
 
 #[test]
+fn access_token_expires_in_may_be_a_json_number() {
+    let mut body = common::value("bi/access_token_b2b.response.json");
+    body["expiresIn"] = Value::from(900);
+    let typed: bi::AccessTokenB2bResponse =
+        serde_json::from_value(body).expect("a numeric expiresIn is read");
+    assert_eq!(typed.expires_in, "900");
+    let mut body = common::value("bi/access_token_b2b.response.json");
+    body["expiresIn"] = Value::from(9.5);
+    assert!(serde_json::from_value::<bi::AccessTokenB2bResponse>(body).is_err());
+}
+
+#[test]
 fn access_token_does_not_print_in_debug() {
     let (typed, _) =
         roundtrip::<bi::AccessTokenB2bResponse>("bi/access_token_b2b.response.json", &[]);
