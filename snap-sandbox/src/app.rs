@@ -176,6 +176,9 @@ impl Sandbox {
         r = self.add_at::<bi::AuthVoidRequest, _>(r, routes::auth_void, snap_renderer);
         r = self.add_at::<bi::AuthVoidQueryRequest, _>(r, routes::auth_void_query, snap_renderer);
         r = self.add_at::<bi::AuthRefundRequest, _>(r, routes::auth_refund, snap_renderer);
+        r = self.add_at::<bi::DebitCancelRequest, _>(r, routes::bi_debit_cancel, snap_renderer);
+        r = self.add_at::<bi::QrMpmCancelRequest, _>(r, routes::bi_qr_cancel, snap_renderer);
+        r = self.add_at::<bi::DeleteVaRequest, _>(r, routes::bi_delete_va, snap_renderer);
         r = self.add_at::<gopay::DebitCancelRequest, _>(
             r,
             routes::gopay_debit_cancel,

@@ -422,6 +422,118 @@ pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
     }
 }
 
+// ---------------------------------------------------------------- BI 57, 77, 31
+
+/// A BI cancel (57 Direct Debit Cancel, 77 QR MPM Cancel) on the ledger: the
+/// payment named by `originalReferenceNo`, else `originalPartnerReferenceNo`,
+/// else `originalExternalId`; a given `amount` must be the payment's; BI
+/// codes for refusals.
+fn bi_cancel(
+    st: &State,
+    meta: &EndpointMeta,
+    partner: &str,
+    target: Target,
+    amount_given: Option<&Money>,
+    external_id: Option<&str>,
+    additional_info: Option<&serde_json::Map<String, Value>>,
+) -> Reply {
+    if let (Some(m), Ok(p)) = (amount_given, st.ledger.payment(partner, &target))
+        && amount(m) != p.amount
+    {
+        return ledger_error(
+            meta,
+            &LedgerError::InvalidAmount(format!(
+                "amount must be the payment's {}",
+                p.amount.value_string()
+            )),
+        );
+    }
+    let void_no = format!("cancel-{}", external_id.unwrap_or("-"));
+    match st.ledger.cancel(partner, &target, &void_no, &now()) {
+        Ok(done) => Reply::ok(&json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": OK_MESSAGE,
+            "originalPartnerReferenceNo": done.payment.partner_reference_no,
+            "originalReferenceNo": done.payment.reference_no,
+            "originalExternalId": done.payment.external_id,
+            "cancelTime": done.void.time,
+            "transactionDate": done.payment.paid_time,
+            "additionalInfo": additional_info,
+        })),
+        Err(e) => ledger_error(meta, &e),
+    }
+}
+
+/// Direct Debit Cancel (57, BI): B2B2C, cancels an uncaptured payment.
+pub fn bi_debit_cancel(st: &State, req: Inbound<bi::DebitCancelRequest>) -> Reply {
+    let r = &req.request;
+    let target = Target {
+        reference_no: r.original_reference_no.clone(),
+        partner_reference_no: Some(r.original_partner_reference_no.clone()),
+        external_id: r.original_external_id.clone(),
+    };
+    bi_cancel(
+        st,
+        &req.meta,
+        req.partner_id(),
+        target,
+        r.amount.as_ref(),
+        req.external_id.as_deref(),
+        r.additional_info.as_ref(),
+    )
+}
+
+/// QR MPM Cancel (77, BI).
+pub fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> Reply {
+    let r = &req.request;
+    let target = Target {
+        reference_no: r.original_reference_no.clone(),
+        partner_reference_no: r.original_partner_reference_no.clone(),
+        external_id: r.original_external_id.clone(),
+    };
+    bi_cancel(
+        st,
+        &req.meta,
+        req.partner_id(),
+        target,
+        r.amount.as_ref(),
+        req.external_id.as_deref(),
+        r.additional_info.as_ref(),
+    )
+}
+
+/// Delete VA (31, BI; `DELETE` with a body): as Midtrans' variant, with an
+/// optional `trxId` (echoed when it fits BI's answer, String(12)).
+pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
+        return snap(
+            meta,
+            SnapError::invalid_field("virtualAccountNo")
+                .with_log("must be partnerServiceId + customerNo"),
+        );
+    }
+    if !st.close(req.partner_id(), "va", &r.virtual_account_no) {
+        return snap(
+            meta,
+            SnapError::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
+        );
+    }
+    let trx = r.trx_id.as_ref().filter(|t| t.chars().count() <= 12);
+    Reply::ok(&json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+        "virtualAccountData": {
+            "partnerServiceId": r.partner_service_id,
+            "customerNo": r.customer_no,
+            "virtualAccountNo": r.virtual_account_no,
+            "trxId": trx,
+            "additionalInfo": r.additional_info,
+        },
+    }))
+}
+
 // ---------------------------------------------------------------- GoPay
 
 /// GoPay Direct Debit Cancel (57): cancels an uncaptured payment of the

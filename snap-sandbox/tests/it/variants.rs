@@ -354,3 +354,85 @@ async fn ipg_reversal_answers_in_ipg_format() {
     );
     env.running.shutdown().await;
 }
+
+#[tokio::test]
+async fn bi_debit_cancel_qr_cancel_and_delete_va() {
+    let (env, token, cust) = setup().await;
+    // 57 (BI) is B2B2C: the customer token is required.
+    let r1 = authorize(&env, &token, &cust, "bi57-1", "40.00").await;
+    let cancel = json!({"originalPartnerReferenceNo": "bi57-1", "originalReferenceNo": r1, "amount": {"value": "40.00", "currency": "IDR"}});
+    let a = env.post("/v1.0/debit/cancel", &cancel, &token, None).await;
+    assert_eq!(a.code(), "4015704");
+    let a = env
+        .post("/v1.0/debit/cancel", &cancel, &token, Some(&cust))
+        .await;
+    assert_eq!((a.status, a.code()), (200, "2005700"), "{:?}", a.json);
+    assert!(a.json["transactionDate"].is_string());
+    let a = env
+        .post("/v1.0/debit/cancel", &cancel, &token, Some(&cust))
+        .await;
+    assert_eq!((a.status, a.code()), (404, "4045700"));
+
+    let r2 = authorize(&env, &token, &cust, "bi77-1", "15.00").await;
+    let qr = json!({"originalReferenceNo": r2, "merchantId": "m", "reason": "x", "amount": {"value": "14.00", "currency": "IDR"}});
+    assert_eq!(
+        env.post("/v1.0/qr/qr-mpm-cancel", &qr, &token, None)
+            .await
+            .code(),
+        "4047713"
+    );
+    let qr = json!({"originalPartnerReferenceNo": "bi77-1", "merchantId": "m", "reason": "x"});
+    let a = env.post("/v1.0/qr/qr-mpm-cancel", &qr, &token, None).await;
+    assert_eq!((a.status, a.code()), (200, "2007700"), "{:?}", a.json);
+    assert_eq!(a.json["originalReferenceNo"], r2.as_str());
+
+    // 31 (BI) is a DELETE with a JSON body.
+    let va = json!({"partnerServiceId": "  088899", "customerNo": "12345", "virtualAccountNo": "  08889912345", "trxId": "trx-1"});
+    let bytes = va.to_string().into_bytes();
+    let sign = |ext: &str| {
+        let key = snap_core::sign::HmacKey::new(SECRET.as_bytes()).unwrap();
+        let ts = now();
+        let sig = snap_core::sign::sign_symmetric(
+            &key,
+            "DELETE",
+            "/v1.0/transfer-va/delete-va",
+            &token,
+            &bytes,
+            &ts,
+        )
+        .unwrap();
+        let mut h = env.headers("/v1.0/transfer-va/delete-va", &bytes, &token, None, ext);
+        h.insert("x-timestamp", ts.parse().unwrap());
+        h.insert("x-signature", sig.parse().unwrap());
+        h
+    };
+    let a = env
+        .send(
+            "DELETE",
+            "/v1.0/transfer-va/delete-va",
+            sign(&ext_id()),
+            bytes.clone(),
+        )
+        .await;
+    assert_eq!((a.status, a.code()), (200, "2003100"), "{:?}", a.json);
+    assert_eq!(a.json["virtualAccountData"]["trxId"], "trx-1");
+    let a = env
+        .send(
+            "DELETE",
+            "/v1.0/transfer-va/delete-va",
+            sign(&ext_id()),
+            bytes.clone(),
+        )
+        .await;
+    assert_eq!((a.status, a.code()), (404, "4043112"));
+    let a = env
+        .send(
+            "POST",
+            "/v1.0/transfer-va/delete-va",
+            sign(&ext_id()),
+            bytes,
+        )
+        .await;
+    assert_eq!((a.status, a.code()), (405, "4053100"));
+    env.running.shutdown().await;
+}
