@@ -497,3 +497,43 @@ async fn the_signed_path_includes_the_query_string_as_received() {
     assert_eq!(a.code(), "4016300");
     env.running.shutdown().await;
 }
+
+/// Every endpoint of the registry is routed at its `sandbox_path` (an
+/// unsigned request reaches the checks instead of the 404 fallback), and
+/// answers in its own code scheme.
+#[tokio::test]
+async fn every_registered_endpoint_is_served_at_its_sandbox_path() {
+    let env = start().await;
+    let registry = snap_endpoints::registry::registry();
+    assert!(registry.len() >= 19);
+    for e in registry {
+        let method = e.meta.method.as_str();
+        let a = env
+            .send(method, &e.sandbox_path, json_headers_only(), b"{}".to_vec())
+            .await;
+        assert_ne!(
+            a.status, 404,
+            "{} not served at {}",
+            e.meta.name, e.sandbox_path
+        );
+        assert_eq!(a.status, 400, "{}: {:?}", e.meta.name, a.json);
+        match e.meta.service {
+            Some(sc) => {
+                let code = a.code();
+                assert_eq!(
+                    &code[3..5],
+                    format!("{:02}", sc.get()),
+                    "{}: {code}",
+                    e.meta.name
+                );
+            }
+            None => assert!(
+                a.json.get("rc").is_some() || a.json.get("success").is_some(),
+                "{}: {:?}",
+                e.meta.name,
+                a.json
+            ),
+        }
+    }
+    env.running.shutdown().await;
+}
