@@ -13,10 +13,8 @@
 //! (by X-EXTERNAL-ID), QRIS cancel, delete VA -> Paydia void -> Ayopop bill
 //! cancel -> IPG VA reversal.
 //!
-//! Ayopop and IPG are not SNAP: `SnapClient` signs SNAP schemes only, so
-//! those two requests are built with `snap_core::endpoint::prepare` (their
-//! KEY/TOKEN/VERSION and `Signature` headers) and sent with a plain HTTP
-//! client.
+//! Ayopop and IPG are not SNAP; the same client signs them with their own
+//! schemes (`KEY`/`TOKEN`/`VERSION`, the `Signature` HMAC).
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -26,13 +24,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use snap_core::client::{CallOptions, ClientConfig, CustomerToken, SnapClient};
-use snap_core::endpoint::{
-    Answer, AnswerCode, Credentials, Endpoint, RequestContext, decode_response, prepare,
-};
+use snap_core::endpoint::{Answer, AnswerCode, Endpoint, decode_response};
 use snap_core::secret::SecretString;
 use snap_core::sign::RsaPrivateKey;
-use snap_core::sign::provider::{AyopopCredentials, IpgKey};
-use snap_core::time::SnapTimestamp;
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 use snap_sandbox::Sandbox;
 use snap_sandbox::config::{SandboxConfig, sandbox_partner};
@@ -195,42 +189,6 @@ fn random_secret() -> Result<String, String> {
     let mut bytes = [0u8; 24];
     aws_lc_rs::rand::fill(&mut bytes).map_err(|_| "no randomness".to_owned())?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// Sends a non-SNAP request (Ayopop, IPG) built by `prepare`.
-async fn send_prepared<E: Endpoint + Serialize>(
-    http: &reqwest::Client,
-    base: &str,
-    prefix: &str,
-    req: &E,
-    credentials: Credentials<'_>,
-) -> Result<(u16, Vec<u8>), String> {
-    let ts = SnapTimestamp::now();
-    let ctx = RequestContext {
-        path_prefix: prefix,
-        query: "",
-        timestamp: &ts,
-        external_id: "",
-        partner_id: CLIENT_ID,
-        channel_id: "",
-        credentials,
-        access_token: None,
-        customer_token: None,
-    };
-    let prepared = prepare(req, &ctx).map_err(|e| e.to_string())?;
-    let res = http
-        .request(
-            prepared.method.to_http(),
-            format!("{base}{}", prepared.path),
-        )
-        .headers(prepared.headers)
-        .body(prepared.body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = res.status().as_u16();
-    let body = res.bytes().await.map_err(|e| e.to_string())?;
-    Ok((status, body.to_vec()))
 }
 
 /// Runs the whole flow against `base`; returns the rows.
@@ -527,39 +485,47 @@ async fn flow(base: &str, key: Arc<RsaPrivateKey>, secret: &str) -> Result<Vec<R
     )
     .await;
 
-    // Non-SNAP providers.
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let ayopop_creds =
-        AyopopCredentials::new(CLIENT_ID, secret.as_bytes()).map_err(|e| e.to_string())?;
+    // Non-SNAP providers, through the same client with their own credentials.
+    let ayopop_client = SnapClient::new(
+        config("/ayopop")
+            .with_ayopop(CLIENT_ID, secret.as_bytes())
+            .map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
     let ac: ayopop::BillCancelRequest = request(json!({
         "partnerId": CLIENT_ID,
         "account_number": "0812300001",
         "ref_number": format!("AYO-{run}"),
     }))?;
-    let t0 = Instant::now();
-    let answer = send_prepared(
-        &http,
-        base,
-        "/ayopop",
+    d.call(
+        &ayopop_client,
+        "Ayopop bill cancel",
         &ac,
-        Credentials::Ayopop(&ayopop_creds),
+        none(),
+        (200, "600"),
     )
     .await;
-    d.record::<ayopop::BillCancelRequest>("Ayopop bill cancel", (200, "600"), t0.elapsed(), answer);
 
-    let ipg_key = IpgKey::new(secret.as_bytes()).map_err(|e| e.to_string())?;
+    let ipg_client = SnapClient::new(
+        config("/ipg")
+            .with_ipg_key(secret.as_bytes())
+            .map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
     let rv: ipg::VaReversalRequest = request(json!({
         "payment_ref": format!("IPG-{run}"),
         "amount": 10000,
         "virtual_account": "1234567890",
         "prefix": "857399",
     }))?;
-    let t0 = Instant::now();
-    let answer = send_prepared(&http, base, "/ipg", &rv, Credentials::Ipg(&ipg_key)).await;
-    d.record::<ipg::VaReversalRequest>("IPG VA reversal", (200, "SUCCESS"), t0.elapsed(), answer);
+    d.call(
+        &ipg_client,
+        "IPG VA reversal",
+        &rv,
+        none(),
+        (200, "SUCCESS"),
+    )
+    .await;
 
     Ok(d.rows)
 }
