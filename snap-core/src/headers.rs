@@ -192,6 +192,36 @@ impl ChannelId {
         ChannelId(Cow::Borrowed(id))
     }
 
+    /// A SNAP-standard numeric channel id from a literal: exactly 5 ASCII
+    /// digits (Midtrans: "5 digits numeric string", `95221`). Panics on any
+    /// other literal, which in a `const` is a compile error, so a truncated
+    /// `"9522"` never reaches a provider:
+    ///
+    /// ```compile_fail
+    /// const BAD: snap_core::headers::ChannelId = snap_core::headers::ChannelId::numeric_const("9522");
+    /// ```
+    ///
+    /// ```
+    /// const GOPAY: snap_core::headers::ChannelId = snap_core::headers::ChannelId::numeric_const("95221");
+    /// assert_eq!(GOPAY.as_str(), "95221");
+    /// ```
+    ///
+    /// Use [`ChannelId::new_const`] for providers with letter ids (`H2H`).
+    pub const fn numeric_const(id: &'static str) -> ChannelId {
+        let b = id.as_bytes();
+        if b.len() != 5 {
+            panic!("a numeric CHANNEL-ID is exactly 5 digits");
+        }
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                panic!("a numeric CHANNEL-ID is exactly 5 digits");
+            }
+            i += 1;
+        }
+        ChannelId(Cow::Borrowed(id))
+    }
+
     /// A channel id from text.
     pub fn new(id: &str) -> Result<ChannelId, HeaderError> {
         check_channel_id(id)?;
