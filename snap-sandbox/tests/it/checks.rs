@@ -537,3 +537,50 @@ async fn every_registered_endpoint_is_served_at_its_sandbox_path() {
     }
     env.running.shutdown().await;
 }
+
+/// A partner onboarded for asymmetric signatures: B2B transactions signed
+/// with its RSA key and no token; B2B2C ones stay symmetric with tokens.
+#[tokio::test]
+async fn asymmetric_partners_sign_b2b_transactions_with_their_key() {
+    use snap_core::client::{CallOptions, ClientConfig, SignatureMode, SnapClient};
+    use snap_core::secret::SecretString;
+    use snap_endpoints::bi;
+    let env = start_with(|c| {
+        let p = c.partners.remove(0).with_asymmetric_transactions();
+        c.partners.push(p);
+    })
+    .await;
+    let client = SnapClient::new(
+        ClientConfig::new(env.base.clone(), CLIENT_ID)
+            .with_client_secret(SECRET.to_owned())
+            .with_private_key(KEY.clone())
+            .with_device_id("it-device")
+            .with_signature_mode(SignatureMode::AsymmetricWithoutToken),
+    )
+    .unwrap();
+    let customer = client
+        .customer_token(&SecretString::new("sandbox:asym".to_owned()))
+        .await
+        .unwrap();
+    let pay: bi::AuthPaymentRequest = serde_json::from_value(payment("asym-1", "12.00")).unwrap();
+    let raw = client
+        .send(&pay, CallOptions::default().customer(&customer))
+        .await
+        .unwrap();
+    assert_eq!(raw.http_status, 200, "B2B2C stays symmetric");
+    let qr: bi::QrMpmCancelRequest = serde_json::from_value(
+        json!({"originalPartnerReferenceNo": "asym-1", "merchantId": "m", "reason": "x"}),
+    )
+    .unwrap();
+    let raw = client.send(&qr, CallOptions::default()).await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
+    assert_eq!(body["responseCode"], "2007700", "{body}");
+    // The symmetric form is refused for this partner's B2B transactions.
+    let token = env.b2b_token().await;
+    let cancel = json!({"originalPartnerReferenceNo": "asym-1", "merchantId": "m", "reason": "x"});
+    let a = env
+        .post("/v1.0/qr/qr-mpm-cancel", &cancel, &token, None)
+        .await;
+    assert_eq!(a.code(), "4017700");
+    env.running.shutdown().await;
+}
