@@ -58,6 +58,10 @@ pub struct Args {
     /// Fault knob: percentage of requests answered 500 unprocessed.
     #[arg(long)]
     pub error_percent: Option<u8>,
+    /// Fault knob: how long a "timed out" answer is held back, milliseconds
+    /// (default 30000).
+    #[arg(long)]
+    pub timeout_hold_ms: Option<u64>,
     /// Fault knob: seed of the fault generator (reproducible runs).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -118,6 +122,9 @@ fn build_config(args: &Args) -> Result<SandboxConfig, String> {
     }
     if let Some(e) = args.error_percent {
         config.faults.error_percent = e;
+    }
+    if let Some(h) = args.timeout_hold_ms {
+        config.faults.timeout_hold_ms = h;
     }
     if let Some(s) = args.seed {
         config.faults.seed = s;

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use super::check::{Admitted, Inbound, Provider};
 use super::error::{Reply, SnapError};
 use super::idempotency::StoredAnswer;
-use crate::endpoint::{Endpoint, EndpointMeta, Method};
+use crate::endpoint::{Endpoint, EndpointMeta, Method, SignatureScheme};
 
 /// Renders a refusal for an endpoint. [`snap_renderer`] writes the SNAP body
 /// (`responseCode` + `responseMessage`); a non-SNAP endpoint passes its
@@ -202,7 +202,16 @@ where
                     ),
                 };
                 log_line(&meta, &method, &path, &reply, partner.as_deref(), started);
-                return respond(&reply, false);
+                let mut res = respond(&reply, false);
+                // Access-token answers carry X-CLIENT-KEY (BI 73/74 response headers).
+                if meta.signature == SignatureScheme::Token
+                    && let Some(v) = partner
+                        .as_deref()
+                        .and_then(|p| HeaderValue::from_str(p).ok())
+                {
+                    res.headers_mut().insert("x-client-key", v);
+                }
+                return res;
             }
         }
     }

@@ -31,6 +31,11 @@ async fn b2b_token_is_issued_after_the_rsa_signature_verifies() {
     assert_eq!(a.json["tokenType"], "Bearer");
     assert_eq!(a.json["expiresIn"], "900");
     assert_eq!(a.json["accessToken"].as_str().unwrap().len(), 43);
+    assert_eq!(
+        a.headers["x-client-key"], CLIENT_ID,
+        "BI's 73 response headers"
+    );
+    assert!(a.headers.contains_key("x-timestamp"));
 
     let body = json!({"grantType": "client_credentials"})
         .to_string()
