@@ -19,8 +19,16 @@
 //! | 10 | the handler | whatever it answers |
 //!
 //! Every answer carries `Content-Type: application/json` and a fresh
-//! `X-TIMESTAMP`. Nothing a client sends makes the provider side panic or
-//! answer a bare 500: a panicking handler becomes `500{SS}01`.
+//! `X-TIMESTAMP` (token answers also `X-CLIENT-KEY`); a replayed answer
+//! carries `X-Idempotent-Replay: true`. Nothing a client sends makes the
+//! provider side panic or answer a bare 500: a panicking handler becomes
+//! `500{SS}01`, another HTTP method on the path `405{SS}00`.
+//!
+//! The signature mode is fixed per partner at onboarding: a [`Partner`] built
+//! with [`Partner::with_asymmetric_transactions`] signs B2B transactions with
+//! its RSA key and sends no B2B token (step 3 is skipped, step 7 checks
+//! SHA256withRSA); B2B2C transactions stay symmetric, as BI allows only that
+//! form for them.
 //!
 //! # Using it
 //!
