@@ -25,6 +25,9 @@ struct Median {
     point: f64,
     low: f64,
     high: f64,
+    /// When criterion wrote it (the newest result wins when an id was
+    /// measured under two directory layouts).
+    written: std::time::SystemTime,
 }
 
 /// A comparison the issue asks for: `numerator / denominator` against a target.
@@ -103,7 +106,24 @@ fn load(dir: &Path) -> BTreeMap<String, Median> {
         ) else {
             continue;
         };
-        all.insert(id.to_owned(), Median { point, low, high });
+        let written = std::fs::metadata(new.join("estimates.json"))
+            .and_then(|m| m.modified())
+            .unwrap_or(std::time::UNIX_EPOCH);
+        if all
+            .get(id)
+            .is_some_and(|old: &Median| old.written >= written)
+        {
+            continue;
+        }
+        all.insert(
+            id.to_owned(),
+            Median {
+                point,
+                low,
+                high,
+                written,
+            },
+        );
     }
     all
 }
