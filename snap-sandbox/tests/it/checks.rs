@@ -584,3 +584,59 @@ async fn asymmetric_partners_sign_b2b_transactions_with_their_key() {
     assert_eq!(a.code(), "4017700");
     env.running.shutdown().await;
 }
+
+/// Events only, into a buffer (enough to see the provider's debug lines).
+struct EventCapture(std::sync::Arc<std::sync::Mutex<String>>);
+
+struct Text<'a>(&'a mut String);
+
+impl tracing::field::Visit for Text<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={:?}", field.name(), value));
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.push_str(&format!(" {}={}", field.name(), value));
+    }
+}
+
+impl tracing::Subscriber for EventCapture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut s = format!("\n{}", event.metadata().level());
+        event.record(&mut Text(&mut s));
+        self.0.lock().unwrap().push_str(&s);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// A rejected signature logs the signature doctor's diagnosis at debug
+/// level: here the sender hashed the body with PHP's `\/` escaping.
+#[tokio::test(flavor = "current_thread")]
+async fn a_rejected_signature_logs_the_doctors_diagnosis() {
+    let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let _guard = tracing::subscriber::set_default(EventCapture(out.clone()));
+    let (env, token, cust) = setup().await;
+    let sent = br#"{"partnerReferenceNo":"d/1","merchantId":"m","title":"t"}"#;
+    let signed = br#"{"partnerReferenceNo":"d\/1","merchantId":"m","title":"t"}"#;
+    let h = env.headers(PAY, signed, &token, Some(&cust), &ext_id());
+    let a = env.send("POST", PAY, h, sent.to_vec()).await;
+    assert_eq!(a.code(), "4016300");
+    let logs = out.lock().unwrap().clone();
+    assert!(logs.contains("signature rejected; diagnosis"), "{logs}");
+    assert!(logs.contains("php-escaped-slashes"), "{logs}");
+    assert!(
+        logs.contains("INFO") && logs.contains("POST /v1.0/auth/payment -> 401 4016300"),
+        "{logs}"
+    );
+    assert!(!logs.contains(&token), "the B2B token must not be logged");
+    assert!(!logs.contains(SECRET));
+    env.running.shutdown().await;
+}
