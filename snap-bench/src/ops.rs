@@ -184,6 +184,8 @@ impl Bench {
         }
         self.framework_provider_auth_payment()
             .map_err(|x| format!("framework provider: {x}"))?;
+        self.whatif_provider_auth_payment()
+            .map_err(|x| format!("what-if provider: {x}"))?;
         self.floor_provider_auth_payment()
             .map_err(|x| format!("floor provider: {x:?}"))?;
         if !self
@@ -406,6 +408,35 @@ impl Bench {
         parse_request::<AuthPaymentRequest>(raw).map_err(|e| e.to_string())
     }
 
+    /// What (4) could cost: the same checks as the framework variant, with
+    /// `serde_json::from_slice` + `validate()` on the success path instead
+    /// of `parse_request`'s `serde_path_to_error` wrapper (which a provider
+    /// needs only to name the wire path of a refused member, i.e. on the
+    /// error path, where parsing a second time costs nothing that matters).
+    ///
+    /// # Errors
+    /// The signature, parse or validation error, as text (never with the fixture).
+    pub fn whatif_provider_auth_payment(&self) -> Result<AuthPaymentRequest, String> {
+        let raw = std::hint::black_box(AUTH_PAYMENT_REQUEST);
+        verify_symmetric(
+            &self.key,
+            "POST",
+            AUTH_PAYMENT_PATH,
+            ACCESS_TOKEN,
+            raw,
+            TIMESTAMP,
+            &self.raw_signature,
+        )
+        .map_err(|e| e.to_string())?;
+        let req: AuthPaymentRequest = match serde_json::from_slice(raw) {
+            Ok(r) => r,
+            // the error path: let parse_request name the member
+            Err(_) => return parse_request(raw).map_err(|e| e.to_string()),
+        };
+        req.validate().map_err(|e| e.to_string())?;
+        Ok(req)
+    }
+
     /// (4) floor, provider side: minify + hash + HMAC + `from_slice`.
     ///
     /// # Errors
@@ -527,6 +558,9 @@ pub const OPS: &[(&str, Op)] = &[
     }),
     ("provider/framework/auth_payment", |b| {
         len_or_zero(b.framework_provider_auth_payment(), |x| x.title.len())
+    }),
+    ("provider/whatif/auth_payment", |b| {
+        len_or_zero(b.whatif_provider_auth_payment(), |x| x.title.len())
     }),
     ("provider/parts/verify_symmetric_auth_payment", |b| {
         usize::from(b.part_verify_symmetric_auth_payment().is_ok())

@@ -49,6 +49,12 @@ const PAIRS: &[(&str, &str, &str, f64)] = &[
         1.3,
     ),
     (
+        "what-if (4) provider, Auth Payment",
+        "provider/whatif/auth_payment",
+        "provider/floor/auth_payment",
+        1.3,
+    ),
+    (
         "(5) response decoding vs plain from_slice",
         "response/framework/auth_payment",
         "response/floor/auth_payment",
