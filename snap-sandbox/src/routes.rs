@@ -49,6 +49,26 @@ fn code(meta: &EndpointMeta, http: u16, case: u8) -> String {
     format!("{http:03}{sc:02}{case:02}")
 }
 
+/// Removes `null` members, recursively: an absent optional field is left
+/// out of the answer, as the documents' samples do, rather than sent as
+/// `null`.
+fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, m| !m.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
+/// `200` with `v` (nulls dropped).
+fn ok_json(mut v: Value) -> Reply {
+    drop_nulls(&mut v);
+    Reply::ok(&v)
+}
+
 fn ok_code(meta: &EndpointMeta) -> String {
     code(meta, 200, 0)
 }
@@ -124,7 +144,7 @@ pub fn access_token_b2b(st: &State, req: Inbound<bi::AccessTokenB2bRequest>) -> 
         );
     }
     let issued = st.tokens.issue_b2b(req.partner_id());
-    Reply::ok(&json!({
+    ok_json(json!({
         "responseCode": ok_code(meta),
         "responseMessage": "Successful",
         "accessToken": issued.token,
@@ -177,7 +197,7 @@ pub fn access_token_b2b2c(st: &State, req: Inbound<bi::AccessTokenB2b2cRequest>)
             );
         }
     };
-    Reply::ok(&json!({
+    ok_json(json!({
         "responseCode": ok_code(meta),
         "responseMessage": "Successful",
         "accessToken": tokens.access.token,
@@ -208,7 +228,7 @@ pub fn auth_payment(st: &State, req: Inbound<bi::AuthPaymentRequest>) -> Reply {
         external_id: req.external_id.clone(),
     };
     match st.ledger.authorize(req.partner_id(), cmd, &now()) {
-        Ok(p) => Reply::ok(&json!({
+        Ok(p) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "referenceNo": p.reference_no,
@@ -233,7 +253,7 @@ pub fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
     match st.ledger.payment(req.partner_id(), &target) {
         Ok(p) => {
             let status = p.status();
-            Reply::ok(&json!({
+            ok_json(json!({
                 "responseCode": ok_code(meta),
                 "responseMessage": OK_MESSAGE,
                 "originalPartnerReferenceNo": p.partner_reference_no,
@@ -277,7 +297,7 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
         last_capture: last,
     };
     match st.ledger.capture(req.partner_id(), cmd, &now()) {
-        Ok(done) => Reply::ok(&json!({
+        Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalReferenceNo": done.payment.reference_no,
@@ -307,7 +327,7 @@ pub fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryRequest>)
         &r.partner_capture_no,
         r.capture_no.as_deref(),
     ) {
-        Ok((p, c)) => Reply::ok(&json!({
+        Ok((p, c)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalReferenceNo": p.reference_no,
@@ -347,7 +367,7 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
         void_remaining: rest,
     };
     match st.ledger.void(req.partner_id(), cmd, &now()) {
-        Ok(done) => Reply::ok(&json!({
+        Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalReferenceNo": done.payment.reference_no,
@@ -377,7 +397,7 @@ pub fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>) -> Re
         &r.partner_void_no,
         r.void_no.as_deref(),
     ) {
-        Ok((p, v)) => Reply::ok(&json!({
+        Ok((p, v)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalReferenceNo": p.reference_no,
@@ -407,7 +427,7 @@ pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
         amount: r.refund_amount.as_ref().map(amount),
     };
     match st.ledger.refund(req.partner_id(), cmd, &now()) {
-        Ok(done) => Reply::ok(&json!({
+        Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalReferenceNo": done.payment.reference_no,
@@ -450,7 +470,7 @@ fn bi_cancel(
     }
     let void_no = format!("cancel-{}", external_id.unwrap_or("-"));
     match st.ledger.cancel(partner, &target, &void_no, &now()) {
-        Ok(done) => Reply::ok(&json!({
+        Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalPartnerReferenceNo": done.payment.partner_reference_no,
@@ -521,7 +541,7 @@ pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
         );
     }
     let trx = r.trx_id.as_ref().filter(|t| t.chars().count() <= 12);
-    Reply::ok(&json!({
+    ok_json(json!({
         "responseCode": ok_code(meta),
         "responseMessage": "Successful",
         "virtualAccountData": {
@@ -555,7 +575,7 @@ pub fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -
         .ledger
         .cancel(req.partner_id(), &target, &void_no, &now())
     {
-        Ok(done) => Reply::ok(&json!({
+        Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalReferenceNo": done.payment.reference_no,
@@ -601,7 +621,7 @@ pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> 
                 let (y, m, d) = t.jakarta_day();
                 format!("{y:04}{m:02}{d:02}")
             });
-            Reply::ok(&json!({
+            ok_json(json!({
                 "responseCode": ok_code(meta),
                 "responseMessage": OK_MESSAGE,
                 "originalPartnerReferenceNo": done.payment.partner_reference_no,
@@ -654,7 +674,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
         void_remaining: true,
     };
     match st.ledger.void(req.partner_id(), cmd, &now()) {
-        Ok(done) => Reply::ok(&json!({
+        Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalReferenceNo": done.payment.reference_no,
@@ -686,7 +706,7 @@ pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Repl
             SnapError::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
         );
     }
-    Reply::ok(&json!({
+    ok_json(json!({
         "responseCode": ok_code(meta),
         "responseMessage": "Success",
         "virtualAccountData": {
@@ -717,7 +737,7 @@ pub fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
         void_remaining: false,
     };
     match st.ledger.void(req.partner_id(), cmd, &now()) {
-        Ok(done) => Reply::ok(&json!({
+        Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
             "originalPartnerReferenceNo": done.payment.partner_reference_no,
@@ -849,7 +869,7 @@ pub fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
     }
     let amount = r.amount.unwrap_or(0);
     let ts = now();
-    Reply::ok(&json!({
+    ok_json(json!({
         "rc": "SUCCESS",
         "message": "success",
         "timestamp": ts,

@@ -436,3 +436,24 @@ async fn bi_debit_cancel_qr_cancel_and_delete_va() {
     assert_eq!((a.status, a.code()), (405, "4053100"));
     env.running.shutdown().await;
 }
+
+#[tokio::test]
+async fn answers_leave_absent_optional_fields_out_rather_than_null() {
+    let (env, token, cust) = setup().await;
+    let a = env
+        .post(
+            "/v1.0/auth/payment",
+            &payment("nn-1", "1.00"),
+            &token,
+            Some(&cust),
+        )
+        .await;
+    assert_eq!(a.code(), "2006300");
+    assert!(a.json.get("additionalInfo").is_none(), "{:?}", a.json);
+    assert!(
+        !String::from_utf8_lossy(&a.raw).contains("null"),
+        "{:?}",
+        a.json
+    );
+    env.running.shutdown().await;
+}
