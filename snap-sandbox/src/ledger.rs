@@ -18,35 +18,25 @@
 //! `404{SS}01`, invalid status `404{SS}00`, invalid amount `404{SS}13`,
 //! duplicate partner reference `409{SS}01`.
 //!
-//! The ledger knows nothing about HTTP or JSON: amounts are [`Amount`]s
-//! (integer minor units + currency), times are strings the caller supplies.
+//! The ledger knows nothing about HTTP or JSON: amounts are snap-core
+//! [`Money`] (integer minor units + a checked [`Currency`]), times are
+//! strings the caller supplies.
 //! Books are kept per partner: one partner never sees another's payments.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// An amount in integer minor units (cents) with its ISO 4217 currency.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Amount {
-    /// Minor units: `"10000.00"` IDR is `1_000_000`.
-    pub minor: u64,
-    /// Three upper-case letters, e.g. `"IDR"`.
-    pub currency: String,
+pub use snap_core::money::{Currency, Money};
+
+/// `minor` units written as a SNAP decimal string (`"10000.00"`), for
+/// messages.
+fn decimal(minor: u64) -> String {
+    format!("{}.{:02}", minor / 100, minor % 100)
 }
 
-impl Amount {
-    /// An amount of `minor` units of `currency`.
-    pub fn new(minor: u64, currency: &str) -> Self {
-        Amount {
-            minor,
-            currency: currency.to_owned(),
-        }
-    }
-
-    /// The SNAP decimal string with exactly two decimals: `"10000.00"`.
-    pub fn value_string(&self) -> String {
-        format!("{}.{:02}", self.minor / 100, self.minor % 100)
-    }
+/// `minor` units of `currency`; `InvalidAmount` above SNAP's DECIMAL(16,2).
+fn money(minor: u64, currency: Currency) -> Result<Money, LedgerError> {
+    Money::from_minor(minor, currency).map_err(|e| LedgerError::InvalidAmount(e.to_string()))
 }
 
 /// `latestTransactionStatus` of Payment Query (64), as the BI table lists it.
@@ -88,7 +78,7 @@ pub struct Capture {
     /// The partner's `partnerCaptureNo`.
     pub partner_capture_no: String,
     /// Amount captured by this operation.
-    pub amount: Amount,
+    pub amount: Money,
     /// `captureTime`.
     pub time: String,
 }
@@ -103,7 +93,7 @@ pub struct Void {
     /// capture: the capture's `partnerCaptureNo` with `-rest` appended).
     pub partner_void_no: String,
     /// Amount voided by this operation.
-    pub amount: Amount,
+    pub amount: Money,
     /// `voidTime`.
     pub time: String,
 }
@@ -116,7 +106,7 @@ pub struct Refund {
     /// The partner's `partnerRefundNo`.
     pub partner_refund_no: String,
     /// Amount refunded by this operation.
-    pub amount: Amount,
+    pub amount: Money,
     /// `refundTime`.
     pub time: String,
 }
@@ -134,7 +124,7 @@ pub struct Payment {
     /// a void name the payment by it).
     pub external_id: Option<String>,
     /// The authorized amount.
-    pub amount: Amount,
+    pub amount: Money,
     /// `paidTime`.
     pub paid_time: String,
     /// Sum of captures, minor units.
@@ -156,7 +146,7 @@ impl Payment {
     /// voided. Zero once a last capture or a void of the remainder happened.
     pub fn remaining(&self) -> u64 {
         self.amount
-            .minor
+            .minor()
             .saturating_sub(self.captured)
             .saturating_sub(self.voided)
     }
@@ -168,7 +158,7 @@ impl Payment {
 
     /// The status Payment Query (64) reports.
     pub fn status(&self) -> TransactionStatus {
-        if self.captured == 0 && self.voided == self.amount.minor {
+        if self.captured == 0 && self.voided == self.amount.minor() {
             TransactionStatus::Canceled
         } else if self.captured > 0 && self.refunded == self.captured && self.remaining() == 0 {
             TransactionStatus::Refunded
@@ -179,17 +169,19 @@ impl Payment {
 
     /// Checks the ledger invariants; `Err` names the first broken one.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let sum = |it: &mut dyn Iterator<Item = &Amount>| -> Result<u64, String> {
+        let sum = |it: &mut dyn Iterator<Item = &Money>| -> Result<u64, String> {
             let mut total = 0u64;
             for a in it {
-                if a.currency != self.amount.currency {
+                if a.currency() != self.amount.currency() {
                     return Err(format!(
                         "{}: amount in {} on a {} payment",
-                        self.reference_no, a.currency, self.amount.currency
+                        self.reference_no,
+                        a.currency(),
+                        self.amount.currency()
                     ));
                 }
                 total = total
-                    .checked_add(a.minor)
+                    .checked_add(a.minor())
                     .ok_or_else(|| format!("{}: sum overflows", self.reference_no))?;
             }
             Ok(total)
@@ -204,11 +196,12 @@ impl Payment {
             ));
         }
         match captured.checked_add(voided) {
-            Some(s) if s <= self.amount.minor => {}
+            Some(s) if s <= self.amount.minor() => {}
             _ => {
                 return Err(format!(
                     "{}: captured {captured} + voided {voided} > authorized {}",
-                    self.reference_no, self.amount.minor
+                    self.reference_no,
+                    self.amount.minor()
                 ));
             }
         }
@@ -289,7 +282,7 @@ pub struct Authorize {
     /// `merchantId`.
     pub merchant_id: String,
     /// `amount`; must be positive.
-    pub amount: Amount,
+    pub amount: Money,
     /// The request's `X-EXTERNAL-ID`, if any.
     pub external_id: Option<String>,
 }
@@ -313,7 +306,7 @@ pub struct CaptureCmd {
     /// `partnerCaptureNo`, unique per payment.
     pub partner_capture_no: String,
     /// `captureAmount`; `None` captures everything remaining.
-    pub amount: Option<Amount>,
+    pub amount: Option<Money>,
     /// `lastCapture`: void whatever is left after this capture.
     pub last_capture: bool,
 }
@@ -326,7 +319,7 @@ pub struct VoidCmd {
     /// `partnerVoidNo`, unique per payment.
     pub partner_void_no: String,
     /// `voidAmount`; `None` voids everything remaining.
-    pub amount: Option<Amount>,
+    pub amount: Option<Money>,
     /// `voidRemainingAmount`: void the rest after `amount`.
     pub void_remaining: bool,
 }
@@ -339,7 +332,7 @@ pub struct RefundCmd {
     /// `partnerRefundNo`, unique per payment.
     pub partner_refund_no: String,
     /// `refundAmount`; `None` refunds everything refundable.
-    pub amount: Option<Amount>,
+    pub amount: Option<Money>,
 }
 
 /// What a capture did.
@@ -443,11 +436,12 @@ pub struct Ledger {
     state: Mutex<State>,
 }
 
-fn check_currency(payment: &Payment, amount: &Amount, field: &str) -> Result<(), LedgerError> {
-    if amount.currency != payment.amount.currency {
+fn check_currency(payment: &Payment, amount: &Money, field: &str) -> Result<(), LedgerError> {
+    if amount.currency() != payment.amount.currency() {
         return Err(LedgerError::InvalidAmount(format!(
             "{field} is in {}, the payment is in {}",
-            amount.currency, payment.amount.currency
+            amount.currency(),
+            payment.amount.currency()
         )));
     }
     Ok(())
@@ -473,7 +467,7 @@ impl Ledger {
         cmd: Authorize,
         now: &str,
     ) -> Result<Payment, LedgerError> {
-        if cmd.amount.minor == 0 {
+        if cmd.amount.minor() == 0 {
             return Err(LedgerError::InvalidAmount(
                 "amount must be greater than zero".to_owned(),
             ));
@@ -564,7 +558,7 @@ impl Ledger {
         let minor = match &cmd.amount {
             Some(a) => {
                 check_currency(payment, a, "captureAmount")?;
-                a.minor
+                a.minor()
             }
             None => remaining,
         };
@@ -576,15 +570,15 @@ impl Ledger {
         if minor > remaining {
             return Err(LedgerError::InvalidAmount(format!(
                 "captureAmount {} exceeds the remaining {}",
-                Amount::new(minor, &payment.amount.currency).value_string(),
-                Amount::new(remaining, &payment.amount.currency).value_string()
+                decimal(minor),
+                decimal(remaining)
             )));
         }
-        let currency = payment.amount.currency.clone();
+        let currency = payment.amount.currency();
         let capture = Capture {
             capture_no,
             partner_capture_no: cmd.partner_capture_no.clone(),
-            amount: Amount::new(minor, &currency),
+            amount: money(minor, currency)?,
             time: now.to_owned(),
         };
         payment.captured += minor;
@@ -595,7 +589,7 @@ impl Ledger {
             let v = Void {
                 void_no: rest_void_no,
                 partner_void_no: format!("{}-rest", cmd.partner_capture_no),
-                amount: Amount::new(left, &currency),
+                amount: money(left, currency)?,
                 time: now.to_owned(),
             };
             payment.voided += left;
@@ -667,27 +661,27 @@ impl Ledger {
         let asked = match &cmd.amount {
             Some(a) => {
                 check_currency(payment, a, "voidAmount")?;
-                if a.minor == 0 {
+                if a.minor() == 0 {
                     return Err(LedgerError::InvalidAmount(
                         "voidAmount must be greater than zero".to_owned(),
                     ));
                 }
-                a.minor
+                a.minor()
             }
             None => remaining,
         };
         if asked > remaining {
             return Err(LedgerError::InvalidAmount(format!(
                 "voidAmount {} exceeds the remaining {}",
-                Amount::new(asked, &payment.amount.currency).value_string(),
-                Amount::new(remaining, &payment.amount.currency).value_string()
+                decimal(asked),
+                decimal(remaining)
             )));
         }
         let minor = if cmd.void_remaining { remaining } else { asked };
         let v = Void {
             void_no,
             partner_void_no: cmd.partner_void_no,
-            amount: Amount::new(minor, &payment.amount.currency),
+            amount: money(minor, payment.amount.currency())?,
             time: now.to_owned(),
         };
         payment.voided += minor;
@@ -742,7 +736,7 @@ impl Ledger {
         let v = Void {
             void_no,
             partner_void_no: partner_void_no.to_owned(),
-            amount: Amount::new(remaining, &payment.amount.currency),
+            amount: money(remaining, payment.amount.currency())?,
             time: now.to_owned(),
         };
         payment.voided += remaining;
@@ -817,7 +811,7 @@ impl Ledger {
         let minor = match &cmd.amount {
             Some(a) => {
                 check_currency(payment, a, "refundAmount")?;
-                a.minor
+                a.minor()
             }
             None => refundable,
         };
@@ -829,14 +823,14 @@ impl Ledger {
         if minor > refundable {
             return Err(LedgerError::InvalidAmount(format!(
                 "refundAmount {} exceeds the refundable {}",
-                Amount::new(minor, &payment.amount.currency).value_string(),
-                Amount::new(refundable, &payment.amount.currency).value_string()
+                decimal(minor),
+                decimal(refundable)
             )));
         }
         let r = Refund {
             refund_no,
             partner_refund_no: cmd.partner_refund_no,
-            amount: Amount::new(minor, &payment.amount.currency),
+            amount: money(minor, payment.amount.currency())?,
             time: now.to_owned(),
         };
         payment.refunded += minor;
@@ -877,8 +871,10 @@ mod tests {
     const NOW: &str = "2026-11-22T10:00:00+07:00";
     const P: &str = "partner-1";
 
-    fn idr(minor: u64) -> Amount {
-        Amount::new(minor, "IDR")
+    const IDR: Currency = Currency::new_const("IDR");
+
+    fn idr(minor: u64) -> Money {
+        Money::from_minor(minor, IDR).unwrap()
     }
 
     fn authorize(l: &Ledger, pref: &str, minor: u64) -> Payment {
@@ -994,7 +990,10 @@ mod tests {
         let l = Ledger::new();
         let p = authorize(&l, "o", 100_00);
         let done = capture(&l, &p, "c", Some(40_00), true).unwrap();
-        assert_eq!(done.rest_void.as_ref().map(|v| v.amount.minor), Some(60_00));
+        assert_eq!(
+            done.rest_void.as_ref().map(|v| v.amount.minor()),
+            Some(60_00)
+        );
         assert_eq!(done.payment.remaining(), 0);
         assert_eq!(void(&l, &p, "v", None, false).unwrap_err().case(), (404, 0));
         l.check_invariants().unwrap();
@@ -1005,7 +1004,7 @@ mod tests {
         let l = Ledger::new();
         let p = authorize(&l, "o", 100_00);
         let v = void(&l, &p, "v", None, false).unwrap();
-        assert_eq!(v.void.amount.minor, 100_00);
+        assert_eq!(v.void.amount.minor(), 100_00);
         assert_eq!(v.payment.status(), TransactionStatus::Canceled);
         assert_eq!(refund(&l, &p, "r", None).unwrap_err().case(), (404, 0));
     }
@@ -1069,7 +1068,7 @@ mod tests {
                 CaptureCmd {
                     target: by_ref(&p),
                     partner_capture_no: "c2".into(),
-                    amount: Some(Amount::new(1, "USD")),
+                    amount: Some(Money::from_minor(1, Currency::new_const("USD")).unwrap()),
                     last_capture: false,
                 },
                 NOW,
@@ -1130,7 +1129,7 @@ mod tests {
         let (_, found) = l
             .capture_query(P, &by_ref(&p), "pc", Some(&c.capture.capture_no))
             .unwrap();
-        assert_eq!(found.amount.minor, 10_00);
+        assert_eq!(found.amount.minor(), 10_00);
         assert_eq!(
             l.capture_query(P, &by_ref(&p), "pc", Some("x"))
                 .unwrap_err()
@@ -1154,7 +1153,7 @@ mod tests {
         let l = Ledger::new();
         let p = authorize(&l, "o", 100_00);
         let done = l.cancel(P, &by_ref(&p), "c1", NOW).unwrap();
-        assert_eq!(done.void.amount.minor, 100_00);
+        assert_eq!(done.void.amount.minor(), 100_00);
         assert_eq!(done.payment.status(), TransactionStatus::Canceled);
         assert_eq!(
             l.cancel(P, &by_ref(&p), "c2", NOW).unwrap_err().case(),
@@ -1179,9 +1178,9 @@ mod tests {
     }
 
     #[test]
-    fn value_string_has_two_decimals() {
-        assert_eq!(idr(1_234_567_800).value_string(), "12345678.00");
-        assert_eq!(idr(5).value_string(), "0.05");
+    fn decimal_has_two_decimals() {
+        assert_eq!(decimal(1_234_567_800), "12345678.00");
+        assert_eq!(decimal(5), "0.05");
     }
 
     /// Many threads capture, void and refund the same payments at once; the

@@ -13,7 +13,7 @@ use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 
 use crate::auth_codes::AuthCodes;
 use crate::ledger::{
-    Amount, Authorize, CaptureCmd, Ledger, LedgerError, RefundCmd, Target, VoidCmd, parse_flag,
+    Authorize, CaptureCmd, Ledger, LedgerError, RefundCmd, Target, VoidCmd, parse_flag,
 };
 
 /// The sandbox's state, shared by every handler.
@@ -73,12 +73,13 @@ fn ok_code(meta: &EndpointMeta) -> String {
     code(meta, 200, 0)
 }
 
-fn amount(m: &Money) -> Amount {
-    Amount::new(m.minor(), m.currency().as_str())
+fn money(m: &Money) -> Value {
+    json!({ "value": m.value_string(), "currency": m.currency().as_str() })
 }
 
-fn money(a: &Amount) -> Value {
-    json!({ "value": a.value_string(), "currency": a.currency })
+/// A sum of minor units in `currency`, as a SNAP money object.
+fn sum(minor: u64, currency: snap_core::money::Currency) -> Value {
+    json!({ "value": format!("{}.{:02}", minor / 100, minor % 100), "currency": currency.as_str() })
 }
 
 /// A response message with a detail appended, at most 150 characters.
@@ -224,7 +225,7 @@ pub fn auth_payment(st: &State, req: Inbound<bi::AuthPaymentRequest>) -> Reply {
     let cmd = Authorize {
         partner_reference_no: r.partner_reference_no.clone(),
         merchant_id: r.merchant_id.clone(),
-        amount: amount(m),
+        amount: *m,
         external_id: req.external_id.clone(),
     };
     match st.ledger.authorize(req.partner_id(), cmd, &now()) {
@@ -263,9 +264,9 @@ pub fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
                 "latestTransactionStatus": status.code(),
                 "transactionStatusDesc": status.description(),
                 "additionalInfo": {
-                    "capturedAmount": money(&Amount::new(p.captured, &p.amount.currency)),
-                    "voidedAmount": money(&Amount::new(p.voided, &p.amount.currency)),
-                    "refundedAmount": money(&Amount::new(p.refunded, &p.amount.currency)),
+                    "capturedAmount": sum(p.captured, p.amount.currency()),
+                    "voidedAmount": sum(p.voided, p.amount.currency()),
+                    "refundedAmount": sum(p.refunded, p.amount.currency()),
                 },
             }))
         }
@@ -293,7 +294,7 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
             external_id: None,
         },
         partner_capture_no: r.partner_capture_no.clone(),
-        amount: r.capture_amount.as_ref().map(amount),
+        amount: r.capture_amount.as_ref().copied(),
         last_capture: last,
     };
     match st.ledger.capture(req.partner_id(), cmd, &now()) {
@@ -363,7 +364,7 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
             external_id: None,
         },
         partner_void_no: r.partner_void_no.clone(),
-        amount: r.void_amount.as_ref().map(amount),
+        amount: r.void_amount.as_ref().copied(),
         void_remaining: rest,
     };
     match st.ledger.void(req.partner_id(), cmd, &now()) {
@@ -424,7 +425,7 @@ pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
             external_id: None,
         },
         partner_refund_no: r.partner_refund_no.clone(),
-        amount: r.refund_amount.as_ref().map(amount),
+        amount: r.refund_amount.as_ref().copied(),
     };
     match st.ledger.refund(req.partner_id(), cmd, &now()) {
         Ok(done) => ok_json(json!({
@@ -458,7 +459,7 @@ fn bi_cancel(
     additional_info: Option<&serde_json::Map<String, Value>>,
 ) -> Reply {
     if let (Some(m), Ok(p)) = (amount_given, st.ledger.payment(partner, &target))
-        && amount(m) != p.amount
+        && *m != p.amount
     {
         return ledger_error(
             meta,
@@ -600,7 +601,7 @@ pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> 
         },
     };
     if let (Some(m), Ok(p)) = (&r.amount, st.ledger.payment(req.partner_id(), &target))
-        && amount(m) != p.amount
+        && *m != p.amount
     {
         return ledger_error(
             meta,
@@ -733,7 +734,7 @@ pub fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
             external_id: None,
         },
         partner_void_no: r.partner_void_no.clone(),
-        amount: Some(amount(&r.void_amount)),
+        amount: Some(r.void_amount),
         void_remaining: false,
     };
     match st.ledger.void(req.partner_id(), cmd, &now()) {
