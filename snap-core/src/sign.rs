@@ -169,7 +169,10 @@ pub(crate) fn check_token(token: &str) -> Result<(), SignatureError> {
             rule: "must not be empty",
         });
     }
-    if token.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
+    if token
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
+    {
         return Err(SignatureError::InvalidInput {
             field: "accessToken",
             rule: "pass the raw token without the `Bearer ` prefix",

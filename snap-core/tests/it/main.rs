@@ -1,5 +1,5 @@
 //! snap-core integration tests (one test binary; add modules below, append-only).
 
-mod kat;
 mod doctor;
+mod kat;
 mod readme_sign;
