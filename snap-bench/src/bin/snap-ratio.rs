@@ -8,7 +8,8 @@
 //! cargo run --release -p snap-bench --bin snap-ratio [-- ROUNDS [BATCH]]
 //! ```
 //!
-//! Defaults: 400 rounds of 200 iterations per side. Benchmarks are not tests:
+//! Defaults: 3000 rounds of 50 iterations per side (short batches are
+//! rarely preempted whole). Benchmarks are not tests:
 //! the exit code is 0 whatever the ratios.
 #![forbid(unsafe_code)]
 #![allow(
@@ -83,8 +84,8 @@ fn median(v: &mut [f64]) -> f64 {
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
-    let rounds: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(400);
-    let per: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(200);
+    let rounds: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(3000);
+    let per: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
     let bench = match Bench::new() {
         Ok(b) => b,
         Err(e) => {
