@@ -153,6 +153,8 @@ pub struct LoadReport {
     pub rss_samples: Vec<(f64, u64, &'static str)>,
     /// Peak RSS of the process (VmHWM, kB).
     pub vm_hwm_kb: u64,
+    /// Every phase in the order it ran: (round, target, requests/s, errors).
+    pub phases: Vec<(u32, Target, f64, u64)>,
 }
 
 impl LoadReport {
@@ -204,6 +206,14 @@ impl LoadReport {
             );
         }
         let _ = writeln!(out, "peak RSS (VmHWM): {} kB", self.vm_hwm_kb);
+        if self.phases.len() > 1 {
+            let line: Vec<String> = self
+                .phases
+                .iter()
+                .map(|(r, t, rps, e)| format!("r{r} {} {rps:.0}/s ({e} errors)", t.name()))
+                .collect();
+            let _ = writeln!(out, "phases in order: {}", line.join(", "));
+        }
         for t in &self.targets {
             for e in &t.first_errors {
                 let _ = writeln!(out, "{} error: {e}", t.target.name());
@@ -305,6 +315,7 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport, String> {
             rss_kb: (0, 0),
         })
         .collect();
+    let mut phases = Vec::new();
     for round in 0..config.rounds {
         let mut order: Vec<usize> = (0..per_target.len()).collect();
         if round % 2 == 1 {
@@ -326,6 +337,9 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport, String> {
             );
             let r = drive(&config, &client, target, addr, round).await;
             phase.store(PHASE_IDLE, Ordering::Relaxed);
+            let secs = r.measured.as_secs_f64();
+            let rps = if secs > 0.0 { r.ok as f64 / secs } else { 0.0 };
+            phases.push((round, target, rps, r.errors));
             let s = &mut per_target[i];
             if s.measured.is_zero() {
                 s.rss_kb.0 = rss_before;
@@ -356,6 +370,7 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport, String> {
         targets: per_target,
         rss_samples,
         vm_hwm_kb: proc_status_kb("VmHWM"),
+        phases,
     })
 }
 
