@@ -123,7 +123,7 @@ fn ws() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(cfg(512))]
+    #![proptest_config(cfg(256))]
 
     /// Pretty-printed JSON minifies to serde_json's compact form, byte for
     /// byte, and parses back to the same value.

@@ -32,7 +32,7 @@ fn minor() -> impl Strategy<Value = u64> {
 }
 
 proptest! {
-    #![proptest_config(cfg(1024))]
+    #![proptest_config(cfg(512))]
 
     /// format then parse gives the same amount; the string form is canonical.
     #[test]

@@ -22,7 +22,7 @@ fn mixed() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(cfg(1024))]
+    #![proptest_config(cfg(512))]
 
     /// max_chars: a violation exactly when chars > max; it reports the char count.
     #[test]

@@ -89,7 +89,7 @@ fn flip_ascii(text: &str, index: usize, mask: u8) -> Option<String> {
 }
 
 proptest! {
-    #![proptest_config(cfg(256))]
+    #![proptest_config(cfg(128))]
 
     /// HMAC: sign then verify holds for any body, path, token, timestamp, and
     /// also against the pretty-printed or compact form of the same body.
@@ -184,7 +184,7 @@ proptest! {
 
 proptest! {
     // RSA signing is ~1 ms; a few cases suffice.
-    #![proptest_config(cfg(24))]
+    #![proptest_config(cfg(16))]
 
     /// RSA (asymmetric transaction): sign then verify holds; flipping a byte
     /// of the minified body, path, timestamp or signature fails.

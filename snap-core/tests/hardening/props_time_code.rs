@@ -18,7 +18,7 @@ fn profile() -> impl Strategy<Value = TimestampProfile> {
 }
 
 proptest! {
-    #![proptest_config(cfg(512))]
+    #![proptest_config(cfg(256))]
 
     /// Any instant in years 0001-9998, written by any profile, parses back
     /// to the same instant (to the profile's precision) and keeps its text.
