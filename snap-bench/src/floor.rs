@@ -91,7 +91,7 @@ pub struct PlainAuthPayment {
 }
 
 /// A VA-inquiry-sized request (about 200 bytes) as a plain serde struct: the
-/// same wire shape as the small endpoint declared in [`crate::small`].
+/// same wire shape as the small endpoint declared in [`crate::models`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlainVaInquiry {
