@@ -203,5 +203,10 @@ fn main() -> ExitCode {
             per_call.point / parsed.point
         );
     }
+    println!();
+    println!(
+        "(ratios of medians measured one after the other; on a loaded machine prefer \
+         `cargo run --release -p snap-bench --bin snap-ratio`, which alternates the two sides)"
+    );
     ExitCode::SUCCESS
 }
