@@ -623,6 +623,13 @@ impl tracing::Subscriber for EventCapture {
 async fn a_rejected_signature_logs_the_doctors_diagnosis() {
     let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let _guard = tracing::subscriber::set_default(EventCapture(out.clone()));
+    // With a single scoped dispatcher alive, tracing-core computes a new
+    // callsite's interest from the registering thread's default only: a
+    // callsite first hit by a concurrent test (no subscriber) would be cached
+    // as "never" for this thread too. A second live dispatcher makes every
+    // registration consult all of them.
+    let _pin = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    tracing::callsite::rebuild_interest_cache();
     let (env, token, cust) = setup().await;
     let sent = br#"{"partnerReferenceNo":"d/1","merchantId":"m","title":"t"}"#;
     let signed = br#"{"partnerReferenceNo":"d\/1","merchantId":"m","title":"t"}"#;

@@ -459,6 +459,12 @@ async fn no_secret_in_logs_errors_or_debug() {
         out: out.clone(),
         next_id: std::sync::atomic::AtomicU64::new(0),
     });
+    // With a single scoped dispatcher alive, tracing-core computes a new
+    // callsite's interest from the registering thread's default only, so a
+    // callsite first hit by a concurrent test would be cached as "never"
+    // here too. A second live dispatcher makes registrations consult all.
+    let _pin = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    tracing::callsite::rebuild_interest_cache();
     let env = start().await;
     let mut printed = Vec::new();
     // the client: tokens, a payment, a failing call
