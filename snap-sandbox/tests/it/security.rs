@@ -221,8 +221,8 @@ async fn signature_over_modified_body_path_method_or_timestamp_is_rejected() {
 #[tokio::test]
 async fn expired_token_is_rejected() {
     let env = start_with(|c| {
-        c.lifetimes.b2b = Duration::from_secs(1);
-        c.lifetimes.customer = Duration::from_secs(1);
+        c.lifetimes.b2b = Duration::from_secs(2);
+        c.lifetimes.customer = Duration::from_secs(2);
     })
     .await;
     let token = env.b2b_token().await;
@@ -237,7 +237,7 @@ async fn expired_token_is_rejected() {
         )
         .await;
     assert_eq!(fresh.code(), "2006300", "{:?}", fresh.json);
-    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    tokio::time::sleep(Duration::from_millis(2_300)).await;
     let b = body_of("expiry-2");
     let late = env
         .send(
