@@ -734,9 +734,10 @@ impl Provider {
         Ok(())
     }
 
-    /// Logs, at debug level, why a signature did not verify: the signature
-    /// doctor's diagnosis (`sign::doctor`), which shows the strings-to-sign
-    /// with the access token replaced by `{accessToken}` and never a key.
+    /// Logs, at debug level, why a signature did not verify: the one-line
+    /// summary of the signature doctor's diagnosis (`sign::doctor`), with no
+    /// body, token or key; the full report (strings-to-sign with the access
+    /// token replaced by `{accessToken}`, the body the sender hashed) at trace.
     /// Runs only when debug logging is on (the doctor tries ~40 variants).
     fn log_diagnosis(&self, head: &Head, body: &[u8]) {
         use crate::sign::doctor;
@@ -762,11 +763,21 @@ impl Provider {
             _ => None,
         };
         match diagnosis {
-            Some(d) => tracing::debug!(
-                endpoint = head.meta.name,
-                partner = %head.partner_id().unwrap_or("-"),
-                "signature rejected; diagnosis:\n{d}"
-            ),
+            Some(d) => {
+                // The one-line summary names the sender's mistake without the
+                // body; the full report (strings-to-sign and the body the
+                // sender hashed, which may hold personal data) only at trace.
+                tracing::debug!(
+                    endpoint = head.meta.name,
+                    partner = %head.partner_id().unwrap_or("-"),
+                    "signature rejected; diagnosis: {}",
+                    d.summary()
+                );
+                tracing::trace!(
+                    endpoint = head.meta.name,
+                    "signature diagnosis report:\n{d}"
+                );
+            }
             None => tracing::debug!(
                 endpoint = head.meta.name,
                 scheme = ?head.scheme,
