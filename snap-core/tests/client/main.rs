@@ -610,6 +610,11 @@ async fn secrets_never_appear_in_logs_or_debug_output() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // With one scoped dispatcher alive, tracing-core caches a callsite first
+    // hit by a concurrent test (no subscriber) as "never" for this thread too;
+    // a second live dispatcher makes every registration ask all of them.
+    let _pin = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    tracing::callsite::rebuild_interest_cache();
 
     let server = server::start().await;
     let client = SnapClient::new(config(&server).with_device_id("device-1")).unwrap();
