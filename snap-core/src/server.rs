@@ -70,6 +70,9 @@ pub mod notify;
 mod routing;
 pub mod tokens;
 
-pub use check::{Inbound, Partner, Partners, Provider, ProviderConfig, StaticPartners, TokenCheck};
+pub use check::{
+    Admitted, Head, Inbound, Partner, Partners, Provider, ProviderConfig, StaticPartners,
+    TokenCheck,
+};
 pub use error::{Reply, SnapError};
 pub use routing::{ErrorRenderer, SnapHandler, route, route_with, snap_renderer};
