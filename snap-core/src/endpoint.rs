@@ -522,6 +522,14 @@ where
     use crate::rules::{Rule, Violation};
     use serde_json::error::Category;
 
+    // Fast path: a plain parse (same deserializer, same trailing-bytes check)
+    // gives the same value; only a refused body is parsed again through
+    // `serde_path_to_error`, to name the wire path of what was refused.
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        value.validate().map_err(RequestError::Invalid)?;
+        return Ok(value);
+    }
+
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = match serde_path_to_error::deserialize(&mut de) {
         Ok(v) => v,
