@@ -227,8 +227,8 @@ pub fn string_to_sign_symmetric(
     check_path(path)?;
     check_token(access_token)?;
     check_timestamp(timestamp)?;
-    let hash = body_sha256_hex(&minify(body)?);
-    Ok(format!("{method}:{path}:{access_token}:{hash}:{timestamp}"))
+    let hash = body_sha256_hex(&minify::minified(body)?);
+    Ok(join(&[method, path, access_token, &hash, timestamp], ':'))
 }
 
 /// `METHOD:pathWithQuery:lowerhex(sha256(minify(body))):timestamp`.
@@ -244,8 +244,8 @@ pub fn string_to_sign_asymmetric(
     check_method(method)?;
     check_path(path)?;
     check_timestamp(timestamp)?;
-    let hash = body_sha256_hex(&minify(body)?);
-    Ok(format!("{method}:{path}:{hash}:{timestamp}"))
+    let hash = body_sha256_hex(&minify::minified(body)?);
+    Ok(join(&[method, path, &hash, timestamp], ':'))
 }
 
 /// `clientId|timestamp` (access token B2B / B2B2C, services 73/74).
@@ -255,7 +255,20 @@ pub fn string_to_sign_asymmetric(
 pub fn string_to_sign_token(client_id: &str, timestamp: &str) -> Result<String, SignatureError> {
     check_client_id(client_id)?;
     check_timestamp(timestamp)?;
-    Ok(format!("{client_id}|{timestamp}"))
+    Ok(join(&[client_id, timestamp], '|'))
+}
+
+/// `parts` joined by `sep`, in one allocation of the exact size.
+fn join(parts: &[&str], sep: char) -> String {
+    let len = parts.iter().map(|p| p.len()).sum::<usize>() + parts.len();
+    let mut s = String::with_capacity(len);
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push(sep);
+        }
+        s.push_str(p);
+    }
+    s
 }
 
 /// The symmetric X-SIGNATURE (base64 HMAC-SHA512) of a transaction request.

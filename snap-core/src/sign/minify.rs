@@ -75,6 +75,36 @@ pub fn minify(body: &[u8]) -> Result<Vec<u8>, MinifyError> {
     Ok(out)
 }
 
+/// `minify(body)` without the copy when it would change nothing: borrowed
+/// when `body` is UTF-8 and has no whitespace outside its (terminated)
+/// strings, as `serde_json::to_vec` output normally is; otherwise
+/// [`minify`]'s result, errors included. Either way the bytes are exactly
+/// those [`minify`] returns.
+pub(crate) fn minified(body: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, MinifyError> {
+    if std::str::from_utf8(body).is_ok() && is_minified(body) {
+        Ok(std::borrow::Cow::Borrowed(body))
+    } else {
+        minify(body).map(std::borrow::Cow::Owned)
+    }
+}
+
+/// True when `body` has no whitespace outside strings and every string is
+/// terminated: then `minify` keeps every byte (given UTF-8).
+fn is_minified(body: &[u8]) -> bool {
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b' ' | b'\t' | b'\n' | b'\r' => return false,
+            b'"' => match string_end(body, i) {
+                Ok(end) => i = end,
+                Err(_) => return false,
+            },
+            _ => i += 1,
+        }
+    }
+    true
+}
+
 /// Given `body[start] == b'"'`, the index one past the closing quote.
 pub(crate) fn string_end(body: &[u8], start: usize) -> Result<usize, MinifyError> {
     let mut j = start + 1;
@@ -133,6 +163,44 @@ pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minified_is_minify_and_borrows_only_compact_bodies() {
+        let cases: [&[u8]; 12] = [
+            b"",
+            b"  ",
+            b"{}",
+            b"{\"a\":\"x y\",\"b\":[1,2]}",
+            b"{\"a\": 1}",
+            b"{\"a\":\"\\\" \",\"b\":\"\\\\\"}",
+            b"{\"a\":\"unterminated",
+            b"{\"a\":\"ends in escape\\",
+            b"\xff",
+            b"{\"a\":\"\xc3\"}",
+            b"\n{\"a\":\"\t\"}\r",
+            b"{\"\xc3\xa9\":\"caf\xc3\xa9 au lait\"}",
+        ];
+        for body in cases {
+            let fast = minified(body);
+            assert_eq!(
+                fast.as_deref().ok(),
+                minify(body).as_deref().ok(),
+                "{body:?}"
+            );
+            assert_eq!(fast.as_ref().err(), minify(body).as_ref().err(), "{body:?}");
+            if let Ok(std::borrow::Cow::Borrowed(b)) = fast {
+                assert_eq!(minify(b).unwrap(), b, "borrowed a body minify would change");
+            }
+        }
+        assert!(matches!(
+            minified(b"{\"a\":\"x y\"}"),
+            Ok(std::borrow::Cow::Borrowed(_))
+        ));
+        assert!(matches!(
+            minified(b"{\"a\": 1}"),
+            Ok(std::borrow::Cow::Owned(_))
+        ));
+    }
 
     #[test]
     fn keeps_string_content_and_escapes() {
