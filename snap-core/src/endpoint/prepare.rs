@@ -203,27 +203,56 @@ pub enum PrepareError {
     Sign(#[from] SignatureError),
 }
 
-fn put(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), PrepareError> {
-    let v = HeaderValue::from_str(value).map_err(|_| PrepareError::Header {
-        name,
+/// A header [`prepare`] writes: its parsed name (built at compile time) and
+/// the name its errors quote.
+struct Name(HeaderName, &'static str);
+
+impl Name {
+    const fn of(name: &'static str) -> Self {
+        Self(HeaderName::from_static(name), name)
+    }
+}
+
+const N_CONTENT_TYPE: Name = Name::of(header::CONTENT_TYPE);
+const N_X_TIMESTAMP: Name = Name::of(header::X_TIMESTAMP);
+const N_X_SIGNATURE: Name = Name::of(header::X_SIGNATURE);
+const N_X_PARTNER_ID: Name = Name::of(header::X_PARTNER_ID);
+const N_X_EXTERNAL_ID: Name = Name::of(header::X_EXTERNAL_ID);
+const N_CHANNEL_ID: Name = Name::of(header::CHANNEL_ID);
+const N_X_CLIENT_KEY: Name = Name::of(header::X_CLIENT_KEY);
+const N_AUTHORIZATION: Name = Name::of(header::AUTHORIZATION);
+const N_AUTHORIZATION_CUSTOMER: Name = Name::of(header::AUTHORIZATION_CUSTOMER);
+const N_IPG_SIGNATURE: Name = Name::of(header::IPG_SIGNATURE);
+const N_AYOPOP_KEY: Name = Name::of(header::AYOPOP_KEY);
+const N_AYOPOP_TOKEN: Name = Name::of(header::AYOPOP_TOKEN);
+const N_AYOPOP_VERSION: Name = Name::of(header::AYOPOP_VERSION);
+
+fn value(name: &Name, value: &str) -> Result<HeaderValue, PrepareError> {
+    HeaderValue::from_str(value).map_err(|_| PrepareError::Header {
+        name: name.1,
         reason: "must be visible ASCII".to_owned(),
-    })?;
-    headers.insert(HeaderName::from_static(name), v);
+    })
+}
+
+fn put(headers: &mut HeaderMap, name: Name, v: &str) -> Result<(), PrepareError> {
+    let v = value(&name, v)?;
+    headers.insert(name.0, v);
     Ok(())
 }
 
-fn put_secret(
-    headers: &mut HeaderMap,
-    name: &'static str,
-    value: &str,
-) -> Result<(), PrepareError> {
-    let mut v = HeaderValue::from_str(value).map_err(|_| PrepareError::Header {
-        name,
-        reason: "must be visible ASCII".to_owned(),
-    })?;
+fn put_secret(headers: &mut HeaderMap, name: Name, v: &str) -> Result<(), PrepareError> {
+    let mut v = value(&name, v)?;
     v.set_sensitive(true);
-    headers.insert(HeaderName::from_static(name), v);
+    headers.insert(name.0, v);
     Ok(())
+}
+
+/// `Bearer {token}`, in one allocation.
+fn bearer(token: &str) -> String {
+    let mut s = String::with_capacity(7 + token.len());
+    s.push_str("Bearer ");
+    s.push_str(token);
+    s
 }
 
 /// SNAP header rules checked before anything is signed.
@@ -307,8 +336,12 @@ pub fn prepare_bytes(
     let method = meta.method.as_str();
     let ts = ctx.timestamp.as_str();
 
-    let mut headers = HeaderMap::new();
-    put(&mut headers, header::CONTENT_TYPE, "application/json")?;
+    // At most 8 headers: content type, 4 SNAP ids, 2 tokens, signature.
+    let mut headers = HeaderMap::with_capacity(8);
+    headers.insert(
+        N_CONTENT_TYPE.0,
+        HeaderValue::from_static("application/json"),
+    );
     let mut external_id = String::new();
     let snap_transaction = matches!(
         meta.signature,
@@ -316,19 +349,15 @@ pub fn prepare_bytes(
     );
     if snap_transaction {
         check_snap_ids(ctx)?;
-        put(&mut headers, header::X_TIMESTAMP, ts)?;
-        put(&mut headers, header::X_PARTNER_ID, ctx.partner_id)?;
-        put(&mut headers, header::X_EXTERNAL_ID, ctx.external_id)?;
-        put(&mut headers, header::CHANNEL_ID, ctx.channel_id)?;
+        put(&mut headers, N_X_TIMESTAMP, ts)?;
+        put(&mut headers, N_X_PARTNER_ID, ctx.partner_id)?;
+        put(&mut headers, N_X_EXTERNAL_ID, ctx.external_id)?;
+        put(&mut headers, N_CHANNEL_ID, ctx.channel_id)?;
         external_id = ctx.external_id.to_owned();
     }
     let access_token = ctx.access_token.map(|t| t.expose().as_str());
     if let Some(token) = access_token {
-        put_secret(
-            &mut headers,
-            header::AUTHORIZATION,
-            &format!("Bearer {token}"),
-        )?;
+        put_secret(&mut headers, N_AUTHORIZATION, &bearer(token))?;
     }
     if meta.customer_token {
         let token = ctx.customer_token.ok_or(PrepareError::MissingToken {
@@ -337,8 +366,8 @@ pub fn prepare_bytes(
         })?;
         put_secret(
             &mut headers,
-            header::AUTHORIZATION_CUSTOMER,
-            &format!("Bearer {}", token.expose()),
+            N_AUTHORIZATION_CUSTOMER,
+            &bearer(token.expose()),
         )?;
     }
 
@@ -349,17 +378,17 @@ pub fn prepare_bytes(
                 what: "a B2B access token (symmetric signature)",
             })?;
             let sig = sign::sign_symmetric(key, method, &path, token, &body, ts)?;
-            put(&mut headers, header::X_SIGNATURE, &sig)?;
+            put(&mut headers, N_X_SIGNATURE, &sig)?;
         }
         Credentials::Rsa(key) => {
             let sig = sign::sign_asymmetric(key, method, &path, &body, ts)?;
-            put(&mut headers, header::X_SIGNATURE, &sig)?;
+            put(&mut headers, N_X_SIGNATURE, &sig)?;
         }
         Credentials::Token { client_id, key } => {
             let sig = sign::sign_token(key, client_id, ts)?;
-            put(&mut headers, header::X_TIMESTAMP, ts)?;
-            put(&mut headers, header::X_CLIENT_KEY, client_id)?;
-            put(&mut headers, header::X_SIGNATURE, &sig)?;
+            put(&mut headers, N_X_TIMESTAMP, ts)?;
+            put(&mut headers, N_X_CLIENT_KEY, client_id)?;
+            put(&mut headers, N_X_SIGNATURE, &sig)?;
         }
         Credentials::Ipg(key) => {
             // IPG signs "request body or query string": the body when there
@@ -369,13 +398,13 @@ pub fn prepare_bytes(
             } else {
                 &body
             };
-            put(&mut headers, header::IPG_SIGNATURE, &key.sign(message))?;
+            put(&mut headers, N_IPG_SIGNATURE, &key.sign(message))?;
         }
         Credentials::Ayopop(creds) => {
             let h = creds.headers(&body);
-            put_secret(&mut headers, header::AYOPOP_KEY, &h.key)?;
-            put_secret(&mut headers, header::AYOPOP_TOKEN, &h.token)?;
-            put(&mut headers, header::AYOPOP_VERSION, h.version)?;
+            put_secret(&mut headers, N_AYOPOP_KEY, &h.key)?;
+            put_secret(&mut headers, N_AYOPOP_TOKEN, &h.token)?;
+            put(&mut headers, N_AYOPOP_VERSION, h.version)?;
         }
         Credentials::None => {}
     }

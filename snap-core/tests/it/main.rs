@@ -2,4 +2,5 @@
 
 mod doctor;
 mod kat;
+mod prepare_sign;
 mod readme_sign;

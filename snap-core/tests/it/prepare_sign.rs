@@ -1,0 +1,111 @@
+//! `prepare` signs exactly the bytes it returns, as the public
+//! `sign_symmetric` would, and writes the headers the contract names.
+
+use serde::{Deserialize, Serialize};
+use snap_core::endpoint::{Credentials, RequestContext, prepare};
+use snap_core::money::{Currency, Money};
+use snap_core::secret::SecretString;
+use snap_core::sign::{HmacKey, sign_symmetric, string_to_sign_symmetric};
+use snap_core::time::SnapTimestamp;
+use snap_core::{SnapModel, SnapRequest};
+
+/// API Void (service 67).
+#[derive(Debug, Serialize, Deserialize, SnapRequest)]
+#[snap(service = 67, method = "POST", path = "/v1.0/auth/void",
+       response = AuthVoidResponse, name = "Auth Void", customer_token)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthVoidRequest {
+    #[snap(max = 64)]
+    pub original_reference_no: String,
+    #[snap(max = 64)]
+    pub merchant_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub void_amount: Option<Money>,
+    #[snap(max = 256)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Answer to [`AuthVoidRequest`].
+#[derive(Debug, Serialize, Deserialize, SnapModel)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthVoidResponse {
+    #[snap(len = 7, digits)]
+    pub response_code: String,
+    #[snap(max = 150)]
+    pub response_message: String,
+}
+
+#[test]
+fn prepare_signature_is_sign_symmetric_over_the_sent_bytes() {
+    let key = HmacKey::new(b"my-client-secret").unwrap();
+    let (b2b, customer) = (
+        SecretString::from("b2b-token"),
+        SecretString::from("customer-token"),
+    );
+    let ts = SnapTimestamp::parse("2020-12-23T09:19:47+07:00").unwrap();
+    let ctx = RequestContext {
+        path_prefix: "/snap",
+        query: "a=1",
+        timestamp: &ts,
+        external_id: "41807553358950093184162180797837",
+        partner_id: "82150823919040624621823174737537",
+        channel_id: "95221",
+        credentials: Credentials::Hmac(&key),
+        access_token: Some(&b2b),
+        customer_token: Some(&customer),
+    };
+    // A reason with spaces, a quote, a backslash and non-ASCII: the body is
+    // compact but not whitespace-free.
+    let req = AuthVoidRequest {
+        original_reference_no: "2020102977770000000009".into(),
+        merchant_id: "00007100010926".into(),
+        void_amount: Some(Money::parse("10000.00", Currency::IDR).unwrap()),
+        reason: Some("salah \"input\" \\ café  ganda".into()),
+    };
+    let prepared = prepare(&req, &ctx).unwrap();
+    assert_eq!(prepared.body, serde_json::to_vec(&req).unwrap());
+    assert_eq!(prepared.path, "/snap/v1.0/auth/void?a=1");
+    let expected = sign_symmetric(
+        &key,
+        "POST",
+        &prepared.path,
+        "b2b-token",
+        &prepared.body,
+        ts.as_str(),
+    )
+    .unwrap();
+    assert_eq!(prepared.headers["x-signature"], expected.as_str());
+    // And that is HMAC-SHA512 over the documented string-to-sign.
+    let sts = string_to_sign_symmetric(
+        "POST",
+        &prepared.path,
+        "b2b-token",
+        &prepared.body,
+        ts.as_str(),
+    )
+    .unwrap();
+    assert_eq!(key.sign(sts.as_bytes()), expected);
+
+    let headers: Vec<(&str, &str)> = prepared
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            ("content-type", "application/json"),
+            ("x-timestamp", "2020-12-23T09:19:47+07:00"),
+            ("x-partner-id", "82150823919040624621823174737537"),
+            ("x-external-id", "41807553358950093184162180797837"),
+            ("channel-id", "95221"),
+            ("authorization", "Bearer b2b-token"),
+            ("authorization-customer", "Bearer customer-token"),
+            ("x-signature", expected.as_str()),
+        ]
+    );
+    assert!(prepared.headers["authorization"].is_sensitive());
+    assert!(prepared.headers["authorization-customer"].is_sensitive());
+    assert!(!prepared.headers["content-type"].is_sensitive());
+}
