@@ -275,7 +275,23 @@ impl Money {
 
     /// The wire value: integer part, `.`, two digits (`"10000.00"`).
     pub fn value_string(&self) -> String {
-        format!("{}.{:02}", self.minor / 100, self.minor % 100)
+        // The digits of `minor` (at least three: `0.05`), then the point
+        // before the last two; written directly rather than via `format!`.
+        let mut digits = [b'0'; 20];
+        let mut n = self.minor;
+        let mut start = digits.len();
+        while n > 0 {
+            start -= 1;
+            digits[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        let start = start.min(digits.len() - 3);
+        let (int, frac) = digits[start..].split_at(digits.len() - start - 2);
+        let mut s = String::with_capacity(int.len() + 3);
+        s.extend(int.iter().map(|&b| char::from(b)));
+        s.push('.');
+        s.extend(frac.iter().map(|&b| char::from(b)));
+        s
     }
 
     /// `self + other`; same currency only, [`MoneyError::Overflow`] past
@@ -470,6 +486,23 @@ impl<'de> Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_string_is_integer_point_two_digits() {
+        let mut cases: Vec<u64> = (0..=1234).collect();
+        cases.extend([99_999, 100_000, 1_000_000_007, MAX_MINOR, u64::MAX]);
+        for minor in cases {
+            let m = Money {
+                minor,
+                currency: Currency::IDR,
+            };
+            assert_eq!(
+                m.value_string(),
+                format!("{}.{:02}", minor / 100, minor % 100),
+                "{minor}"
+            );
+        }
+    }
 
     fn p(v: &str) -> Result<u64, MoneyError> {
         Money::parse(v, Currency::IDR).map(|m| m.minor())
