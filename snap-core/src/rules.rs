@@ -425,7 +425,10 @@ pub fn max_chars<T: StrField + ?Sized>(
     path: &Path<'_>,
     report: &mut Report,
 ) {
-    if let Some(s) = non_empty(value) {
+    // A string of at most `max` bytes has at most `max` characters.
+    if let Some(s) = non_empty(value)
+        && s.len() > max
+    {
         let actual = s.chars().count();
         if actual > max {
             report.push(path, Rule::MaxChars { max, actual });
