@@ -423,6 +423,20 @@ struct State {
 }
 
 impl State {
+    /// The payment `target` names in `partner`'s book, with its key; one
+    /// lookup for every operation that changes a payment.
+    fn payment_mut(
+        &mut self,
+        partner: &str,
+        target: &Target,
+    ) -> Result<(String, &mut Payment), LedgerError> {
+        let not_found = || LedgerError::NotFound(describe(target));
+        let book = self.books.get_mut(partner).ok_or_else(not_found)?;
+        let key = book.find(target)?.to_owned();
+        let payment = book.payments.get_mut(&key).ok_or_else(not_found)?;
+        Ok((key, payment))
+    }
+
     fn next(&mut self, prefix: &str) -> String {
         self.seq += 1;
         format!("{prefix}{:018}", self.seq)
@@ -529,15 +543,7 @@ impl Ledger {
         let mut st = self.lock();
         let capture_no = st.next("SBXCAP");
         let rest_void_no = st.next("SBXVOD");
-        let book = st
-            .books
-            .get_mut(partner)
-            .ok_or_else(|| LedgerError::NotFound(describe(&cmd.target)))?;
-        let key = book.find(&cmd.target)?.to_owned();
-        let payment = book
-            .payments
-            .get_mut(&key)
-            .ok_or_else(|| LedgerError::NotFound(describe(&cmd.target)))?;
+        let (key, payment) = st.payment_mut(partner, &cmd.target)?;
         if payment
             .captures
             .iter()
@@ -632,15 +638,7 @@ impl Ledger {
     pub fn void(&self, partner: &str, cmd: VoidCmd, now: &str) -> Result<VoidDone, LedgerError> {
         let mut st = self.lock();
         let void_no = st.next("SBXVOD");
-        let book = st
-            .books
-            .get_mut(partner)
-            .ok_or_else(|| LedgerError::NotFound(describe(&cmd.target)))?;
-        let key = book.find(&cmd.target)?.to_owned();
-        let payment = book
-            .payments
-            .get_mut(&key)
-            .ok_or_else(|| LedgerError::NotFound(describe(&cmd.target)))?;
+        let (key, payment) = st.payment_mut(partner, &cmd.target)?;
         if payment
             .voids
             .iter()
@@ -703,15 +701,7 @@ impl Ledger {
     ) -> Result<VoidDone, LedgerError> {
         let mut st = self.lock();
         let void_no = st.next("SBXVOD");
-        let book = st
-            .books
-            .get_mut(partner)
-            .ok_or_else(|| LedgerError::NotFound(describe(target)))?;
-        let key = book.find(target)?.to_owned();
-        let payment = book
-            .payments
-            .get_mut(&key)
-            .ok_or_else(|| LedgerError::NotFound(describe(target)))?;
+        let (key, payment) = st.payment_mut(partner, target)?;
         if payment.captured > 0 {
             return Err(LedgerError::InvalidStatus(format!(
                 "{key} has captures; it can no longer be cancelled"
@@ -778,15 +768,7 @@ impl Ledger {
     ) -> Result<RefundDone, LedgerError> {
         let mut st = self.lock();
         let refund_no = st.next("SBXREF");
-        let book = st
-            .books
-            .get_mut(partner)
-            .ok_or_else(|| LedgerError::NotFound(describe(&cmd.target)))?;
-        let key = book.find(&cmd.target)?.to_owned();
-        let payment = book
-            .payments
-            .get_mut(&key)
-            .ok_or_else(|| LedgerError::NotFound(describe(&cmd.target)))?;
+        let (key, payment) = st.payment_mut(partner, &cmd.target)?;
         if payment
             .refunds
             .iter()
