@@ -17,17 +17,17 @@ use snap_core::time::SnapTimestamp;
 /// `ResponseCode::parse` on the bytes as text, and as a JSON value (string
 /// or number); whatever is accepted prints back as the same seven digits.
 pub fn response_code(data: &[u8]) {
-    if let Ok(s) = std::str::from_utf8(data) {
-        if let Ok(c) = ResponseCode::parse(s) {
-            assert_eq!(c.to_string(), s, "accepted code prints differently");
-            assert!(c.check_http(c.http_status()).is_ok());
-            let _ = (
-                c.general_case(),
-                c.message(),
-                c.category(),
-                c.service().name(),
-            );
-        }
+    if let Ok(s) = std::str::from_utf8(data)
+        && let Ok(c) = ResponseCode::parse(s)
+    {
+        assert_eq!(c.to_string(), s, "accepted code prints differently");
+        assert!(c.check_http(c.http_status()).is_ok());
+        let _ = (
+            c.general_case(),
+            c.message(),
+            c.category(),
+            c.service().name(),
+        );
     }
     if let Ok(c) = serde_json::from_slice::<ResponseCode>(data) {
         let again = ResponseCode::parse(&c.to_string()).expect("printed code reparses");

@@ -1,6 +1,6 @@
 //! Fuzz target bodies for what crosses the wire: decoding every declared
 //! endpoint's answer, and the full provider-side check of an inbound request
-//! (`snap_core::server::Provider::check_head` then `admit`). Shared, via
+//! (`snap_server::Provider::check_head` then `admit`). Shared, via
 //! `#[path]`, by `fuzz/fuzz_targets/` and by the corpus replay test in
 //! `snap-sandbox/tests/it/fuzz_replay.rs`.
 
@@ -10,11 +10,11 @@
 use std::sync::{Arc, OnceLock};
 
 use snap_core::endpoint::{Endpoint, EndpointMeta, SignatureScheme, decode_response};
-use snap_core::server::tokens::{B2bGrant, CustomerGrant, TokenProblem};
-use snap_core::server::{Partner, Provider, ProviderConfig, StaticPartners, TokenCheck};
 use snap_core::sign::provider::{AyopopCredentials, IpgKey};
 use snap_core::sign::{RsaPrivateKey, RsaPublicKey};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
+use snap_server::tokens::{B2bGrant, CustomerGrant, TokenProblem};
+use snap_server::{Partner, Provider, ProviderConfig, StaticPartners, TokenCheck};
 
 /// Runs `$body` with `E` bound to each declared request type, in registry order.
 macro_rules! for_each_endpoint {
@@ -272,10 +272,10 @@ where
     }
     let ts = snap_core::time::SnapTimestamp::now().into_string();
     fn fill_in(headers: &mut http::HeaderMap, name: &'static str, value: String) {
-        if !headers.contains_key(name) {
-            if let Ok(v) = http::HeaderValue::from_str(&value) {
-                headers.insert(name, v);
-            }
+        if !headers.contains_key(name)
+            && let Ok(v) = http::HeaderValue::from_str(&value)
+        {
+            headers.insert(name, v);
         }
     }
     let fill = |headers: &mut http::HeaderMap, name, value| fill_in(headers, name, value);
@@ -367,7 +367,7 @@ where
     for _ in 0..rounds {
         let outcome = match provider.check_head(&meta, &parts) {
             Err(e) => e,
-            // `Admitted` is not exported by snap_core::server (see
+            // `Admitted` is not exported by snap_server (see
             // docs/RELIABILITY.md), so its `Refused` answer is not inspected.
             Ok(head) => match provider.admit::<E>(head, body.to_vec().into()) {
                 Err(e) => e,
@@ -387,7 +387,7 @@ where
     outcomes
 }
 
-fn assert_refusal(meta: &EndpointMeta, e: &snap_core::server::SnapError) {
+fn assert_refusal(meta: &EndpointMeta, e: &snap_server::SnapError) {
     assert!((400..500).contains(&e.http), "client input answered {e:?}");
     let code = e.response_code(meta.service);
     if meta.service.is_some() {

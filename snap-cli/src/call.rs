@@ -3,7 +3,7 @@
 //!
 //! Looks the endpoint up as `snap validate` does, validates the body (nothing
 //! is sent when it breaks a rule), fetches a B2B token, makes the signed call
-//! with `snap_core::client::SnapClient` (retries with the same X-EXTERNAL-ID
+//! with `snap_client::SnapClient` (retries with the same X-EXTERNAL-ID
 //! and body) and prints the answer body on stdout.
 //!
 //! Exit status: 0 success answer; 1 SNAP error answer (decoded code on
@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use snap_core::client::{
+use snap_client::{
     CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapAnswer,
     SnapClient,
 };

@@ -1,6 +1,6 @@
 //! `snap demo`: the main job. Starts the sandbox in-process on an ephemeral
 //! loopback port, creates a partner (an RSA-2048 key generated now, a random
-//! client secret), and drives the real client (`snap_core::client::SnapClient`)
+//! client secret), and drives the real client (`snap_client::SnapClient`)
 //! through the BI Auth Payment flow and every provider variant. Prints one
 //! table row per step and exits 0 only if every step got the answer it
 //! expects (1 otherwise, 2 when the demo cannot start).
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use snap_core::client::{CallOptions, ClientConfig, CustomerToken, SnapClient};
+use snap_client::{CallOptions, ClientConfig, CustomerToken, SnapClient};
 use snap_core::endpoint::{Answer, AnswerCode, Endpoint, decode_response};
 use snap_core::secret::SecretString;
 use snap_core::sign::RsaPrivateKey;

@@ -4,18 +4,15 @@
 //! (Standar Nasional Open API Pembayaran): money, timestamps, response codes,
 //! signatures, headers, field rules, the traits the `snap-macros` derives
 //! implement, and (behind features) the async client and the provider side.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "client")]
-pub mod client;
 pub mod code;
 pub mod endpoint;
 pub mod headers;
 pub mod money;
 pub mod rules;
 pub mod secret;
-#[cfg(feature = "server")]
-pub mod server;
 pub mod sign;
 pub mod time;
 
@@ -23,7 +20,9 @@ pub use code::{Category, GeneralCase, ResponseCode, ServiceCode};
 pub use headers::{ChannelId, ExternalIdGenerator, SnapHeaders};
 pub use money::{Currency, Money};
 pub use secret::{Secret, SecretString};
-pub use sign::{HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, SignatureKind};
+pub use sign::{HmacKey, SignatureError, SignatureKind};
+#[cfg(feature = "rsa")]
+pub use sign::{RsaPrivateKey, RsaPublicKey};
 pub use time::SnapTimestamp;
 
 // Lets the derives' generated code (which names `::snap_core`) compile

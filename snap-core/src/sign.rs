@@ -49,12 +49,16 @@
 pub mod doctor;
 mod hmac;
 mod minify;
+#[cfg(feature = "rsa")]
 mod pem;
 pub mod provider;
+#[cfg(feature = "rsa")]
 mod rsa;
 
 pub use self::hmac::HmacKey;
 pub use self::minify::{MinifyError, body_sha256_hex, minify};
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 pub use self::rsa::{MIN_LEGACY_RSA_BITS, MIN_RSA_BITS, RsaPrivateKey, RsaPublicKey};
 
 /// Everything that can go wrong building, making or checking a signature.
@@ -305,6 +309,8 @@ pub fn verify_symmetric(
     key.verify(s.as_bytes(), signature)
 }
 
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 /// The asymmetric X-SIGNATURE (base64 SHA256withRSA) of a transaction or notification.
 ///
 /// # Errors
@@ -320,6 +326,8 @@ pub fn sign_asymmetric(
     key.sign(s.as_bytes())
 }
 
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 /// Verifies an asymmetric X-SIGNATURE against the *raw received* body bytes.
 ///
 /// # Errors
@@ -336,6 +344,8 @@ pub fn verify_asymmetric(
     key.verify(s.as_bytes(), signature)
 }
 
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 /// The access-token X-SIGNATURE: base64 SHA256withRSA over `clientId|timestamp`.
 ///
 /// # Errors
@@ -349,6 +359,8 @@ pub fn sign_token(
     key.sign(s.as_bytes())
 }
 
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 /// Verifies an access-token X-SIGNATURE.
 ///
 /// # Errors

@@ -18,6 +18,7 @@
 //! comments. [`registry()`] lists every endpoint with its metadata and a
 //! type-erased body validator (what `snap endpoints` and `snap validate`
 //! use).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 pub mod ayopop;

@@ -140,12 +140,11 @@ where
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&b| b == b'{');
-    if is_object {
-        if let Ok(typed) = serde_json::from_slice::<T>(body) {
-            if typed.validate().is_ok() {
-                return Ok(typed);
-            }
-        }
+    if is_object
+        && let Ok(typed) = serde_json::from_slice::<T>(body)
+        && typed.validate().is_ok()
+    {
+        return Ok(typed);
     }
     let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| RequestError::NotJson(e.to_string()))?;
@@ -196,11 +195,11 @@ where
                     continue;
                 }
                 // A placeholder of the wrong shape: try the next shape.
-                if filled.contains(&at) {
-                    if let Some(next) = next_placeholder(&value, err.path()) {
-                        replace_at(&mut value, err.path(), next);
-                        continue;
-                    }
+                if filled.contains(&at)
+                    && let Some(next) = next_placeholder(&value, err.path())
+                {
+                    replace_at(&mut value, err.path(), next);
+                    continue;
                 }
                 if !found.iter().any(|f| covers(&f.path, &at)) {
                     found.push(Violation {

@@ -82,16 +82,15 @@ fn check_fields(input: &Input, errors: &mut Errors) {
                 "`len` and `max` exclude each other: `len = N` already fixes the length to exactly N characters",
             );
         }
-        if let Some(skip) = a.skip {
-            if a.max.is_some()
+        if let Some(skip) = a.skip
+            && (a.max.is_some()
                 || a.len.is_some()
                 || a.digits.is_some()
                 || a.one_of.is_some()
                 || a.via.is_some()
-                || a.required_if.is_some()
-            {
-                errors.at(skip, "`skip` turns validation off for this field: remove its other rules, or remove `skip`");
-            }
+                || a.required_if.is_some())
+        {
+            errors.at(skip, "`skip` turns validation off for this field: remove its other rules, or remove `skip`");
         }
         if let (Some(via), None) = (&a.via, &a.one_of) {
             errors.at(

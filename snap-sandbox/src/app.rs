@@ -16,11 +16,11 @@ use axum::routing::post;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use snap_core::endpoint::{Endpoint, EndpointMeta};
-use snap_core::server::tokens::TokenStore;
-use snap_core::server::{
+use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
+use snap_server::tokens::TokenStore;
+use snap_server::{
     ErrorRenderer, Inbound, Provider, Reply, SnapError, StaticPartners, route_with, snap_renderer,
 };
-use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;

@@ -26,9 +26,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
-use snap_core::server::tokens::TokenLifetimes;
-use snap_core::server::{Partner, ProviderConfig};
 use snap_core::sign::RsaPublicKey;
+use snap_server::tokens::TokenLifetimes;
+use snap_server::{Partner, ProviderConfig};
 
 use crate::faults::{FaultConfig, FaultConfigError};
 

@@ -1,7 +1,7 @@
 //! # snap-sandbox
 //!
 //! A local SNAP provider on loopback: every endpoint of `snap-endpoints`
-//! behind the full provider-side checks of `snap_core::server` (headers,
+//! behind the full provider-side checks of `snap_server` (headers,
 //! tokens, timestamp window, signature over the raw bytes, X-EXTERNAL-ID
 //! idempotency, validation), a stateful auth-payment [`ledger`], B2B2C auth
 //! codes ([`auth_codes`]) and [`faults`] knobs for testing clients.
@@ -23,6 +23,7 @@
 //! other provider's under `/<provider>` (`/gopay/v1.0/auth/void`,
 //! `/paydia/v1.0/auth/void`, `/ayopop/api/v2/bill/cancel`, `/ipg/reversal`);
 //! the access-token endpoints also under `/gopay` and `/paydia`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 mod app;

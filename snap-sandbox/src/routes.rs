@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use snap_core::endpoint::EndpointMeta;
 use snap_core::money::Money;
-use snap_core::server::{Inbound, Reply, SnapError};
 use snap_core::time::{SnapTimestamp, TimestampProfile};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
+use snap_server::{Inbound, Reply, SnapError};
 
 use crate::auth_codes::AuthCodes;
 use crate::ledger::{
@@ -20,7 +20,7 @@ use crate::ledger::{
 #[derive(Debug)]
 pub struct State {
     /// Issued tokens.
-    pub tokens: snap_core::server::tokens::TokenStore,
+    pub tokens: snap_server::tokens::TokenStore,
     /// Auth payments.
     pub ledger: Ledger,
     /// Auth codes handed out for B2B2C (74).

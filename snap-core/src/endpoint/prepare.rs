@@ -13,8 +13,10 @@ use serde::Serialize;
 use super::{Endpoint, EndpointMeta, Method, SignatureScheme};
 use crate::rules::Violations;
 use crate::secret::SecretString;
+#[cfg(feature = "rsa")]
+use crate::sign::RsaPrivateKey;
 use crate::sign::provider::{AyopopCredentials, IpgKey};
-use crate::sign::{self, HmacKey, RsaPrivateKey, SignatureError};
+use crate::sign::{self, HmacKey, SignatureError};
 use crate::time::SnapTimestamp;
 
 /// Header names [`prepare`] writes (as sent; HTTP header names are
@@ -55,9 +57,11 @@ pub enum Credentials<'a> {
     /// `symmetric`: HMAC-SHA512 with the client secret.
     Hmac(&'a HmacKey),
     /// `asymmetric`: SHA256withRSA with the partner's private key.
+    #[cfg(feature = "rsa")]
     Rsa(&'a RsaPrivateKey),
     /// `token` (access token 73/74): SHA256withRSA over `clientId|timestamp`;
     /// `client_id` is also sent as X-CLIENT-KEY.
+    #[cfg(feature = "rsa")]
     Token {
         /// The client id (X-CLIENT-KEY).
         client_id: &'a str,
@@ -76,7 +80,9 @@ impl Credentials<'_> {
     fn scheme(&self) -> SignatureScheme {
         match self {
             Credentials::Hmac(_) => SignatureScheme::Symmetric,
+            #[cfg(feature = "rsa")]
             Credentials::Rsa(_) => SignatureScheme::Asymmetric,
+            #[cfg(feature = "rsa")]
             Credentials::Token { .. } => SignatureScheme::Token,
             Credentials::Ipg(_) => SignatureScheme::IpgHmacSha256,
             Credentials::Ayopop(_) => SignatureScheme::AyopopKeyToken,
@@ -219,6 +225,7 @@ const N_X_SIGNATURE: Name = Name::of(header::X_SIGNATURE);
 const N_X_PARTNER_ID: Name = Name::of(header::X_PARTNER_ID);
 const N_X_EXTERNAL_ID: Name = Name::of(header::X_EXTERNAL_ID);
 const N_CHANNEL_ID: Name = Name::of(header::CHANNEL_ID);
+#[cfg(feature = "rsa")]
 const N_X_CLIENT_KEY: Name = Name::of(header::X_CLIENT_KEY);
 const N_AUTHORIZATION: Name = Name::of(header::AUTHORIZATION);
 const N_AUTHORIZATION_CUSTOMER: Name = Name::of(header::AUTHORIZATION_CUSTOMER);
@@ -380,10 +387,12 @@ pub fn prepare_bytes(
             let sig = sign::sign_symmetric(key, method, &path, token, &body, ts)?;
             put(&mut headers, N_X_SIGNATURE, &sig)?;
         }
+        #[cfg(feature = "rsa")]
         Credentials::Rsa(key) => {
             let sig = sign::sign_asymmetric(key, method, &path, &body, ts)?;
             put(&mut headers, N_X_SIGNATURE, &sig)?;
         }
+        #[cfg(feature = "rsa")]
         Credentials::Token { client_id, key } => {
             let sig = sign::sign_token(key, client_id, ts)?;
             put(&mut headers, N_X_TIMESTAMP, ts)?;

@@ -53,9 +53,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use self::json::{Escaping, Numbers, Style};
 use super::minify::{body_sha256_hex, hex_decode, minify};
-use super::{
-    HmacKey, RsaPublicKey, SignatureKind, verify_asymmetric, verify_symmetric, verify_token,
-};
+use super::{HmacKey, SignatureKind, verify_symmetric};
+#[cfg(feature = "rsa")]
+use super::{RsaPublicKey, verify_asymmetric, verify_token};
 
 /// What was received, as the verifier sees it.
 #[derive(Debug, Clone, Copy)]
@@ -825,6 +825,7 @@ fn transaction_candidates(
     (c, note)
 }
 
+#[cfg(feature = "rsa")]
 fn token_candidates(client_id: &str, ts: &str) -> Vec<Candidate> {
     let mut c = vec![
         Candidate {
@@ -857,15 +858,13 @@ fn decodings(signature: &str) -> Vec<(Encoding, Vec<u8>)> {
     if let Some(b) = hex_decode(signature) {
         v.push((Encoding::Hex, b));
     }
-    if signature.contains(['-', '_']) || !signature.ends_with('=') {
-        if let Ok(b) = URL_SAFE_NO_PAD
+    if (signature.contains(['-', '_']) || !signature.ends_with('='))
+        && let Ok(b) = URL_SAFE_NO_PAD
             .decode(signature)
             .or_else(|_| URL_SAFE.decode(signature))
-        {
-            if !v.iter().any(|(_, x)| *x == b) {
-                v.push((Encoding::Base64Url, b));
-            }
-        }
+        && !v.iter().any(|(_, x)| *x == b)
+    {
+        v.push((Encoding::Base64Url, b));
     }
     v
 }
@@ -960,6 +959,8 @@ pub fn diagnose_symmetric(key: &HmacKey, access_token: &str, received: &Received
     )
 }
 
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 /// Diagnoses an asymmetric (SHA256withRSA) transaction or notification X-SIGNATURE.
 pub fn diagnose_asymmetric(key: &RsaPublicKey, received: &Received<'_>) -> Diagnosis {
     let r = received;
@@ -984,6 +985,8 @@ pub fn diagnose_asymmetric(key: &RsaPublicKey, received: &Received<'_>) -> Diagn
     )
 }
 
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 /// Diagnoses an access-token X-SIGNATURE (`clientId|X-TIMESTAMP`).
 pub fn diagnose_token(
     key: &RsaPublicKey,

@@ -152,7 +152,7 @@ pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
         }
     }
     let b = s.as_bytes();
-    if b.len() % 2 != 0 || b.is_empty() {
+    if !b.len().is_multiple_of(2) || b.is_empty() {
         return None;
     }
     b.chunks_exact(2)

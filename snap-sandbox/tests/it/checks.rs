@@ -542,7 +542,7 @@ async fn every_registered_endpoint_is_served_at_its_sandbox_path() {
 /// with its RSA key and no token; B2B2C ones stay symmetric with tokens.
 #[tokio::test]
 async fn asymmetric_partners_sign_b2b_transactions_with_their_key() {
-    use snap_core::client::{CallOptions, ClientConfig, SignatureMode, SnapClient};
+    use snap_client::{CallOptions, ClientConfig, SignatureMode, SnapClient};
     use snap_core::secret::SecretString;
     use snap_endpoints::bi;
     let env = start_with(|c| {

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use snap_core::client::{
+use snap_client::{
     CallOptions, ClientConfig, ClientError, CustomerToken, RetryPolicy, RetryRules, SnapClient,
 };
 use snap_core::secret::SecretString;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use snap_core::client::{CallOptions, ClientConfig, SnapClient};
+use snap_client::{CallOptions, ClientConfig, SnapClient};
 use snap_core::secret::SecretString;
 use snap_endpoints::bi;
 use snap_sandbox::faults::{Fault, FaultConfig, Faults};

@@ -2,7 +2,7 @@
 //! business errors, the statuses the queries report.
 
 use serde_json::{Value, json};
-use snap_core::client::CallOptions;
+use snap_client::CallOptions;
 use snap_core::secret::SecretString;
 use snap_endpoints::bi;
 

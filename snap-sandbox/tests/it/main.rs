@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod checks;
+mod client;
 mod concurrency;
 mod config_file;
 mod fault_injection;

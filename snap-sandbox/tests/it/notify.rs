@@ -1,8 +1,8 @@
 //! The notification verifier (merchant side): the three schemes.
 
 use http::HeaderMap;
-use snap_core::server::notify::{NotificationError, NotificationScheme, NotificationVerifier};
 use snap_core::sign::{HmacKey, sign_asymmetric, sign_symmetric, sign_token};
+use snap_server::notify::{NotificationError, NotificationScheme, NotificationVerifier};
 
 use crate::support::*;
 

@@ -1,15 +1,15 @@
-//! `snap_core::server` used directly, as a real provider would: own routes,
+//! `snap_server` used directly, as a real provider would: own routes,
 //! own handlers, own error format. A panicking handler is a SNAP 500.
 
 use std::sync::Arc;
 
 use serde_json::json;
 use snap_core::endpoint::EndpointMeta;
-use snap_core::server::tokens::{TokenLifetimes, TokenStore};
-use snap_core::server::{
+use snap_endpoints::bi;
+use snap_server::tokens::{TokenLifetimes, TokenStore};
+use snap_server::{
     Inbound, Partner, Provider, ProviderConfig, Reply, SnapError, StaticPartners, route, route_with,
 };
-use snap_endpoints::bi;
 
 use crate::support::*;
 

@@ -478,14 +478,14 @@ async fn no_secret_in_logs_errors_or_debug() {
     client
         .send(
             &req,
-            snap_core::client::CallOptions::default().customer(&customer),
+            snap_client::CallOptions::default().customer(&customer),
         )
         .await
         .expect("payment");
     printed.push(format!("{client:?} {:?} {customer:?}", client.config()));
     // a client with a wrong secret: its call fails with a signature error answer
-    let wrong = snap_core::client::SnapClient::new(
-        snap_core::client::ClientConfig::new(env.base.clone(), CLIENT_ID)
+    let wrong = snap_client::SnapClient::new(
+        snap_client::ClientConfig::new(env.base.clone(), CLIENT_ID)
             .with_client_secret("wrong-secret-value-1234".to_owned())
             .with_private_key(KEY.clone()),
     )
@@ -495,7 +495,7 @@ async fn no_secret_in_logs_errors_or_debug() {
     let e = wrong
         .send(
             &req2,
-            snap_core::client::CallOptions::default().customer(&customer),
+            snap_client::CallOptions::default().customer(&customer),
         )
         .await;
     printed.push(format!("{e:?}"));

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 use serde_json::{Value, json};
-use snap_core::client::{ClientConfig, SnapClient};
+use snap_client::{ClientConfig, SnapClient};
 use snap_core::sign::{RsaPrivateKey, sign_symmetric, sign_token};
 use snap_core::time::{SnapTimestamp, TimestampProfile};
 use snap_sandbox::config::{SandboxConfig, sandbox_partner};

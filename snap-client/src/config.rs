@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use super::error::ClientError;
 use super::retry::{RetryPolicy, RetryRules};
-use crate::secret::SecretString;
-use crate::sign::RsaPrivateKey;
-use crate::sign::provider::{AyopopCredentials, IpgKey};
-use crate::time::TimestampProfile;
+use snap_core::secret::SecretString;
+use snap_core::sign::RsaPrivateKey;
+use snap_core::sign::provider::{AyopopCredentials, IpgKey};
+use snap_core::time::TimestampProfile;
 
 /// How the partner signs transaction requests, fixed per partner at
 /// onboarding (SNAP-FACTS 1.c, 1.d).

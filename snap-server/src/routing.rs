@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use super::check::{Admitted, Inbound, Provider};
 use super::error::{Reply, SnapError};
 use super::idempotency::StoredAnswer;
-use crate::endpoint::{Endpoint, EndpointMeta, Method, SignatureScheme};
+use snap_core::endpoint::{Endpoint, EndpointMeta, Method, SignatureScheme};
 
 /// Renders a refusal for an endpoint. [`snap_renderer`] writes the SNAP body
 /// (`responseCode` + `responseMessage`); a non-SNAP endpoint passes its

@@ -76,7 +76,7 @@ struct Inner {
 }
 
 /// The in-memory store, keyed by partner, Jakarta day
-/// ([`SnapTimestamp::day_key`](crate::time::SnapTimestamp::day_key),
+/// ([`SnapTimestamp::day_key`](snap_core::time::SnapTimestamp::day_key),
 /// `yyyymmdd`) and X-EXTERNAL-ID. When a new day starts, the entries of the
 /// days before are dropped: uniqueness is per day.
 #[derive(Debug, Default, Clone)]
@@ -175,7 +175,7 @@ impl IdempotencyStore {
     }
 
     /// Claims `external_id` of `partner` on Jakarta day `day` (`yyyymmdd`,
-    /// [`SnapTimestamp::day_key`](crate::time::SnapTimestamp::day_key)) for a
+    /// [`SnapTimestamp::day_key`](snap_core::time::SnapTimestamp::day_key)) for a
     /// request with `fingerprint`.
     pub fn claim(
         &self,

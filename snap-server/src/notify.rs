@@ -11,7 +11,7 @@
 //! The path is the merchant's callback path **as received**, with its query.
 //!
 //! ```
-//! use snap_core::server::notify::{NotificationScheme, NotificationVerifier};
+//! use snap_server::notify::{NotificationScheme, NotificationVerifier};
 //! use snap_core::sign::{HmacKey, sign_symmetric};
 //!
 //! let key = HmacKey::new(b"secret").unwrap();
@@ -32,7 +32,7 @@ use std::time::Duration;
 use http::HeaderMap;
 
 use super::error::SnapError;
-use crate::sign::{HmacKey, RsaPublicKey, SignatureError};
+use snap_core::sign::{HmacKey, RsaPublicKey, SignatureError};
 
 /// How the provider signs its notifications.
 #[derive(Debug, Clone)]
@@ -154,7 +154,7 @@ impl NotificationVerifier {
         }
         let r = match &self.scheme {
             NotificationScheme::RsaRequest(key) => {
-                crate::sign::verify_asymmetric(key, method, path, body, ts, sig)
+                snap_core::sign::verify_asymmetric(key, method, path, body, ts, sig)
             }
             NotificationScheme::Hmac(key) => {
                 let auth = get(headers, "authorization", "Authorization")?;
@@ -163,10 +163,10 @@ impl NotificationVerifier {
                     .or_else(|| auth.strip_prefix("bearer "))
                     .unwrap_or(auth)
                     .trim();
-                crate::sign::verify_symmetric(key, method, path, token, body, ts, sig)
+                snap_core::sign::verify_symmetric(key, method, path, token, body, ts, sig)
             }
             NotificationScheme::RsaClientId { key, client_id } => {
-                crate::sign::verify_token(key, client_id, ts, sig)
+                snap_core::sign::verify_token(key, client_id, ts, sig)
             }
         };
         r.map_err(NotificationError::Signature)

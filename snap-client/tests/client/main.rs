@@ -3,7 +3,6 @@
 //! received bytes with snap-core's verifiers and records every request.
 
 mod readme;
-mod sandbox;
 mod server;
 
 use std::sync::atomic::Ordering;
@@ -12,7 +11,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use snap_core::client::{
+use snap_client::{
     CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapClient,
     StatusQuery,
 };

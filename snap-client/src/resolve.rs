@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use super::error::ClientError;
 use super::{CallOptions, CustomerToken, RawAnswer, SnapClient};
-use crate::endpoint::{Endpoint, EndpointMeta};
+use snap_core::endpoint::{Endpoint, EndpointMeta};
 
 /// A boxed future, as [`ConflictResolver`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

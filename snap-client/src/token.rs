@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
-use crate::secret::SecretString;
+use snap_core::secret::SecretString;
 
 /// A token and until when it is used.
 #[derive(Debug, Clone)]

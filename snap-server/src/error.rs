@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::code::{GeneralCase, ServiceCode};
+use snap_core::code::{GeneralCase, ServiceCode};
 
 /// The BI table's message for `(http, case)` with its placeholder filled by
 /// `detail`; a detail for a message without a placeholder is appended after

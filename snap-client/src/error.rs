@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::rules::Violations;
+use snap_core::rules::Violations;
 
 /// Why a call did not produce the endpoint's typed success response.
 ///
@@ -192,7 +192,7 @@ pub struct SnapAnswer {
     /// The `responseCode` as received (`"4016301"`), if the body had one.
     pub response_code: Option<String>,
     /// Its parts, when it is a well-formed 7-digit SNAP code.
-    pub code: Option<crate::code::ResponseCode>,
+    pub code: Option<snap_core::code::ResponseCode>,
     /// The provider's `responseMessage`, if any.
     pub message: Option<String>,
     /// What the general case table says about the code (`"Invalid Token

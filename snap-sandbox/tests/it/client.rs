@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use snap_core::client::{CallOptions, ClientConfig, RetryPolicy, RetryRules, SnapClient};
+use snap_client::{CallOptions, ClientConfig, RetryPolicy, RetryRules, SnapClient};
 use snap_core::secret::SecretString;
 use snap_core::sign::RsaPublicKey;
 use snap_endpoints::bi::{AuthPaymentRequest, AuthQueryRequest};
@@ -19,7 +19,10 @@ use snap_sandbox::Sandbox;
 use snap_sandbox::config::{SandboxConfig, sandbox_partner};
 use snap_sandbox::faults::FaultConfig;
 
-use crate::server::{CLIENT_ID, CLIENT_SECRET, PRIVATE_KEY, PUBLIC_KEY};
+const CLIENT_ID: &str = "client-under-test";
+const CLIENT_SECRET: &str = "client-secret-under-test-5e1f";
+const PRIVATE_KEY: &str = include_str!("keys/test-key.pem");
+const PUBLIC_KEY: &str = include_str!("keys/test-key.pub.pem");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn payments_survive_held_answers_and_5xx_without_duplicates() {

@@ -16,11 +16,11 @@ use serde::de::DeserializeOwned;
 use super::error::SnapError;
 use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter};
 use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
-use crate::endpoint::{Endpoint, EndpointMeta, SignatureScheme};
-use crate::headers::{HeaderError, SnapHeaders};
-use crate::sign::provider::{AyopopCredentials, IpgKey};
-use crate::sign::{HmacKey, RsaPublicKey, SignatureError};
-use crate::time::SnapTimestamp;
+use snap_core::endpoint::{Endpoint, EndpointMeta, SignatureScheme};
+use snap_core::headers::{HeaderError, SnapHeaders};
+use snap_core::sign::provider::{AyopopCredentials, IpgKey};
+use snap_core::sign::{HmacKey, RsaPublicKey, SignatureError};
+use snap_core::time::SnapTimestamp;
 
 /// One partner (client) a provider knows: its id and its credentials.
 #[derive(Clone)]
@@ -546,7 +546,7 @@ impl Provider {
         let external_id = head.snap.as_ref().and_then(|h| h.external_id.clone());
         let mut ticket = None;
         if let (Some(ext), Some(p)) = (&external_id, &partner) {
-            let minified = crate::sign::minify(&body).unwrap_or_else(|_| body.to_vec());
+            let minified = snap_core::sign::minify(&body).unwrap_or_else(|_| body.to_vec());
             let fp = Fingerprint::of(&head.method, &head.path, &minified);
             match self
                 .idempotency
@@ -577,7 +577,7 @@ impl Provider {
                 ticket,
             });
         }
-        let request = match crate::endpoint::parse_request::<E>(&body) {
+        let request = match snap_core::endpoint::parse_request::<E>(&body) {
             Ok(r) => r,
             Err(e) => {
                 return Ok(Admitted::Refused {
@@ -602,8 +602,8 @@ impl Provider {
     }
 }
 
-fn signature_error(e: crate::sign::SignatureError) -> SnapError {
-    use crate::sign::SignatureError as S;
+fn signature_error(e: snap_core::sign::SignatureError) -> SnapError {
+    use snap_core::sign::SignatureError as S;
     match e {
         S::Mismatch => SnapError::unauthorized("Invalid Signature"),
         S::Minify(m) => SnapError::bad_request("body is not valid JSON").with_log(m.to_string()),
@@ -611,8 +611,8 @@ fn signature_error(e: crate::sign::SignatureError) -> SnapError {
     }
 }
 
-fn request_error(e: crate::endpoint::RequestError) -> SnapError {
-    use crate::endpoint::RequestError as R;
+fn request_error(e: snap_core::endpoint::RequestError) -> SnapError {
+    use snap_core::endpoint::RequestError as R;
     match e {
         R::NotJson(reason) => {
             SnapError::bad_request("body is not valid JSON").with_log(reason.to_string())
@@ -638,7 +638,7 @@ impl Provider {
         head: &Head,
         body: &[u8],
     ) -> Result<Option<Arc<Partner>>, SnapError> {
-        use crate::sign::{verify_asymmetric, verify_symmetric, verify_token};
+        use snap_core::sign::{verify_asymmetric, verify_symmetric, verify_token};
         let h = &head.headers;
         let partner = head.partner.as_deref();
         let no_key = || {
@@ -740,7 +740,7 @@ impl Provider {
     /// token replaced by `{accessToken}`, the body the sender hashed) at trace.
     /// Runs only when debug logging is on (the doctor tries ~40 variants).
     fn log_diagnosis(&self, head: &Head, body: &[u8]) {
-        use crate::sign::doctor;
+        use snap_core::sign::doctor;
         if !tracing::enabled!(tracing::Level::DEBUG) {
             return;
         }

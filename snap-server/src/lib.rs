@@ -35,8 +35,8 @@
 //! ```no_run
 //! # async fn demo() {
 //! use std::sync::Arc;
-//! use snap_core::server::{Inbound, Partner, Provider, ProviderConfig, Reply, StaticPartners, route};
-//! use snap_core::server::tokens::{TokenLifetimes, TokenStore};
+//! use snap_server::{Inbound, Partner, Provider, ProviderConfig, Reply, StaticPartners, route};
+//! use snap_server::tokens::{TokenLifetimes, TokenStore};
 //! # #[derive(serde::Serialize, serde::Deserialize, snap_core::SnapRequest)]
 //! # #[snap(service = 67, method = "POST", path = "/v1.0/auth/void", response = VoidAnswer)]
 //! # struct VoidRequest { #[snap(max = 64)] partner_void_no: String }
@@ -62,6 +62,8 @@
 //!
 //! Inbound notifications (a provider calling the merchant) are checked with
 //! [`notify::NotificationVerifier`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
 
 mod check;
 mod error;

@@ -10,7 +10,7 @@
 //! ```no_run
 //! use std::time::Duration;
 //!
-//! use snap_core::client::{
+//! use snap_client::{
 //!     CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SnapClient, StatusQuery,
 //! };
 //! use snap_core::secret::SecretString;
@@ -93,6 +93,8 @@
 //! Every call runs in a `tracing` span `snap.call` with the endpoint's name,
 //! service code, `X-EXTERNAL-ID` and attempt number. Secrets (client secret,
 //! private key, tokens, auth codes) never appear in logs, errors or `Debug`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
 
 mod config;
 mod error;
@@ -113,17 +115,17 @@ pub use self::retry::{Jitter, RetryPolicy, RetryRules};
 
 use self::config::BaseUrl;
 use self::token::{CachedToken, TokenCache, parse_expires_in, usable_for};
-use crate::code::{ResponseCode, ServiceCode};
-use crate::endpoint::{Answer, Endpoint};
-use crate::endpoint::{
+use snap_core::code::{ResponseCode, ServiceCode};
+use snap_core::endpoint::{Answer, Endpoint};
+use snap_core::endpoint::{
     AnswerCode, CodeScheme, Credentials, DecodeError, DecodeWarning, EndpointMeta, Method,
     PrepareError, PreparedRequest, RequestContext, SignatureScheme, Snap7, decode_response,
     prepare, prepare_bytes,
 };
-use crate::headers::ExternalIdGenerator;
-use crate::secret::SecretString;
-use crate::sign::HmacKey;
-use crate::time::SnapTimestamp;
+use snap_core::headers::ExternalIdGenerator;
+use snap_core::secret::SecretString;
+use snap_core::sign::HmacKey;
+use snap_core::time::SnapTimestamp;
 
 /// Access Token B2B (service 73) as the client sends it.
 const B2B_TOKEN: EndpointMeta = EndpointMeta {
@@ -619,7 +621,7 @@ impl SnapClient {
                 }
             })?;
             validate(body)?;
-            let minified = crate::sign::minify(body).map_err(|e| ClientError::NotJson {
+            let minified = snap_core::sign::minify(body).map_err(|e| ClientError::NotJson {
                 endpoint: meta.name.to_owned(),
                 reason: e.to_string(),
             })?;

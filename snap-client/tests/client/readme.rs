@@ -1,4 +1,4 @@
-//! The README's "Call a provider" example is the `snap_core::client` module
+//! The README's "Call a provider" example is the `snap_client` module
 //! doc test (which rustdoc compiles): this keeps the two copies identical.
 
 #[test]
@@ -12,7 +12,7 @@ fn readme_call_example_is_the_client_module_doc_test() {
     let start = section + readme[section..].find(open).expect("a rust block") + open.len();
     let end = start + readme[start..].find("```\n").unwrap();
     let block = &readme[start..end];
-    let src = std::fs::read_to_string(format!("{root}/snap-core/src/client.rs")).unwrap();
+    let src = std::fs::read_to_string(format!("{root}/snap-client/src/lib.rs")).unwrap();
     let doc: String = src
         .lines()
         .filter_map(|l| l.strip_prefix("//!"))
