@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the service-dependent tests need
+# (when missing), starts those services on free loopback ports, runs
+# `cargo test --workspace` with them switched on, and stops them at the end.
+#
+#   scripts/test.sh            # everything
+#   scripts/test.sh -- ARGS    # extra arguments for `cargo test` (e.g. a filter)
+#
+# Service tests are off in a plain `cargo test --workspace` (they print why);
+# here SNAP_REQUIRE_SERVICES=1 makes a missing service a failure, never a skip.
+# Installs go to Debian packages (apt-get) and to local folders under
+# .cache/ (npm, pip), never into the user's global environments.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+cache="$root/.cache/test-services"
+mkdir -p "$cache"
+extra=()
+if [ "${1:-}" = "--" ]; then shift; extra=("$@"); fi
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=0
+apt_install() { # packages...
+  if [ "$apt_updated" = 0 ]; then
+    log "apt-get update"; sudo_if_needed apt-get update -qq >/dev/null || true; apt_updated=1
+  fi
+  log "installing Debian packages: $*"
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+# --- Redis (snap-server / snap-sandbox Redis stores) -------------------------
+command -v redis-server >/dev/null || apt_install redis-server
+redis_port="$(free_port)"
+redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
+  --dir "$cache" --logfile "$cache/redis.log" >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do
+  if redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; then break; fi; sleep 0.1
+done
+redis-cli -p "$redis_port" ping | grep -q PONG || { log "redis-server did not start"; exit 1; }
+export SNAP_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/"
+log "redis-server on 127.0.0.1:$redis_port"
+
+export SNAP_REQUIRE_SERVICES=1
+log "cargo test --workspace ${extra[*]:-}"
+cargo test --workspace "${extra[@]}"
