@@ -117,6 +117,7 @@
 //! }
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::code::ServiceCode;
@@ -311,6 +312,19 @@ pub struct FieldMeta {
     pub required_if: Option<(&'static str, &'static str)>,
     /// `skip` / `#[serde(skip)]`: not validated.
     pub skipped: bool,
+    /// `accept_number`: a `String` field that also accepts a JSON number
+    /// (kept as its text) on input.
+    pub accept_number: bool,
+    /// `accept_string`: an integer field that also accepts a JSON string of
+    /// digits on input.
+    pub accept_string: bool,
+    /// The field is an integer (`u8`..`u64`, `i8`..`i64`, `usize`, `isize`,
+    /// or an `Option` of one): `max` / `len` count its decimal digits.
+    pub integer: bool,
+    /// `path_param`: sent in the `{wire}` segment of the path, not in the body.
+    pub path_param: bool,
+    /// `query`: sent in the query string, not in the body.
+    pub query: bool,
 }
 
 /// The declared fields of a `SnapModel` / `SnapRequest` type, in declaration order.
@@ -399,6 +413,17 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// Who calls whom (`direction = "..."`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Direction {
+    /// `"outbound"` (the default): the partner (merchant) calls the provider.
+    #[default]
+    Outbound,
+    /// `"inbound"`: the bank / provider calls the partner, which serves the
+    /// endpoint (Virtual Account inquiry and payment notification, ...).
+    Inbound,
+}
+
 /// How requests to an endpoint are signed (`signature = "..."`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SignatureScheme {
@@ -465,6 +490,8 @@ pub struct EndpointMeta {
     pub customer_token: bool,
     /// How the answer's result code is read.
     pub code_scheme: CodeSchemeInfo,
+    /// Who calls whom.
+    pub direction: Direction,
 }
 
 impl EndpointMeta {
@@ -479,6 +506,7 @@ impl EndpointMeta {
         signature: SignatureScheme::None,
         customer_token: false,
         code_scheme: Snap7::INFO,
+        direction: Direction::Outbound,
     };
 }
 
@@ -490,6 +518,57 @@ pub trait Endpoint: Validate {
     type Response: serde::de::DeserializeOwned + Validate;
     /// How the answer's result code is read ([`Snap7`] for SNAP endpoints).
     type Codes: CodeScheme;
+
+    /// The path of this request as sent, without a deployment prefix: the
+    /// declared [`EndpointMeta::path`] with every `{name}` segment replaced
+    /// by its `path_param` field (percent-encoded), then `?` and the `query`
+    /// fields (`wireName=value` in field order, absent `Option`s left out,
+    /// percent-encoded) when there are any. [`prepare`] signs and sends this.
+    ///
+    /// The default (a declaration without `path_param` / `query` fields) is
+    /// the declared path; the derive implements it otherwise.
+    ///
+    /// ```
+    /// use snap_core as snap;
+    /// use snap::endpoint::Endpoint;
+    ///
+    /// /// Card Registration Inquiry — SNAP service 03.
+    /// #[snap::request(service = 3, method = "GET", response = CardInquiryResponse,
+    ///                 path = "/v1.0/registration-card-inquiry/custIdMerchant/{custIdMerchant}")]
+    /// pub struct CardInquiry {
+    ///     #[snap(max = 18, path_param)]
+    ///     pub cust_id_merchant: String,
+    ///     #[snap(max = 2, query)]
+    ///     pub lang: Option<String>,
+    /// }
+    ///
+    /// /// Answer to [`CardInquiry`].
+    /// #[snap::response]
+    /// pub struct CardInquiryResponse {}
+    ///
+    /// let req = CardInquiry { cust_id_merchant: "C 1/2".into(), lang: Some("id".into()) };
+    /// assert_eq!(req.target(), "/v1.0/registration-card-inquiry/custIdMerchant/C%201%2F2?lang=id");
+    /// ```
+    fn target(&self) -> Cow<'static, str> {
+        Cow::Borrowed(Self::META.path)
+    }
+
+    /// Provider side: copies the `path_param` and `query` fields of a
+    /// received request into `body`, its parsed JSON body (`null` for none),
+    /// under their wire names, so that deserializing `body` gives the whole
+    /// request. `path` is the received path (a deployment prefix before the
+    /// declared path is ignored), `query` the query string without `?`.
+    /// See [`crate::wire::fill_target`] for the details and errors.
+    ///
+    /// The default (no such fields) leaves `body` as it is.
+    fn from_target(
+        body: &mut serde_json::Value,
+        path: &str,
+        query: &str,
+    ) -> Result<(), Violations> {
+        let _ = (body, path, query);
+        Ok(())
+    }
 }
 
 /// Why a received body was refused by [`parse_request`].
@@ -598,18 +677,4 @@ fn render_serde_path(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
-}
-
-/// What generated code names. Not a public API: may change in any release.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::code::ServiceCode;
-    pub use crate::endpoint::{
-        CodeScheme, Endpoint, EndpointMeta, FieldMeta, Fields, Method, SignatureScheme, Snap7,
-        Validate, field_wire,
-    };
-    pub use crate::rules;
-    pub use crate::rules::{Path, Report};
-    /// The response type of a declaration that failed to compile.
-    pub type FallbackResponse = serde_json::Value;
 }
