@@ -339,9 +339,12 @@ where
 
 fn parse_str(meta: &ParseNestedMeta, key: &str, example: &str) -> syn::Result<LitStr> {
     let value = meta.value()?;
-    let lit: syn::Lit = value.parse()?;
-    match lit {
-        syn::Lit::Str(s) => Ok(s),
+    let expr: syn::Expr = value.parse()?;
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(s),
         other => Err(syn::Error::new(
             other.span(),
             format!("`{key}` takes a string, like `{key} = {example}`"),
