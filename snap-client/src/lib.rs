@@ -118,8 +118,8 @@ use self::token::{CachedToken, TokenCache, parse_expires_in, usable_for};
 use snap_core::code::{ResponseCode, ServiceCode};
 use snap_core::endpoint::{Answer, Endpoint};
 use snap_core::endpoint::{
-    AnswerCode, CodeScheme, Credentials, DecodeError, DecodeWarning, Direction, EndpointMeta, Method,
-    PrepareError, PreparedRequest, RequestContext, SignatureScheme, Snap7, decode_response,
+    AnswerCode, CodeScheme, Credentials, DecodeError, DecodeWarning, Direction, EndpointMeta,
+    Method, PrepareError, PreparedRequest, RequestContext, SignatureScheme, Snap7, decode_response,
     prepare, prepare_bytes,
 };
 use snap_core::headers::ExternalIdGenerator;

@@ -57,8 +57,8 @@ pub use snap_macros::SnapModel;
 pub mod __private_v0_1_0 {
     pub use crate::code::ServiceCode;
     pub use crate::endpoint::{
-        CodeScheme, Direction, Endpoint, EndpointMeta, FieldMeta, Fields, Method,
-        SignatureScheme, Snap7, Validate, field_wire,
+        CodeScheme, Direction, Endpoint, EndpointMeta, FieldMeta, Fields, Method, SignatureScheme,
+        Snap7, Validate, field_wire,
     };
     pub use crate::rules::{self, Path, Report, Violations};
     pub use crate::wire;

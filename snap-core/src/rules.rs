@@ -566,20 +566,26 @@ pub fn len_chars<T: StrField + ?Sized>(
 /// At most `max` digits (an integer, sign not counted).
 pub fn max_digits(digits: usize, max: usize, path: &Path<'_>, report: &mut Report) {
     if digits > max {
-        report.push(path, Rule::MaxDigits {
-            max,
-            actual: digits,
-        });
+        report.push(
+            path,
+            Rule::MaxDigits {
+                max,
+                actual: digits,
+            },
+        );
     }
 }
 
 /// Exactly `len` digits (an integer, sign not counted).
 pub fn len_digits(digits: usize, len: usize, path: &Path<'_>, report: &mut Report) {
     if digits != len {
-        report.push(path, Rule::LenDigits {
-            len,
-            actual: digits,
-        });
+        report.push(
+            path,
+            Rule::LenDigits {
+                len,
+                actual: digits,
+            },
+        );
     }
 }
 
@@ -752,10 +758,7 @@ mod tests {
         assert!(run(|p, r| max(&-9999i32, 4, p, r)).is_empty());
         assert_eq!(
             run(|p, r| max(&i64::MIN, 4, p, r))[0].rule,
-            Rule::MaxDigits {
-                max: 4,
-                actual: 19
-            }
+            Rule::MaxDigits { max: 4, actual: 19 }
         );
         assert!(run(|p, r| len(&-42i8, 2, p, r)).is_empty());
         assert_eq!(

@@ -485,7 +485,10 @@ mod tests {
             (r#"{"a":10.50}"#, "10.50"),
             (r#"{"a":1e3}"#, "1e3"),
             (r#"{"a":-0.0}"#, "-0.0"),
-            (r#"{"a":123456789012345678901234567890}"#, "123456789012345678901234567890"),
+            (
+                r#"{"a":123456789012345678901234567890}"#,
+                "123456789012345678901234567890",
+            ),
             (r#"{"a":"a\"b"}"#, "a\"b"),
         ] {
             let v: Num = serde_json::from_str(json).unwrap();
@@ -496,7 +499,12 @@ mod tests {
         assert_eq!(v.b.as_deref(), Some("0.10"));
         let v: Num = serde_json::from_str(r#"{"a":"x","b":null}"#).unwrap();
         assert_eq!(v.b, None);
-        for bad in [r#"{"a":true}"#, r#"{"a":{}}"#, r#"{"a":[1]}"#, r#"{"a":null}"#] {
+        for bad in [
+            r#"{"a":true}"#,
+            r#"{"a":{}}"#,
+            r#"{"a":[1]}"#,
+            r#"{"a":null}"#,
+        ] {
             let err = serde_json::from_str::<Num>(bad).unwrap_err().to_string();
             assert!(err.contains("a string, or a number"), "{bad}: {err}");
         }
@@ -508,7 +516,13 @@ mod tests {
     #[test]
     fn accept_string_reads_digits_into_integers() {
         let v: Int = serde_json::from_str(r#"{"a":"6011","b":"-5"}"#).unwrap();
-        assert_eq!(v, Int { a: 6011, b: Some(-5) });
+        assert_eq!(
+            v,
+            Int {
+                a: 6011,
+                b: Some(-5)
+            }
+        );
         let v: Int = serde_json::from_str(r#"{"a":6011}"#).unwrap();
         assert_eq!(v, Int { a: 6011, b: None });
         let v: Int = serde_json::from_value(json!({"a": "7", "b": null})).unwrap();
@@ -601,20 +615,44 @@ mod tests {
         );
 
         let mut body = json!({"custIdMerchant": "from-body"});
-        fill_target(template, &fields, &mut body, &template.replace("{custIdMerchant}", "P"), "limit=x")
-            .unwrap();
+        fill_target(
+            template,
+            &fields,
+            &mut body,
+            &template.replace("{custIdMerchant}", "P"),
+            "limit=x",
+        )
+        .unwrap();
         assert_eq!(body, json!({"custIdMerchant": "P", "limit": "x"}));
 
-        let err = fill_target(template, &fields, &mut json!({}), "/v1.0/other/custIdMerchant/1", "")
-            .unwrap_err();
+        let err = fill_target(
+            template,
+            &fields,
+            &mut json!({}),
+            "/v1.0/other/custIdMerchant/1",
+            "",
+        )
+        .unwrap_err();
         assert_eq!(err.primary().path, "");
         let err = fill_target(template, &fields, &mut json!({}), "/1", "").unwrap_err();
         assert!(err.to_string().contains("does not fit"), "{err}");
-        let err = fill_target(template, &fields, &mut json!({}), &template.replace("{custIdMerchant}", "%zz"), "")
-            .unwrap_err();
+        let err = fill_target(
+            template,
+            &fields,
+            &mut json!({}),
+            &template.replace("{custIdMerchant}", "%zz"),
+            "",
+        )
+        .unwrap_err();
         assert_eq!(err.primary().path, "custIdMerchant");
-        let err = fill_target(template, &fields, &mut json!({}), &template.replace("{custIdMerchant}", "1"), "lang=a&lang=b")
-            .unwrap_err();
+        let err = fill_target(
+            template,
+            &fields,
+            &mut json!({}),
+            &template.replace("{custIdMerchant}", "1"),
+            "lang=a&lang=b",
+        )
+        .unwrap_err();
         assert_eq!(err.primary().path, "lang");
         let err = fill_target(template, &fields, &mut json!([]), template, "").unwrap_err();
         assert!(err.to_string().contains("JSON object"), "{err}");

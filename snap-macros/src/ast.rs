@@ -99,9 +99,7 @@ fn plain_name(ty: &Type) -> Option<String> {
         return None;
     }
     let last = p.path.segments.last()?;
-    last.arguments
-        .is_none()
-        .then(|| last.ident.to_string())
+    last.arguments.is_none().then(|| last.ident.to_string())
 }
 
 /// The type, or the `T` of an `Option<T>`.

@@ -176,10 +176,7 @@ fn shape_error(form: Form, input: &DeriveInput) -> Option<syn::Error> {
         Data::Struct(s) => match &s.fields {
             Fields::Named(_) => return None,
             Fields::Unit if form != Form::Model => return None,
-            Fields::Unit => (
-                input.ident.span(),
-                "a unit struct has nothing to validate",
-            ),
+            Fields::Unit => (input.ident.span(), "a unit struct has nothing to validate"),
             Fields::Unnamed(f) => (f.span(), "a tuple struct has no wire names"),
         },
         Data::Enum(e) => (
@@ -341,7 +338,9 @@ fn field_serde(f: &mut syn::Field, rt_string: &str) {
             keys.push(quote!(default));
         }
         if !serde.skip_serializing_if && !serde.skip_serializing {
-            keys.push(quote!(skip_serializing_if = "::core::option::Option::is_none"));
+            keys.push(quote!(
+                skip_serializing_if = "::core::option::Option::is_none"
+            ));
         }
     }
     if serde.deserialize_with.is_none() {

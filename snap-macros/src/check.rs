@@ -50,7 +50,12 @@ fn check_target(input: &Input, errors: &mut Errors) {
     let names = c
         .path
         .as_ref()
-        .map(|p| placeholders(&p.value).into_iter().map(str::to_owned).collect::<Vec<_>>())
+        .map(|p| {
+            placeholders(&p.value)
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     let params: Vec<&Field> = input
         .fields

@@ -131,12 +131,16 @@ fn validate_impl(input: &Input) -> TokenStream {
         if let Some(max) = &a.max {
             let n = max.value;
             let (rt, m) = at(max.span);
-            rules.push(quote_spanned!(max.span=> #rt::rules::max(&self.#m, #n, &__snap_path, __report);));
+            rules.push(
+                quote_spanned!(max.span=> #rt::rules::max(&self.#m, #n, &__snap_path, __report);),
+            );
         }
         if let Some(len) = &a.len {
             let n = len.value;
             let (rt, m) = at(len.span);
-            rules.push(quote_spanned!(len.span=> #rt::rules::len(&self.#m, #n, &__snap_path, __report);));
+            rules.push(
+                quote_spanned!(len.span=> #rt::rules::len(&self.#m, #n, &__snap_path, __report);),
+            );
         }
         if let Some(span) = a.digits {
             let (rt, m) = at(span);
@@ -416,11 +420,16 @@ fn target_fns(input: &Input) -> TokenStream {
                     steps.push(quote!(__out.push_str(#literal);));
                     literal.clear();
                 }
-                let span = f.attrs.path_param.unwrap_or_else(proc_macro2::Span::call_site);
+                let span = f
+                    .attrs
+                    .path_param
+                    .unwrap_or_else(proc_macro2::Span::call_site);
                 let rt = input.rt_at(span);
                 let mut member = f.ident.clone();
                 member.set_span(span);
-                steps.push(quote_spanned!(span=> #rt::wire::push_path_param(&mut __out, &self.#member);));
+                steps.push(
+                    quote_spanned!(span=> #rt::wire::push_path_param(&mut __out, &self.#member);),
+                );
             }
             None => literal.push_str(seg),
         }
@@ -575,7 +584,10 @@ mod tests {
         );
         assert!(got.contains("compile_error"), "{got}");
         assert!(!got.contains("snap_core"), "{got}");
-        assert!(got.contains(&format!(":: snapcore :: {private} :: Endpoint")), "{got}");
+        assert!(
+            got.contains(&format!(":: snapcore :: {private} :: Endpoint")),
+            "{got}"
+        );
     }
 
     #[test]

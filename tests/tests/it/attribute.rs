@@ -3,13 +3,13 @@
 //! digit rules; fields that accept two JSON forms; path and query
 //! parameters, signed as sent.
 
-use snap_core as snap;
 use snap::endpoint::{Credentials, Endpoint, Fields, RequestContext, Validate, prepare};
 use snap::money::Money;
 use snap::rules::Rule;
 use snap::secret::SecretString;
 use snap::sign::{HmacKey, verify_symmetric};
 use snap::time::SnapTimestamp;
+use snap_core as snap;
 
 /// Virtual Account – Inquiry — SNAP service 24 (the example of the pinned syntax).
 #[snap::request(service = 24, method = "POST", path = "/v1.0/transfer-va/inquiry",
@@ -97,7 +97,12 @@ fn the_attribute_form_writes_camel_case_and_leaves_absent_options_out() {
     );
     let channel = &VaInquiryRequest::FIELDS[3];
     assert_eq!(
-        (channel.wire, channel.integer, channel.accept_string, channel.max),
+        (
+            channel.wire,
+            channel.integer,
+            channel.accept_string,
+            channel.max
+        ),
         ("channelCode", true, true, Some(4))
     );
     let number = &VaInquiryRequest::FIELDS[4];
@@ -137,7 +142,8 @@ fn customer_number_is_read_from_a_number_as_its_exact_text_and_sent_as_a_string(
         ("6281.50", "6281.50"),
         ("1e3", "1e3"),
     ] {
-        let body = format!(r#"{{"partnerServiceId":"   12345","customerNo":"1","customerNoX":{given}}}"#);
+        let body =
+            format!(r#"{{"partnerServiceId":"   12345","customerNo":"1","customerNoX":{given}}}"#);
         let req: VaInquiryRequest = snap::endpoint::parse_request(body.as_bytes()).unwrap();
         assert_eq!(req.customer_no_x.as_deref(), Some(text), "{given}");
         let sent = serde_json::to_value(&req).unwrap();
@@ -169,9 +175,15 @@ fn digit_rules_on_integer_fields() {
 
 #[test]
 fn user_derives_and_serde_attributes_are_kept() {
-    let own: Own =
-        serde_json::from_str(r#"{"mandatory_number":"42","text":7}"#).unwrap();
-    assert_eq!(own, Own { some_field: None, mandatory_number: 42, text: "7".into() });
+    let own: Own = serde_json::from_str(r#"{"mandatory_number":"42","text":7}"#).unwrap();
+    assert_eq!(
+        own,
+        Own {
+            some_field: None,
+            mandatory_number: 42,
+            text: "7".into()
+        }
+    );
     // The user's rename_all and deny_unknown_fields hold; Default, Eq and Hash are derivable.
     assert_eq!(
         serde_json::to_string(&own).unwrap(),
@@ -192,7 +204,10 @@ fn response_gets_the_code_and_message_first() {
     assert_eq!(r.response_message, "Successful");
     assert_eq!(serde_json::to_string(&r).unwrap(), body);
     let names: Vec<&str> = VaInquiryResponse::FIELDS.iter().map(|f| f.wire).collect();
-    assert_eq!(names, ["responseCode", "responseMessage", "virtualAccountData"]);
+    assert_eq!(
+        names,
+        ["responseCode", "responseMessage", "virtualAccountData"]
+    );
     assert_eq!(VaInquiryResponse::FIELDS[0].len, Some(7));
     assert!(VaInquiryResponse::FIELDS[0].digits && VaInquiryResponse::FIELDS[0].mandatory);
     assert_eq!(VaInquiryResponse::FIELDS[1].max, Some(150));
@@ -202,7 +217,12 @@ fn response_gets_the_code_and_message_first() {
         response_message: String::new(),
         virtual_account_data: None,
     };
-    let paths: Vec<String> = bad.validate().unwrap_err().iter().map(|v| v.path.clone()).collect();
+    let paths: Vec<String> = bad
+        .validate()
+        .unwrap_err()
+        .iter()
+        .map(|v| v.path.clone())
+        .collect();
     assert_eq!(paths, ["responseCode", "responseMessage"]);
 
     // optional_code: absent is fine, present is checked.
@@ -213,7 +233,12 @@ fn response_gets_the_code_and_message_first() {
         serde_json::from_str(r#"{"responseCode":"20073","accessToken":"x"}"#).unwrap();
     assert_eq!(t.validate().unwrap_err().primary().path, "responseCode");
     assert_eq!(
-        serde_json::to_string(&TokenAnswer { response_code: None, response_message: None, access_token: "x".into() }).unwrap(),
+        serde_json::to_string(&TokenAnswer {
+            response_code: None,
+            response_message: None,
+            access_token: "x".into()
+        })
+        .unwrap(),
         r#"{"accessToken":"x"}"#
     );
 }
