@@ -1,11 +1,14 @@
-//! The traits the derives implement, and the generic machinery built on them.
+//! The traits the declaration macros implement, and the generic machinery
+//! built on them.
 //!
-//! - [`Validate`]: every field type implements it; `#[derive(SnapModel)]` and
-//!   `#[derive(SnapRequest)]` generate it for structs. [`Validate::validate`]
-//!   returns **all** violations with wire paths.
-//! - [`Endpoint`]: `#[derive(SnapRequest)]` implements it: the endpoint's
-//!   [`EndpointMeta`] (service code, method, path, signature scheme, ...), its
-//!   response type and its result-code scheme ([`CodeScheme`]).
+//! - [`Validate`]: every field type implements it; the declarations
+//!   ([`request`](crate::request), [`response`](crate::response),
+//!   [`model`](crate::model), or the derives behind them) generate it for
+//!   structs. [`Validate::validate`] returns **all** violations with wire paths.
+//! - [`Endpoint`]: a [`request`](crate::request) implements it: the
+//!   endpoint's [`EndpointMeta`] (service code, method, path, signature
+//!   scheme, ...), its response type, its result-code scheme
+//!   ([`CodeScheme`]) and the path as sent ([`Endpoint::target`]).
 //! - [`decode_response`]: an answer's bytes and HTTP status -> the typed
 //!   response or a typed error answer, with the result code checked against
 //!   the HTTP status and the endpoint's service code.
@@ -17,49 +20,39 @@
 //! # Declaring an endpoint
 //!
 //! The example of the README's "Declare your own endpoint" (kept identical
-//! by a test in the `tests` crate): declare, validate, sign, decode.
+//! by a test in the `tests` crate): declare, validate, sign, decode. The
+//! keys are listed in [`request`](crate::request).
 //!
 //! ```
-//! use serde::{Deserialize, Serialize};
-//! use snap_core::endpoint::{Credentials, Endpoint, RequestContext, Validate, decode_response, prepare};
-//! use snap_core::money::{Currency, Money};
-//! use snap_core::secret::SecretString;
-//! use snap_core::sign::{HmacKey, verify_symmetric};
-//! use snap_core::time::SnapTimestamp;
-//! use snap_core::{SnapModel, SnapRequest};
+//! use snap_core as snap;
+//! use snap::endpoint::{Credentials, Endpoint, RequestContext, Validate, decode_response, prepare};
+//! use snap::money::{Currency, Money};
+//! use snap::secret::SecretString;
+//! use snap::sign::{HmacKey, verify_symmetric};
+//! use snap::time::SnapTimestamp;
 //!
 //! /// API Void — SNAP service 67 (BI Auth Payment page).
-//! #[derive(Debug, Serialize, Deserialize, SnapRequest)]
-//! #[snap(service = 67, method = "POST", path = "/v1.0/auth/void",
-//!        response = AuthVoidResponse, name = "Auth Void", customer_token)]
-//! #[serde(rename_all = "camelCase")]
+//! #[snap::request(service = 67, method = "POST", path = "/v1.0/auth/void",
+//!                 response = AuthVoidResponse, name = "Auth Void", customer_token)]
 //! pub struct AuthVoidRequest {
 //!     #[snap(max = 64)]
-//!     pub original_reference_no: String,
+//!     pub original_reference_no: String,         // not an Option: mandatory
 //!     #[snap(max = 64)]
 //!     pub original_partner_reference_no: String,
 //!     #[snap(max = 64)]
 //!     pub merchant_id: String,
 //!     #[snap(max = 32)]
-//!     #[serde(skip_serializing_if = "Option::is_none")]
-//!     pub sub_merchant_id: Option<String>,
-//!     #[serde(skip_serializing_if = "Option::is_none")]
-//!     pub void_amount: Option<Money>,
+//!     pub sub_merchant_id: Option<String>,       // an Option: optional, left out when absent
+//!     pub void_amount: Option<Money>,            // {"value":"10000.00","currency":"IDR"}
 //!     #[snap(max = 64)]
 //!     pub partner_void_no: String,
 //!     #[snap(max = 256)]
-//!     #[serde(skip_serializing_if = "Option::is_none")]
 //!     pub reason: Option<String>,
 //! }
 //!
 //! /// Answer to [`AuthVoidRequest`].
-//! #[derive(Debug, Serialize, Deserialize, SnapModel)]
-//! #[serde(rename_all = "camelCase")]
+//! #[snap::response]                              // responseCode (7 digits), responseMessage (150)
 //! pub struct AuthVoidResponse {
-//!     #[snap(len = 7, digits)]
-//!     pub response_code: String,
-//!     #[snap(max = 150)]
-//!     pub response_message: String,
 //!     #[snap(max = 64)]
 //!     pub void_no: Option<String>,
 //!     #[snap(max = 64)]
