@@ -361,3 +361,141 @@ fn field_serde(f: &mut syn::Field, rt_string: &str) {
         f.attrs.push(parse_quote!(#[serde(#(#keys),*)]));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(form: Form, args: &str, item: &str) -> String {
+        let args: TokenStream = syn::parse_str(args).expect("args parse");
+        let item: TokenStream = syn::parse_str(item).expect("item parses");
+        let out = expand(form, args, item).to_string();
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn rt() -> String {
+        format!(":: snap_core :: {}", private_ident())
+    }
+
+    #[test]
+    fn request_gets_derives_serde_and_its_keys() {
+        let got = run(
+            Form::Request,
+            r#"service = 24, method = "POST", response = Foo<A, B>, path = "/x""#,
+            r#"pub struct R { #[snap(max = 4)] pub a: Option<String>, pub b: String }"#,
+        );
+        let rt = rt();
+        assert!(
+            got.contains(&format!(
+                "# [derive (:: core :: fmt :: Debug , :: core :: clone :: Clone , :: core :: cmp :: PartialEq , {rt} :: serde :: Serialize , {rt} :: serde :: Deserialize , {rt} :: SnapRequest)]"
+            )),
+            "{got}"
+        );
+        let serde_crate = format!("{}::serde", rt.replace(' ', ""));
+        assert!(got.contains(&format!("# [serde (crate = \"{serde_crate}\")]")), "{got}");
+        assert!(got.contains("# [serde (rename_all = \"camelCase\")]"), "{got}");
+        // The keys pass through whole, generics and all.
+        assert!(
+            got.contains(r#"# [snap (service = 24 , method = "POST" , response = Foo < A , B >, path = "/x")]"#),
+            "{got}"
+        );
+        assert!(
+            got.contains(r#"# [snap (max = 4)] # [serde (default , skip_serializing_if = "::core::option::Option::is_none")] pub a"#),
+            "{got}"
+        );
+        assert!(got.contains("pub b : String"), "{got}");
+        assert!(!got.contains("compile_error"), "{got}");
+    }
+
+    #[test]
+    fn user_derives_and_serde_keys_are_not_repeated() {
+        let got = run(
+            Form::Model,
+            "",
+            r#"#[derive(Debug, serde::Serialize)] #[serde(rename_all = "snake_case")]
+               struct M {
+                   #[serde(default)] a: Option<u8>,
+                   #[serde(skip_serializing_if = "x")] b: Option<u8>,
+                   #[snap(accept_string)] #[serde(deserialize_with = "mine")] c: Option<u8>,
+                   #[snap(accept_string)] d: Option<u8>,
+                   #[snap(accept_number)] e: String,
+                   #[snap(accept_number)] f: u32,
+               }"#,
+        );
+        assert_eq!(got.matches("fmt :: Debug").count(), 0, "{got}");
+        assert_eq!(got.matches("Serialize").count(), 1, "{got}");
+        assert!(got.contains(":: serde :: Deserialize"), "{got}");
+        assert!(!got.contains("camelCase"), "{got}");
+        let head = &got[..got.find("struct M").expect("the struct")];
+        assert!(!head.contains("# [snap ("), "a model without keys gets no #[snap]: {got}");
+        assert!(
+            got.contains(r#"# [serde (default)] # [serde (skip_serializing_if = "::core::option::Option::is_none")] a"#),
+            "{got}"
+        );
+        assert!(got.contains(r#"# [serde (default)] b"#), "{got}");
+        assert!(!got.contains("accept_string_opt\")] c"), "{got}");
+        let wire = format!("{}::wire", rt().replace(' ', ""));
+        assert!(
+            got.contains(&format!(r#"deserialize_with = "{wire}::accept_string_opt")] d"#)),
+            "{got}"
+        );
+        assert!(
+            got.contains(&format!(r#"# [serde (deserialize_with = "{wire}::accept_number")] e"#)),
+            "{got}"
+        );
+        // On the wrong type: no serde attribute, the derive reports the key.
+        assert!(got.contains("# [snap (accept_number)] f"), "{got}");
+    }
+
+    #[test]
+    fn path_and_query_fields_stay_out_of_the_body() {
+        let got = run(
+            Form::Request,
+            r#"method = "GET", path = "/x/{id}", response = R, service = 3"#,
+            r#"struct G { #[snap(path_param)] id: String, #[snap(query)] q: Option<String> }"#,
+        );
+        assert!(got.contains("# [serde (skip_serializing , default)] id"), "{got}");
+        assert!(got.contains("# [serde (skip_serializing , default)] q"), "{got}");
+        assert!(!got.contains("skip_serializing_if"), "{got}");
+    }
+
+    #[test]
+    fn response_inserts_the_code_members_first() {
+        let got = run(Form::Response, "", "pub struct A { pub x: u8 }");
+        let code = got.find("pub response_code : :: std :: string :: String").expect(&got);
+        let message = got.find("pub response_message").expect(&got);
+        let x = got.find("pub x").expect(&got);
+        assert!(code < message && message < x, "{got}");
+        assert!(got.contains("# [snap (len = 7 , digits)]"), "{got}");
+        assert!(got.contains("# [serde (rename = \"responseCode\")]"), "{got}");
+
+        let got = run(Form::Response, "optional_code", "pub struct T;");
+        assert!(
+            got.contains("pub response_code : :: core :: option :: Option < :: std :: string :: String >"),
+            "{got}"
+        );
+        assert!(got.contains("skip_serializing_if"), "{got}");
+        assert!(!got.contains("compile_error"), "{got}");
+    }
+
+    #[test]
+    fn crate_names_serde_and_the_derives() {
+        let got = run(Form::Model, r#"crate = "::snapcore""#, "struct M { a: String }");
+        let private = private_ident();
+        assert!(!got.contains("snap_core"), "{got}");
+        assert!(got.contains(&format!(":: snapcore :: {private} :: SnapModel")), "{got}");
+        assert!(got.contains(&format!("crate = \"::snapcore::{private}::serde\"")), "{got}");
+        assert!(got.contains(r#"# [snap (crate = "::snapcore")]"#), "{got}");
+    }
+
+    #[test]
+    fn shapes_and_misplaced_keys_are_errors() {
+        let got = run(Form::Model, "", "enum E { A }");
+        assert!(got.contains("compile_error"), "{got}");
+        assert!(got.contains("enum E { A }"), "the item stays: {got}");
+        let got = run(Form::Request, "optional_code", "struct R { a: String }");
+        assert!(got.contains("belongs to #[snap::response(optional_code)]"), "{got}");
+        let got = run(Form::Response, "", "struct R { response_message: String }");
+        assert!(got.contains("declares `response_message` itself"), "{got}");
+    }
+}
