@@ -392,8 +392,14 @@ mod tests {
             "{got}"
         );
         let serde_crate = format!("{}::serde", rt.replace(' ', ""));
-        assert!(got.contains(&format!("# [serde (crate = \"{serde_crate}\")]")), "{got}");
-        assert!(got.contains("# [serde (rename_all = \"camelCase\")]"), "{got}");
+        assert!(
+            got.contains(&format!("# [serde (crate = \"{serde_crate}\")]")),
+            "{got}"
+        );
+        assert!(
+            got.contains("# [serde (rename_all = \"camelCase\")]"),
+            "{got}"
+        );
         // The keys pass through whole, generics and all.
         assert!(
             got.contains(r#"# [snap (service = 24 , method = "POST" , response = Foo < A , B >, path = "/x")]"#),
@@ -427,7 +433,10 @@ mod tests {
         assert!(got.contains(":: serde :: Deserialize"), "{got}");
         assert!(!got.contains("camelCase"), "{got}");
         let head = &got[..got.find("struct M").expect("the struct")];
-        assert!(!head.contains("# [snap ("), "a model without keys gets no #[snap]: {got}");
+        assert!(
+            !head.contains("# [snap ("),
+            "a model without keys gets no #[snap]: {got}"
+        );
         assert!(
             got.contains(r#"# [serde (default)] # [serde (skip_serializing_if = "::core::option::Option::is_none")] a"#),
             "{got}"
@@ -436,11 +445,15 @@ mod tests {
         assert!(!got.contains("accept_string_opt\")] c"), "{got}");
         let wire = format!("{}::wire", rt().replace(' ', ""));
         assert!(
-            got.contains(&format!(r#"deserialize_with = "{wire}::accept_string_opt")] d"#)),
+            got.contains(&format!(
+                r#"deserialize_with = "{wire}::accept_string_opt")] d"#
+            )),
             "{got}"
         );
         assert!(
-            got.contains(&format!(r#"# [serde (deserialize_with = "{wire}::accept_number")] e"#)),
+            got.contains(&format!(
+                r#"# [serde (deserialize_with = "{wire}::accept_number")] e"#
+            )),
             "{got}"
         );
         // On the wrong type: no serde attribute, the derive reports the key.
@@ -454,24 +467,37 @@ mod tests {
             r#"method = "GET", path = "/x/{id}", response = R, service = 3"#,
             r#"struct G { #[snap(path_param)] id: String, #[snap(query)] q: Option<String> }"#,
         );
-        assert!(got.contains("# [serde (skip_serializing , default)] id"), "{got}");
-        assert!(got.contains("# [serde (skip_serializing , default)] q"), "{got}");
+        assert!(
+            got.contains("# [serde (skip_serializing , default)] id"),
+            "{got}"
+        );
+        assert!(
+            got.contains("# [serde (skip_serializing , default)] q"),
+            "{got}"
+        );
         assert!(!got.contains("skip_serializing_if"), "{got}");
     }
 
     #[test]
     fn response_inserts_the_code_members_first() {
         let got = run(Form::Response, "", "pub struct A { pub x: u8 }");
-        let code = got.find("pub response_code : :: std :: string :: String").expect(&got);
+        let code = got
+            .find("pub response_code : :: std :: string :: String")
+            .expect(&got);
         let message = got.find("pub response_message").expect(&got);
         let x = got.find("pub x").expect(&got);
         assert!(code < message && message < x, "{got}");
         assert!(got.contains("# [snap (len = 7 , digits)]"), "{got}");
-        assert!(got.contains("# [serde (rename = \"responseCode\")]"), "{got}");
+        assert!(
+            got.contains("# [serde (rename = \"responseCode\")]"),
+            "{got}"
+        );
 
         let got = run(Form::Response, "optional_code", "pub struct T;");
         assert!(
-            got.contains("pub response_code : :: core :: option :: Option < :: std :: string :: String >"),
+            got.contains(
+                "pub response_code : :: core :: option :: Option < :: std :: string :: String >"
+            ),
             "{got}"
         );
         assert!(got.contains("skip_serializing_if"), "{got}");
@@ -480,11 +506,21 @@ mod tests {
 
     #[test]
     fn crate_names_serde_and_the_derives() {
-        let got = run(Form::Model, r#"crate = "::snapcore""#, "struct M { a: String }");
+        let got = run(
+            Form::Model,
+            r#"crate = "::snapcore""#,
+            "struct M { a: String }",
+        );
         let private = private_ident();
         assert!(!got.contains("snap_core"), "{got}");
-        assert!(got.contains(&format!(":: snapcore :: {private} :: SnapModel")), "{got}");
-        assert!(got.contains(&format!("crate = \"::snapcore::{private}::serde\"")), "{got}");
+        assert!(
+            got.contains(&format!(":: snapcore :: {private} :: SnapModel")),
+            "{got}"
+        );
+        assert!(
+            got.contains(&format!("crate = \"::snapcore::{private}::serde\"")),
+            "{got}"
+        );
         assert!(got.contains(r#"# [snap (crate = "::snapcore")]"#), "{got}");
     }
 
@@ -494,7 +530,10 @@ mod tests {
         assert!(got.contains("compile_error"), "{got}");
         assert!(got.contains("enum E { A }"), "the item stays: {got}");
         let got = run(Form::Request, "optional_code", "struct R { a: String }");
-        assert!(got.contains("belongs to #[snap::response(optional_code)]"), "{got}");
+        assert!(
+            got.contains("belongs to #[snap::response(optional_code)]"),
+            "{got}"
+        );
         let got = run(Form::Response, "", "struct R { response_message: String }");
         assert!(got.contains("declares `response_message` itself"), "{got}");
     }
