@@ -355,8 +355,8 @@ impl Report {
 /// count characters of, through [`LenField`]). `None` means absent (rules
 /// skip absent values; presence is a separate rule).
 #[diagnostic::on_unimplemented(
-    message = "`digits` applies to string fields, and `{Self}` is not one",
-    label = "this rule needs a string field (`String`, `&str`, or an `Option` of one)",
+    message = "`{Self}` is not a string field, which this rule needs",
+    label = "`digits` (and the field a `required_if` compares) needs a string field (`String`, `&str`, or an `Option` of one)",
     note = "an integer field is digits by its type (limit its digit count with `max = N` / `len = N`); money and nested objects have their own format"
 )]
 pub trait StrField {
