@@ -118,8 +118,8 @@ use self::token::{CachedToken, TokenCache, parse_expires_in, usable_for};
 use snap_core::code::{ResponseCode, ServiceCode};
 use snap_core::endpoint::{Answer, Endpoint};
 use snap_core::endpoint::{
-    AnswerCode, CodeScheme, Credentials, DecodeError, DecodeWarning, EndpointMeta, Method,
-    PrepareError, PreparedRequest, RequestContext, SignatureScheme, Snap7, decode_response,
+    AnswerCode, CodeScheme, Credentials, DecodeError, DecodeWarning, Direction, EndpointMeta,
+    Method, PrepareError, PreparedRequest, RequestContext, SignatureScheme, Snap7, decode_response,
     prepare, prepare_bytes,
 };
 use snap_core::headers::ExternalIdGenerator;
@@ -137,6 +137,7 @@ const B2B_TOKEN: EndpointMeta = EndpointMeta {
     signature: SignatureScheme::Token,
     customer_token: false,
     code_scheme: Snap7::INFO,
+    direction: Direction::Outbound,
 };
 
 /// Access Token B2B2C (service 74) as the client sends it.
@@ -149,6 +150,7 @@ const B2B2C_TOKEN: EndpointMeta = EndpointMeta {
     signature: SignatureScheme::Token,
     customer_token: false,
     code_scheme: Snap7::INFO,
+    direction: Direction::Outbound,
 };
 
 /// An answer as received: HTTP status and body bytes, with the

@@ -1,11 +1,14 @@
-//! The traits the derives implement, and the generic machinery built on them.
+//! The traits the declaration macros implement, and the generic machinery
+//! built on them.
 //!
-//! - [`Validate`]: every field type implements it; `#[derive(SnapModel)]` and
-//!   `#[derive(SnapRequest)]` generate it for structs. [`Validate::validate`]
-//!   returns **all** violations with wire paths.
-//! - [`Endpoint`]: `#[derive(SnapRequest)]` implements it: the endpoint's
-//!   [`EndpointMeta`] (service code, method, path, signature scheme, ...), its
-//!   response type and its result-code scheme ([`CodeScheme`]).
+//! - [`Validate`]: every field type implements it; the declarations
+//!   ([`request`](crate::request), [`response`](crate::response),
+//!   [`model`](crate::model), or the derives behind them) generate it for
+//!   structs. [`Validate::validate`] returns **all** violations with wire paths.
+//! - [`Endpoint`]: a [`request`](crate::request) implements it: the
+//!   endpoint's [`EndpointMeta`] (service code, method, path, signature
+//!   scheme, ...), its response type, its result-code scheme
+//!   ([`CodeScheme`]) and the path as sent ([`Endpoint::target`]).
 //! - [`decode_response`]: an answer's bytes and HTTP status -> the typed
 //!   response or a typed error answer, with the result code checked against
 //!   the HTTP status and the endpoint's service code.
@@ -17,49 +20,39 @@
 //! # Declaring an endpoint
 //!
 //! The example of the README's "Declare your own endpoint" (kept identical
-//! by a test in the `tests` crate): declare, validate, sign, decode.
+//! by a test in the `tests` crate): declare, validate, sign, decode. The
+//! keys are listed in [`request`](crate::request).
 //!
 //! ```
-//! use serde::{Deserialize, Serialize};
-//! use snap_core::endpoint::{Credentials, Endpoint, RequestContext, Validate, decode_response, prepare};
-//! use snap_core::money::{Currency, Money};
-//! use snap_core::secret::SecretString;
-//! use snap_core::sign::{HmacKey, verify_symmetric};
-//! use snap_core::time::SnapTimestamp;
-//! use snap_core::{SnapModel, SnapRequest};
+//! use snap_core as snap;
+//! use snap::endpoint::{Credentials, Endpoint, RequestContext, Validate, decode_response, prepare};
+//! use snap::money::{Currency, Money};
+//! use snap::secret::SecretString;
+//! use snap::sign::{HmacKey, verify_symmetric};
+//! use snap::time::SnapTimestamp;
 //!
 //! /// API Void — SNAP service 67 (BI Auth Payment page).
-//! #[derive(Debug, Serialize, Deserialize, SnapRequest)]
-//! #[snap(service = 67, method = "POST", path = "/v1.0/auth/void",
-//!        response = AuthVoidResponse, name = "Auth Void", customer_token)]
-//! #[serde(rename_all = "camelCase")]
+//! #[snap::request(service = 67, method = "POST", path = "/v1.0/auth/void",
+//!                 response = AuthVoidResponse, name = "Auth Void", customer_token)]
 //! pub struct AuthVoidRequest {
 //!     #[snap(max = 64)]
-//!     pub original_reference_no: String,
+//!     pub original_reference_no: String,         // not an Option: mandatory
 //!     #[snap(max = 64)]
 //!     pub original_partner_reference_no: String,
 //!     #[snap(max = 64)]
 //!     pub merchant_id: String,
 //!     #[snap(max = 32)]
-//!     #[serde(skip_serializing_if = "Option::is_none")]
-//!     pub sub_merchant_id: Option<String>,
-//!     #[serde(skip_serializing_if = "Option::is_none")]
-//!     pub void_amount: Option<Money>,
+//!     pub sub_merchant_id: Option<String>,       // an Option: optional, left out when absent
+//!     pub void_amount: Option<Money>,            // {"value":"10000.00","currency":"IDR"}
 //!     #[snap(max = 64)]
 //!     pub partner_void_no: String,
 //!     #[snap(max = 256)]
-//!     #[serde(skip_serializing_if = "Option::is_none")]
 //!     pub reason: Option<String>,
 //! }
 //!
 //! /// Answer to [`AuthVoidRequest`].
-//! #[derive(Debug, Serialize, Deserialize, SnapModel)]
-//! #[serde(rename_all = "camelCase")]
+//! #[snap::response]                              // responseCode (7 digits), responseMessage (150)
 //! pub struct AuthVoidResponse {
-//!     #[snap(len = 7, digits)]
-//!     pub response_code: String,
-//!     #[snap(max = 150)]
-//!     pub response_message: String,
 //!     #[snap(max = 64)]
 //!     pub void_no: Option<String>,
 //!     #[snap(max = 64)]
@@ -117,6 +110,7 @@
 //! }
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::code::ServiceCode;
@@ -311,6 +305,19 @@ pub struct FieldMeta {
     pub required_if: Option<(&'static str, &'static str)>,
     /// `skip` / `#[serde(skip)]`: not validated.
     pub skipped: bool,
+    /// `accept_number`: a `String` field that also accepts a JSON number
+    /// (kept as its text) on input.
+    pub accept_number: bool,
+    /// `accept_string`: an integer field that also accepts a JSON string of
+    /// digits on input.
+    pub accept_string: bool,
+    /// The field is an integer (`u8`..`u64`, `i8`..`i64`, `usize`, `isize`,
+    /// or an `Option` of one): `max` / `len` count its decimal digits.
+    pub integer: bool,
+    /// `path_param`: sent in the `{wire}` segment of the path, not in the body.
+    pub path_param: bool,
+    /// `query`: sent in the query string, not in the body.
+    pub query: bool,
 }
 
 /// The declared fields of a `SnapModel` / `SnapRequest` type, in declaration order.
@@ -399,6 +406,17 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// Who calls whom (`direction = "..."`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Direction {
+    /// `"outbound"` (the default): the partner (merchant) calls the provider.
+    #[default]
+    Outbound,
+    /// `"inbound"`: the bank / provider calls the partner, which serves the
+    /// endpoint (Virtual Account inquiry and payment notification, ...).
+    Inbound,
+}
+
 /// How requests to an endpoint are signed (`signature = "..."`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SignatureScheme {
@@ -465,6 +483,8 @@ pub struct EndpointMeta {
     pub customer_token: bool,
     /// How the answer's result code is read.
     pub code_scheme: CodeSchemeInfo,
+    /// Who calls whom.
+    pub direction: Direction,
 }
 
 impl EndpointMeta {
@@ -479,6 +499,7 @@ impl EndpointMeta {
         signature: SignatureScheme::None,
         customer_token: false,
         code_scheme: Snap7::INFO,
+        direction: Direction::Outbound,
     };
 }
 
@@ -490,6 +511,57 @@ pub trait Endpoint: Validate {
     type Response: serde::de::DeserializeOwned + Validate;
     /// How the answer's result code is read ([`Snap7`] for SNAP endpoints).
     type Codes: CodeScheme;
+
+    /// The path of this request as sent, without a deployment prefix: the
+    /// declared [`EndpointMeta::path`] with every `{name}` segment replaced
+    /// by its `path_param` field (percent-encoded), then `?` and the `query`
+    /// fields (`wireName=value` in field order, absent `Option`s left out,
+    /// percent-encoded) when there are any. [`prepare`] signs and sends this.
+    ///
+    /// The default (a declaration without `path_param` / `query` fields) is
+    /// the declared path; the derive implements it otherwise.
+    ///
+    /// ```
+    /// use snap_core as snap;
+    /// use snap::endpoint::Endpoint;
+    ///
+    /// /// Card Registration Inquiry — SNAP service 03.
+    /// #[snap::request(service = 3, method = "GET", response = CardInquiryResponse,
+    ///                 path = "/v1.0/registration-card-inquiry/custIdMerchant/{custIdMerchant}")]
+    /// pub struct CardInquiry {
+    ///     #[snap(max = 18, path_param)]
+    ///     pub cust_id_merchant: String,
+    ///     #[snap(max = 2, query)]
+    ///     pub lang: Option<String>,
+    /// }
+    ///
+    /// /// Answer to [`CardInquiry`].
+    /// #[snap::response]
+    /// pub struct CardInquiryResponse {}
+    ///
+    /// let req = CardInquiry { cust_id_merchant: "C 1/2".into(), lang: Some("id".into()) };
+    /// assert_eq!(req.target(), "/v1.0/registration-card-inquiry/custIdMerchant/C%201%2F2?lang=id");
+    /// ```
+    fn target(&self) -> Cow<'static, str> {
+        Cow::Borrowed(Self::META.path)
+    }
+
+    /// Provider side: copies the `path_param` and `query` fields of a
+    /// received request into `body`, its parsed JSON body (`null` for none),
+    /// under their wire names, so that deserializing `body` gives the whole
+    /// request. `path` is the received path (a deployment prefix before the
+    /// declared path is ignored), `query` the query string without `?`.
+    /// See [`crate::wire::fill_target`] for the details and errors.
+    ///
+    /// The default (no such fields) leaves `body` as it is.
+    fn from_target(
+        body: &mut serde_json::Value,
+        path: &str,
+        query: &str,
+    ) -> Result<(), Violations> {
+        let _ = (body, path, query);
+        Ok(())
+    }
 }
 
 /// Why a received body was refused by [`parse_request`].
@@ -598,18 +670,4 @@ fn render_serde_path(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
-}
-
-/// What generated code names. Not a public API: may change in any release.
-#[doc(hidden)]
-pub mod __private {
-    pub use crate::code::ServiceCode;
-    pub use crate::endpoint::{
-        CodeScheme, Endpoint, EndpointMeta, FieldMeta, Fields, Method, SignatureScheme, Snap7,
-        Validate, field_wire,
-    };
-    pub use crate::rules;
-    pub use crate::rules::{Path, Report};
-    /// The response type of a declaration that failed to compile.
-    pub type FallbackResponse = serde_json::Value;
 }

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod secret;
 pub mod sign;
 pub mod time;
+pub mod wire;
 
 pub use code::{Category, GeneralCase, ResponseCode, ServiceCode};
 pub use headers::{ChannelId, ExternalIdGenerator, SnapHeaders};
@@ -29,9 +30,63 @@ pub use time::SnapTimestamp;
 // inside this crate too (unit tests).
 extern crate self as snap_core;
 
-/// `#[derive(SnapRequest)]` and `#[derive(SnapModel)]`: declare an endpoint
-/// (see [`endpoint`] and the README, "Declare your own endpoint").
-pub use snap_macros::{SnapModel, SnapRequest};
+#[doc = include_str!("doc/request.md")]
+pub use snap_macros::request;
 
+#[doc = include_str!("doc/response.md")]
+pub use snap_macros::response;
+
+#[doc = include_str!("doc/model.md")]
+pub use snap_macros::model;
+
+#[doc = include_str!("doc/snap_request.md")]
+pub use snap_macros::SnapRequest;
+
+#[doc = include_str!("doc/snap_model.md")]
+pub use snap_macros::SnapModel;
+
+/// What the macros' generated code names, and nothing else. Not a public
+/// API: it changes in any release.
+///
+/// Its name carries this crate's version, and `snap-macros` names the module
+/// of its own version: a macro crate and a runtime of different versions fail
+/// to compile with "could not find `__private_vX_Y_Z` in `snap_core`" instead
+/// of misbehaving. The version is written here once; a test checks it
+/// against `CARGO_PKG_VERSION`.
 #[doc(hidden)]
-pub use endpoint::__private;
+pub mod __private_v0_1_0 {
+    pub use crate::code::ServiceCode;
+    pub use crate::endpoint::{
+        CodeScheme, Direction, Endpoint, EndpointMeta, FieldMeta, Fields, Method, SignatureScheme,
+        Snap7, Validate, field_wire,
+    };
+    pub use crate::rules::{self, Path, Report, Violations};
+    pub use crate::wire;
+    pub use serde;
+    pub use serde_json::Value as JsonValue;
+    pub use snap_macros::{SnapModel, SnapRequest};
+    pub use std::borrow::Cow;
+    pub use std::string::String;
+    /// The response type of a declaration that failed to compile.
+    pub type FallbackResponse = serde_json::Value;
+
+    /// Names this module in the version test.
+    #[doc(hidden)]
+    pub struct Marker;
+}
+
+#[cfg(test)]
+mod tests {
+    /// The private module's name is `__private_v` + this crate's version with
+    /// `.` (and any `-` / `+`) as `_`: what snap-macros of the same version
+    /// names.
+    #[test]
+    fn private_module_carries_the_crate_version() {
+        let path = std::any::type_name::<crate::__private_v0_1_0::Marker>();
+        let want = format!(
+            "snap_core::__private_v{}::Marker",
+            env!("CARGO_PKG_VERSION").replace(['.', '-', '+'], "_")
+        );
+        assert_eq!(path, want, "rename the module to match the version");
+    }
+}

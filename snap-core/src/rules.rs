@@ -6,6 +6,8 @@
 //!   is 15 characters and 18 bytes;
 //! - a mandatory string must be non-empty; an empty optional string counts as
 //!   absent, so length and digit rules do not fire on it;
+//! - `max` / `len` on an integer field count its **decimal digits** (SNAP's
+//!   `Numeric(4)`): `6011` has 4, `-42` has 2 (the sign does not count);
 //! - every violation carries the **wire path** (`voidAmount.value`,
 //!   `items[2].price`), and validation returns all of them, not the first;
 //! - [`Violations::to_snap_error`] maps them to the SNAP answer: a missing
@@ -125,6 +127,20 @@ pub enum Rule {
         /// The value's length, in characters.
         actual: usize,
     },
+    /// More than `max` decimal digits (an integer field).
+    MaxDigits {
+        /// The limit, in digits.
+        max: usize,
+        /// The value's digit count (without a sign).
+        actual: usize,
+    },
+    /// Not exactly `len` decimal digits (an integer field).
+    LenDigits {
+        /// The required digit count.
+        len: usize,
+        /// The value's digit count (without a sign).
+        actual: usize,
+    },
     /// Not ASCII digits only.
     Digits,
     /// None of a group's fields is present (at least one must be).
@@ -165,6 +181,12 @@ impl fmt::Display for Rule {
             }
             Rule::LenChars { len, actual } => {
                 write!(f, "exactly {len} characters required, got {actual}")
+            }
+            Rule::MaxDigits { max, actual } => {
+                write!(f, "at most {max} digits allowed, got {actual}")
+            }
+            Rule::LenDigits { len, actual } => {
+                write!(f, "exactly {len} digits required, got {actual}")
             }
             Rule::Digits => f.write_str("digits (0-9) only"),
             Rule::OneOf { group, members } => write!(
@@ -329,12 +351,13 @@ impl Report {
     }
 }
 
-/// A string-valued field: what `max`, `len` and `digits` apply to. `None`
-/// means absent (rules skip absent values; presence is a separate rule).
+/// A string-valued field: what `digits` applies to (and what `max` / `len`
+/// count characters of, through [`LenField`]). `None` means absent (rules
+/// skip absent values; presence is a separate rule).
 #[diagnostic::on_unimplemented(
-    message = "`max`, `len` and `digits` apply to string fields, and `{Self}` is not one",
-    label = "this rule needs a string field (`String`, `&str`, or an `Option` of one)",
-    note = "numbers, money and nested objects have their own format; remove the rule from this field"
+    message = "`{Self}` is not a string field, which this rule needs",
+    label = "`digits` (and the field a `required_if` compares) needs a string field (`String`, `&str`, or an `Option` of one)",
+    note = "an integer field is digits by its type (limit its digit count with `max = N` / `len = N`); money and nested objects have their own format"
 )]
 pub trait StrField {
     /// The string, or `None` when the field is absent.
@@ -388,6 +411,95 @@ impl<T: StrField> StrField for Option<T> {
 /// The non-empty string of a field, or `None` (absent or empty).
 fn non_empty<T: StrField + ?Sized>(value: &T) -> Option<&str> {
     value.as_field_str().filter(|s| !s.is_empty())
+}
+
+/// What `max = N` / `len = N` measure in a field (see [`LenField`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measured<'a> {
+    /// A string: its characters are counted.
+    Text(&'a str),
+    /// An integer: the number of its decimal digits, without a sign.
+    Digits(usize),
+}
+
+/// A field `max` and `len` apply to: a string (characters counted) or an
+/// integer `u8`..`u64`, `i8`..`i64`, `usize`, `isize` (decimal digits
+/// counted, a minus sign not counted), or an `Option` of one. `None` means
+/// absent: the rules skip it.
+#[diagnostic::on_unimplemented(
+    message = "`max` and `len` apply to string and integer fields, and `{Self}` is neither",
+    label = "`max`/`len` count the characters of a string or the decimal digits of an integer",
+    note = "floats, bools, money, timestamps and nested objects have no length; remove the rule from this field"
+)]
+pub trait LenField {
+    /// The value to measure, or `None` when the field is absent.
+    fn measured(&self) -> Option<Measured<'_>>;
+}
+
+macro_rules! len_field_str {
+    ($($t:ty),*) => {$(
+        impl LenField for $t {
+            fn measured(&self) -> Option<Measured<'_>> {
+                Some(Measured::Text(self))
+            }
+        }
+    )*};
+}
+
+len_field_str!(str, String, Box<str>, std::borrow::Cow<'_, str>);
+
+macro_rules! len_field_int {
+    ($($t:ty => |$v:ident| $abs:expr),*) => {$(
+        impl LenField for $t {
+            fn measured(&self) -> Option<Measured<'_>> {
+                let $v = *self;
+                Some(Measured::Digits(digit_count($abs)))
+            }
+        }
+    )*};
+}
+
+len_field_int!(
+    u8 => |v| u64::from(v),
+    u16 => |v| u64::from(v),
+    u32 => |v| u64::from(v),
+    u64 => |v| v,
+    usize => |v| v as u64,
+    i8 => |v| u64::from(v.unsigned_abs()),
+    i16 => |v| u64::from(v.unsigned_abs()),
+    i32 => |v| u64::from(v.unsigned_abs()),
+    i64 => |v| v.unsigned_abs(),
+    isize => |v| v.unsigned_abs() as u64
+);
+
+/// `max`/`len` on a secret measure its exposed value; a violation records
+/// lengths only, never the value.
+impl<T: StrField> LenField for crate::secret::Secret<T> {
+    fn measured(&self) -> Option<Measured<'_>> {
+        self.expose().as_field_str().map(Measured::Text)
+    }
+}
+
+impl<T: LenField + ?Sized> LenField for &T {
+    fn measured(&self) -> Option<Measured<'_>> {
+        (**self).measured()
+    }
+}
+
+impl<T: LenField> LenField for Option<T> {
+    fn measured(&self) -> Option<Measured<'_>> {
+        self.as_ref().and_then(LenField::measured)
+    }
+}
+
+/// Decimal digits of `n` (`0` has one).
+pub fn digit_count(mut n: u64) -> usize {
+    let mut count = 1;
+    while n >= 10 {
+        n /= 10;
+        count += 1;
+    }
+    count
 }
 
 /// Mandatory presence: records [`Rule::Missing`] and returns false when the
@@ -448,6 +560,54 @@ pub fn len_chars<T: StrField + ?Sized>(
         if actual != len {
             report.push(path, Rule::LenChars { len, actual });
         }
+    }
+}
+
+/// At most `max` digits (an integer, sign not counted).
+pub fn max_digits(digits: usize, max: usize, path: &Path<'_>, report: &mut Report) {
+    if digits > max {
+        report.push(
+            path,
+            Rule::MaxDigits {
+                max,
+                actual: digits,
+            },
+        );
+    }
+}
+
+/// Exactly `len` digits (an integer, sign not counted).
+pub fn len_digits(digits: usize, len: usize, path: &Path<'_>, report: &mut Report) {
+    if digits != len {
+        report.push(
+            path,
+            Rule::LenDigits {
+                len,
+                actual: digits,
+            },
+        );
+    }
+}
+
+/// `max = N`: at most `max` characters of a string ([`max_chars`]) or
+/// decimal digits of an integer ([`max_digits`]); absent values and empty
+/// strings pass.
+pub fn max<T: LenField + ?Sized>(value: &T, max: usize, path: &Path<'_>, report: &mut Report) {
+    match value.measured() {
+        Some(Measured::Text(s)) => max_chars(s, max, path, report),
+        Some(Measured::Digits(n)) => max_digits(n, max, path, report),
+        None => {}
+    }
+}
+
+/// `len = N`: exactly `len` characters of a string ([`len_chars`]) or
+/// decimal digits of an integer ([`len_digits`]); absent values and empty
+/// strings pass.
+pub fn len<T: LenField + ?Sized>(value: &T, len: usize, path: &Path<'_>, report: &mut Report) {
+    match value.measured() {
+        Some(Measured::Text(s)) => len_chars(s, len, path, report),
+        Some(Measured::Digits(n)) => len_digits(n, len, path, report),
+        None => {}
     }
 }
 
@@ -577,6 +737,56 @@ mod tests {
         assert!(run(|p, r| digits("0123456789", p, r)).is_empty());
         // Non-ASCII digits are not digits.
         assert_eq!(run(|p, r| digits("١٢", p, r))[0].rule, Rule::Digits);
+    }
+
+    #[test]
+    fn integer_lengths_count_decimal_digits_without_the_sign() {
+        assert_eq!(digit_count(0), 1);
+        assert_eq!(digit_count(9), 1);
+        assert_eq!(digit_count(10), 2);
+        assert_eq!(digit_count(6011), 4);
+        assert_eq!(digit_count(u64::MAX), 20);
+        assert!(run(|p, r| max(&6011u32, 4, p, r)).is_empty());
+        assert_eq!(
+            run(|p, r| max(&60110u32, 4, &p.field("channelCode"), r)),
+            vec![Violation {
+                path: "channelCode".into(),
+                rule: Rule::MaxDigits { max: 4, actual: 5 }
+            }]
+        );
+        // The minus sign does not count.
+        assert!(run(|p, r| max(&-9999i32, 4, p, r)).is_empty());
+        assert_eq!(
+            run(|p, r| max(&i64::MIN, 4, p, r))[0].rule,
+            Rule::MaxDigits { max: 4, actual: 19 }
+        );
+        assert!(run(|p, r| len(&-42i8, 2, p, r)).is_empty());
+        assert_eq!(
+            run(|p, r| len(&7usize, 2, p, r))[0].rule,
+            Rule::LenDigits { len: 2, actual: 1 }
+        );
+        // Absent integers pass; present ones are measured.
+        assert!(run(|p, r| max(&None::<u16>, 1, p, r)).is_empty());
+        assert_eq!(run(|p, r| len(&Some(123u64), 2, p, r)).len(), 1);
+        assert_eq!(
+            Rule::MaxDigits { max: 4, actual: 5 }.to_string(),
+            "at most 4 digits allowed, got 5"
+        );
+        assert!(!Rule::LenDigits { len: 2, actual: 1 }.is_missing());
+    }
+
+    #[test]
+    fn max_and_len_on_strings_count_characters() {
+        assert_eq!(
+            run(|p, r| max("café€", 4, p, r))[0].rule,
+            Rule::MaxChars { max: 4, actual: 5 }
+        );
+        assert!(run(|p, r| len(&Some(String::new()), 3, p, r)).is_empty());
+        let secret = crate::secret::SecretString::from("abc");
+        assert_eq!(
+            run(|p, r| len(&secret, 2, p, r))[0].rule,
+            Rule::LenChars { len: 2, actual: 3 }
+        );
     }
 
     #[test]

@@ -4,8 +4,7 @@
 //! integer `responseCode` such as `600`, a bilingual `message`, integer rupiah
 //! amounts, snake_case and camelCase mixed on the wire.
 
-use serde::{Deserialize, Serialize};
-use snap_core::{SnapModel, SnapRequest};
+use snap_core as snap;
 
 pub use codes::AyopopCodes;
 
@@ -15,8 +14,7 @@ pub use codes::AyopopCodes;
 /// `account_number` (the sample's spelling is the wire name, the table's is
 /// accepted as an alias); the headings say "Sample Inquiry"; the code samples
 /// send the body `{}` although all three fields are mandatory.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     method = "POST",
     path = "/api/v2/bill/cancel",
     response = BillCancelResponse,
@@ -25,6 +23,7 @@ pub use codes::AyopopCodes;
     signature = "ayopop",
     code_scheme = AyopopCodes
 )]
+#[serde(rename_all = "snake_case")]
 pub struct BillCancelRequest {
     /// Partner API key provided. M.
     #[serde(rename = "partnerId")]
@@ -39,8 +38,7 @@ pub struct BillCancelRequest {
 /// Answer to [`BillCancelRequest`]. Requirement flags are not documented; the
 /// four top-level members are treated as mandatory (inferred), the `data`
 /// members as optional.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::model]
 pub struct BillCancelResponse {
     /// Provider result code, an integer (`600` = cancellation successful). M.
     pub response_code: i64,
@@ -53,7 +51,8 @@ pub struct BillCancelResponse {
 }
 
 /// `message` of an Ayopop answer.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
+#[snap::model]
+#[serde(rename_all = "snake_case")]
 pub struct BilingualMessage {
     /// Message in Bahasa Indonesia (`"Pembatalan Sukses"`).
     #[serde(rename = "ID")]
@@ -67,53 +66,37 @@ pub struct BilingualMessage {
 /// `token` appear only in the sample, not in the table. The four "Key / Value
 /// nested JSON object" members are arrays (`[]`) in the sample, so they are
 /// kept as raw JSON.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::model]
 pub struct BillCancelData {
     /// Partner reference number (sample only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ref_number: Option<String>,
     /// Transaction id, an integer (sample only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<i64>,
     /// The enrollmentId received in the enrollment callback.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// Final amount incl. total admin fee, integer rupiah.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Total administrative charges, integer rupiah.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_admin: Option<i64>,
     /// Processing fee added by the partner, integer rupiah.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_fee: Option<i64>,
     /// Denomination (sample only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub denom: Option<String>,
     /// Product code sent by the partner.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
     /// Brand and product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// Category of the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Product token, e.g. a prepaid electricity token (sample only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Customer-specific details (key/value; `[]` in the sample).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_details: Option<serde_json::Value>,
     /// Bill-specific details (key/value; `[]` in the sample).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_details: Option<serde_json::Value>,
     /// Product-specific details (key/value; `[]` in the sample).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_details: Option<serde_json::Value>,
     /// Extra details (key/value; `[]` in the sample).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_fields: Option<serde_json::Value>,
 }
 

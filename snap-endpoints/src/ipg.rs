@@ -4,9 +4,8 @@
 //! and one `Signature` header = HMAC-SHA256 keyed with the API key over the
 //! request body or query string.
 
-use serde::{Deserialize, Serialize};
+use snap_core as snap;
 use snap_core::time::SnapTimestamp;
-use snap_core::{SnapModel, SnapRequest};
 
 pub use codes::IpgCodes;
 
@@ -16,8 +15,7 @@ pub use codes::IpgCodes;
 /// reversal key (`payment_ref` vs `reference_id` vs `virtual_account` +
 /// `prefix`) and no lengths: this declaration has no mandatory field and no
 /// length rule to check.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     method = "POST",
     path = "/reversal",
     response = VaReversalResponse,
@@ -26,41 +24,33 @@ pub use codes::IpgCodes;
     signature = "ipg",
     code_scheme = IpgCodes
 )]
+#[serde(rename_all = "snake_case")]
 pub struct VaReversalRequest {
     /// Payment reference (sample `"1234567890"`). O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_ref: Option<String>,
     /// Amount, a JSON number of rupiah (sample `10000`), never a float here. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Partner reference (sample `"abcRef13456789"`). O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// Virtual account number without prefix. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_account: Option<String>,
     /// Channel, default `bank_name`. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// VA prefix (sample `"857399"`). O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
 /// Answer to [`VaReversalRequest`]: every top-level member is optional.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
+#[snap::model]
+#[serde(rename_all = "snake_case")]
 pub struct VaReversalResponse {
     /// Result code, a string (`"SUCCESS"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rc: Option<String>,
     /// Result message (`"success"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Answer time, ISO 8601 with offset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<SnapTimestamp>,
     /// The bill ("Payment Model").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<PaymentModel>,
 }
 
@@ -71,33 +61,29 @@ pub struct VaReversalResponse {
 /// are optional here so IPG's own example is read; `additional_data` is an
 /// object in the schema and an array in the example (kept as raw JSON). The
 /// example of a *reversal* shows status `active` and `paid_amount` 0.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
+#[snap::model]
+#[serde(rename_all = "snake_case")]
 pub struct PaymentModel {
     /// Bill hash. M.
     pub hash: String,
     /// Full VA number (prefix + virtual account). M.
     pub va_number: String,
     /// Invoice number (schema: required; absent in the example).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// `open`, `close` or `partial`. M.
     #[serde(rename = "type")]
     pub bill_type: String,
     /// Transaction reference (schema: required; absent in the example).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_ref_id: Option<String>,
     /// Bill name (`"SPP Januari 2022"`). M.
     pub name: String,
     /// Customer name. M.
     pub customer_name: String,
     /// Customer e-mail. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_email: Option<String>,
     /// Customer phone. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_phone: Option<String>,
     /// Customer address. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_address: Option<String>,
     /// Total amount, integer rupiah. M.
     pub total_amount: i64,
@@ -108,10 +94,8 @@ pub struct PaymentModel {
     /// `paid`, `active`, `void`, `reversal` or `expired`. M.
     pub status: String,
     /// Extended description. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ext_description: Option<String>,
     /// Description. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Validity end, ISO 8601. M.
     pub valid_until: SnapTimestamp,
@@ -121,10 +105,8 @@ pub struct PaymentModel {
     pub components: Vec<BillComponent>,
     /// Display data for the channel (`{key, label, value}`; an array in the
     /// example). O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<serde_json::Value>,
     /// Payment details. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment: Option<serde_json::Value>,
 }
 
@@ -133,7 +115,8 @@ pub struct PaymentModel {
 /// `qty` is a number in the schema example (`1`) and a string in the response
 /// example (`"1"`), so it is kept as raw JSON; `price` and `total` are strings
 /// in both, although amounts elsewhere are numbers.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
+#[snap::model]
+#[serde(rename_all = "snake_case")]
 pub struct BillComponent {
     /// Component id.
     pub id: String,

@@ -1,8 +1,14 @@
 //! # snap-endpoints
 //!
-//! Every API of the seed documents, declared once with the snap-rs derives
-//! (`SnapRequest` / `SnapModel`) and no hand-written impl of the generated
-//! traits:
+//! Every API of the seed documents, declared once with the snap-rs
+//! attribute macros (`#[snap::request]`, `#[snap::response]`,
+//! `#[snap::model]`, which expand to the `SnapRequest` / `SnapModel` derives)
+//! and no hand-written impl of the generated traits. A declaration reads
+//! like its table: `Option` for optional members (absent ones are left out
+//! on the wire), `#[snap::response]` for the `responseCode` /
+//! `responseMessage` pair; a provider's wire conventions are written where
+//! they differ (`rename_all = "snake_case"` for IPG and Ayopop, their own
+//! code members):
 //!
 //! | module | endpoints |
 //! |---|---|

@@ -6,7 +6,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
-use crate::attr::{self, ContainerAttrs, FieldAttrs};
+use crate::attr::{self, ContainerAttrs, FieldAttrs, SerdeField};
 
 /// Collected errors (serde's `Ctxt`): a struct with three bad fields gives
 /// three errors in one build.
@@ -61,6 +61,12 @@ pub struct Field<'a> {
     pub option_inner: Option<&'a Type>,
     /// Not validated (`#[snap(skip)]` or `#[serde(skip)]`).
     pub skipped: bool,
+    /// The type (or the `Option`'s `T`) is an integer, spelled as one.
+    pub integer: bool,
+    /// The type (or the `Option`'s `T`) is spelled `String`.
+    pub string: bool,
+    /// What the field's `#[serde(...)]` says.
+    pub serde: SerdeField,
 }
 
 /// The derive input, parsed.
@@ -83,6 +89,32 @@ pub fn is_option(ty: &Type) -> bool {
     };
     last.ident == "Option"
         && matches!(&last.arguments, syn::PathArguments::AngleBracketed(a) if a.args.len() == 1)
+}
+
+/// The last segment's name of a plain type path without generic arguments
+/// (`u32`, `std::string::String`), if it is one.
+fn plain_name(ty: &Type) -> Option<String> {
+    let Type::Path(p) = ty else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    let last = p.path.segments.last()?;
+    last.arguments.is_none().then(|| last.ident.to_string())
+}
+
+/// The type, or the `T` of an `Option<T>`.
+fn value_type(ty: &Type) -> &Type {
+    option_inner(ty).unwrap_or(ty)
+}
+
+/// `u8`..`u64`, `i8`..`i64`, `usize`, `isize`, or an `Option` of one.
+pub fn is_integer(ty: &Type) -> bool {
+    plain_name(value_type(ty)).is_some_and(|n| attr::INTEGERS.contains(&n.as_str()))
+}
+
+/// `String` or `Option<String>`.
+pub fn is_string(ty: &Type) -> bool {
+    plain_name(value_type(ty)).is_some_and(|n| n == "String")
 }
 
 /// `T` of `Option<T>`.
@@ -175,6 +207,9 @@ impl<'a> Input<'a> {
                 is_option: is_option(&f.ty),
                 option_inner: option_inner(&f.ty),
                 skipped: attrs.skip.is_some() || serde.skip,
+                integer: is_integer(&f.ty),
+                string: is_string(&f.ty),
+                serde,
                 attrs,
             });
         }

@@ -24,6 +24,11 @@ pub const PROVIDER: &str = "provider";
 pub const SIGNATURE: &str = "signature";
 pub const CUSTOMER_TOKEN: &str = "customer_token";
 pub const CODE_SCHEME: &str = "code_scheme";
+pub const DIRECTION: &str = "direction";
+/// `crate = "path"`: where generated code finds snap-core (all derives).
+pub const CRATE: &str = "crate";
+/// `#[snap::response(optional_code)]` only: `responseCode` / `responseMessage` are C.
+pub const OPTIONAL_CODE: &str = "optional_code";
 
 /// Every struct-level key, in the order error messages list them.
 pub const CONTAINER_KEYS: &[&str] = &[
@@ -36,7 +41,15 @@ pub const CONTAINER_KEYS: &[&str] = &[
     SIGNATURE,
     CUSTOMER_TOKEN,
     CODE_SCHEME,
+    DIRECTION,
+    CRATE,
 ];
+
+/// Struct keys a model (`SnapModel`, `#[snap::model]`, `#[snap::response]`) takes.
+pub const MODEL_KEYS: &[&str] = &[CRATE];
+
+/// `direction = "..."` values and the `Direction` variant each selects.
+pub const DIRECTIONS: &[(&str, &str)] = &[("outbound", "Outbound"), ("inbound", "Inbound")];
 
 // Field-level keys (SnapRequest and SnapModel).
 pub const MAX: &str = "max";
@@ -46,12 +59,40 @@ pub const ONE_OF: &str = "one_of";
 pub const VIA: &str = "via";
 pub const REQUIRED_IF: &str = "required_if";
 pub const SKIP: &str = "skip";
+pub const ACCEPT_NUMBER: &str = "accept_number";
+pub const ACCEPT_STRING: &str = "accept_string";
+pub const PATH_PARAM: &str = "path_param";
+pub const QUERY: &str = "query";
 /// Keys inside `required_if(...)`.
 pub const REQUIRED_IF_FIELD: &str = "field";
 pub const REQUIRED_IF_VALUE: &str = "value";
 
 /// Every field-level key, in the order error messages list them.
-pub const FIELD_KEYS: &[&str] = &[MAX, LEN, DIGITS, ONE_OF, VIA, REQUIRED_IF, SKIP];
+pub const FIELD_KEYS: &[&str] = &[
+    MAX,
+    LEN,
+    DIGITS,
+    ONE_OF,
+    VIA,
+    REQUIRED_IF,
+    SKIP,
+    ACCEPT_NUMBER,
+    ACCEPT_STRING,
+    PATH_PARAM,
+    QUERY,
+];
+
+/// The integer types `max` / `len` count digits of (and `accept_string` reads).
+pub const INTEGERS: &[&str] = &[
+    "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize",
+];
+
+/// The runtime's helpers for `accept_number` / `accept_string`:
+/// (key, helper for `T`, helper for `Option<T>`).
+pub const ACCEPT_HELPERS: &[(&str, &str, &str)] = &[
+    (ACCEPT_NUMBER, "accept_number", "accept_number_opt"),
+    (ACCEPT_STRING, "accept_string", "accept_string_opt"),
+];
 
 /// HTTP methods a declaration may name.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH"];
@@ -71,6 +112,11 @@ const SERDE_RENAME: &str = "rename";
 const SERDE_RENAME_ALL: &str = "rename_all";
 const SERDE_FLATTEN: &str = "flatten";
 const SERDE_SKIP: &str = "skip";
+const SERDE_SKIP_SERIALIZING: &str = "skip_serializing";
+const SERDE_SKIP_SERIALIZING_IF: &str = "skip_serializing_if";
+const SERDE_DEFAULT: &str = "default";
+const SERDE_DESERIALIZE_WITH: &str = "deserialize_with";
+const SERDE_WITH: &str = "with";
 const SERDE_SERIALIZE: &str = "serialize";
 const SERDE_DESERIALIZE: &str = "deserialize";
 
@@ -98,6 +144,10 @@ pub struct ContainerAttrs {
     pub signature: Option<Spanned<&'static str>>,
     pub customer_token: Option<Span>,
     pub code_scheme: Option<syn::Path>,
+    /// The `Direction` variant name.
+    pub direction: Option<Spanned<&'static str>>,
+    /// `crate = "..."`: the path generated code names snap-core by.
+    pub krate: Option<syn::Path>,
 }
 
 /// `required_if(field = "...", value = "...")`.
@@ -121,6 +171,10 @@ pub struct FieldAttrs {
     pub via: Option<LitStr>,
     pub required_if: Option<RequiredIf>,
     pub skip: Option<Span>,
+    pub accept_number: Option<Span>,
+    pub accept_string: Option<Span>,
+    pub path_param: Option<Span>,
+    pub query: Option<Span>,
     seen: Vec<&'static str>,
 }
 
@@ -131,6 +185,15 @@ pub struct SerdeField {
     pub rename: Option<String>,
     /// `#[serde(skip)]`: not on the wire.
     pub skip: bool,
+    /// `skip_serializing` (or `skip`): not in the serialized body.
+    pub skip_serializing: bool,
+    /// `skip_serializing_if = ".."` is written.
+    pub skip_serializing_if: bool,
+    /// `default` is written.
+    pub default: bool,
+    /// `deserialize_with = ".."` or `with = ".."` is written: the function's
+    /// path as written.
+    pub deserialize_with: Option<String>,
 }
 
 /// The rename conventions serde knows (`#[serde(rename_all = "...")]`).
@@ -276,9 +339,12 @@ where
 
 fn parse_str(meta: &ParseNestedMeta, key: &str, example: &str) -> syn::Result<LitStr> {
     let value = meta.value()?;
-    let lit: syn::Lit = value.parse()?;
-    match lit {
-        syn::Lit::Str(s) => Ok(s),
+    let expr: syn::Expr = value.parse()?;
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(s),
         other => Err(syn::Error::new(
             other.span(),
             format!("`{key}` takes a string, like `{key} = {example}`"),
@@ -309,6 +375,10 @@ fn container_key(
     let Some(key) = CONTAINER_KEYS.iter().copied().find(|k| *k == name) else {
         let hint = if FIELD_KEYS.contains(&name.as_str()) {
             format!("`{name}` is a field rule: put it on a field")
+        } else if name == OPTIONAL_CODE {
+            format!(
+                "`{OPTIONAL_CODE}` belongs to `#[snap::response({OPTIONAL_CODE})]`, which adds `responseCode` / `responseMessage` as optional fields"
+            )
         } else {
             format!(
                 "unknown snap key `{name}`{}; expected one of: {}",
@@ -378,10 +448,8 @@ fn container_key(
                 Some("the path must not contain whitespace")
             } else if p.contains('?') || p.contains('#') {
                 Some("the path must not contain a query or fragment; declare the path only")
-            } else if p.contains('{') || p.contains('}') {
-                Some("the path must be literal: placeholders such as `{version}` are not expanded")
             } else {
-                None
+                path_placeholder_problem(&p)
             };
             match problem {
                 Some(msg) => errors.push(syn::Error::new(lit.span(), msg)),
@@ -452,9 +520,98 @@ fn container_key(
             let value = meta.value()?;
             out.code_scheme = Some(value.parse()?);
         }
+        DIRECTION => {
+            let lit = parse_str(meta, DIRECTION, "\"inbound\"")?;
+            let d = lit.value();
+            match DIRECTIONS.iter().find(|(n, _)| *n == d) {
+                Some((_, variant)) => {
+                    out.direction = Some(Spanned {
+                        value: variant,
+                        span: lit.span(),
+                    })
+                }
+                None => errors.push(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "unknown direction \"{d}\"; expected \"outbound\" (the partner calls the provider, the default) or \"inbound\" (the bank calls the partner)"
+                    ),
+                )),
+            }
+        }
+        CRATE => match crate_value(meta)? {
+            Ok(path) => out.krate = Some(path),
+            Err(e) => errors.push(e),
+        },
         _ => unreachable_key(span, errors),
     }
     Ok(())
+}
+
+/// The value of `crate = "path"`: `Ok(Ok(path))`, `Ok(Err(..))` for a string
+/// that is not a path (reported, parsing goes on), `Err` for no string.
+fn crate_value(meta: &ParseNestedMeta) -> syn::Result<syn::Result<syn::Path>> {
+    let lit = parse_str(meta, CRATE, "\"::snap_core\"")?;
+    Ok(lit.parse_with(syn::Path::parse_mod_style).map_err(|_| {
+        syn::Error::new(
+            lit.span(),
+            format!(
+                "`crate` takes the path snap-core is reachable by, like `crate = \"::snap_core\"` or `crate = \"::my_renamed_snap_core\"`; \"{}\" is not a path",
+                lit.value()
+            ),
+        )
+    }))
+}
+
+/// The `crate = "..."` of a struct's `#[snap(...)]`, ignoring every error
+/// (they are reported by `container`): for the error fallback, which must
+/// name the runtime the same way.
+pub fn crate_path(attrs: &[Attribute]) -> Option<syn::Path> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| is(a, SNAP)) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(CRATE) {
+                if let Ok(Ok(p)) = crate_value(&meta) {
+                    found = Some(p);
+                }
+                Ok(())
+            } else {
+                skip_value(&meta)
+            }
+        });
+    }
+    found
+}
+
+/// The `{name}` placeholders of a path, in order.
+pub fn placeholders(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
+}
+
+/// Braces in a path must form whole `{name}` segments, each name once.
+fn path_placeholder_problem(path: &str) -> Option<&'static str> {
+    let mut names: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        if !seg.contains('{') && !seg.contains('}') {
+            continue;
+        }
+        let name = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+        match name {
+            Some(n) if !n.is_empty() && !n.contains(['{', '}']) => {
+                if names.contains(&n) {
+                    return Some("a `{placeholder}` appears twice in the path");
+                }
+                names.push(n);
+            }
+            _ => {
+                return Some(
+                    "a placeholder is a whole path segment, `/{wireName}/`, filled by the `path_param` field of that wire name",
+                );
+            }
+        }
+    }
+    None
 }
 
 fn unreachable_key(span: Span, errors: &mut Errors) {
@@ -513,7 +670,7 @@ fn field_key(meta: &ParseNestedMeta, out: &mut FieldAttrs, errors: &mut Errors) 
                 out.len = v;
             }
         }
-        DIGITS | SKIP => {
+        DIGITS | SKIP | ACCEPT_NUMBER | ACCEPT_STRING | PATH_PARAM | QUERY => {
             if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
                 errors.push(syn::Error::new(
                     span,
@@ -521,11 +678,15 @@ fn field_key(meta: &ParseNestedMeta, out: &mut FieldAttrs, errors: &mut Errors) 
                 ));
                 return skip_value(meta);
             }
-            if key == DIGITS {
-                out.digits = Some(span);
-            } else {
-                out.skip = Some(span);
-            }
+            let slot = match key {
+                DIGITS => &mut out.digits,
+                SKIP => &mut out.skip,
+                ACCEPT_NUMBER => &mut out.accept_number,
+                ACCEPT_STRING => &mut out.accept_string,
+                PATH_PARAM => &mut out.path_param,
+                _ => &mut out.query,
+            };
+            *slot = Some(span);
         }
         ONE_OF => {
             let lit = parse_str(meta, ONE_OF, "\"original\"")?;
@@ -638,6 +799,20 @@ fn serde_name(
     }
 }
 
+/// True when the struct has a `#[serde(..)]` with key `key` (`rename_all`, `crate`).
+pub fn serde_container_has(attrs: &[Attribute], key: &str) -> bool {
+    let mut found = false;
+    for attr in attrs.iter().filter(|a| is(a, SERDE)) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if key_name(&meta) == key {
+                found = true;
+            }
+            skip_value(&meta)
+        });
+    }
+    found
+}
+
 /// Reads the struct's `#[serde(rename_all = ...)]`.
 pub fn serde_container(attrs: &[Attribute], errors: &mut Errors) -> Option<RenameRule> {
     let mut rule = None;
@@ -682,6 +857,22 @@ pub fn serde_field(attrs: &[Attribute], errors: &mut Errors) -> SerdeField {
                 Ok(())
             } else if meta.path.is_ident(SERDE_SKIP) {
                 out.skip = true;
+                out.skip_serializing = true;
+                Ok(())
+            } else if meta.path.is_ident(SERDE_SKIP_SERIALIZING) {
+                out.skip_serializing = true;
+                Ok(())
+            } else if meta.path.is_ident(SERDE_DEFAULT) {
+                out.default = true;
+                skip_value(&meta)
+            } else if meta.path.is_ident(SERDE_SKIP_SERIALIZING_IF) {
+                out.skip_serializing_if = true;
+                skip_value(&meta)
+            } else if meta.path.is_ident(SERDE_DESERIALIZE_WITH) || meta.path.is_ident(SERDE_WITH)
+            {
+                let key = key_name(&meta);
+                let lit = parse_str(&meta, &key, "\"snap_core::wire::accept_number\"")?;
+                out.deserialize_with = Some(lit.value());
                 Ok(())
             } else {
                 skip_value(&meta)

@@ -11,14 +11,56 @@ use syn::spanned::Spanned;
 use crate::ast::{Errors, Input, Kind};
 use crate::{check, fallback};
 
-/// The runtime, named absolutely.
-fn rt() -> TokenStream {
-    quote!(::snap_core::__private)
+/// The private module of the runtime this macro crate was built for:
+/// `__private_v` + this crate's version, `.` / `-` / `+` as `_`. snap-core of
+/// the same version has it; another version fails to compile naming it.
+pub fn private_ident() -> syn::Ident {
+    let version = env!("CARGO_PKG_VERSION").replace(['.', '-', '+'], "_");
+    format_ident!("__private_v{}", version)
 }
 
-/// The runtime path with every token at `span` (errors land on user tokens).
-fn rt_at(span: proc_macro2::Span) -> TokenStream {
-    quote_spanned!(span=> ::snap_core::__private)
+/// The path generated code names snap-core by: `crate = ".."`, else `::snap_core`.
+pub fn crate_tokens(krate: Option<&syn::Path>) -> TokenStream {
+    match krate {
+        Some(p) => quote!(#p),
+        None => quote!(::snap_core),
+    }
+}
+
+/// The runtime: `<crate>::__private_vX_Y_Z`.
+pub fn runtime(krate: Option<&syn::Path>) -> TokenStream {
+    let krate = crate_tokens(krate);
+    let private = private_ident();
+    quote!(#krate::#private)
+}
+
+/// `tokens` with every token (inside groups too) at `span`.
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
+}
+
+impl Input<'_> {
+    /// The runtime, named absolutely.
+    fn rt(&self) -> TokenStream {
+        runtime(self.container.krate.as_ref())
+    }
+
+    /// The runtime path with every token at `span` (errors land on user tokens).
+    fn rt_at(&self, span: proc_macro2::Span) -> TokenStream {
+        respan(self.rt(), span)
+    }
 }
 
 /// Entry for both derives: parse, check, emit; on any error, the errors plus
@@ -33,7 +75,8 @@ pub fn derive(kind: Kind, input: &DeriveInput) -> TokenStream {
         Some(parsed) if errors.is_empty() => emit(&parsed),
         _ => {
             let mut out = errors.to_compile_errors();
-            out.extend(fallback::emit(kind, input));
+            let rt = runtime(crate::attr::crate_path(&input.attrs).as_ref());
+            out.extend(fallback::emit(kind, input, &rt));
             out
         }
     }
@@ -56,8 +99,7 @@ fn emit(input: &Input) -> TokenStream {
 }
 
 /// Generics with `T: Validate` added for every type parameter.
-fn validate_generics(generics: &syn::Generics) -> syn::Generics {
-    let rt = rt();
+fn validate_generics(generics: &syn::Generics, rt: &TokenStream) -> syn::Generics {
     let mut g = generics.clone();
     for param in g.type_params_mut() {
         param.bounds.push(syn::parse_quote!(#rt::Validate));
@@ -66,9 +108,9 @@ fn validate_generics(generics: &syn::Generics) -> syn::Generics {
 }
 
 fn validate_impl(input: &Input) -> TokenStream {
-    let rt = rt();
+    let rt = input.rt();
     let ident = input.ident;
-    let generics = validate_generics(input.generics);
+    let generics = validate_generics(input.generics, &rt);
     let (impl_g, ty_g, where_c) = generics.split_for_impl();
 
     let mut body = Vec::new();
@@ -81,7 +123,7 @@ fn validate_impl(input: &Input) -> TokenStream {
         // access alike), so a rule on a non-string field is reported at the
         // rule's name.
         let at = |span: proc_macro2::Span| {
-            let rt = rt_at(span);
+            let rt = input.rt_at(span);
             let mut member = member.clone();
             member.set_span(span);
             (rt, member)
@@ -89,12 +131,16 @@ fn validate_impl(input: &Input) -> TokenStream {
         if let Some(max) = &a.max {
             let n = max.value;
             let (rt, m) = at(max.span);
-            rules.push(quote_spanned!(max.span=> #rt::rules::max_chars(&self.#m, #n, &__snap_path, __report);));
+            rules.push(
+                quote_spanned!(max.span=> #rt::rules::max(&self.#m, #n, &__snap_path, __report);),
+            );
         }
         if let Some(len) = &a.len {
             let n = len.value;
             let (rt, m) = at(len.span);
-            rules.push(quote_spanned!(len.span=> #rt::rules::len_chars(&self.#m, #n, &__snap_path, __report);));
+            rules.push(
+                quote_spanned!(len.span=> #rt::rules::len(&self.#m, #n, &__snap_path, __report);),
+            );
         }
         if let Some(span) = a.digits {
             let (rt, m) = at(span);
@@ -104,7 +150,7 @@ fn validate_impl(input: &Input) -> TokenStream {
         // One call per field needs `Validate`, spanned at the field's type: a
         // type without it gives one error, at the type.
         let ty_span = f.ty.span();
-        let rt_ty = rt_at(ty_span);
+        let rt_ty = input.rt_at(ty_span);
         let mut member_ty = member.clone();
         member_ty.set_span(ty_span);
         let conditional = a.required_if.as_ref().map(|rif| {
@@ -117,7 +163,7 @@ fn validate_impl(input: &Input) -> TokenStream {
             other.set_span(span);
             let other_wire = found.map(|o| o.wire.clone()).unwrap_or_default();
             let value = &rif.value;
-            let rt = rt_at(span);
+            let rt = input.rt_at(span);
             quote_spanned!(span=>
                 #rt::rules::required_if(&self.#member, &__snap_path, &self.#other, #other_wire, #value, __report);
             )
@@ -160,7 +206,7 @@ fn validate_impl(input: &Input) -> TokenStream {
                     // name is looked up in the nested type's FIELDS at
                     // compile time (a missing field fails to compile).
                     let span = via.span();
-                    let rt = rt_at(span);
+                    let rt = input.rt_at(span);
                     let via_ident = syn::Ident::new(&via.value(), span);
                     quote_spanned! {span=>
                         (#wire, ::core::option::Option::Some({
@@ -194,7 +240,7 @@ fn validate_impl(input: &Input) -> TokenStream {
 
 /// `Fields::FIELDS`: the declaration as data (wire names and rules).
 fn fields_impl(input: &Input) -> TokenStream {
-    let rt = rt();
+    let rt = input.rt();
     let ident = input.ident;
     let (impl_g, ty_g, where_c) = input.generics.split_for_impl();
     let opt = |v: Option<TokenStream>| match v {
@@ -227,6 +273,11 @@ fn fields_impl(input: &Input) -> TokenStream {
             quote!((#other_wire, #value))
         }));
         let skipped = f.skipped;
+        let accept_number = f.attrs.accept_number.is_some();
+        let accept_string = f.attrs.accept_string.is_some();
+        let integer = f.integer;
+        let path_param = f.attrs.path_param.is_some();
+        let query = f.attrs.query.is_some();
         quote! {
             #rt::FieldMeta {
                 name: #name,
@@ -238,6 +289,11 @@ fn fields_impl(input: &Input) -> TokenStream {
                 one_of: #one_of,
                 required_if: #required_if,
                 skipped: #skipped,
+                accept_number: #accept_number,
+                accept_string: #accept_string,
+                integer: #integer,
+                path_param: #path_param,
+                query: #query,
             }
         }
     });
@@ -250,7 +306,7 @@ fn fields_impl(input: &Input) -> TokenStream {
 }
 
 fn endpoint_impl(input: &Input) -> TokenStream {
-    let rt = rt();
+    let rt = input.rt();
     let ident = input.ident;
     let (impl_g, ty_g, where_c) = input.generics.split_for_impl();
     let c = &input.container;
@@ -294,6 +350,16 @@ fn endpoint_impl(input: &Input) -> TokenStream {
         Some(ty) => quote_spanned!(ty.span()=> #ty),
         None => quote!(#rt::FallbackResponse),
     };
+    let direction = {
+        let (variant, span) = c
+            .direction
+            .as_ref()
+            .map(|d| (d.value, d.span))
+            .unwrap_or(("Outbound", proc_macro2::Span::call_site()));
+        let v = format_ident!("{}", variant, span = span);
+        quote!(#rt::Direction::#v)
+    };
+    let target = target_fns(input);
     quote! {
         #[automatically_derived]
         impl #impl_g #rt::Endpoint for #ident #ty_g #where_c {
@@ -306,9 +372,111 @@ fn endpoint_impl(input: &Input) -> TokenStream {
                 signature: #signature,
                 customer_token: #customer_token,
                 code_scheme: <#codes as #rt::CodeScheme>::INFO,
+                direction: #direction,
             };
             type Response = #response;
             type Codes = #codes;
+            #target
+        }
+    }
+}
+
+/// `Endpoint::target` and `Endpoint::from_target` for a declaration with
+/// `path_param` / `query` fields (the trait's defaults otherwise).
+fn target_fns(input: &Input) -> TokenStream {
+    let params: Vec<_> = input
+        .fields
+        .iter()
+        .filter(|f| f.attrs.path_param.is_some() || f.attrs.query.is_some())
+        .collect();
+    if params.is_empty() {
+        return TokenStream::new();
+    }
+    let rt = input.rt();
+    let path = input
+        .container
+        .path
+        .as_ref()
+        .map(|p| p.value.clone())
+        .unwrap_or_default();
+    // The path as literal pieces and parameter pushes, in order.
+    let mut steps = Vec::new();
+    let mut literal = String::new();
+    for (i, seg) in path.split('/').enumerate() {
+        if i > 0 {
+            literal.push('/');
+        }
+        let param = seg
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .and_then(|name| {
+                params
+                    .iter()
+                    .find(|f| f.attrs.path_param.is_some() && f.wire == name)
+            });
+        match param {
+            Some(f) => {
+                if !literal.is_empty() {
+                    steps.push(quote!(__out.push_str(#literal);));
+                    literal.clear();
+                }
+                let span = f
+                    .attrs
+                    .path_param
+                    .unwrap_or_else(proc_macro2::Span::call_site);
+                let rt = input.rt_at(span);
+                let mut member = f.ident.clone();
+                member.set_span(span);
+                steps.push(
+                    quote_spanned!(span=> #rt::wire::push_path_param(&mut __out, &self.#member);),
+                );
+            }
+            None => literal.push_str(seg),
+        }
+    }
+    if !literal.is_empty() {
+        steps.push(quote!(__out.push_str(#literal);));
+    }
+    let pairs: Vec<_> = params
+        .iter()
+        .filter_map(|f| {
+            let span = f.attrs.query?;
+            let rt = input.rt_at(span);
+            let mut member = f.ident.clone();
+            member.set_span(span);
+            let wire = &f.wire;
+            Some(quote_spanned!(span=> #rt::wire::Query::pair(&mut __query, #wire, &self.#member);))
+        })
+        .collect();
+    let query = if pairs.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            let mut __query = #rt::wire::Query::new(&mut __out);
+            #(#pairs)*
+        }
+    };
+    let capacity = path.len() + 16 * params.len();
+    quote! {
+        fn target(&self) -> #rt::Cow<'static, str> {
+            let mut __out = #rt::String::with_capacity(#capacity);
+            #(#steps)*
+            #query
+            #rt::Cow::Owned(__out)
+        }
+
+        fn from_target(
+            __body: &mut #rt::JsonValue,
+            __path: &str,
+            __query: &str,
+        ) -> ::core::result::Result<(), #rt::Violations> {
+            #rt::wire::fill_target(
+                <Self as #rt::Endpoint>::META.path,
+                <Self as #rt::Fields>::FIELDS,
+                __body,
+                __path,
+                __query,
+            )
         }
     }
 }
@@ -336,6 +504,21 @@ mod tests {
         s.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// `RT` in a golden text: the default runtime path.
+    fn golden(s: &str) -> String {
+        squash(s).replace("RT", &format!(":: snap_core :: {}", private_ident()))
+    }
+
+    #[test]
+    fn private_module_is_named_after_this_crate_version() {
+        let want = format!(
+            "__private_v{}",
+            env!("CARGO_PKG_VERSION").replace(['.', '-', '+'], "_")
+        );
+        assert_eq!(private_ident().to_string(), want);
+        assert!(!want.contains('.'));
+    }
+
     #[test]
     fn golden_request_expansion() {
         let got = expand(
@@ -349,35 +532,94 @@ mod tests {
             }"#,
             Kind::Request,
         );
-        let want = squash(
+        let want = golden(
             r#"
             # [doc (hidden)] # [allow (non_upper_case_globals , unused_qualifications)] const _ : () = {
-            # [automatically_derived] impl :: snap_core :: __private :: Validate for AuthVoidRequest {
-              fn validate_at (& self , __path : & :: snap_core :: __private :: Path < '_ > , __report : & mut :: snap_core :: __private :: Report) {
+            # [automatically_derived] impl RT :: Validate for AuthVoidRequest {
+              fn validate_at (& self , __path : & RT :: Path < '_ > , __report : & mut RT :: Report) {
                 { let __snap_path = __path . field ("merchantId") ;
-                  if :: snap_core :: __private :: rules :: mandatory (& self . merchant_id , & __snap_path , __report) {
-                    :: snap_core :: __private :: rules :: max_chars (& self . merchant_id , 64usize , & __snap_path , __report) ; } }
+                  if RT :: rules :: mandatory (& self . merchant_id , & __snap_path , __report) {
+                    RT :: rules :: max (& self . merchant_id , 64usize , & __snap_path , __report) ; } }
                 { let __snap_path = __path . field ("originalReferenceNo") ;
-                  :: snap_core :: __private :: rules :: max_chars (& self . original_reference_no , 64usize , & __snap_path , __report) ;
-                  :: snap_core :: __private :: Validate :: validate_at (& self . original_reference_no , & __snap_path , __report) ; }
+                  RT :: rules :: max (& self . original_reference_no , 64usize , & __snap_path , __report) ;
+                  RT :: Validate :: validate_at (& self . original_reference_no , & __snap_path , __report) ; }
                 { let __snap_path = __path . field ("origExtId") ;
-                  :: snap_core :: __private :: Validate :: validate_at (& self . original_external_id , & __snap_path , __report) ; }
-                :: snap_core :: __private :: rules :: one_of ("orig" , & [("originalReferenceNo" , :: core :: option :: Option :: None , :: snap_core :: __private :: rules :: is_present (& self . original_reference_no)) , ("origExtId" , :: core :: option :: Option :: None , :: snap_core :: __private :: rules :: is_present (& self . original_external_id))] , __path , __report) ;
+                  RT :: Validate :: validate_at (& self . original_external_id , & __snap_path , __report) ; }
+                RT :: rules :: one_of ("orig" , & [("originalReferenceNo" , :: core :: option :: Option :: None , RT :: rules :: is_present (& self . original_reference_no)) , ("origExtId" , :: core :: option :: Option :: None , RT :: rules :: is_present (& self . original_external_id))] , __path , __report) ;
               } }
-            # [automatically_derived] impl :: snap_core :: __private :: Fields for AuthVoidRequest {
-              const FIELDS : & 'static [:: snap_core :: __private :: FieldMeta] = & [:: snap_core :: __private :: FieldMeta { name : "merchant_id" , wire : "merchantId" , mandatory : true , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: None , required_if : :: core :: option :: Option :: None , skipped : false , } ,
-                :: snap_core :: __private :: FieldMeta { name : "original_reference_no" , wire : "originalReferenceNo" , mandatory : false , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: Some ("orig") , required_if : :: core :: option :: Option :: None , skipped : false , } ,
-                :: snap_core :: __private :: FieldMeta { name : "original_external_id" , wire : "origExtId" , mandatory : false , max : :: core :: option :: Option :: None , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: Some ("orig") , required_if : :: core :: option :: Option :: None , skipped : false , }] ; }
-            # [automatically_derived] impl :: snap_core :: __private :: Endpoint for AuthVoidRequest {
-              const META : :: snap_core :: __private :: EndpointMeta = :: snap_core :: __private :: EndpointMeta {
+            # [automatically_derived] impl RT :: Fields for AuthVoidRequest {
+              const FIELDS : & 'static [RT :: FieldMeta] = & [RT :: FieldMeta { name : "merchant_id" , wire : "merchantId" , mandatory : true , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: None , required_if : :: core :: option :: Option :: None , skipped : false , accept_number : false , accept_string : false , integer : false , path_param : false , query : false , } ,
+                RT :: FieldMeta { name : "original_reference_no" , wire : "originalReferenceNo" , mandatory : false , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: Some ("orig") , required_if : :: core :: option :: Option :: None , skipped : false , accept_number : false , accept_string : false , integer : false , path_param : false , query : false , } ,
+                RT :: FieldMeta { name : "original_external_id" , wire : "origExtId" , mandatory : false , max : :: core :: option :: Option :: None , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: Some ("orig") , required_if : :: core :: option :: Option :: None , skipped : false , accept_number : false , accept_string : false , integer : false , path_param : false , query : false , }] ; }
+            # [automatically_derived] impl RT :: Endpoint for AuthVoidRequest {
+              const META : RT :: EndpointMeta = RT :: EndpointMeta {
                 name : "Auth Void" , provider : "BI" ,
-                service : :: core :: option :: Option :: Some (:: snap_core :: __private :: ServiceCode :: new_const (67u8)) ,
-                method : :: snap_core :: __private :: Method :: Post , path : "/v1.0/auth/void" ,
-                signature : :: snap_core :: __private :: SignatureScheme :: Symmetric , customer_token : true ,
-                code_scheme : < :: snap_core :: __private :: Snap7 as :: snap_core :: __private :: CodeScheme > :: INFO , } ;
-              type Response = R ; type Codes = :: snap_core :: __private :: Snap7 ; } } ;"#,
+                service : :: core :: option :: Option :: Some (RT :: ServiceCode :: new_const (67u8)) ,
+                method : RT :: Method :: Post , path : "/v1.0/auth/void" ,
+                signature : RT :: SignatureScheme :: Symmetric , customer_token : true ,
+                code_scheme : < RT :: Snap7 as RT :: CodeScheme > :: INFO ,
+                direction : RT :: Direction :: Outbound , } ;
+              type Response = R ; type Codes = RT :: Snap7 ; } } ;"#,
         );
         assert_eq!(squash(&got), want);
+    }
+
+    #[test]
+    fn crate_key_names_the_runtime_everywhere() {
+        let got = expand(
+            r#"
+            #[snap(crate = "::snapcore", service = 67, method = "POST", path = "/v1.0/auth/void", response = R)]
+            struct X { #[snap(max = 4)] a: u32 }"#,
+            Kind::Request,
+        );
+        let private = private_ident().to_string();
+        assert!(!got.contains("snap_core"), "{got}");
+        let uses = got.matches(&format!(":: snapcore :: {private}")).count();
+        assert!(uses > 10, "{got}");
+        assert!(got.contains("integer : true"), "{got}");
+        // The fallback names it too.
+        let got = expand(
+            r#"#[snap(crate = "::snapcore", method = "FETCH")] struct Y { a: String }"#,
+            Kind::Request,
+        );
+        assert!(got.contains("compile_error"), "{got}");
+        assert!(!got.contains("snap_core"), "{got}");
+        assert!(
+            got.contains(&format!(":: snapcore :: {private} :: Endpoint")),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn path_and_query_parameters_build_the_target() {
+        let got = expand(
+            r#"
+            #[snap(service = 3, method = "GET", path = "/v1.0/x/{custId}/y", response = R)]
+            #[serde(rename_all = "camelCase")]
+            struct X {
+                #[snap(path_param)] #[serde(skip_serializing, default)] cust_id: String,
+                #[snap(query)] #[serde(skip_serializing, default)] lang: Option<String>,
+            }"#,
+            Kind::Request,
+        );
+        let want = golden(
+            r#"fn target (& self) -> RT :: Cow < 'static , str > {
+                let mut __out = RT :: String :: with_capacity (50usize) ;
+                __out . push_str ("/v1.0/x/") ;
+                RT :: wire :: push_path_param (& mut __out , & self . cust_id) ;
+                __out . push_str ("/y") ;
+                let mut __query = RT :: wire :: Query :: new (& mut __out) ;
+                RT :: wire :: Query :: pair (& mut __query , "lang" , & self . lang) ;
+                RT :: Cow :: Owned (__out) }"#,
+        );
+        assert!(squash(&got).contains(&want), "{got}");
+        assert!(
+            squash(&got).contains(&golden(
+                "RT :: wire :: fill_target (< Self as RT :: Endpoint > :: META . path , < Self as RT :: Fields > :: FIELDS , __body , __path , __query ,)"
+            )),
+            "{got}"
+        );
+        assert!(got.contains("path_param : true"), "{got}");
     }
 
     #[test]
@@ -390,7 +632,7 @@ mod tests {
         );
         assert_eq!(got.matches("compile_error").count(), 4, "{got}");
         assert!(
-            got.contains("impl :: snap_core :: __private :: Endpoint for X"),
+            squash(&got).contains(&golden("impl RT :: Endpoint for X")),
             "{got}"
         );
         assert!(got.contains("FALLBACK"), "{got}");
@@ -402,9 +644,11 @@ mod tests {
             r#"#[snap(service = 1)] struct M { a: String }"#,
             Kind::Model,
         );
-        assert!(
-            got.contains("only #[derive(SnapRequest)] takes it"),
-            "{got}"
+        assert!(got.contains("only a request"), "{got}");
+        let got = expand(
+            r#"#[snap(crate = "::x")] struct M { a: String }"#,
+            Kind::Model,
         );
+        assert!(!got.contains("compile_error"), "{got}");
     }
 }

@@ -8,17 +8,17 @@ use syn::DeriveInput;
 
 use crate::ast::Kind;
 
-pub fn emit(kind: Kind, input: &DeriveInput) -> TokenStream {
+/// The stand-in impls, naming the runtime `rt` (`<crate>::__private_vX_Y_Z`).
+pub fn emit(kind: Kind, input: &DeriveInput, rt: &TokenStream) -> TokenStream {
     let ident = &input.ident;
     let (impl_g, ty_g, where_c) = input.generics.split_for_impl();
     let endpoint = match kind {
         Kind::Request => quote! {
             #[automatically_derived]
-            impl #impl_g ::snap_core::__private::Endpoint for #ident #ty_g #where_c {
-                const META: ::snap_core::__private::EndpointMeta =
-                    ::snap_core::__private::EndpointMeta::FALLBACK;
-                type Response = ::snap_core::__private::FallbackResponse;
-                type Codes = ::snap_core::__private::Snap7;
+            impl #impl_g #rt::Endpoint for #ident #ty_g #where_c {
+                const META: #rt::EndpointMeta = #rt::EndpointMeta::FALLBACK;
+                type Response = #rt::FallbackResponse;
+                type Codes = #rt::Snap7;
             }
         },
         Kind::Model => TokenStream::new(),
@@ -27,17 +27,17 @@ pub fn emit(kind: Kind, input: &DeriveInput) -> TokenStream {
         #[doc(hidden)]
         const _: () = {
             #[automatically_derived]
-            impl #impl_g ::snap_core::__private::Validate for #ident #ty_g #where_c {
+            impl #impl_g #rt::Validate for #ident #ty_g #where_c {
                 fn validate_at(
                     &self,
-                    _path: &::snap_core::__private::Path<'_>,
-                    _report: &mut ::snap_core::__private::Report,
+                    _path: &#rt::Path<'_>,
+                    _report: &mut #rt::Report,
                 ) {
                 }
             }
             #[automatically_derived]
-            impl #impl_g ::snap_core::__private::Fields for #ident #ty_g #where_c {
-                const FIELDS: &'static [::snap_core::__private::FieldMeta] = &[];
+            impl #impl_g #rt::Fields for #ident #ty_g #where_c {
+                const FIELDS: &'static [#rt::FieldMeta] = &[];
             }
             #endpoint
         };

@@ -284,8 +284,11 @@ fn check_snap_ids(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
 /// Validates `req`, serializes it once, signs those bytes as endpoint `E`
 /// demands, and builds the headers.
 ///
-/// The signed path is `ctx.path_prefix + E::META.path` plus `?ctx.query`
-/// when a query is given; the signed method is `E::META.method`.
+/// The signed path is `ctx.path_prefix` + [`Endpoint::target`] (the
+/// declared path with its `path_param` fields substituted and its `query`
+/// fields appended) plus `ctx.query` when one is given (after `?`, or `&`
+/// when the target has a query already); the signed method is
+/// `E::META.method`.
 ///
 /// The headers are Content-Type, X-TIMESTAMP, X-SIGNATURE and, by scheme,
 /// X-PARTNER-ID / X-EXTERNAL-ID / CHANNEL-ID / Authorization /
@@ -299,7 +302,7 @@ where
 {
     req.validate().map_err(PrepareError::Invalid)?;
     let body = serde_json::to_vec(req).map_err(|e| PrepareError::Serialize(e.to_string()))?;
-    prepare_bytes(&E::META, body, ctx)
+    prepare_target(&E::META, &req.target(), body, ctx)
 }
 
 /// Signs `body`, already serialized, for the endpoint `meta` describes, and
@@ -313,6 +316,17 @@ where
 /// get token" (SNAP signature type 2) signs every B2B call that way.
 pub fn prepare_bytes(
     meta: &EndpointMeta,
+    body: Vec<u8>,
+    ctx: &RequestContext<'_>,
+) -> Result<PreparedRequest, PrepareError> {
+    prepare_target(meta, meta.path, body, ctx)
+}
+
+/// [`prepare_bytes`] with the path as sent (`target`: the declared path with
+/// its parameters, see [`Endpoint::target`]).
+fn prepare_target(
+    meta: &EndpointMeta,
+    target: &str,
     mut body: Vec<u8>,
     ctx: &RequestContext<'_>,
 ) -> Result<PreparedRequest, PrepareError> {
@@ -333,11 +347,11 @@ pub fn prepare_bytes(
         body.clear();
     }
     let mut path =
-        String::with_capacity(ctx.path_prefix.len() + meta.path.len() + ctx.query.len() + 1);
+        String::with_capacity(ctx.path_prefix.len() + target.len() + ctx.query.len() + 1);
     path.push_str(ctx.path_prefix);
-    path.push_str(meta.path);
+    path.push_str(target);
     if !ctx.query.is_empty() {
-        path.push('?');
+        path.push(if target.contains('?') { '&' } else { '?' });
         path.push_str(ctx.query);
     }
     let method = meta.method.as_str();

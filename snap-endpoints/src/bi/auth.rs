@@ -13,16 +13,14 @@
 //!   but every sample carries `+07:00`; they are [`SnapTimestamp`]s, which keep
 //!   the received string.
 
-use serde::{Deserialize, Serialize};
+use snap_core as snap;
 use snap_core::money::Money;
 use snap_core::time::SnapTimestamp;
-use snap_core::{SnapModel, SnapRequest};
 
 use crate::models::{AdditionalInfo, Item};
 
 /// API Auth Payment — SNAP service 63 (BI Auth Payment page, seed 004).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 63,
     method = "POST",
     path = "/v1.0/auth/payment",
@@ -32,7 +30,6 @@ use crate::models::{AdditionalInfo, Item};
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AuthPaymentRequest {
     /// Transaction identifier on service consumer system. M, 64.
     #[snap(max = 64)]
@@ -42,60 +39,42 @@ pub struct AuthPaymentRequest {
     pub merchant_id: String,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// Net amount of the transaction. O (its value/currency M).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// To whom the fee is charged: `OUR` (default), `BEN`, `SHA` or `1000`. O, 25.
     #[snap(max = 25)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fee_type: Option<String>,
     /// Merchant's category. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcc: Option<String>,
     /// Product code used for this payment. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_code: Option<String>,
     /// Order title. M, 256.
     #[snap(max = 256)]
     pub title: String,
     /// Purchased goods/service information. O, List.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// Answer to [`AuthPaymentRequest`] (service 63).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct AuthPaymentResponse {
-    /// Response code, HTTP status + service code + case code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Transaction identifier on service provider system. C (filled upon
     /// successful transaction), 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_no: Option<String>,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partner_reference_no: Option<String>,
     /// Net amount of the transaction. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// Transaction paid time (ISO 8601). M, 25.
     pub paid_time: SnapTimestamp,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
@@ -104,8 +83,7 @@ pub struct AuthPaymentResponse {
 /// Both identifiers are O in the table and no rule says one is needed; a query
 /// without either identifies nothing, so they form the one-of group
 /// `original` here (inferred, `seed_endpoints.json` records the same reading).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 64,
     method = "POST",
     path = "/v1.0/auth/query",
@@ -115,30 +93,23 @@ pub struct AuthPaymentResponse {
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AuthQueryRequest {
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64, one_of = "original")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// Transaction identifier on service provider system. O, 64.
     #[snap(max = 64, one_of = "original")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Merchant identifier. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// External store ID. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_store_id: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
@@ -146,28 +117,16 @@ pub struct AuthQueryRequest {
 ///
 /// The page's sample spells `originalpartnerReferenceNo` (lower-case `p`); it
 /// is accepted as an alias and written back as `originalPartnerReferenceNo`.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct AuthQueryResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(
-        alias = "originalpartnerReferenceNo",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(alias = "originalpartnerReferenceNo")]
     pub original_partner_reference_no: Option<String>,
     /// Transaction identifier on service provider system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Net amount of the transaction. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// Transaction paid time (ISO 8601). M, 25.
     pub paid_time: SnapTimestamp,
@@ -177,16 +136,13 @@ pub struct AuthQueryResponse {
     pub latest_transaction_status: String,
     /// Description of the status. O, 50.
     #[snap(max = 50)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_status_desc: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// API Capture — SNAP service 65 (BI Auth Payment page, seed 004).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 65,
     method = "POST",
     path = "/v1.0/auth/capture",
@@ -196,7 +152,6 @@ pub struct AuthQueryResponse {
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AuthCaptureRequest {
     /// Transaction identifier on service provider system. M, 64.
     #[snap(max = 64)]
@@ -209,13 +164,11 @@ pub struct AuthCaptureRequest {
     pub merchant_id: String,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// Capture identifier generated by the partner. M, 64.
     #[snap(max = 64)]
     pub partner_capture_no: String,
     /// Capture amount. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_amount: Option<Money>,
     /// Capture title. M, 256.
     #[snap(max = 256)]
@@ -223,53 +176,36 @@ pub struct AuthCaptureRequest {
     /// Flag: last capture, void the rest of the money (a string, sample
     /// `"TRUE"`). O, 8.
     #[snap(max = 8)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_capture: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// Answer to [`AuthCaptureRequest`] (service 65).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct AuthCaptureResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Transaction identifier on service provider system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// Capture identifier generated by the partner. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partner_capture_no: Option<String>,
     /// PJSP's capture identifier. C (filled upon successful transaction), 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_no: Option<String>,
     /// Capture amount. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_amount: Option<Money>,
     /// Capture time (ISO 8601). C (filled upon successful transaction), 25.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_time: Option<SnapTimestamp>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// API Capture Query — SNAP service 66 (BI Auth Payment page, seed 004).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 66,
     method = "POST",
     path = "/v1.0/auth/capture-query",
@@ -279,72 +215,53 @@ pub struct AuthCaptureResponse {
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AuthCaptureQueryRequest {
     /// Transaction identifier on service provider system. M, 64.
     #[snap(max = 64)]
     pub original_reference_no: String,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// Merchant identifier. M, 64.
     #[snap(max = 64)]
     pub merchant_id: String,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// PJSP's capture identifier. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_no: Option<String>,
     /// Capture identifier generated by the partner. M, 64.
     #[snap(max = 64)]
     pub partner_capture_no: String,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// Answer to [`AuthCaptureQueryRequest`] (service 66).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct AuthCaptureQueryResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Transaction identifier on service provider system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// PJSP's capture identifier. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_no: Option<String>,
     /// Capture amount. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_amount: Option<Money>,
     /// Capture time (ISO 8601). C (filled upon successful transaction), 25.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_time: Option<SnapTimestamp>,
     /// Capture status `INIT`, `SUCCESS`, `FAILED`. C (filled upon successful
     /// transaction), 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_capture_status: Option<String>,
     /// Capture identifier generated by the partner. M, 64.
     #[snap(max = 64)]
     pub partner_capture_no: String,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
@@ -354,8 +271,7 @@ pub struct AuthCaptureQueryResponse {
 /// (GoPay: `originalReferenceNo` C with an either/or rule, no `voidAmount`,
 /// B2B token only) and [`crate::paydia::AuthVoidRequest`] (Paydia: everything
 /// mandatory). The page describes `reason` as "Capture title." (copy-paste).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 67,
     method = "POST",
     path = "/v1.0/auth/void",
@@ -365,7 +281,6 @@ pub struct AuthCaptureQueryResponse {
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AuthVoidRequest {
     /// Transaction identifier on service provider system. M, 64.
     #[snap(max = 64)]
@@ -378,66 +293,47 @@ pub struct AuthVoidRequest {
     pub merchant_id: String,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// Void amount. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_amount: Option<Money>,
     /// Void identifier generated by the partner. M, 64.
     #[snap(max = 64)]
     pub partner_void_no: String,
     /// Flag: last void, void the rest of the money (sample `"TRUE"`). O, 8.
     #[snap(max = 8)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_remaining_amount: Option<String>,
     /// Void reason. O, 256.
     #[snap(max = 256)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// Answer to [`AuthVoidRequest`] (service 67).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct AuthVoidResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Transaction identifier on service provider system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// PJSP's void identifier. C (filled upon successful transaction), 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_no: Option<String>,
     /// Void identifier generated by the partner. M, 64.
     #[snap(max = 64)]
     pub partner_void_no: String,
     /// Void amount. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_amount: Option<Money>,
     /// Void time (ISO 8601). C (filled upon successful transaction), 25.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_time: Option<SnapTimestamp>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// API Void Query — SNAP service 68 (BI Auth Payment page, seed 004).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 68,
     method = "POST",
     path = "/v1.0/auth/void-query",
@@ -447,74 +343,54 @@ pub struct AuthVoidResponse {
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AuthVoidQueryRequest {
     /// Transaction identifier on service provider system. M, 64.
     #[snap(max = 64)]
     pub original_reference_no: String,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// Merchant identifier. M, 64.
     #[snap(max = 64)]
     pub merchant_id: String,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// PJSP's void identifier. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_no: Option<String>,
     /// Void identifier generated by the partner. M, 64.
     #[snap(max = 64)]
     pub partner_void_no: String,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// Answer to [`AuthVoidQueryRequest`] (service 68). `partnerVoidNo` is M in
 /// the request but O here (Capture Query keeps it M) — as documented.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct AuthVoidQueryResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Transaction identifier on service provider system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// PJSP's void identifier. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_no: Option<String>,
     /// Void amount. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_amount: Option<Money>,
     /// Void time (ISO 8601). C (filled upon successful transaction), 25.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void_time: Option<SnapTimestamp>,
     /// Void status `INIT`, `SUCCESS`, `FAILED`. C (filled upon successful
     /// transaction), 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_void_status: Option<String>,
     /// Void identifier generated by the partner. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partner_void_no: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
@@ -523,8 +399,7 @@ pub struct AuthVoidQueryResponse {
 /// `originalCaptureNo` is C, "filled upon **unsuccessful** transaction"
 /// (verbatim, the opposite of every other C field): not machine-checkable on a
 /// request, so it is simply optional.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 69,
     method = "POST",
     path = "/v1.0/auth/refund",
@@ -534,82 +409,60 @@ pub struct AuthVoidQueryResponse {
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AuthRefundRequest {
     /// Transaction identifier on service consumer system. M, 64.
     #[snap(max = 64)]
     pub original_partner_reference_no: String,
     /// Transaction identifier on service provider system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Reference number from the partner for the refund. M, 64.
     #[snap(max = 64)]
     pub partner_refund_no: String,
     /// Merchant identifier. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// PJSP's capture identifier. C, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_capture_no: Option<String>,
     /// Refund amount. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<Money>,
     /// External store ID. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_store_id: Option<String>,
     /// Refund reason. O, 256.
     #[snap(max = 256)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// Answer to [`AuthRefundRequest`] (service 69).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct AuthRefundResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// PJSP's capture identifier. C (filled upon unsuccessful transaction), 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_capture_no: Option<String>,
     /// Transaction identifier on service provider system. C (filled upon
     /// successful transaction), 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// Refund identifier of the partner. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partner_refund_no: Option<String>,
     /// Refund reference number. M, 64.
     #[snap(max = 64)]
     pub refund_no: String,
     /// Refund amount. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<Money>,
     /// Refund time (ISO 8601). M, 25.
     pub refund_time: SnapTimestamp,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }

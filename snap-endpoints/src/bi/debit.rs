@@ -2,8 +2,7 @@
 //! (SNAP Developer Site, page "Direct Debit"; `seed_endpoints.json`
 //! `bi_debit_cancel_57`, kept for reconciliation with GoPay's variant).
 
-use serde::{Deserialize, Serialize};
-use snap_core::SnapRequest;
+use snap_core as snap;
 use snap_core::money::Money;
 
 use crate::models::{AdditionalInfo, CancelResponse};
@@ -16,8 +15,7 @@ use crate::models::{AdditionalInfo, CancelResponse};
 /// samples are B2B2C (`Authorization-Customer`), so `customer_token` is
 /// declared. The page's Direct Debit *Payment* (54) sample answers with the
 /// 8-digit `"20054000"`, the origin of GoPay's typo.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 57,
     method = "POST",
     path = "/v1.0/debit/cancel",
@@ -27,43 +25,33 @@ use crate::models::{AdditionalInfo, CancelResponse};
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct DebitCancelRequest {
     /// Original transaction identifier on service consumer system. M, 64.
     #[snap(max = 64)]
     pub original_partner_reference_no: String,
     /// Original transaction identifier on service provider system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Approval code of the original transaction. O, 20.
     #[snap(max = 20)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_code: Option<String>,
     /// Original `X-EXTERNAL-ID` on the header message. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_external_id: Option<String>,
     /// Merchant identifier. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// Cancellation reason. O, 256.
     #[snap(max = 256)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// External store ID. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_store_id: Option<String>,
     /// Amount. O (its value/currency M).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }

@@ -2,8 +2,7 @@
 //! Developer Site, page "MPM"; `seed_endpoints.json` `bi_qr_mpm_cancel_77`,
 //! kept for reconciliation with GoPay's variant).
 
-use serde::{Deserialize, Serialize};
-use snap_core::SnapRequest;
+use snap_core as snap;
 use snap_core::money::Money;
 
 use crate::models::{AdditionalInfo, CancelResponse};
@@ -14,8 +13,7 @@ use crate::models::{AdditionalInfo, CancelResponse};
 /// `originalReferenceNo` / `originalExternalId`, `originalExternalId`
 /// String(36), `amount.currency` documented as String(2)). Here every
 /// identifier is O and no rule ties them.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 77,
     method = "POST",
     path = "/v1.0/qr/qr-mpm-cancel",
@@ -24,38 +22,30 @@ use crate::models::{AdditionalInfo, CancelResponse};
     provider = "BI",
     signature = "symmetric"
 )]
-#[serde(rename_all = "camelCase")]
 pub struct QrMpmCancelRequest {
     /// Original transaction identifier on service consumer system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// Original transaction identifier on service provider system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Original `X-EXTERNAL-ID`. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_external_id: Option<String>,
     /// Merchant identifier. M, 64.
     #[snap(max = 64)]
     pub merchant_id: String,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// External store ID. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_store_id: Option<String>,
     /// Reason for cancellation. M, 256.
     #[snap(max = 256)]
     pub reason: String,
     /// Amount. O (its value/currency M).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }

@@ -5,10 +5,9 @@
 //! (`signature = "token"`), carry `X-CLIENT-KEY` instead of the transaction
 //! headers, and use no access token themselves.
 
-use serde::{Deserialize, Serialize};
+use snap_core as snap;
 use snap_core::secret::SecretString;
 use snap_core::time::SnapTimestamp;
-use snap_core::{SnapModel, SnapRequest};
 
 use crate::models::AdditionalInfo;
 
@@ -16,8 +15,7 @@ use crate::models::AdditionalInfo;
 ///
 /// `grantType` is `"client_credentials"`; PDF v1.0.2 renamed the former
 /// `granttype` to `grantType`. No length is documented.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 73,
     method = "POST",
     path = "/v1.0/access-token/b2b",
@@ -26,12 +24,10 @@ use crate::models::AdditionalInfo;
     provider = "BI",
     signature = "token"
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AccessTokenB2bRequest {
     /// `"client_credentials"` (OAuth 2.0, RFC 6749). M.
     pub grant_type: String,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
@@ -41,17 +37,8 @@ pub struct AccessTokenB2bRequest {
 /// failed to generate"), yet the success sample carries `2007300`
 /// `Successful`. `expiresIn` is a string (`"900"`) as documented; providers
 /// that send a JSON number are outside this declaration.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response(optional_code)]
 pub struct AccessTokenB2bResponse {
-    /// Response code. C, 7.
-    #[snap(len = 7, digits)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_code: Option<String>,
-    /// Response description. C, 150.
-    #[snap(max = 150)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_message: Option<String>,
     /// The B2B access token (Debug prints `[redacted]`). M, 2048.
     #[snap(max = 2048)]
     pub access_token: SecretString,
@@ -63,7 +50,6 @@ pub struct AccessTokenB2bResponse {
     #[serde(deserialize_with = "snap_core::code::string_or_number")]
     pub expires_in: String,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
@@ -73,8 +59,7 @@ pub struct AccessTokenB2bResponse {
 /// sends lower-case `authorization_code`, so the conditions compare ASCII
 /// case-insensitively. The sample also sends both `authCode` and
 /// `refreshToken`, which the rules allow.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 74,
     method = "POST",
     path = "/v1.0/access-token/b2b2c",
@@ -83,7 +68,6 @@ pub struct AccessTokenB2bResponse {
     provider = "BI",
     signature = "token"
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AccessTokenB2b2cRequest {
     /// `AUTHORIZATION_CODE` or `REFRESH_TOKEN`. M.
     pub grant_type: String,
@@ -93,29 +77,17 @@ pub struct AccessTokenB2b2cRequest {
         max = 256,
         required_if(field = "grant_type", value = "AUTHORIZATION_CODE")
     )]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<SecretString>,
     /// Refresh token. C (mandatory if grantType = REFRESH_TOKEN), 512.
     #[snap(max = 512, required_if(field = "grant_type", value = "REFRESH_TOKEN"))]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<SecretString>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// Answer to [`AccessTokenB2b2cRequest`] (service 74). No sample is published.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response(optional_code)]
 pub struct AccessTokenB2b2cResponse {
-    /// Response code. C (filled if token generation failed), 7.
-    #[snap(len = 7, digits)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_code: Option<String>,
-    /// Response description. C, 150.
-    #[snap(max = 150)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_message: Option<String>,
     /// The customer access token (Debug prints `[redacted]`). M, 2048.
     #[snap(max = 2048)]
     pub access_token: SecretString,
@@ -128,6 +100,5 @@ pub struct AccessTokenB2b2cResponse {
     /// Refresh token expiry (ISO 8601). M.
     pub refresh_token_expiry_time: SnapTimestamp,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }

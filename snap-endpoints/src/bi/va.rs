@@ -2,8 +2,7 @@
 //! Developer Site, page "Virtual Account"; `seed_endpoints.json`
 //! `bi_va_delete_31`, kept for reconciliation with Midtrans' variant).
 
-use serde::{Deserialize, Serialize};
-use snap_core::{SnapModel, SnapRequest};
+use snap_core as snap;
 
 use crate::models::AdditionalInfo;
 
@@ -12,8 +11,7 @@ use crate::models::AdditionalInfo;
 /// The page's overview and snippet say **DELETE** (with a JSON body, and the
 /// VA pages write `X-ORIGIN` for `ORIGIN`); Midtrans' variant
 /// ([`crate::gopay::DeleteVaRequest`]) uses POST and makes `trxId` M.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 31,
     method = "DELETE",
     path = "/v1.0/transfer-va/delete-va",
@@ -22,7 +20,6 @@ use crate::models::AdditionalInfo;
     provider = "BI",
     signature = "symmetric"
 )]
-#[serde(rename_all = "camelCase")]
 pub struct DeleteVaRequest {
     /// Derivative of X-PARTNER-ID, 8 digit left padding space. M, 8.
     #[snap(max = 8)]
@@ -35,30 +32,20 @@ pub struct DeleteVaRequest {
     pub virtual_account_no: String,
     /// Transaction ID in Partner system. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trx_id: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// Answer to [`DeleteVaRequest`] (service 31).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct DeleteVaResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// The deleted virtual account. M.
     pub virtual_account_data: VirtualAccountData,
 }
 
 /// `virtualAccountData` of [`DeleteVaResponse`].
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::model]
 pub struct VirtualAccountData {
     /// 8 digit left padding space. M, 8.
     #[snap(max = 8)]
@@ -71,9 +58,7 @@ pub struct VirtualAccountData {
     pub virtual_account_no: String,
     /// Transaction ID in Partner system. O, 12 (the request allows 64).
     #[snap(max = 12)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trx_id: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }

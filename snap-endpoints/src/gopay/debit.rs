@@ -1,8 +1,7 @@
 //! Direct Debit — GoPay Direct Debit Cancel, SNAP service 57.
 
-use serde::{Deserialize, Serialize};
+use snap_core as snap;
 use snap_core::time::SnapTimestamp;
-use snap_core::{SnapModel, SnapRequest};
 
 /// Cancel for GoPay and GoPay Tokenization (non Pre-Auth) — SNAP service 57
 /// (Midtrans Cancel API, seed 001). BI counterpart:
@@ -16,8 +15,7 @@ use snap_core::{SnapModel, SnapRequest};
 /// - BI's `approvalCode`, `merchantId`, `subMerchantId`, `reason`,
 ///   `externalStoreId`, `amount`, `additionalInfo` (all O) are not documented
 ///   by GoPay.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 57,
     method = "POST",
     path = "/v1.0/debit/cancel",
@@ -26,17 +24,14 @@ use snap_core::{SnapModel, SnapRequest};
     provider = "GoPay",
     signature = "symmetric"
 )]
-#[serde(rename_all = "camelCase")]
 pub struct DebitCancelRequest {
     /// Transaction identifier on service provider system (GopayOrderId). C
     /// (one of `original`), 64.
     #[snap(max = 64, one_of = "original")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// `X-EXTERNAL-ID` of a timed-out charge request
     /// (`POST /v1.0/debit/payment-host-to-host`). C (one of `original`), 36.
     #[snap(max = 36, one_of = "original")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_external_id: Option<String>,
     /// Transaction identifier on service consumer system (MerchantOrderId).
     /// M, 64.
@@ -50,19 +45,11 @@ pub struct DebitCancelRequest {
 /// where the list and the field type say `2005700` / String(7); decoding
 /// reports it. `originalReferenceNo` is M and String(256) here (request: 64;
 /// BI: C, 64). `cancelTime` in the sample is UTC (`...Z`).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct DebitCancelResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Transaction identifier on service provider system. M, 256.
     #[snap(max = 256)]
     pub original_reference_no: String,
     /// Cancel time, ISO-8601; sent only if the cancellation succeeded. C, 25.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_time: Option<SnapTimestamp>,
 }

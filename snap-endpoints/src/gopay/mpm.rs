@@ -1,8 +1,7 @@
 //! QR MPM — GoPay QRIS MPM Cancel, SNAP service 77.
 
-use serde::{Deserialize, Serialize};
+use snap_core as snap;
 use snap_core::money::Money;
-use snap_core::{SnapModel, SnapRequest};
 
 use crate::models::AdditionalInfo;
 
@@ -17,8 +16,7 @@ use crate::models::AdditionalInfo;
 ///   sample sends `"IDR"`); [`Money`] keeps the 3-letter rule.
 /// - `amount.value` / `amount.currency` are O (BI: M inside an O container);
 ///   a present `amount` needs both here as well.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 77,
     method = "POST",
     path = "/v1.0/qr/qr-mpm-cancel",
@@ -27,41 +25,33 @@ use crate::models::AdditionalInfo;
     provider = "GoPay",
     signature = "symmetric"
 )]
-#[serde(rename_all = "camelCase")]
 pub struct QrisCancelRequest {
     /// Transaction identifier on service consumer system (MerchantOrderId).
     /// O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// Transaction identifier on service provider system (GopayOrderId). O
     /// (one of `original`), 64.
     #[snap(max = 64, one_of = "original")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Original `X-EXTERNAL-ID` on the header message. O (one of `original`), 36.
     #[snap(max = 36, one_of = "original")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_external_id: Option<String>,
     /// Merchant identifier that is unique per each merchant. M, 64.
     #[snap(max = 64)]
     pub merchant_id: String,
     /// Sub merchant ID. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_merchant_id: Option<String>,
     /// External store ID. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_store_id: Option<String>,
     /// Reason for cancellation. M, 256.
     #[snap(max = 256)]
     pub reason: String,
     /// Net amount of the cancel. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
@@ -73,35 +63,22 @@ pub struct QrisCancelRequest {
 /// 17:56:57`: both are kept as plain strings so GoPay's own answer is read,
 /// not rejected. `originalExternalId` is String(32) here, String(36) in the
 /// request.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct QrisCancelResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Original transaction identifier on merchant. O, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_partner_reference_no: Option<String>,
     /// Original transaction identifier on GoPay. C, 64.
     #[snap(max = 64)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_reference_no: Option<String>,
     /// Original customer reference number. O, 32.
     #[snap(max = 32)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_external_id: Option<String>,
     /// Cancel time, "ISO 8601" but sent without offset. C, 25.
     #[snap(max = 25)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_time: Option<String>,
     /// Transaction date, typed `yyyyMMddHHmmss`, sent as `yyyy-MM-dd HH:mm:ss`. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_date: Option<String>,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }

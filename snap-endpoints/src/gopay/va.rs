@@ -1,7 +1,6 @@
 //! Virtual Account — Midtrans bank transfer Delete VA, SNAP service 31.
 
-use serde::{Deserialize, Serialize};
-use snap_core::{SnapModel, SnapRequest};
+use snap_core as snap;
 
 use crate::models::AdditionalInfo;
 
@@ -19,8 +18,7 @@ use crate::models::AdditionalInfo;
 ///   response text says "left padding 0". Spaces are kept as sent.
 /// - `X-TIMESTAMP` is documented as `yyyy-MM-ddTHH:mm:ssZ` but sampled with
 ///   `+07:00`.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 31,
     method = "POST",
     path = "/v1.0/transfer-va/delete-va",
@@ -29,7 +27,6 @@ use crate::models::AdditionalInfo;
     provider = "GoPay",
     signature = "symmetric"
 )]
-#[serde(rename_all = "camelCase")]
 pub struct DeleteVaRequest {
     /// Derivative of X-PARTNER-ID, similar to company code, 8 digit left
     /// padding space. M, 8.
@@ -45,13 +42,11 @@ pub struct DeleteVaRequest {
     #[snap(max = 64)]
     pub trx_id: String,
     /// Additional information. O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<DeleteVaAdditionalInfo>,
 }
 
 /// `additionalInfo` of [`DeleteVaRequest`].
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::model]
 pub struct DeleteVaAdditionalInfo {
     /// Merchant ID (the sample writes `merchant_id`). M.
     #[serde(alias = "merchant_id")]
@@ -64,25 +59,16 @@ pub struct DeleteVaAdditionalInfo {
 /// are applied except `trxId`, which Midtrans echoes from the request (64,
 /// BI: 12). The table puts `additionalInfo` at the top level, the sample
 /// inside `virtualAccountData` (as BI does): both places are accepted.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct DeleteVaResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response description. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// The deleted virtual account. M.
     pub virtual_account_data: DeleteVaData,
     /// Additional information (top level per the table). O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }
 
 /// `virtualAccountData` of [`DeleteVaResponse`].
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::model]
 pub struct DeleteVaData {
     /// 8 digit left padding space. M, 8.
     #[snap(max = 8)]
@@ -97,6 +83,5 @@ pub struct DeleteVaData {
     #[snap(max = 64)]
     pub trx_id: String,
     /// Additional information (where the sample puts it). O.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<AdditionalInfo>,
 }

@@ -1,9 +1,8 @@
 //! Auth Payment — Paydia Auth Void, SNAP service 67.
 
-use serde::{Deserialize, Serialize};
+use snap_core as snap;
 use snap_core::money::Money;
 use snap_core::time::SnapTimestamp;
-use snap_core::{SnapModel, SnapRequest};
 
 /// Paydia Void — SNAP service 67 (`POST /snap/v1.0/auth/void`, seed 003). BI
 /// counterpart: [`crate::bi::AuthVoidRequest`].
@@ -16,8 +15,7 @@ use snap_core::{SnapModel, SnapRequest};
 /// - `X-EXTERNAL-ID` is a numeric string (sample: epoch seconds `1724137502`).
 /// - The Void page says symmetric signature; Paydia's Auth Payment overview
 ///   says asymmetric. Symmetric is declared, as on this page.
-#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
-#[snap(
+#[snap::request(
     service = 67,
     method = "POST",
     path = "/v1.0/auth/void",
@@ -27,7 +25,6 @@ use snap_core::{SnapModel, SnapRequest};
     signature = "symmetric",
     customer_token
 )]
-#[serde(rename_all = "camelCase")]
 pub struct AuthVoidRequest {
     /// Original transaction identifier on partner system. M, 64.
     #[snap(max = 64)]
@@ -55,15 +52,8 @@ pub struct AuthVoidRequest {
 /// `voidTime` is described as "Time of capture" and must be `+07:00`, yet the
 /// sample is `2024-08-20T13:57:59-07:00` — a valid ISO-8601 time, read as
 /// sent. The code table is titled "Direct Debit Payment API" (copy-paste).
-#[derive(Debug, Clone, Serialize, Deserialize, SnapModel)]
-#[serde(rename_all = "camelCase")]
+#[snap::response]
 pub struct AuthVoidResponse {
-    /// Response code. M, 7.
-    #[snap(len = 7, digits)]
-    pub response_code: String,
-    /// Response message. M, 150.
-    #[snap(max = 150)]
-    pub response_message: String,
     /// Original transaction identifier on partner system. M, 64.
     #[snap(max = 64)]
     pub original_partner_reference_no: String,

@@ -225,6 +225,11 @@ fn fields_describe_the_declaration_as_data() {
             one_of: None,
             required_if: Some(("grantType", "AUTHORIZATION_CODE")),
             skipped: false,
+            accept_number: false,
+            accept_string: false,
+            integer: false,
+            path_param: false,
+            query: false,
         }
     );
     assert!(TokenB2b2c::FIELDS[0].mandatory);
