@@ -15,12 +15,13 @@ pub mod rules;
 pub mod secret;
 pub mod sign;
 pub mod time;
+pub mod token;
 
 pub use code::{Category, GeneralCase, ResponseCode, ServiceCode};
 pub use headers::{ChannelId, ExternalIdGenerator, SnapHeaders};
 pub use money::{Currency, Money};
 pub use secret::{Secret, SecretString};
-pub use sign::{HmacKey, SignatureError, SignatureKind};
+pub use sign::{HmacKey, SignatureError, SignatureKind, SignatureScheme};
 #[cfg(feature = "rsa")]
 pub use sign::{RsaPrivateKey, RsaPublicKey};
 pub use time::SnapTimestamp;

@@ -19,6 +19,7 @@ pub fn emit(kind: Kind, input: &DeriveInput) -> TokenStream {
                     ::snap_core::__private::EndpointMeta::FALLBACK;
                 type Response = ::snap_core::__private::FallbackResponse;
                 type Codes = ::snap_core::__private::Snap7;
+                type Signature = ::snap_core::__private::Unsigned;
             }
         },
         Kind::Model => TokenStream::new(),
