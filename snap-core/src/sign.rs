@@ -585,7 +585,7 @@ mod tests {
         let key = HmacKey::new(b"k").unwrap();
         let signers = Signers::new().with::<Symmetric>(key);
         assert!(signers.contains(s) && !signers.contains(SchemeRef::of::<Asymmetric>()));
-        assert_eq!(format!("{signers:?}"), "Signers([\"symmetric\"])");
+        assert_eq!(format!("{signers:?}"), "Signers {symmetric: [redacted]}");
         let c = signers.credential(s).unwrap();
         assert_eq!(format!("{c:?}"), "Credential(symmetric, [redacted])");
     }

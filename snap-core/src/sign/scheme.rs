@@ -41,7 +41,8 @@ pub struct SchemeInfo {
     pub transaction_headers: bool,
     /// The B2B access token is part of the scheme: a client fetches it
     /// (service 73) and sends it as `Authorization`, the signature covers it
-    /// ([`SigningInput::access_token`]), a provider checks it.
+    /// ([`SigningInput::access_token`]), a provider checks it (and reads it
+    /// with the SNAP headers: such a scheme sends `X-TIMESTAMP` too).
     pub access_token: bool,
     /// The headers [`SignatureScheme::sign`] writes and
     /// [`SignatureScheme::verify`] reads, in their documented spelling
@@ -83,8 +84,10 @@ impl SchemeInfo {
         self
     }
 
-    /// Uses the B2B access token (see [`SchemeInfo::access_token`]).
+    /// Uses the B2B access token, and `X-TIMESTAMP` (see
+    /// [`SchemeInfo::access_token`]).
     pub const fn with_access_token(mut self) -> Self {
+        self.timestamp = true;
         self.access_token = true;
         self
     }
@@ -336,10 +339,21 @@ impl KeySet {
             .map(|(_, k)| &**k)
     }
 
-    /// `Name(["symmetric", "token"])`: scheme names, never keys.
+    /// `Name {symmetric: [redacted], token: [redacted]}`: scheme names,
+    /// never keys.
     fn fmt(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.entries.iter().map(|(s, _)| s.name()).collect();
-        f.debug_tuple(name).field(&names).finish()
+        struct Redacted;
+        impl fmt::Debug for Redacted {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("[redacted]")
+            }
+        }
+        write!(f, "{name} ")?;
+        let mut m = f.debug_map();
+        for (scheme, _) in &self.entries {
+            m.entry(&format_args!("{}", scheme.name()), &Redacted);
+        }
+        m.finish()
     }
 }
 
