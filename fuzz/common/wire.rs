@@ -11,8 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use snap_core::endpoint::{Endpoint, EndpointMeta, decode_response};
 use snap_core::sign::{
-    AccessToken, Asymmetric, HmacKey, RsaPrivateKey, RsaPublicKey, Signers, SigningInput,
-    Symmetric,
+    AccessToken, Asymmetric, HmacKey, RsaPrivateKey, RsaPublicKey, Signers, SigningInput, Symmetric,
 };
 use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
 use snap_endpoints::ipg::{IpgKey, IpgSignature};

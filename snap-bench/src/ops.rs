@@ -349,10 +349,7 @@ impl Bench {
     /// # Errors
     /// As `Symmetric::signature` (never with the fixture).
     pub fn part_sign_symmetric_auth_payment(&self, body: &[u8]) -> Result<String, SignatureError> {
-        Symmetric::signature(
-            &self.key,
-            &auth_payment_input(std::hint::black_box(body)),
-        )
+        Symmetric::signature(&self.key, &auth_payment_input(std::hint::black_box(body)))
     }
 
     /// (3) access-token signature with the parsed key.
@@ -373,7 +370,10 @@ impl Bench {
     /// As `RsaPrivateKey::from_pem` / `AccessToken::signature` (never with the fixture).
     pub fn rsa_token_sign_pem_per_call(&self) -> Result<String, SignatureError> {
         let key = RsaPrivateKey::from_pem(std::hint::black_box(TEST_PRIVATE_KEY_PEM))?;
-        AccessToken::signature(&key, &token_input(CLIENT_ID, std::hint::black_box(TIMESTAMP)))
+        AccessToken::signature(
+            &key,
+            &token_input(CLIENT_ID, std::hint::black_box(TIMESTAMP)),
+        )
     }
 
     /// (3) access-token signature check (what the provider does on 73).

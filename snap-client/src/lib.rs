@@ -1014,7 +1014,11 @@ impl SnapClient {
             ("refreshToken", &answer.refresh_token),
         ] {
             if value.expose().is_empty() {
-                return Err(token_error(meta, None, &format!("the answer's {name} is empty")));
+                return Err(token_error(
+                    meta,
+                    None,
+                    &format!("the answer's {name} is empty"),
+                ));
             }
         }
         let margin = i64::try_from(self.inner.config.token_margin.as_secs()).unwrap_or(i64::MAX);

@@ -458,8 +458,7 @@ impl EndpointMeta {
     /// token; B2B2C (customer-token) endpoints stay symmetric, as BI allows
     /// only that form for them.
     pub fn type2_scheme(&self) -> Option<SchemeRef> {
-        (self.signature.is::<Symmetric>() && !self.customer_token)
-            .then(SchemeRef::of::<Asymmetric>)
+        (self.signature.is::<Symmetric>() && !self.customer_token).then(SchemeRef::of::<Asymmetric>)
     }
 
     /// Whether a request to this endpoint may be signed with `scheme`: the
@@ -611,9 +610,11 @@ pub mod __private {
     pub use crate::endpoint::{
         CodeScheme, Endpoint, EndpointMeta, FieldMeta, Fields, Method, Snap7, Validate, field_wire,
     };
-    pub use crate::sign::{AccessToken, Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned};
     pub use crate::rules;
     pub use crate::rules::{Path, Report};
+    pub use crate::sign::{
+        AccessToken, Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned,
+    };
     /// The response type of a declaration that failed to compile.
     pub type FallbackResponse = serde_json::Value;
 }

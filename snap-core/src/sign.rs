@@ -147,17 +147,15 @@ mod pem;
 mod rsa;
 mod scheme;
 
-pub use self::bi::{AccessToken, Asymmetric, Symmetric, Unsigned};
 #[cfg(not(feature = "rsa"))]
 pub use self::bi::RsaDisabled;
+pub use self::bi::{AccessToken, Asymmetric, Symmetric, Unsigned};
 pub use self::hmac::{HmacKey, HmacSha256Key, constant_time_eq};
 pub use self::minify::{MinifyError, body_sha256_hex, minify};
 #[cfg(feature = "rsa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 pub use self::rsa::{MIN_LEGACY_RSA_BITS, MIN_RSA_BITS, RsaPrivateKey, RsaPublicKey};
-pub use self::scheme::{
-    Credential, SchemeInfo, SchemeRef, SignatureScheme, Signers, Verifiers,
-};
+pub use self::scheme::{Credential, SchemeInfo, SchemeRef, SignatureScheme, Signers, Verifiers};
 
 /// What a signature covers: the parts of one request, as sent (signing) or as
 /// received (verifying). Each scheme reads the parts it uses; the BI rules
@@ -466,7 +464,10 @@ pub fn write_header(
 ///
 /// # Errors
 /// [`SignatureError::Header`] when it is absent, empty or not visible ASCII.
-pub fn read_header<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, SignatureError> {
+pub fn read_header<'h>(
+    headers: &'h HeaderMap,
+    name: &'static str,
+) -> Result<&'h str, SignatureError> {
     let value = headers.get(name).ok_or(SignatureError::Header {
         name,
         reason: "missing",
@@ -490,7 +491,8 @@ mod tests {
 
     #[test]
     fn method_must_be_upper_case() {
-        let e = Asymmetric::string_to_sign(&SigningInput::new("post", "/v1.0/x").timestamp("t")).unwrap_err();
+        let e = Asymmetric::string_to_sign(&SigningInput::new("post", "/v1.0/x").timestamp("t"))
+            .unwrap_err();
         assert!(matches!(
             e,
             SignatureError::InvalidInput {
@@ -498,30 +500,64 @@ mod tests {
                 ..
             }
         ));
-        assert!(Asymmetric::string_to_sign(&SigningInput::new("", "/v1.0/x").timestamp("t")).is_err());
+        assert!(
+            Asymmetric::string_to_sign(&SigningInput::new("", "/v1.0/x").timestamp("t")).is_err()
+        );
     }
 
     #[test]
     fn path_must_be_relative() {
-        let e = Asymmetric::string_to_sign(&SigningInput::new("GET", "https://h/v1.0/x").timestamp("t")).unwrap_err();
+        let e = Asymmetric::string_to_sign(
+            &SigningInput::new("GET", "https://h/v1.0/x").timestamp("t"),
+        )
+        .unwrap_err();
         assert!(matches!(
             e,
             SignatureError::InvalidInput { field: "path", .. }
         ));
-        assert!(Asymmetric::string_to_sign(&SigningInput::new("GET", "/v1.0/a b").timestamp("t")).is_err());
+        assert!(
+            Asymmetric::string_to_sign(&SigningInput::new("GET", "/v1.0/a b").timestamp("t"))
+                .is_err()
+        );
     }
 
     #[test]
     fn bearer_prefix_is_refused() {
-        let e = Symmetric::string_to_sign(&SigningInput::new("GET", "/x").access_token("Bearer abc").timestamp("t")).unwrap_err();
+        let e = Symmetric::string_to_sign(
+            &SigningInput::new("GET", "/x")
+                .access_token("Bearer abc")
+                .timestamp("t"),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "accessToken: pass the raw token without the `Bearer ` prefix"
         );
-        assert!(Symmetric::string_to_sign(&SigningInput::new("GET", "/x").access_token("").timestamp("t")).is_err());
+        assert!(
+            Symmetric::string_to_sign(
+                &SigningInput::new("GET", "/x")
+                    .access_token("")
+                    .timestamp("t")
+            )
+            .is_err()
+        );
         // multi-byte characters near the prefix boundary must not panic
-        assert!(Symmetric::string_to_sign(&SigningInput::new("GET", "/x").access_token("abcdeé").timestamp("t")).is_ok());
-        assert!(Symmetric::string_to_sign(&SigningInput::new("GET", "/x").access_token("bearer\u{a0}x").timestamp("t")).is_err());
+        assert!(
+            Symmetric::string_to_sign(
+                &SigningInput::new("GET", "/x")
+                    .access_token("abcdeé")
+                    .timestamp("t")
+            )
+            .is_ok()
+        );
+        assert!(
+            Symmetric::string_to_sign(
+                &SigningInput::new("GET", "/x")
+                    .access_token("bearer\u{a0}x")
+                    .timestamp("t")
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -223,8 +223,8 @@ mod scheme {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use http::HeaderMap;
     use snap_core::sign::{
-        HmacSha256Key, SchemeInfo, SignatureError, SignatureScheme, SigningInput,
-        constant_time_eq, read_header, write_header,
+        HmacSha256Key, SchemeInfo, SignatureError, SignatureScheme, SigningInput, constant_time_eq,
+        read_header, write_header,
     };
 
     const KEY: &str = "KEY";

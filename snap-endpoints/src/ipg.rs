@@ -247,8 +247,8 @@ mod scheme {
 
     use http::HeaderMap;
     use snap_core::sign::{
-        HmacSha256Key, SchemeInfo, SignatureError, SignatureScheme, SigningInput,
-        constant_time_eq, read_header, write_header,
+        HmacSha256Key, SchemeInfo, SignatureError, SignatureScheme, SigningInput, constant_time_eq,
+        read_header, write_header,
     };
 
     /// `Signature`, as the document spells it.
@@ -361,7 +361,7 @@ mod scheme {
                 _ => None,
             }
         }
-        if s.len() % 2 != 0 {
+        if !s.len().is_multiple_of(2) {
             return None;
         }
         s.as_bytes()

@@ -16,8 +16,7 @@ use super::{
 use super::{RsaPrivateKey, RsaPublicKey};
 
 const X_SIGNATURE: (HeaderName, &str) = (HeaderName::from_static("x-signature"), "X-SIGNATURE");
-const X_CLIENT_KEY: (HeaderName, &str) =
-    (HeaderName::from_static("x-client-key"), "X-CLIENT-KEY");
+const X_CLIENT_KEY: (HeaderName, &str) = (HeaderName::from_static("x-client-key"), "X-CLIENT-KEY");
 
 /// Stands for the RSA key types when the `rsa` feature is off: it has no
 /// value, so [`Asymmetric`] and [`AccessToken`] can be named in declarations
@@ -130,7 +129,10 @@ impl Asymmetric {
         check_path(input.path)?;
         check_timestamp(input.timestamp)?;
         let hash = body_sha256_hex(&minified(input.body)?);
-        Ok(join(&[input.method, input.path, &hash, input.timestamp], ':'))
+        Ok(join(
+            &[input.method, input.path, &hash, input.timestamp],
+            ':',
+        ))
     }
 
     #[cfg(feature = "rsa")]

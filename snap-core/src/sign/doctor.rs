@@ -53,9 +53,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use self::json::{Escaping, Numbers, Style};
 use super::minify::{body_sha256_hex, hex_decode, minify};
-use super::{HmacKey, SignatureKind, SigningInput, Symmetric};
 #[cfg(feature = "rsa")]
 use super::{AccessToken, Asymmetric, RsaPublicKey};
+use super::{HmacKey, SignatureKind, SigningInput, Symmetric};
 
 /// What was received, as the verifier sees it.
 #[derive(Debug, Clone, Copy)]

@@ -200,9 +200,7 @@ fn sign_erased<S: SignatureScheme>(
     input: &SigningInput<'_>,
     headers: &mut HeaderMap,
 ) -> Result<(), SignatureError> {
-    let key = key
-        .downcast_ref::<S::Signer>()
-        .ok_or_else(wrong_key)?;
+    let key = key.downcast_ref::<S::Signer>().ok_or_else(wrong_key)?;
     S::sign(key, input, headers)
 }
 
@@ -211,9 +209,7 @@ fn verify_erased<S: SignatureScheme>(
     input: &SigningInput<'_>,
     headers: &HeaderMap,
 ) -> Result<(), SignatureError> {
-    let key = key
-        .downcast_ref::<S::Verifier>()
-        .ok_or_else(wrong_key)?;
+    let key = key.downcast_ref::<S::Verifier>().ok_or_else(wrong_key)?;
     S::verify(key, input, headers)
 }
 

@@ -138,7 +138,10 @@ fn hmac_compare_uses_constant_time_primitive() {
     // the provider side verifies through the schemes (type-erased, by the
     // endpoint's scheme), not by comparing signature strings itself
     let check = std::fs::read_to_string(root().join("snap-server/src/check.rs")).unwrap();
-    assert!(check.contains("verifiers.verify("), "server does not verify through Verifiers");
+    assert!(
+        check.contains("verifiers.verify("),
+        "server does not verify through Verifiers"
+    );
     assert!(
         !check.contains("sig ==") && !check.contains("== sig"),
         "server compares signatures with =="

@@ -65,7 +65,11 @@ fn check_transaction(v: &Value, private: Option<&RsaPrivateKey>, public: Option<
             let sts = Symmetric::string_to_sign(&input).unwrap();
             assert_eq!(sts, s(v, "expected_string_to_sign"), "{id}: string-to-sign");
             let key = HmacKey::new(s(v, "client_secret").as_bytes()).unwrap();
-            assert_eq!(Symmetric::signature(&key, &input).unwrap(), expected, "{id}");
+            assert_eq!(
+                Symmetric::signature(&key, &input).unwrap(),
+                expected,
+                "{id}"
+            );
             Symmetric::verify_signature(&key, &input, expected).unwrap();
             let bad = tamper(expected);
             assert!(

@@ -10,8 +10,8 @@ use snap_core::endpoint::{Endpoint, PrepareError, RequestContext, prepare};
 use snap_core::secret::SecretString;
 use snap_core::sign::{
     Asymmetric, Credential, HmacKey, HmacSha256Key, RsaPrivateKey, SchemeInfo, SchemeRef,
-    SignatureError, SignatureScheme, Signers, SigningInput, Symmetric, Verifiers,
-    constant_time_eq, read_header, write_header,
+    SignatureError, SignatureScheme, Signers, SigningInput, Symmetric, Verifiers, constant_time_eq,
+    read_header, write_header,
 };
 use snap_core::time::SnapTimestamp;
 use snap_core::{SnapModel, SnapRequest};
@@ -92,6 +92,15 @@ struct CustomerPayRequest {
     partner_reference_no: String,
 }
 
+/// A BI endpoint declared asymmetric.
+#[derive(Debug, Serialize, Deserialize, SnapRequest)]
+#[snap(service = 11, method = "POST", path = "/v1.0/balance-inquiry", response = Ack,
+       name = "Balance Inquiry", signature = "asymmetric")]
+#[serde(rename_all = "camelCase")]
+struct BalanceRequest {
+    account_no: String,
+}
+
 fn ts() -> SnapTimestamp {
     SnapTimestamp::parse("2024-06-01T10:00:00+07:00").unwrap()
 }
@@ -105,7 +114,10 @@ fn snap_ctx(ts: &SnapTimestamp) -> RequestContext<'_> {
 }
 
 fn private_key() -> RsaPrivateKey {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/test-b-pkcs8.pem");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/test-b-pkcs8.pem"
+    );
     RsaPrivateKey::from_pem(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -113,7 +125,10 @@ fn private_key() -> RsaPrivateKey {
 fn a_scheme_defined_outside_snap_core_signs_and_verifies() {
     let meta = TopUpRequest::META;
     assert!(meta.signature.is::<ProviderSig>());
-    assert_eq!(meta.signature, SchemeRef::of::<<TopUpRequest as Endpoint>::Signature>());
+    assert_eq!(
+        meta.signature,
+        SchemeRef::of::<<TopUpRequest as Endpoint>::Signature>()
+    );
     assert_eq!(meta.signature.name(), "provider-sig");
 
     let key = HmacSha256Key::new(b"provider-api-key", "apiKey").unwrap();
@@ -124,7 +139,10 @@ fn a_scheme_defined_outside_snap_core_signs_and_verifies() {
     let prepared = prepare(&req, &snap_ctx(&ts).with_signer::<ProviderSig>(&key)).unwrap();
     assert_eq!(prepared.path, "/snap/v1.0/emoney/topup");
     // The custom header, and the SNAP headers its SchemeInfo asks for.
-    let sig = prepared.headers["x-provider-sig"].to_str().unwrap().to_owned();
+    let sig = prepared.headers["x-provider-sig"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(sig.len(), 43);
     assert!(prepared.headers["x-provider-sig"].is_sensitive());
     assert_eq!(prepared.headers["x-partner-id"], "partner-1");
@@ -237,7 +255,11 @@ fn wrong_and_missing_credentials_name_endpoint_and_scheme() {
     let signers = Signers::new().with::<Symmetric>(hmac);
     assert!(signers.credential(TopUpRequest::META.signature).is_none());
     let c = signers.credential(BiTopUpRequest::META.signature).unwrap();
-    let p = prepare(&bi, &snap_ctx(&ts).with_credential(c).with_access_token(&token)).unwrap();
+    let p = prepare(
+        &bi,
+        &snap_ctx(&ts).with_credential(c).with_access_token(&token),
+    )
+    .unwrap();
     assert_eq!(p.headers["x-signature"].len(), 88);
 }
 
@@ -293,5 +315,27 @@ fn type_2_signs_a_symmetric_b2b_endpoint_asymmetrically() {
         "{err:?}"
     );
     // And never the other way round: a symmetric key for an asymmetric endpoint.
-    assert!(!Asymmetric::INFO.access_token && Symmetric::INFO.access_token);
+    let hmac = HmacKey::new(b"client-secret").unwrap();
+    let token = SecretString::from("b2b-token");
+    let balance = BalanceRequest {
+        account_no: "123".into(),
+    };
+    let err = prepare(
+        &balance,
+        &snap_ctx(&ts)
+            .with_signer::<Symmetric>(&hmac)
+            .with_access_token(&token),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            PrepareError::WrongCredential {
+                expected: "asymmetric",
+                given: "symmetric",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

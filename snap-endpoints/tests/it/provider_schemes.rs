@@ -43,11 +43,20 @@ fn ipg_vector_through_prepare_and_verifiers() {
 
     let req: VaReversalRequest = serde_json::from_slice(body).unwrap();
     let ts = ts();
-    let prepared = prepare(&req, &RequestContext::new(&ts).with_signer::<IpgSignature>(&key)).unwrap();
+    let prepared = prepare(
+        &req,
+        &RequestContext::new(&ts).with_signer::<IpgSignature>(&key),
+    )
+    .unwrap();
     assert_eq!(prepared.body, body, "serialized once, as the vector's body");
     assert_eq!(prepared.headers["signature"], expected);
     // No SNAP headers for a non-SNAP scheme.
-    for h in ["x-timestamp", "x-signature", "x-partner-id", "x-external-id"] {
+    for h in [
+        "x-timestamp",
+        "x-signature",
+        "x-partner-id",
+        "x-external-id",
+    ] {
         assert!(prepared.headers.get(h).is_none(), "{h}");
     }
     assert!(prepared.external_id.is_empty());
@@ -92,7 +101,10 @@ fn ayopop_vector_through_prepare_and_verifiers() {
     // KEY and TOKEN are secrets: marked sensitive, redacted in Debug.
     assert!(prepared.headers["key"].is_sensitive() && prepared.headers["token"].is_sensitive());
     let debug = format!("{prepared:?}");
-    assert!(!debug.contains(token) && !debug.contains(s(&v, "api_key")), "{debug}");
+    assert!(
+        !debug.contains(token) && !debug.contains(s(&v, "api_key")),
+        "{debug}"
+    );
 
     let verifiers = Verifiers::new().with::<AyopopSignature>(creds);
     let received = SigningInput::new("POST", &prepared.path).body(&prepared.body);
@@ -115,7 +127,11 @@ fn a_provider_endpoint_refuses_a_snap_credential() {
     let key = HmacKey::new(b"secret").unwrap();
     let ts = ts();
     let req: VaReversalRequest = serde_json::from_str("{}").unwrap();
-    let err = prepare(&req, &RequestContext::new(&ts).with_signer::<Symmetric>(&key)).unwrap_err();
+    let err = prepare(
+        &req,
+        &RequestContext::new(&ts).with_signer::<Symmetric>(&key),
+    )
+    .unwrap_err();
     assert!(
         matches!(
             err,

@@ -156,7 +156,10 @@ async fn ayopop_and_ipg_endpoints_through_the_client() {
     .unwrap();
     let err = bare.call(&reversal).await.unwrap_err();
     assert!(
-        err.nothing_sent() && err.to_string().contains("no signer configured for the `ipg`"),
+        err.nothing_sent()
+            && err
+                .to_string()
+                .contains("no signer configured for the `ipg`"),
         "{err}"
     );
     running.shutdown().await;

@@ -301,7 +301,11 @@ pub fn sign_asymmetric(
     Asymmetric::signature(key, &input)
 }
 
-pub fn sign_token(key: &RsaPrivateKey, client_id: &str, ts: &str) -> Result<String, SignatureError> {
+pub fn sign_token(
+    key: &RsaPrivateKey,
+    client_id: &str,
+    ts: &str,
+) -> Result<String, SignatureError> {
     let input = SigningInput::default().client_id(client_id).timestamp(ts);
     AccessToken::signature(key, &input)
 }

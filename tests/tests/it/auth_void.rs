@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 use snap_core::endpoint::{Endpoint, Method, Validate};
-use snap_core::sign::{SchemeRef, Symmetric};
 use snap_core::money::Money;
 use snap_core::rules::Rule;
+use snap_core::sign::{SchemeRef, Symmetric};
 use snap_core::time::SnapTimestamp;
 use snap_core::{SnapModel, SnapRequest};
 

@@ -65,11 +65,7 @@ fn auth_void_is_signed_over_the_exact_body_and_the_prefixed_path() {
     let ts = SnapTimestamp::parse(TS).unwrap();
     let (access, customer) = tokens();
     let req = sample();
-    let p = prepare(
-        &req,
-        &ctx(&ts, hmac(&key), Some(&access), Some(&customer)),
-    )
-    .unwrap();
+    let p = prepare(&req, &ctx(&ts, hmac(&key), Some(&access), Some(&customer))).unwrap();
 
     assert_eq!(p.method.as_str(), "POST");
     assert_eq!(p.path, "/snap/v1.0/auth/void");
@@ -161,11 +157,7 @@ fn an_invalid_request_is_refused_before_signing() {
     let (access, customer) = tokens();
     let mut req = sample();
     req.merchant_id.clear();
-    let err = prepare(
-        &req,
-        &ctx(&ts, hmac(&key), Some(&access), Some(&customer)),
-    )
-    .unwrap_err();
+    let err = prepare(&req, &ctx(&ts, hmac(&key), Some(&access), Some(&customer))).unwrap_err();
     let PrepareError::Invalid(v) = err else {
         panic!("expected violations, got {err:?}")
     };
@@ -177,11 +169,7 @@ fn missing_tokens_and_wrong_credentials_are_named() {
     let key = HmacKey::new(b"s").unwrap();
     let ts = SnapTimestamp::parse(TS).unwrap();
     let (access, _) = tokens();
-    let err = prepare(
-        &sample(),
-        &ctx(&ts, hmac(&key), Some(&access), None),
-    )
-    .unwrap_err();
+    let err = prepare(&sample(), &ctx(&ts, hmac(&key), Some(&access), None)).unwrap_err();
     assert!(
         matches!(
             err,
@@ -194,17 +182,9 @@ fn missing_tokens_and_wrong_credentials_are_named() {
     );
     assert!(err.to_string().contains("customer token"), "{err}");
     let (access, customer) = tokens();
-    let err = prepare(
-        &sample(),
-        &ctx(&ts, hmac(&key), None, Some(&customer)),
-    )
-    .unwrap_err();
+    let err = prepare(&sample(), &ctx(&ts, hmac(&key), None, Some(&customer))).unwrap_err();
     assert!(err.to_string().contains("B2B access token"), "{err}");
-    let err = prepare(
-        &sample(),
-        &ctx(&ts, None, Some(&access), Some(&customer)),
-    )
-    .unwrap_err();
+    let err = prepare(&sample(), &ctx(&ts, None, Some(&access), Some(&customer))).unwrap_err();
     assert!(
         matches!(
             err,
