@@ -11,7 +11,7 @@
 
 use snap_core::code::ResponseCode;
 use snap_core::money::{Currency, Money};
-use snap_core::sign::{HmacKey, minify};
+use snap_core::sign::{HmacKey, SigningInput, Symmetric, minify};
 use snap_core::time::SnapTimestamp;
 
 /// `ResponseCode::parse` on the bytes as text, and as a JSON value (string
@@ -90,9 +90,11 @@ pub fn minify_and_sign(data: &[u8]) {
     );
     let key = HmacKey::new(b"fuzz-secret").expect("static key");
     let ts = "2024-01-01T00:00:00+07:00";
-    let sig = snap_core::sign::sign_symmetric(&key, "POST", "/v1.0/x", "tok", data, ts)
-        .expect("a minifiable body signs");
-    snap_core::sign::verify_symmetric(&key, "POST", "/v1.0/x", "tok", &m, ts, &sig)
+    let input = SigningInput::new("POST", "/v1.0/x")
+        .access_token("tok")
+        .timestamp(ts);
+    let sig = Symmetric::signature(&key, &input.body(data)).expect("a minifiable body signs");
+    Symmetric::verify_signature(&key, &input.body(&m), &sig)
         .expect("signature over the raw body verifies over its minified form");
 }
 
@@ -105,11 +107,14 @@ pub fn verify_inbound(data: &[u8]) {
     let (method, path, token, ts, sig) = (next(), next(), next(), next(), next());
     let body = data.rsplit(|b| *b == 0).next().unwrap_or_default();
     let key = HmacKey::new(b"fuzz-secret").expect("static key");
-    let r = snap_core::sign::verify_symmetric(&key, method, path, token, body, ts, sig);
+    let input = SigningInput::new(method, path)
+        .access_token(token)
+        .body(body)
+        .timestamp(ts);
+    let r = Symmetric::verify_signature(&key, &input, sig);
     if let Ok(()) = r {
         // only possible if the input carries the right HMAC: recompute to be sure
-        let expect = snap_core::sign::sign_symmetric(&key, method, path, token, body, ts)
-            .expect("verified inputs sign");
+        let expect = Symmetric::signature(&key, &input).expect("verified inputs sign");
         assert_eq!(expect, sig);
     }
 }

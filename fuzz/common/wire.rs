@@ -9,9 +9,12 @@
 
 use std::sync::{Arc, OnceLock};
 
-use snap_core::endpoint::{Endpoint, EndpointMeta, SignatureScheme, decode_response};
-use snap_core::sign::provider::{AyopopCredentials, IpgKey};
-use snap_core::sign::{RsaPrivateKey, RsaPublicKey};
+use snap_core::endpoint::{Endpoint, EndpointMeta, decode_response};
+use snap_core::sign::{
+    AccessToken, Asymmetric, HmacKey, RsaPrivateKey, RsaPublicKey, Signers, SigningInput, Symmetric,
+};
+use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
+use snap_endpoints::ipg::{IpgKey, IpgSignature};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 use snap_server::tokens::{B2bGrant, CustomerGrant, TokenProblem};
 use snap_server::{Partner, Provider, ProviderConfig, StaticPartners, TokenCheck};
@@ -171,30 +174,37 @@ impl TokenCheck for FixedTokens {
     }
 }
 
-struct Keys {
-    private: RsaPrivateKey,
-    public: RsaPublicKey,
-}
-
-fn keys() -> &'static Keys {
-    static K: OnceLock<Keys> = OnceLock::new();
-    K.get_or_init(|| Keys {
-        private: RsaPrivateKey::from_pem(include_str!(
-            "../../snap-core/tests/vectors/test-b-pkcs8.pem"
-        ))
-        .expect("test key"),
-        public: RsaPublicKey::from_pem(include_str!(
-            "../../snap-core/tests/vectors/test-b-spki.pub.pem"
-        ))
-        .expect("test key"),
+/// A signing key for every scheme the endpoints use.
+fn signers() -> &'static Signers {
+    static SIGNERS: OnceLock<Signers> = OnceLock::new();
+    SIGNERS.get_or_init(|| {
+        let private = Arc::new(
+            RsaPrivateKey::from_pem(include_str!(
+                "../../snap-core/tests/vectors/test-b-pkcs8.pem"
+            ))
+            .expect("test key"),
+        );
+        Signers::new()
+            .with::<Symmetric>(HmacKey::new(SECRET).expect("key"))
+            .with::<Asymmetric>(private.clone())
+            .with::<AccessToken>(private)
+            .with::<IpgSignature>(IpgKey::new(SECRET).expect("key"))
+            .with::<AyopopSignature>(AyopopCredentials::new(PARTNER, SECRET).expect("key"))
     })
 }
 
 fn provider() -> Provider {
-    let partner = Partner::new(PARTNER, SECRET, Some(keys().public.clone()))
-        .and_then(|p| p.with_ipg_key(SECRET))
-        .and_then(|p| p.with_ayopop_secret(SECRET))
-        .expect("partner");
+    static PUBLIC: OnceLock<RsaPublicKey> = OnceLock::new();
+    let public = PUBLIC.get_or_init(|| {
+        RsaPublicKey::from_pem(include_str!(
+            "../../snap-core/tests/vectors/test-b-spki.pub.pem"
+        ))
+        .expect("test key")
+    });
+    let partner = Partner::new(PARTNER, SECRET, Some(public.clone()))
+        .expect("partner")
+        .with_verifier::<IpgSignature>(IpgKey::new(SECRET).expect("key"))
+        .with_verifier::<AyopopSignature>(AyopopCredentials::new(PARTNER, SECRET).expect("key"));
     let config = ProviderConfig {
         body_limit: 4096,
         ..ProviderConfig::default()
@@ -314,42 +324,22 @@ where
             .and_then(|v| v.to_str().ok())
             .unwrap_or(&ts)
             .to_owned();
-        let sig = match meta.signature {
-            SignatureScheme::Symmetric => snap_core::sign::sign_symmetric(
-                &snap_core::sign::HmacKey::new(SECRET).expect("key"),
-                method.as_str(),
-                &path,
-                B2B,
-                body,
-                &ts_sent,
-            )
-            .ok(),
-            SignatureScheme::Asymmetric => snap_core::sign::sign_asymmetric(
-                &keys().private,
-                method.as_str(),
-                &path,
-                body,
-                &ts_sent,
-            )
-            .ok(),
-            SignatureScheme::Token => {
-                snap_core::sign::sign_token(&keys().private, PARTNER, &ts_sent).ok()
+        // Signed by the endpoint's scheme (any scheme: the signers hold a
+        // key for each); the scheme's headers are filled in.
+        let input = SigningInput::new(method.as_str(), &path)
+            .access_token(B2B)
+            .client_id(PARTNER)
+            .body(body)
+            .timestamp(&ts_sent);
+        let mut signed = http::HeaderMap::new();
+        if let Some(credential) = signers().credential(meta.signature)
+            && credential.sign(&input, &mut signed).is_ok()
+        {
+            for (name, value) in &signed {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
             }
-            SignatureScheme::IpgHmacSha256 => Some(IpgKey::new(SECRET).expect("key").sign(body)),
-            SignatureScheme::AyopopKeyToken => Some(
-                AyopopCredentials::new(PARTNER, SECRET)
-                    .expect("key")
-                    .token(body),
-            ),
-            SignatureScheme::None => None,
-        };
-        if let Some(sig) = sig {
-            let name = match meta.signature {
-                SignatureScheme::IpgHmacSha256 => "signature",
-                SignatureScheme::AyopopKeyToken => "token",
-                _ => "x-signature",
-            };
-            fill(&mut headers, name, sig);
         }
     }
     let Ok(request) = http::Request::builder()

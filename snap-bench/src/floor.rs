@@ -252,15 +252,11 @@ mod tests {
         )
         .unwrap();
         let core_key = snap_core::sign::HmacKey::new(b"secret").unwrap();
-        let core_sig = snap_core::sign::sign_symmetric(
-            &core_key,
-            "POST",
-            "/v1.0/x",
-            "tok",
-            &body,
-            "2024-01-01T00:00:00+07:00",
-        )
-        .unwrap();
+        let input = snap_core::sign::SigningInput::new("POST", "/v1.0/x")
+            .access_token("tok")
+            .body(&body)
+            .timestamp("2024-01-01T00:00:00+07:00");
+        let core_sig = snap_core::sign::Symmetric::signature(&core_key, &input).unwrap();
         assert_eq!(sig, core_sig);
         let back: serde_json::Value = verify_and_parse(
             &key,

@@ -32,11 +32,11 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use snap_core::endpoint::{
-    Answer, Credentials, Endpoint, PreparedRequest, RequestContext, decode_response, prepare,
+    Answer, Endpoint, PreparedRequest, RequestContext, decode_response, prepare,
 };
 use snap_core::headers::ExternalIdGenerator;
 use snap_core::secret::SecretString;
-use snap_core::sign::{HmacKey, RsaPrivateKey, RsaPublicKey};
+use snap_core::sign::{AccessToken, HmacKey, RsaPrivateKey, RsaPublicKey, Symmetric};
 use snap_core::time::SnapTimestamp;
 use snap_endpoints::bi::{AccessTokenB2b2cRequest, AccessTokenB2bRequest, AuthPaymentRequest};
 use snap_sandbox::Sandbox;
@@ -455,19 +455,11 @@ async fn fetch_tokens(addr: SocketAddr) -> Result<Client, String> {
     let rsa = RsaPrivateKey::from_pem(TEST_PRIVATE_KEY_PEM).map_err(|e| e.to_string())?;
     let mut sender = connect(addr).await?;
     let ts = SnapTimestamp::now();
-    let token_ctx = || RequestContext {
-        path_prefix: "",
-        query: "",
-        timestamp: &ts,
-        external_id: "",
-        partner_id: CLIENT_ID,
-        channel_id: "",
-        credentials: Credentials::Token {
-            client_id: CLIENT_ID,
-            key: &rsa,
-        },
-        access_token: None,
-        customer_token: None,
+    let token_ctx = || {
+        RequestContext::new(&ts)
+            .with_partner_id(CLIENT_ID)
+            .with_client_id(CLIENT_ID)
+            .with_signer::<AccessToken>(&rsa)
     };
     let b2b = AccessTokenB2bRequest {
         grant_type: "client_credentials".into(),
@@ -621,17 +613,13 @@ async fn client_task(
         req.partner_reference_no = format!("lb-{}-r{round}-c{id}-{seq}", target.name());
         let ts = SnapTimestamp::now();
         let external_id = client.ids.next_id();
-        let ctx = RequestContext {
-            path_prefix: "",
-            query: "",
-            timestamp: &ts,
-            external_id: &external_id,
-            partner_id: CLIENT_ID,
-            channel_id: "95221",
-            credentials: Credentials::Hmac(&client.key),
-            access_token: Some(&client.access_token),
-            customer_token: Some(&client.customer_token),
-        };
+        let ctx = RequestContext::new(&ts)
+            .with_external_id(&external_id)
+            .with_partner_id(CLIENT_ID)
+            .with_channel_id("95221")
+            .with_signer::<Symmetric>(&client.key)
+            .with_access_token(&client.access_token)
+            .with_customer_token(&client.customer_token);
         let prepared = match prepare(&req, &ctx) {
             Ok(p) => p,
             Err(e) => {

@@ -7,14 +7,14 @@
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use snap_core::endpoint::{
-    Credentials, DecodeError, PrepareError, PreparedRequest, RequestContext, RequestError,
-    Validate, decode_response, parse_request, prepare,
+    DecodeError, PrepareError, PreparedRequest, RequestContext, RequestError, Validate,
+    decode_response, parse_request, prepare,
 };
 use snap_core::rules::Violations;
 use snap_core::secret::SecretString;
 use snap_core::sign::{
-    HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, body_sha256_hex, sign_symmetric,
-    sign_token, verify_symmetric, verify_token,
+    AccessToken, HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, SigningInput, Symmetric,
+    body_sha256_hex,
 };
 use snap_core::time::SnapTimestamp;
 use snap_endpoints::bi::auth::AuthPaymentRequest;
@@ -96,6 +96,21 @@ fn sensitive(mut v: HeaderValue) -> HeaderValue {
     v
 }
 
+/// The symmetric signing input of the Auth Payment fixture with `body`.
+fn auth_payment_input(body: &[u8]) -> SigningInput<'_> {
+    SigningInput::new("POST", AUTH_PAYMENT_PATH)
+        .access_token(ACCESS_TOKEN)
+        .body(body)
+        .timestamp(TIMESTAMP)
+}
+
+/// The access-token signing input (`clientId|timestamp`).
+fn token_input<'a>(client_id: &'a str, timestamp: &'a str) -> SigningInput<'a> {
+    SigningInput::default()
+        .client_id(client_id)
+        .timestamp(timestamp)
+}
+
 impl Bench {
     /// Builds everything and checks that floor and framework agree (same body
     /// bytes, same signature), or the comparison would be void.
@@ -106,17 +121,10 @@ impl Bench {
         let e = |what: &str, err: &dyn std::fmt::Display| format!("{what}: {err}");
         let key = HmacKey::new(CLIENT_SECRET.as_bytes()).map_err(|x| e("hmac key", &x))?;
         let rsa = RsaPrivateKey::from_pem(TEST_PRIVATE_KEY_PEM).map_err(|x| e("rsa key", &x))?;
-        let token_signature =
-            sign_token(&rsa, CLIENT_ID, TIMESTAMP).map_err(|x| e("token signature", &x))?;
-        let raw_signature = sign_symmetric(
-            &key,
-            "POST",
-            AUTH_PAYMENT_PATH,
-            ACCESS_TOKEN,
-            AUTH_PAYMENT_REQUEST,
-            TIMESTAMP,
-        )
-        .map_err(|x| e("raw signature", &x))?;
+        let token_signature = AccessToken::signature(&rsa, &token_input(CLIENT_ID, TIMESTAMP))
+            .map_err(|x| e("token signature", &x))?;
+        let raw_signature = Symmetric::signature(&key, &auth_payment_input(AUTH_PAYMENT_REQUEST))
+            .map_err(|x| e("raw signature", &x))?;
         let mut twenty_bad = twenty_rules_sample();
         twenty_bad.mcc = "57a43".into();
         twenty_bad.auth_code = None;
@@ -212,17 +220,14 @@ impl Bench {
     /// The request context of the client-side benchmarks (fixed timestamp
     /// and external id, so that every iteration signs the same string).
     pub fn context(&self, customer_token: bool) -> RequestContext<'_> {
-        RequestContext {
-            path_prefix: "",
-            query: "",
-            timestamp: &self.timestamp,
-            external_id: EXTERNAL_ID,
-            partner_id: CLIENT_ID,
-            channel_id: CHANNEL_ID,
-            credentials: Credentials::Hmac(&self.key),
-            access_token: Some(&self.access_token),
-            customer_token: customer_token.then_some(&self.customer_token),
-        }
+        let mut ctx = RequestContext::new(&self.timestamp)
+            .with_external_id(EXTERNAL_ID)
+            .with_partner_id(CLIENT_ID)
+            .with_channel_id(CHANNEL_ID)
+            .with_signer::<Symmetric>(&self.key)
+            .with_access_token(&self.access_token);
+        ctx.customer_token = customer_token.then_some(&self.customer_token);
+        ctx
     }
 
     /// (1) floor, VA-inquiry-sized body.
@@ -339,72 +344,59 @@ impl Bench {
         serde_json::to_vec(std::hint::black_box(&self.ap))
     }
 
-    /// Part of (2): snap-core's `sign_symmetric` over the compact body alone.
+    /// Part of (2): snap-core's `Symmetric::signature` over the compact body alone.
     ///
     /// # Errors
-    /// As `sign_symmetric` (never with the fixture).
+    /// As `Symmetric::signature` (never with the fixture).
     pub fn part_sign_symmetric_auth_payment(&self, body: &[u8]) -> Result<String, SignatureError> {
-        sign_symmetric(
-            &self.key,
-            "POST",
-            AUTH_PAYMENT_PATH,
-            ACCESS_TOKEN,
-            std::hint::black_box(body),
-            TIMESTAMP,
-        )
+        Symmetric::signature(&self.key, &auth_payment_input(std::hint::black_box(body)))
     }
 
     /// (3) access-token signature with the parsed key.
     ///
     /// # Errors
-    /// As `sign_token` (never with the fixture).
+    /// As `AccessToken::signature` (never with the fixture).
     pub fn rsa_token_sign(&self) -> Result<String, SignatureError> {
-        sign_token(
-            &self.rsa,
+        let input = token_input(
             std::hint::black_box(CLIENT_ID),
             std::hint::black_box(TIMESTAMP),
-        )
+        );
+        AccessToken::signature(&self.rsa, &input)
     }
 
     /// (3) access-token signature, PEM parsed on every call.
     ///
     /// # Errors
-    /// As `RsaPrivateKey::from_pem` / `sign_token` (never with the fixture).
+    /// As `RsaPrivateKey::from_pem` / `AccessToken::signature` (never with the fixture).
     pub fn rsa_token_sign_pem_per_call(&self) -> Result<String, SignatureError> {
         let key = RsaPrivateKey::from_pem(std::hint::black_box(TEST_PRIVATE_KEY_PEM))?;
-        sign_token(&key, CLIENT_ID, std::hint::black_box(TIMESTAMP))
+        AccessToken::signature(
+            &key,
+            &token_input(CLIENT_ID, std::hint::black_box(TIMESTAMP)),
+        )
     }
 
     /// (3) access-token signature check (what the provider does on 73).
     ///
     /// # Errors
-    /// As `verify_token` (never with the fixture).
+    /// As `AccessToken::verify_signature` (never with the fixture).
     pub fn rsa_token_verify(&self) -> Result<(), SignatureError> {
-        verify_token(
+        AccessToken::verify_signature(
             &self.rsa_public,
-            CLIENT_ID,
-            std::hint::black_box(TIMESTAMP),
+            &token_input(CLIENT_ID, std::hint::black_box(TIMESTAMP)),
             &self.token_signature,
         )
     }
 
-    /// (4) framework, provider side: `verify_symmetric` over the raw (pretty)
+    /// (4) framework, provider side: `Symmetric::verify_signature` over the raw (pretty)
     /// received bytes, then `parse_request` (parse + validate).
     ///
     /// # Errors
     /// The signature or request error, as text (never with the fixture).
     pub fn framework_provider_auth_payment(&self) -> Result<AuthPaymentRequest, String> {
         let raw = std::hint::black_box(AUTH_PAYMENT_REQUEST);
-        verify_symmetric(
-            &self.key,
-            "POST",
-            AUTH_PAYMENT_PATH,
-            ACCESS_TOKEN,
-            raw,
-            TIMESTAMP,
-            &self.raw_signature,
-        )
-        .map_err(|e| e.to_string())?;
+        Symmetric::verify_signature(&self.key, &auth_payment_input(raw), &self.raw_signature)
+            .map_err(|e| e.to_string())?;
         parse_request::<AuthPaymentRequest>(raw).map_err(|e| e.to_string())
     }
 
@@ -418,16 +410,8 @@ impl Bench {
     /// The signature, parse or validation error, as text (never with the fixture).
     pub fn whatif_provider_auth_payment(&self) -> Result<AuthPaymentRequest, String> {
         let raw = std::hint::black_box(AUTH_PAYMENT_REQUEST);
-        verify_symmetric(
-            &self.key,
-            "POST",
-            AUTH_PAYMENT_PATH,
-            ACCESS_TOKEN,
-            raw,
-            TIMESTAMP,
-            &self.raw_signature,
-        )
-        .map_err(|e| e.to_string())?;
+        Symmetric::verify_signature(&self.key, &auth_payment_input(raw), &self.raw_signature)
+            .map_err(|e| e.to_string())?;
         let req: AuthPaymentRequest = match serde_json::from_slice(raw) {
             Ok(r) => r,
             // the error path: let parse_request name the member
@@ -453,18 +437,14 @@ impl Bench {
         )
     }
 
-    /// Part of (4): `verify_symmetric` alone.
+    /// Part of (4): `Symmetric::verify_signature` alone.
     ///
     /// # Errors
-    /// As `verify_symmetric` (never with the fixture).
+    /// As `Symmetric::verify_signature` (never with the fixture).
     pub fn part_verify_symmetric_auth_payment(&self) -> Result<(), SignatureError> {
-        verify_symmetric(
+        Symmetric::verify_signature(
             &self.key,
-            "POST",
-            AUTH_PAYMENT_PATH,
-            ACCESS_TOKEN,
-            std::hint::black_box(AUTH_PAYMENT_REQUEST),
-            TIMESTAMP,
+            &auth_payment_input(std::hint::black_box(AUTH_PAYMENT_REQUEST)),
             &self.raw_signature,
         )
     }

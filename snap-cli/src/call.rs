@@ -19,8 +19,10 @@ use snap_client::{
     CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapAnswer,
     SnapClient,
 };
-use snap_core::endpoint::SignatureScheme;
 use snap_core::secret::SecretString;
+use snap_core::sign::SchemeRef;
+use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
+use snap_endpoints::ipg::{IpgKey, IpgSignature};
 use snap_endpoints::registry::{self, RequestError};
 
 /// Arguments of `snap call`.
@@ -95,9 +97,9 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
 }
 
 /// The client's settings. For the non-SNAP endpoints the client secret is
-/// the provider's secret: IPG's API key; Ayopop's secret (with the client id
-/// as its KEY).
-fn config(args: &Args, scheme: SignatureScheme) -> Result<ClientConfig, String> {
+/// the provider's secret, registered as the signer of the endpoint's scheme:
+/// IPG's API key; Ayopop's secret (with the client id as its KEY).
+fn config(args: &Args, scheme: SchemeRef) -> Result<ClientConfig, String> {
     let secret = match &args.client_secret {
         Some(s) => Some(s.clone()),
         None => std::env::var("SNAP_CLIENT_SECRET").ok(),
@@ -110,18 +112,15 @@ fn config(args: &Args, scheme: SignatureScheme) -> Result<ClientConfig, String> 
             .with_private_key_pem(&pem)
             .map_err(|e| e.to_string())?;
     }
-    match (scheme, &secret) {
-        (SignatureScheme::IpgHmacSha256, Some(s)) => {
-            config = config
-                .with_ipg_key(s.as_bytes())
-                .map_err(|e| e.to_string())?;
+    if let Some(s) = &secret {
+        if scheme.is::<IpgSignature>() {
+            let key = IpgKey::new(s.as_bytes()).map_err(|e| format!("IPG key: {e}"))?;
+            config = config.with_signer::<IpgSignature>(key);
+        } else if scheme.is::<AyopopSignature>() {
+            let creds = AyopopCredentials::new(&args.client_id, s.as_bytes())
+                .map_err(|e| format!("Ayopop credentials: {e}"))?;
+            config = config.with_signer::<AyopopSignature>(creds);
         }
-        (SignatureScheme::AyopopKeyToken, Some(s)) => {
-            config = config
-                .with_ayopop(&args.client_id, s.as_bytes())
-                .map_err(|e| e.to_string())?;
-        }
-        _ => {}
     }
     let mut config = config
         .with_path_prefix(&args.path_prefix)

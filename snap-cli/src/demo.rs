@@ -27,6 +27,8 @@ use snap_client::{CallOptions, ClientConfig, CustomerToken, SnapClient};
 use snap_core::endpoint::{Answer, AnswerCode, Endpoint, decode_response};
 use snap_core::secret::SecretString;
 use snap_core::sign::RsaPrivateKey;
+use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
+use snap_endpoints::ipg::{IpgKey, IpgSignature};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 use snap_sandbox::Sandbox;
 use snap_sandbox::config::{SandboxConfig, sandbox_partner};
@@ -486,12 +488,11 @@ async fn flow(base: &str, key: Arc<RsaPrivateKey>, secret: &str) -> Result<Vec<R
     .await;
 
     // Non-SNAP providers, through the same client with their own credentials.
-    let ayopop_client = SnapClient::new(
-        config("/ayopop")
-            .with_ayopop(CLIENT_ID, secret.as_bytes())
-            .map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
+    let ayopop_creds =
+        AyopopCredentials::new(CLIENT_ID, secret.as_bytes()).map_err(|e| e.to_string())?;
+    let ayopop_client =
+        SnapClient::new(config("/ayopop").with_signer::<AyopopSignature>(ayopop_creds))
+            .map_err(|e| e.to_string())?;
     let ac: ayopop::BillCancelRequest = request(json!({
         "partnerId": CLIENT_ID,
         "account_number": "0812300001",
@@ -506,12 +507,9 @@ async fn flow(base: &str, key: Arc<RsaPrivateKey>, secret: &str) -> Result<Vec<R
     )
     .await;
 
-    let ipg_client = SnapClient::new(
-        config("/ipg")
-            .with_ipg_key(secret.as_bytes())
-            .map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
+    let ipg_key = IpgKey::new(secret.as_bytes()).map_err(|e| e.to_string())?;
+    let ipg_client = SnapClient::new(config("/ipg").with_signer::<IpgSignature>(ipg_key))
+        .map_err(|e| e.to_string())?;
     let rv: ipg::VaReversalRequest = request(json!({
         "payment_ref": format!("IPG-{run}"),
         "amount": 10000,

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use snap_core::endpoint::SignatureScheme;
+use snap_core::sign::SchemeRef;
 use snap_endpoints::registry::{EntryInfo, registry};
 
 /// Arguments of `snap endpoints`.
@@ -16,16 +16,10 @@ pub struct Args {
     pub json: bool,
 }
 
-/// The `signature = "..."` word of a declaration.
-pub fn signature_word(s: SignatureScheme) -> &'static str {
-    match s {
-        SignatureScheme::Symmetric => "symmetric",
-        SignatureScheme::Asymmetric => "asymmetric",
-        SignatureScheme::Token => "token",
-        SignatureScheme::None => "none",
-        SignatureScheme::IpgHmacSha256 => "ipg",
-        SignatureScheme::AyopopKeyToken => "ayopop",
-    }
+/// The name of a declaration's signature scheme (`symmetric`, `token`,
+/// `ipg`, ...): its [`SchemeInfo::name`](snap_core::sign::SchemeInfo::name).
+pub fn signature_word(s: SchemeRef) -> &'static str {
+    s.name()
 }
 
 /// One element of `snap endpoints --json`, keys in this order.

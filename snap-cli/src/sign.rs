@@ -12,7 +12,9 @@
 use std::io::Read as _;
 use std::process::ExitCode;
 
-use snap_core::sign::{self, HmacKey, RsaPrivateKey, RsaPublicKey};
+use snap_core::sign::{
+    self, AccessToken, Asymmetric, HmacKey, RsaPrivateKey, RsaPublicKey, SigningInput, Symmetric,
+};
 
 /// A command-line secret: `Debug` prints `[redacted]`.
 #[derive(Clone)]
@@ -150,34 +152,36 @@ pub fn hmac_key(secret: &Secret) -> Result<HmacKey, String> {
     HmacKey::new(secret.0.as_bytes()).map_err(|e| format!("--client-secret: {e}"))
 }
 
+impl RequestArgs {
+    /// What is signed: method, path, `body` and timestamp from the arguments.
+    pub fn input<'a>(&'a self, body: &'a [u8]) -> SigningInput<'a> {
+        SigningInput::new(&self.method, &self.path)
+            .body(body)
+            .timestamp(&self.timestamp)
+    }
+}
+
 fn sign(args: Args) -> Result<String, String> {
     match args.kind {
         Kind::Symmetric(a) => {
             let key = hmac_key(&a.client_secret)?;
             let body = read_body(a.request.body.as_deref())?;
             check_body(&body)?;
-            let r = &a.request;
-            sign::sign_symmetric(
-                &key,
-                &r.method,
-                &r.path,
-                &a.access_token.0,
-                &body,
-                &r.timestamp,
-            )
-            .map_err(|e| e.to_string())
+            let input = a.request.input(&body).access_token(&a.access_token.0);
+            Symmetric::signature(&key, &input).map_err(|e| e.to_string())
         }
         Kind::Asymmetric(a) => {
             let key = load_private(&a.private_key)?;
             let body = read_body(a.request.body.as_deref())?;
             check_body(&body)?;
-            let r = &a.request;
-            sign::sign_asymmetric(&key, &r.method, &r.path, &body, &r.timestamp)
-                .map_err(|e| e.to_string())
+            Asymmetric::signature(&key, &a.request.input(&body)).map_err(|e| e.to_string())
         }
         Kind::Token(a) => {
             let key = load_private(&a.private_key)?;
-            sign::sign_token(&key, &a.client_id, &a.timestamp).map_err(|e| e.to_string())
+            let input = SigningInput::default()
+                .client_id(&a.client_id)
+                .timestamp(&a.timestamp);
+            AccessToken::signature(&key, &input).map_err(|e| e.to_string())
         }
     }
 }

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use snap_core::sign::doctor::{self, Received};
-use snap_core::sign::{self, SignatureError};
+use snap_core::sign::{AccessToken, Asymmetric, SignatureError, SigningInput, Symmetric};
 
 use crate::sign::{RequestArgs, Secret, check_body, hmac_key, load_public, read_body};
 
@@ -140,7 +140,7 @@ fn verify(args: Args) -> Result<Outcome, Failure> {
                 doctor::diagnose_symmetric(&key, token, &received(r, &body, sig)).to_string()
             });
             let result =
-                sign::verify_symmetric(&key, &r.method, &r.path, token, &body, &r.timestamp, sig);
+                Symmetric::verify_signature(&key, &r.input(&body).access_token(token), sig);
             conclude(result, report)
         }
         Kind::Asymmetric(a) => {
@@ -153,8 +153,7 @@ fn verify(args: Args) -> Result<Outcome, Failure> {
                 .common
                 .explain
                 .then(|| doctor::diagnose_asymmetric(&key, &received(r, &body, sig)).to_string());
-            let result =
-                sign::verify_asymmetric(&key, &r.method, &r.path, &body, &r.timestamp, sig);
+            let result = Asymmetric::verify_signature(&key, &r.input(&body), sig);
             conclude(result, report)
         }
         Kind::Token(a) => {
@@ -164,10 +163,10 @@ fn verify(args: Args) -> Result<Outcome, Failure> {
                 .common
                 .explain
                 .then(|| doctor::diagnose_token(&key, &a.client_id, &a.timestamp, sig).to_string());
-            conclude(
-                sign::verify_token(&key, &a.client_id, &a.timestamp, sig),
-                report,
-            )
+            let input = SigningInput::default()
+                .client_id(&a.client_id)
+                .timestamp(&a.timestamp);
+            conclude(AccessToken::verify_signature(&key, &input, sig), report)
         }
     }
 }

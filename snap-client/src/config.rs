@@ -6,12 +6,13 @@ use std::time::Duration;
 use super::error::ClientError;
 use super::retry::{RetryPolicy, RetryRules};
 use snap_core::secret::SecretString;
-use snap_core::sign::RsaPrivateKey;
-use snap_core::sign::provider::{AyopopCredentials, IpgKey};
+use snap_core::sign::{RsaPrivateKey, SignatureScheme, Signers};
 use snap_core::time::TimestampProfile;
 
-/// How the partner signs transaction requests, fixed per partner at
-/// onboarding (SNAP-FACTS 1.c, 1.d).
+/// How the partner signs BI transaction requests, fixed per partner at
+/// onboarding (SNAP-FACTS 1.c, 1.d). Endpoints of other schemes (a
+/// provider's own, named by type in its declaration) are signed with the
+/// signer configured for that scheme ([`ClientConfig::with_signer`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SignatureMode {
     /// Type 1, the default: a B2B token (service 73) is fetched and sent as
@@ -19,10 +20,12 @@ pub enum SignatureMode {
     /// HMAC-SHA512(clientSecret).
     #[default]
     SymmetricWithToken,
-    /// Type 2, "asymmetric signature without get token": requests are signed
-    /// with SHA256withRSA(privateKey) and carry no `Authorization`. B2B2C
-    /// endpoints (customer token) are still signed symmetrically, as BI
-    /// allows only that form for them.
+    /// Type 2, "asymmetric signature without get token": requests to
+    /// `symmetric` endpoints are signed with SHA256withRSA(privateKey)
+    /// ([`Asymmetric`](snap_core::sign::Asymmetric)) and carry no
+    /// `Authorization`. B2B2C endpoints (customer token) are still signed
+    /// symmetrically, as BI allows only that form for them
+    /// ([`EndpointMeta::type2_scheme`](snap_core::endpoint::EndpointMeta::type2_scheme)).
     AsymmetricWithoutToken,
 }
 
@@ -65,10 +68,10 @@ pub struct ClientConfig {
     pub retry: RetryRules,
     /// A token is used until `expiresIn - token_margin` (60 s by default).
     pub token_margin: Duration,
-    /// IPG's API key, for endpoints signed `ipg` (not SNAP).
-    pub ipg_key: Option<Arc<IpgKey>>,
-    /// Ayopop's KEY and secret, for endpoints signed `ayopop` (not SNAP).
-    pub ayopop: Option<Arc<AyopopCredentials>>,
+    /// Signers of other schemes than the BI ones the client secret and the
+    /// private key stand for (a provider's scheme, e.g. IPG's or Ayopop's),
+    /// one per scheme; a signer set here for a BI scheme takes precedence.
+    pub signers: Signers,
 }
 
 impl ClientConfig {
@@ -95,8 +98,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(5),
             retry: RetryRules::new(RetryPolicy::default()),
             token_margin: Duration::from_secs(60),
-            ipg_key: None,
-            ayopop: None,
+            signers: Signers::new(),
         }
     }
 
@@ -172,25 +174,20 @@ impl ClientConfig {
         self
     }
 
-    /// Sets IPG's API key (endpoints signed `ipg`: HMAC-SHA256 `Signature`).
+    /// Sets the signer of scheme `S`: endpoints whose declaration names
+    /// `signature = S` are signed with it. For a provider's scheme:
     ///
-    /// # Errors
-    /// [`ClientError::Config`] for an unusable key.
-    pub fn with_ipg_key(mut self, api_key: &[u8]) -> Result<Self, ClientError> {
-        let key = IpgKey::new(api_key).map_err(|e| ClientError::Config(format!("IPG key: {e}")))?;
-        self.ipg_key = Some(Arc::new(key));
-        Ok(self)
-    }
-
-    /// Sets Ayopop's KEY and secret (endpoints signed `ayopop`).
+    /// ```
+    /// use snap_client::ClientConfig;
+    /// use snap_endpoints::ipg::{IpgKey, IpgSignature};
     ///
-    /// # Errors
-    /// [`ClientError::Config`] for an empty key or secret.
-    pub fn with_ayopop(mut self, api_key: &str, secret: &[u8]) -> Result<Self, ClientError> {
-        let creds = AyopopCredentials::new(api_key, secret)
-            .map_err(|e| ClientError::Config(format!("Ayopop credentials: {e}")))?;
-        self.ayopop = Some(Arc::new(creds));
-        Ok(self)
+    /// let config = ClientConfig::new("https://ipg.example", "my-client-id")
+    ///     .with_signer::<IpgSignature>(IpgKey::new(b"ipg-api-key")?);
+    /// # Ok::<(), snap_core::sign::SignatureError>(())
+    /// ```
+    pub fn with_signer<S: SignatureScheme>(mut self, signer: impl Into<Arc<S::Signer>>) -> Self {
+        self.signers.insert::<S>(signer);
+        self
     }
 
     /// Sets the token safety margin.
@@ -203,7 +200,8 @@ impl ClientConfig {
     /// `https://` (or `http://` to a loopback host), no path, query or
     /// credentials in it; a non-empty client and partner id; a 5-character
     /// channel id; a prefix that starts with `/`; the keys the signature mode
-    /// needs.
+    /// needs (unless only signers of other schemes are configured: a client
+    /// for a non-SNAP provider).
     pub(crate) fn check(&self) -> Result<BaseUrl, ClientError> {
         let base = BaseUrl::parse(&self.base_url)?;
         let bad = |m: String| Err(ClientError::Config(m));
@@ -226,7 +224,7 @@ impl ClientConfig {
             ));
         }
         // A client for a non-SNAP provider only (IPG, Ayopop) needs no SNAP keys.
-        let snap = self.ipg_key.is_none() && self.ayopop.is_none();
+        let snap = self.signers.is_empty();
         if snap && self.private_key.is_none() {
             return bad(
                 "a private key is required (token requests and asymmetric signatures)".into(),

@@ -115,43 +115,18 @@ pub use self::retry::{Jitter, RetryPolicy, RetryRules};
 
 use self::config::BaseUrl;
 use self::token::{CachedToken, TokenCache, parse_expires_in, usable_for};
-use snap_core::code::{ResponseCode, ServiceCode};
+use snap_core::code::ResponseCode;
 use snap_core::endpoint::{Answer, Endpoint};
 use snap_core::endpoint::{
-    AnswerCode, CodeScheme, Credentials, DecodeError, DecodeWarning, Direction, EndpointMeta,
-    Method, PrepareError, PreparedRequest, RequestContext, SignatureScheme, Snap7, decode_response,
-    prepare, prepare_bytes,
+    AnswerCode, CodeScheme, DecodeError, DecodeWarning, EndpointMeta, PrepareError,
+    PreparedRequest, RequestContext, Snap7, decode_response, prepare, prepare_bytes,
 };
 use snap_core::headers::ExternalIdGenerator;
 use snap_core::secret::SecretString;
-use snap_core::sign::HmacKey;
-use snap_core::time::SnapTimestamp;
-
-/// Access Token B2B (service 73) as the client sends it.
-const B2B_TOKEN: EndpointMeta = EndpointMeta {
-    name: "Access Token B2B",
-    provider: "BI",
-    service: Some(ServiceCode::new_const(73)),
-    method: Method::Post,
-    path: "/v1.0/access-token/b2b",
-    signature: SignatureScheme::Token,
-    customer_token: false,
-    code_scheme: Snap7::INFO,
-    direction: Direction::Outbound,
+use snap_core::sign::{
+    AccessToken, Asymmetric, Credential, HmacKey, SchemeRef, Signers, Symmetric,
 };
-
-/// Access Token B2B2C (service 74) as the client sends it.
-const B2B2C_TOKEN: EndpointMeta = EndpointMeta {
-    name: "Access Token B2B2C",
-    provider: "BI",
-    service: Some(ServiceCode::new_const(74)),
-    method: Method::Post,
-    path: "/v1.0/access-token/b2b2c",
-    signature: SignatureScheme::Token,
-    customer_token: false,
-    code_scheme: Snap7::INFO,
-    direction: Direction::Outbound,
-};
+use snap_core::token::{AccessTokenB2b2cRequest, AccessTokenB2bRequest};
 
 /// An answer as received: HTTP status and body bytes, with the
 /// `X-EXTERNAL-ID` that was sent and the number of attempts.
@@ -212,7 +187,9 @@ struct Inner {
     config: ClientConfig,
     base: BaseUrl,
     http: reqwest::Client,
-    hmac: Option<HmacKey>,
+    /// Every signer: the config's, plus the BI keys (client secret as
+    /// `Symmetric`, private key as `Asymmetric` and `AccessToken`).
+    signers: Signers,
     b2b: TokenCache,
     ids: ExternalIdGenerator,
     jitter: Jitter,
@@ -263,11 +240,13 @@ impl CustomerToken {
         if unix_now() < state.refresh_after {
             return Ok(state.access.clone());
         }
-        let body = token_body(&[
-            ("grantType", "REFRESH_TOKEN"),
-            ("refreshToken", state.refresh.expose()),
-        ])?;
-        let fresh = client.fetch_customer(body).await?;
+        let request = AccessTokenB2b2cRequest {
+            grant_type: "REFRESH_TOKEN".to_owned(),
+            auth_code: None,
+            refresh_token: Some(state.refresh.clone()),
+            additional_info: None,
+        };
+        let fresh = client.fetch_customer(&request).await?;
         *state = fresh;
         Ok(state.access.clone())
     }
@@ -284,15 +263,6 @@ impl CustomerToken {
     pub async fn is_fresh(&self) -> bool {
         unix_now() < self.state.lock().await.refresh_after
     }
-}
-
-/// A JSON object of string members, for token requests.
-fn token_body(members: &[(&str, &str)]) -> Result<Vec<u8>, ClientError> {
-    let map: serde_json::Map<String, serde_json::Value> = members
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String((*v).to_owned())))
-        .collect();
-    serde_json::to_vec(&map).map_err(|e| ClientError::Config(format!("token request body: {e}")))
 }
 
 /// How a transport attempt failed.
@@ -446,13 +416,22 @@ impl SnapClient {
     /// [`ClientError::Config`] naming what is wrong.
     pub fn new(config: ClientConfig) -> Result<SnapClient, ClientError> {
         let base = config.check()?;
-        let hmac = match &config.client_secret {
-            Some(secret) => Some(
-                HmacKey::new(secret.expose().as_bytes())
-                    .map_err(|e| ClientError::Config(format!("client secret: {e}")))?,
-            ),
-            None => None,
-        };
+        let mut signers = config.signers.clone();
+        if let Some(secret) = &config.client_secret
+            && !signers.contains(SchemeRef::of::<Symmetric>())
+        {
+            let key = HmacKey::new(secret.expose().as_bytes())
+                .map_err(|e| ClientError::Config(format!("client secret: {e}")))?;
+            signers.insert::<Symmetric>(key);
+        }
+        if let Some(key) = &config.private_key {
+            if !signers.contains(SchemeRef::of::<Asymmetric>()) {
+                signers.insert::<Asymmetric>(key.clone());
+            }
+            if !signers.contains(SchemeRef::of::<AccessToken>()) {
+                signers.insert::<AccessToken>(key.clone());
+            }
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -463,7 +442,7 @@ impl SnapClient {
                 config,
                 base,
                 http,
-                hmac,
+                signers,
                 b2b: TokenCache::default(),
                 ids: ExternalIdGenerator::new(),
                 jitter: Jitter::from_time(),
@@ -681,10 +660,7 @@ impl SnapClient {
     /// The `X-EXTERNAL-ID` of a call: the caller's, or a new one; empty for
     /// schemes that send none (token requests, IPG, Ayopop).
     fn external_id(&self, meta: &EndpointMeta, options: &CallOptions) -> String {
-        let sends_one = matches!(
-            meta.signature,
-            SignatureScheme::Symmetric | SignatureScheme::Asymmetric | SignatureScheme::None
-        );
+        let sends_one = meta.signature.info().transaction_headers;
         match &options.external_id {
             _ if !sends_one => String::new(),
             Some(id) => id.clone(),
@@ -692,60 +668,34 @@ impl SnapClient {
         }
     }
 
-    /// The credentials for an endpoint, and whether it needs the B2B token.
-    fn credentials_for<'s>(
+    /// The scheme that signs requests to an endpoint: its own, or the type 2
+    /// alternative in [`SignatureMode::AsymmetricWithoutToken`].
+    fn signing_scheme(&self, meta: &EndpointMeta) -> SchemeRef {
+        match meta.type2_scheme() {
+            Some(alt)
+                if self.inner.config.signature_mode == SignatureMode::AsymmetricWithoutToken =>
+            {
+                alt
+            }
+            _ => meta.signature,
+        }
+    }
+
+    /// The credential for an endpoint (none for an unsigned one), and
+    /// whether it needs the B2B token.
+    fn credential_for<'s>(
         &'s self,
         meta: &EndpointMeta,
-    ) -> Result<(Credentials<'s>, bool), ClientError> {
-        let config = &self.inner.config;
-        let missing =
-            |what: &str| ClientError::Config(format!("{}: no {what} configured", meta.name));
-        let key = || {
-            config
-                .private_key
-                .as_deref()
-                .ok_or_else(|| missing("private key"))
-        };
-        let hmac = || {
-            self.inner.hmac.as_ref().ok_or_else(|| {
-                ClientError::Config(format!(
-                    "{}: a client secret is required (symmetric signature)",
-                    meta.name
-                ))
-            })
-        };
-        match meta.signature {
-            SignatureScheme::Symmetric
-                if meta.customer_token
-                    || config.signature_mode == SignatureMode::SymmetricWithToken =>
-            {
-                Ok((Credentials::Hmac(hmac()?), true))
-            }
-            SignatureScheme::Symmetric | SignatureScheme::Asymmetric => {
-                Ok((Credentials::Rsa(key()?), false))
-            }
-            SignatureScheme::Token => Ok((
-                Credentials::Token {
-                    client_id: &config.client_id,
-                    key: key()?,
-                },
-                false,
-            )),
-            SignatureScheme::None => Ok((Credentials::None, false)),
-            SignatureScheme::IpgHmacSha256 => {
-                let k = config
-                    .ipg_key
-                    .as_deref()
-                    .ok_or_else(|| missing("IPG key"))?;
-                Ok((Credentials::Ipg(k), false))
-            }
-            SignatureScheme::AyopopKeyToken => {
-                let c = config
-                    .ayopop
-                    .as_deref()
-                    .ok_or_else(|| missing("Ayopop credentials"))?;
-                Ok((Credentials::Ayopop(c), false))
-            }
+    ) -> Result<(Option<Credential<'s>>, bool), ClientError> {
+        let scheme = self.signing_scheme(meta);
+        match self.inner.signers.credential(scheme) {
+            Some(c) => Ok((Some(c), scheme.info().access_token)),
+            None if !scheme.info().is_signed() => Ok((None, false)),
+            None => Err(ClientError::Config(format!(
+                "{}: {}",
+                meta.name,
+                missing_signer(scheme)
+            ))),
         }
     }
 
@@ -763,7 +713,7 @@ impl SnapClient {
         let meta = site.meta;
         let config = &self.inner.config;
         let policy = config.retry.policy_for(meta.name, meta.provider).clone();
-        let (credentials, needs_token) = self.credentials_for(meta)?;
+        let (credential, needs_token) = self.credential_for(meta)?;
         let customer = match (meta.customer_token, &options.customer) {
             (true, Some(c)) => Some(c),
             (true, None) => {
@@ -795,17 +745,16 @@ impl SnapClient {
                 None => None,
             };
             let timestamp = config.timestamp_profile.now();
-            let ctx = RequestContext {
-                path_prefix: &config.path_prefix,
-                query,
-                timestamp: &timestamp,
-                external_id: site.external_id,
-                partner_id: &config.partner_id,
-                channel_id: &config.channel_id,
-                credentials,
-                access_token: token.as_ref(),
-                customer_token: customer_token.as_ref(),
-            };
+            let mut ctx = RequestContext::new(&timestamp)
+                .with_path_prefix(&config.path_prefix)
+                .with_query(query)
+                .with_external_id(site.external_id)
+                .with_partner_id(&config.partner_id)
+                .with_channel_id(&config.channel_id)
+                .with_client_id(&config.client_id);
+            ctx.credential = credential;
+            ctx.access_token = token.as_ref();
+            ctx.customer_token = customer_token.as_ref();
             let mut prepared = build(&ctx)?;
             match &first_body {
                 Some(first) if *first != prepared.body => {
@@ -1009,22 +958,25 @@ impl SnapClient {
     }
 
     async fn fetch_b2b(&self) -> Result<CachedToken, ClientError> {
-        let body = token_body(&[("grantType", "client_credentials")])?;
-        let value = self.token_request(&B2B_TOKEN, body).await?;
-        let token = value
-            .get("accessToken")
-            .and_then(|v| v.as_str())
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| token_error(&B2B_TOKEN, None, "the answer has no accessToken"))?;
-        let expires_in = parse_expires_in(value.get("expiresIn"))
-            .map_err(|m| token_error(&B2B_TOKEN, None, &m))?;
+        let request = AccessTokenB2bRequest {
+            grant_type: "client_credentials".to_owned(),
+            additional_info: None,
+        };
+        let meta = &AccessTokenB2bRequest::META;
+        let answer = self.token_request(&request).await?;
+        let token = answer.access_token.expose();
+        if token.is_empty() {
+            return Err(token_error(meta, None, "the answer's accessToken is empty"));
+        }
+        let expires_in = parse_expires_in(Some(&serde_json::Value::String(answer.expires_in)))
+            .map_err(|m| token_error(meta, None, &m))?;
         let usable = usable_for(
             Duration::from_secs(expires_in),
             self.inner.config.token_margin,
         );
         tracing::info!(expires_in, "B2B token fetched");
         Ok(CachedToken {
-            token: SecretString::new(token.to_owned()),
+            token: answer.access_token,
             fresh_until: std::time::Instant::now() + usable,
         })
     }
@@ -1039,80 +991,79 @@ impl SnapClient {
         &self,
         auth_code: &SecretString,
     ) -> Result<CustomerToken, ClientError> {
-        let body = token_body(&[
-            ("grantType", "AUTHORIZATION_CODE"),
-            ("authCode", auth_code.expose()),
-        ])?;
-        let state = self.fetch_customer(body).await?;
+        let request = AccessTokenB2b2cRequest {
+            grant_type: "AUTHORIZATION_CODE".to_owned(),
+            auth_code: Some(auth_code.clone()),
+            refresh_token: None,
+            additional_info: None,
+        };
+        let state = self.fetch_customer(&request).await?;
         Ok(CustomerToken {
             state: Arc::new(tokio::sync::Mutex::new(state)),
         })
     }
 
-    async fn fetch_customer(&self, body: Vec<u8>) -> Result<CustomerState, ClientError> {
-        let value = self.token_request(&B2B2C_TOKEN, body).await?;
-        let text = |name: &str| {
-            value
-                .get(name)
-                .and_then(|v| v.as_str())
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .ok_or_else(|| {
-                    token_error(&B2B2C_TOKEN, None, &format!("the answer has no {name}"))
-                })
-        };
-        let access = text("accessToken")?;
-        let refresh = text("refreshToken")?;
-        let expiry = SnapTimestamp::parse(&text("accessTokenExpiryTime")?)
-            .map_err(|e| token_error(&B2B2C_TOKEN, None, &format!("accessTokenExpiryTime: {e}")))?;
+    async fn fetch_customer(
+        &self,
+        request: &AccessTokenB2b2cRequest,
+    ) -> Result<CustomerState, ClientError> {
+        let meta = &AccessTokenB2b2cRequest::META;
+        let answer = self.token_request(request).await?;
+        for (name, value) in [
+            ("accessToken", &answer.access_token),
+            ("refreshToken", &answer.refresh_token),
+        ] {
+            if value.expose().is_empty() {
+                return Err(token_error(
+                    meta,
+                    None,
+                    &format!("the answer's {name} is empty"),
+                ));
+            }
+        }
         let margin = i64::try_from(self.inner.config.token_margin.as_secs()).unwrap_or(i64::MAX);
         tracing::info!("customer token fetched");
         Ok(CustomerState {
-            access: SecretString::new(access),
-            refresh: SecretString::new(refresh),
-            refresh_after: expiry.unix_seconds().saturating_sub(margin),
+            access: answer.access_token,
+            refresh: answer.refresh_token,
+            refresh_after: answer
+                .access_token_expiry_time
+                .unix_seconds()
+                .saturating_sub(margin),
         })
     }
 
-    /// Sends a token request (73/74), retrying transport failures and
-    /// retryable statuses, and returns the success body.
-    async fn token_request(
-        &self,
-        meta: &EndpointMeta,
-        body: Vec<u8>,
-    ) -> Result<serde_json::Value, ClientError> {
+    /// Sends a token request (73/74), typed, retrying transport failures and
+    /// retryable statuses, and returns the typed success answer.
+    async fn token_request<E>(&self, request: &E) -> Result<E::Response, ClientError>
+    where
+        E: Endpoint + Serialize + Sync,
+    {
+        let meta = &E::META;
         let config = &self.inner.config;
         let policy = config.retry.policy_for(meta.name, meta.provider);
-        let key = config
-            .private_key
-            .as_deref()
-            .ok_or_else(|| ClientError::Config("no private key".to_owned()))?;
+        let credential = self
+            .inner
+            .signers
+            .credential(meta.signature)
+            .ok_or_else(|| ClientError::Config(missing_signer(meta.signature)))?;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let timestamp = config.timestamp_profile.now();
-            let ctx = RequestContext {
-                path_prefix: &config.path_prefix,
-                query: "",
-                timestamp: &timestamp,
-                external_id: "",
-                partner_id: &config.partner_id,
-                channel_id: &config.channel_id,
-                credentials: Credentials::Token {
-                    client_id: &config.client_id,
-                    key,
-                },
-                access_token: None,
-                customer_token: None,
-            };
-            let prepared =
-                prepare_bytes(meta, body.clone(), &ctx).map_err(|e| prepare_error(meta.name, e))?;
+            let ctx = RequestContext::new(&timestamp)
+                .with_path_prefix(&config.path_prefix)
+                .with_partner_id(&config.partner_id)
+                .with_channel_id(&config.channel_id)
+                .with_client_id(&config.client_id)
+                .with_credential(credential);
+            let prepared = prepare(request, &ctx).map_err(|e| prepare_error(meta.name, e))?;
             let retry_left = attempt < policy.attempts();
             let failure = match self.send_once(&prepared).await {
                 Ok((status, _)) if policy.retries_status(status) && retry_left => {
                     format!("HTTP {status}")
                 }
-                Ok((status, answer)) => return token_answer(meta, status, &answer),
+                Ok((status, answer)) => return token_answer::<E>(status, &answer),
                 Err(SendFailure::Timeout) if retry_left => "timeout".to_owned(),
                 Err(SendFailure::Transport(m)) if retry_left => m,
                 Err(SendFailure::Timeout) => {
@@ -1131,6 +1082,20 @@ impl SnapClient {
             tracing::warn!(endpoint = meta.name, attempt, failure = %failure, "token request failed; retrying");
             tokio::time::sleep(pause).await;
         }
+    }
+}
+
+/// What is missing to sign with `scheme`, for a configuration error.
+fn missing_signer(scheme: SchemeRef) -> String {
+    if scheme.is::<Symmetric>() {
+        "a client secret is required (symmetric signature)".to_owned()
+    } else if scheme.is::<Asymmetric>() || scheme.is::<AccessToken>() {
+        "no private key configured".to_owned()
+    } else {
+        format!(
+            "no signer configured for the `{}` signature scheme (ClientConfig::with_signer)",
+            scheme.name()
+        )
     }
 }
 
@@ -1153,47 +1118,33 @@ impl ClientError {
     }
 }
 
-/// Checks a token answer and returns its JSON body.
-fn token_answer(
-    meta: &EndpointMeta,
-    status: u16,
-    body: &[u8],
-) -> Result<serde_json::Value, ClientError> {
+/// Decodes a token answer (73/74) into its typed response: the HTTP status
+/// and the 7-digit code decide, as for any endpoint ([`decode_response`]);
+/// a refusal is [`ClientError::Token`] with the code and message received.
+fn token_answer<E: Endpoint>(status: u16, body: &[u8]) -> Result<E::Response, ClientError> {
+    let meta = &E::META;
     let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let code = value.as_ref().and_then(raw_code);
-    let message = value
-        .as_ref()
-        .and_then(|v| v.get("responseMessage"))
-        .and_then(|m| m.as_str())
-        .map(str::to_owned);
     let refused = |why: String| ClientError::Token {
         endpoint: meta.name.to_owned(),
         http_status: Some(status),
-        response_code: code.clone(),
+        response_code: value.as_ref().and_then(raw_code),
         message: why,
         retryable: status >= 500,
     };
-    if !(200..300).contains(&status) {
-        return Err(refused(
-            message.unwrap_or_else(|| "token refused".to_owned()),
-        ));
-    }
-    let Some(value) = value.filter(serde_json::Value::is_object) else {
-        return Err(refused("the answer is not a JSON object".to_owned()));
-    };
-    if let Some(c) = &code {
-        match ResponseCode::parse(c) {
-            Ok(rc) if rc.is_success() => {}
-            Ok(_) => {
-                return Err(refused(format!(
-                    "HTTP {status} but responseCode {c} is not a success{}",
-                    message.map(|m| format!(": {m}")).unwrap_or_default()
-                )));
+    match decode_response::<E>(status, body) {
+        Ok(decoded) => {
+            for w in &decoded.warnings {
+                tracing::warn!(endpoint = meta.name, warning = %w, "token answer decoded with a warning");
             }
-            Err(e) => return Err(refused(format!("malformed responseCode {c:?}: {e}"))),
+            match decoded.answer {
+                Answer::Success(response) => Ok(response),
+                Answer::Failure(answer) => Err(refused(
+                    answer.message.unwrap_or_else(|| "token refused".to_owned()),
+                )),
+            }
         }
+        Err(e) => Err(refused(e.to_string())),
     }
-    Ok(value)
 }
 
 fn call_span(meta: &EndpointMeta, external_id: &str) -> tracing::Span {

@@ -25,10 +25,10 @@
 //!
 //! ```
 //! use snap_core as snap;
-//! use snap::endpoint::{Credentials, Endpoint, RequestContext, Validate, decode_response, prepare};
+//! use snap::endpoint::{Endpoint, RequestContext, Validate, decode_response, prepare};
 //! use snap::money::{Currency, Money};
 //! use snap::secret::SecretString;
-//! use snap::sign::{HmacKey, verify_symmetric};
+//! use snap::sign::{HmacKey, SigningInput, Symmetric};
 //! use snap::time::SnapTimestamp;
 //!
 //! /// API Void — SNAP service 67 (BI Auth Payment page).
@@ -84,21 +84,22 @@
 //!     let key = HmacKey::new(b"my-client-secret")?; // once per credential
 //!     let (b2b, customer) = (SecretString::from("b2b-token"), SecretString::from("customer-token"));
 //!     let ts = SnapTimestamp::parse("2020-12-23T09:19:47+07:00")?;
-//!     let ctx = RequestContext {
-//!         path_prefix: "/snap",
-//!         query: "",
-//!         timestamp: &ts,
-//!         external_id: "41807553358950093184162180797837",
-//!         partner_id: "82150823919040624621823174737537",
-//!         channel_id: "95221",
-//!         credentials: Credentials::Hmac(&key),
-//!         access_token: Some(&b2b),
-//!         customer_token: Some(&customer),
-//!     };
+//!     let ctx = RequestContext::new(&ts)
+//!         .with_path_prefix("/snap")
+//!         .with_external_id("41807553358950093184162180797837")
+//!         .with_partner_id("82150823919040624621823174737537")
+//!         .with_channel_id("95221")
+//!         .with_signer::<Symmetric>(&key)
+//!         .with_access_token(&b2b)
+//!         .with_customer_token(&customer);
 //!     let prepared = prepare(&req, &ctx)?;
 //!     assert_eq!(prepared.path, "/snap/v1.0/auth/void");
 //!     let signature = prepared.headers["x-signature"].to_str()?;
-//!     verify_symmetric(&key, "POST", &prepared.path, "b2b-token", &prepared.body, ts.as_str(), signature)?;
+//!     let sent = SigningInput::new("POST", &prepared.path)
+//!         .access_token("b2b-token")
+//!         .body(&prepared.body)
+//!         .timestamp(ts.as_str());
+//!     Symmetric::verify_signature(&key, &sent, signature)?;
 //!
 //!     // 3. Decode the answer: responseCode checked against HTTP status and service 67.
 //!     let body = br#"{"responseCode":"2006700","responseMessage":"Successful","voidNo":"V1","partnerVoidNo":"310928924945645"}"#;
@@ -115,6 +116,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::code::ServiceCode;
 use crate::rules::{Path, Report, Violations};
+use crate::sign::{Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned};
 
 mod decode;
 mod prepare;
@@ -123,9 +125,7 @@ pub use decode::{
     Answer, AnswerCode, CodeOutcome, DecodeError, DecodeWarning, Decoded, ErrorAnswer, Snap7,
     decode_response,
 };
-pub use prepare::{
-    Credentials, PrepareError, PreparedRequest, RequestContext, header, prepare, prepare_bytes,
-};
+pub use prepare::{PrepareError, PreparedRequest, RequestContext, header, prepare, prepare_bytes};
 
 /// A value that can check itself against SNAP field rules.
 ///
@@ -417,24 +417,6 @@ pub enum Direction {
     Inbound,
 }
 
-/// How requests to an endpoint are signed (`signature = "..."`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SignatureScheme {
-    /// `"symmetric"`: HMAC-SHA512 with the client secret over
-    /// `METHOD:path:accessToken:sha256hex(minify(body)):timestamp` (SNAP default).
-    Symmetric,
-    /// `"asymmetric"`: SHA256withRSA over `METHOD:path:sha256hex(minify(body)):timestamp`.
-    Asymmetric,
-    /// `"token"`: access-token requests (73/74): SHA256withRSA over `clientId|timestamp`.
-    Token,
-    /// `"none"`: no signature.
-    None,
-    /// `"ipg"`: IPG's `Signature` header, HMAC-SHA256 with the API key.
-    IpgHmacSha256,
-    /// `"ayopop"`: Ayopop's KEY / TOKEN / VERSION headers.
-    AyopopKeyToken,
-}
-
 /// What a [`CodeScheme`] is called and which body member carries its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CodeSchemeInfo {
@@ -477,8 +459,9 @@ pub struct EndpointMeta {
     pub method: Method,
     /// Path without a deployment prefix: `"/v1.0/auth/void"`.
     pub path: &'static str,
-    /// Signature scheme.
-    pub signature: SignatureScheme,
+    /// How requests are signed (`signature = ..`): the scheme's
+    /// [`SchemeInfo`](crate::sign::SchemeInfo) and type-erased sign / verify.
+    pub signature: SchemeRef,
     /// B2B2C: the `Authorization-Customer` header is required.
     pub customer_token: bool,
     /// How the answer's result code is read.
@@ -488,6 +471,23 @@ pub struct EndpointMeta {
 }
 
 impl EndpointMeta {
+    /// The scheme of SNAP signature type 2 ("asymmetric signature without
+    /// get token") for this endpoint: [`Asymmetric`] for a [`Symmetric`]
+    /// endpoint that needs no customer token. A partner onboarded that way
+    /// signs its B2B transactions with its private key and sends no B2B
+    /// token; B2B2C (customer-token) endpoints stay symmetric, as BI allows
+    /// only that form for them.
+    pub fn type2_scheme(&self) -> Option<SchemeRef> {
+        (self.signature.is::<Symmetric>() && !self.customer_token).then(SchemeRef::of::<Asymmetric>)
+    }
+
+    /// Whether a request to this endpoint may be signed with `scheme`: the
+    /// endpoint's own scheme, or its [type 2](EndpointMeta::type2_scheme)
+    /// alternative.
+    pub fn accepts_signature(&self, scheme: SchemeRef) -> bool {
+        scheme == self.signature || self.type2_scheme() == Some(scheme)
+    }
+
     /// Placeholder used by the derives' error fallback only.
     #[doc(hidden)]
     pub const FALLBACK: EndpointMeta = EndpointMeta {
@@ -496,7 +496,7 @@ impl EndpointMeta {
         service: None,
         method: Method::Post,
         path: "/",
-        signature: SignatureScheme::None,
+        signature: SchemeRef::of::<Unsigned>(),
         customer_token: false,
         code_scheme: Snap7::INFO,
         direction: Direction::Outbound,
@@ -562,6 +562,9 @@ pub trait Endpoint: Validate {
         let _ = (body, path, query);
         Ok(())
     }
+    /// How requests are signed; [`EndpointMeta::signature`] is its
+    /// [`SchemeRef`].
+    type Signature: SignatureScheme;
 }
 
 /// Why a received body was refused by [`parse_request`].

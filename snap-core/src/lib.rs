@@ -15,13 +15,14 @@ pub mod rules;
 pub mod secret;
 pub mod sign;
 pub mod time;
+pub mod token;
 pub mod wire;
 
 pub use code::{Category, GeneralCase, ResponseCode, ServiceCode};
 pub use headers::{ChannelId, ExternalIdGenerator, SnapHeaders};
 pub use money::{Currency, Money};
 pub use secret::{Secret, SecretString};
-pub use sign::{HmacKey, SignatureError, SignatureKind};
+pub use sign::{HmacKey, SignatureError, SignatureKind, SignatureScheme};
 #[cfg(feature = "rsa")]
 pub use sign::{RsaPrivateKey, RsaPublicKey};
 pub use time::SnapTimestamp;
@@ -57,10 +58,13 @@ pub use snap_macros::SnapModel;
 pub mod __private_v0_1_0 {
     pub use crate::code::ServiceCode;
     pub use crate::endpoint::{
-        CodeScheme, Direction, Endpoint, EndpointMeta, FieldMeta, Fields, Method, SignatureScheme,
-        Snap7, Validate, field_wire,
+        CodeScheme, Direction, Endpoint, EndpointMeta, FieldMeta, Fields, Method, Snap7, Validate,
+        field_wire,
     };
     pub use crate::rules::{self, Path, Report, Violations};
+    pub use crate::sign::{
+        AccessToken, Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned,
+    };
     pub use crate::wire;
     pub use serde;
     pub use serde_json::Value as JsonValue;

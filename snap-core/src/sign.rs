@@ -1,68 +1,254 @@
-//! SNAP signatures (SNAP-FACTS 1.a-1.e) and the two non-SNAP schemes of the seed
-//! documents.
+//! Signatures: the open [`SignatureScheme`] trait, the BI standard's schemes
+//! (SNAP-FACTS 1.a-1.e) as its implementations, keys, and the signature
+//! doctor.
 //!
-//! | kind | X-SIGNATURE | string-to-sign |
+//! | scheme (`signature = ..`) | X-SIGNATURE | string-to-sign |
 //! |---|---|---|
-//! | symmetric transaction | `base64(HMAC-SHA512(clientSecret, s))` | `METHOD:pathWithQuery:accessToken:hex(sha256(minify(body))):timestamp` |
-//! | asymmetric transaction / notification | `base64(SHA256withRSA(privateKey, s))` | `METHOD:pathWithQuery:hex(sha256(minify(body))):timestamp` |
-//! | access token (73/74) | `base64(SHA256withRSA(privateKey, s))` | `clientId|timestamp` |
+//! | [`Symmetric`] (`"symmetric"`) | `base64(HMAC-SHA512(clientSecret, s))` | `METHOD:pathWithQuery:accessToken:hex(sha256(minify(body))):timestamp` |
+//! | [`Asymmetric`] (`"asymmetric"`) | `base64(SHA256withRSA(privateKey, s))` | `METHOD:pathWithQuery:hex(sha256(minify(body))):timestamp` |
+//! | [`AccessToken`] (`"token"`, 73/74) | `base64(SHA256withRSA(privateKey, s))` | `clientId|timestamp` |
+//! | [`Unsigned`] (`"none"`) | none | none |
 //!
-//! Rules this module applies (and refuses to guess around):
-//! * `METHOD` must already be upper-case ASCII (`POST`, not `post`): HTTP
+//! # Inputs
+//! What is signed is a [`SigningInput`], never positional strings. The rules
+//! the BI schemes apply (and refuse to guess around):
+//! * `method` must already be upper-case ASCII (`POST`, not `post`): HTTP
 //!   methods are case-sensitive, SNAP signs the upper-case form, and silently
 //!   upper-casing would hide a sender bug; a lower-case method is an
 //!   [`SignatureError::InvalidInput`].
-//! * the path is the relative path *as sent*, with its query string and any
+//! * `path` is the relative path *as sent*, with its query string and any
 //!   deployment prefix (`/snap/v1.0/...`); it must start with `/`.
-//! * the access token is the raw B2B token, without `Bearer `.
-//! * the timestamp is the exact `X-TIMESTAMP` string.
-//! * the body is hashed after [`minify`] (whitespace outside strings removed,
+//! * `access_token` is the raw B2B token, without `Bearer `.
+//! * `timestamp` is the exact `X-TIMESTAMP` string.
+//! * `body` is hashed after [`minify`] (whitespace outside strings removed,
 //!   every other byte kept); an empty body hashes the empty string. Verifiers
 //!   pass the *raw received bytes*: they are minified here, never re-serialized.
 //! * signatures are standard base64 with padding; verification decodes the
 //!   received signature and compares bytes (HMAC tags in constant time).
 //!
 //! Keys are parsed once: [`HmacKey`] holds the keyed HMAC state,
-//! [`RsaPrivateKey`] / [`RsaPublicKey`] the parsed RSA key.
+//! [`RsaPrivateKey`] / [`RsaPublicKey`] the parsed RSA key (feature `rsa`).
 //!
 //! ```
-//! use snap_core::sign::{HmacKey, sign_symmetric, verify_symmetric};
+//! use snap_core::sign::{HmacKey, SigningInput, Symmetric};
 //!
 //! let key = HmacKey::new(b"myclientsecret")?;                       // once per credential, then reuse
 //! let body = br#"{"partnerReferenceNo":"2020102900000000000001"}"#; // the exact bytes you send
-//! let sig = sign_symmetric(&key, "POST", "/v1.0/qr/qr-mpm-generate", "myaccesstoken",
-//!                          body, "2024-03-05T10:37:16.196Z")?;      // X-SIGNATURE, base64
+//! let input = SigningInput::new("POST", "/v1.0/qr/qr-mpm-generate")
+//!     .access_token("myaccesstoken")
+//!     .body(body)
+//!     .timestamp("2024-03-05T10:37:16.196Z");
+//! let sig = Symmetric::signature(&key, &input)?;                    // X-SIGNATURE, base64
 //! assert_eq!(sig.len(), 88);
 //! // provider side: verify the RAW received bytes (minified here, never re-serialized)
 //! let received = b"{ \"partnerReferenceNo\": \"2020102900000000000001\" }";
-//! verify_symmetric(&key, "POST", "/v1.0/qr/qr-mpm-generate", "myaccesstoken",
-//!                  received, "2024-03-05T10:37:16.196Z", &sig)?;
+//! Symmetric::verify_signature(&key, &input.body(received), &sig)?;
 //! // RSA: let rsa = RsaPrivateKey::from_pem(&pem)?;  (PKCS#8 or PKCS#1, >= 2048 bits; parse once)
-//! //      sign_asymmetric(&rsa, method, path, body, ts)?;  sign_token(&rsa, client_id, ts)?;
+//! //      Asymmetric::signature(&rsa, &input)?;  AccessToken::signature(&rsa, &input.client_id(id))?;
 //! # Ok::<(), snap_core::sign::SignatureError>(())
 //! ```
 //!
-//! RSA: `RsaPrivateKey::from_pem(pem)?` then [`sign_asymmetric`] /
-//! [`sign_token`]; `RsaPublicKey::from_pem(pem)?` then [`verify_asymmetric`] /
-//! [`verify_token`]. The signature doctor ([`doctor`]) explains a mismatch.
+//! # Schemes are types
+//!
+//! A scheme is a type implementing [`SignatureScheme`]: a [`SchemeInfo`]
+//! (plain `const` data: its name, whether it sends `X-TIMESTAMP`, the SNAP
+//! transaction headers, the B2B token, which headers it writes and which one
+//! names the caller), its `Signer` and `Verifier` key types, and `sign` /
+//! `verify` over a [`SigningInput`] and the request's headers. A declaration
+//! names it by type (`#[snap(signature = my::Scheme)]`, the way `code_scheme`
+//! names a result-code scheme); the four strings `"symmetric"`,
+//! `"asymmetric"`, `"token"` and `"none"` name the BI types above.
+//!
+//! Keys travel type-keyed: a [`Credential`] pairs one signer with its scheme
+//! (built typed, so a key cannot be given to the wrong scheme), [`Signers`] and
+//! [`Verifiers`] hold one key per scheme (a client's credentials, a partner's
+//! keys on the provider side). Code that knows an endpoint only by its
+//! metadata uses the [`SchemeRef`] in
+//! [`EndpointMeta::signature`](crate::endpoint::EndpointMeta::signature).
+//!
+//! Nothing here knows a provider: IPG's and Ayopop's schemes live next to
+//! their declarations in `snap-endpoints`. A provider scheme of your own,
+//! declared, prepared and verified without touching this crate:
+//!
+//! ```
+//! use http::HeaderMap;
+//! use serde::{Deserialize, Serialize};
+//! use snap_core::endpoint::{Endpoint, RequestContext, prepare};
+//! use snap_core::sign::{
+//!     HmacSha256Key, SchemeInfo, SignatureError, SignatureScheme, SigningInput, Verifiers,
+//!     read_header, write_header,
+//! };
+//! use snap_core::time::SnapTimestamp;
+//! use snap_core::{SnapModel, SnapRequest};
+//!
+//! /// A provider's scheme: `X-ACME-SIGN = hex(HMAC-SHA256(apiKey, body))`.
+//! pub struct AcmeSignature;
+//!
+//! fn hex(tag: &[u8]) -> String {
+//!     tag.iter().map(|b| format!("{b:02x}")).collect()
+//! }
+//!
+//! impl SignatureScheme for AcmeSignature {
+//!     const INFO: SchemeInfo = SchemeInfo::new("acme").with_headers(&["X-ACME-SIGN"]);
+//!     type Signer = HmacSha256Key;
+//!     type Verifier = HmacSha256Key;
+//!
+//!     fn sign(key: &HmacSha256Key, input: &SigningInput<'_>, headers: &mut HeaderMap)
+//!         -> Result<(), SignatureError> {
+//!         write_header(headers, "X-ACME-SIGN", &hex(&key.tag(input.body)), false)
+//!     }
+//!
+//!     fn verify(key: &HmacSha256Key, input: &SigningInput<'_>, headers: &HeaderMap)
+//!         -> Result<(), SignatureError> {
+//!         let received = read_header(headers, "X-ACME-SIGN")?;
+//!         if snap_core::sign::constant_time_eq(received.as_bytes(), hex(&key.tag(input.body)).as_bytes()) {
+//!             Ok(())
+//!         } else {
+//!             Err(SignatureError::Mismatch)
+//!         }
+//!     }
+//! }
+//!
+//! #[derive(Serialize, Deserialize, SnapRequest)]
+//! #[snap(method = "POST", path = "/orders", response = Ack, provider = "Acme",
+//!        signature = AcmeSignature, code_scheme = snap_core::endpoint::Snap7)]
+//! struct OrderRequest { order_id: String }
+//!
+//! #[derive(Serialize, Deserialize, SnapModel)]
+//! struct Ack { ok: bool }
+//!
+//! let key = HmacSha256Key::new(b"acme-api-key", "apiKey")?;
+//! let ts = SnapTimestamp::parse("2024-03-05T17:37:16+07:00")?;
+//! let ctx = RequestContext::new(&ts).with_signer::<AcmeSignature>(&key);
+//! let prepared = prepare(&OrderRequest { order_id: "A-1".into() }, &ctx)?;
+//! assert_eq!(OrderRequest::META.signature.name(), "acme");
+//!
+//! // provider side: the partner's verifiers, looked up by the endpoint's scheme
+//! let verifiers = Verifiers::new().with::<AcmeSignature>(HmacSha256Key::new(b"acme-api-key", "apiKey")?);
+//! let received = SigningInput::new("POST", &prepared.path).body(&prepared.body);
+//! verifiers.verify(OrderRequest::META.signature, &received, &prepared.headers).unwrap()?;
+//! let tampered = received.body(br#"{"order_id":"A-2"}"#);
+//! assert!(verifiers.verify(OrderRequest::META.signature, &tampered, &prepared.headers).unwrap().is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The signature doctor ([`doctor`]) explains a mismatch of the BI schemes.
 
+use http::HeaderMap;
+use http::header::{HeaderName, HeaderValue};
+
+mod bi;
 pub mod doctor;
 mod hmac;
 mod minify;
 #[cfg(feature = "rsa")]
 mod pem;
-pub mod provider;
 #[cfg(feature = "rsa")]
 mod rsa;
+mod scheme;
 
-pub use self::hmac::HmacKey;
+#[cfg(not(feature = "rsa"))]
+pub use self::bi::RsaDisabled;
+pub use self::bi::{AccessToken, Asymmetric, Symmetric, Unsigned};
+pub use self::hmac::{HmacKey, HmacSha256Key, constant_time_eq};
 pub use self::minify::{MinifyError, body_sha256_hex, minify};
 #[cfg(feature = "rsa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 pub use self::rsa::{MIN_LEGACY_RSA_BITS, MIN_RSA_BITS, RsaPrivateKey, RsaPublicKey};
+pub use self::scheme::{Credential, SchemeInfo, SchemeRef, SignatureScheme, Signers, Verifiers};
+
+/// What a signature covers: the parts of one request, as sent (signing) or as
+/// received (verifying). Each scheme reads the parts it uses; the BI rules
+/// for each part are in the [module docs](self).
+///
+/// Built with [`SigningInput::new`] and the named setters, so that no two
+/// strings can be swapped:
+///
+/// ```
+/// use snap_core::sign::SigningInput;
+///
+/// let input = SigningInput::new("POST", "/snap/v1.0/debit/payment-host-to-host?x=1")
+///     .access_token("b2b-token")
+///     .body(br#"{"partnerReferenceNo":"1"}"#)
+///     .timestamp("2024-03-05T17:37:16+07:00");
+/// assert_eq!(input.query(), "x=1");
+/// assert!(!format!("{input:?}").contains("b2b-token"));
+/// ```
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SigningInput<'a> {
+    /// HTTP method, upper case (`POST`).
+    pub method: &'a str,
+    /// Path as sent: deployment prefix, declared path and `?query`.
+    pub path: &'a str,
+    /// The raw B2B access token (no `Bearer `), for schemes that sign it.
+    pub access_token: Option<&'a str>,
+    /// The body bytes exactly as sent (or received).
+    pub body: &'a [u8],
+    /// `X-TIMESTAMP` exactly as sent.
+    pub timestamp: &'a str,
+    /// The client id (`X-CLIENT-KEY`), for the access-token signature.
+    pub client_id: Option<&'a str>,
+}
+
+impl<'a> SigningInput<'a> {
+    /// The request line: method and path as sent (with prefix and query);
+    /// no body, timestamp, token or client id yet.
+    pub fn new(method: &'a str, path: &'a str) -> Self {
+        SigningInput {
+            method,
+            path,
+            ..Self::default()
+        }
+    }
+
+    /// With this B2B access token (raw, without `Bearer `).
+    pub fn access_token(mut self, token: &'a str) -> Self {
+        self.access_token = Some(token);
+        self
+    }
+
+    /// With this body (the exact bytes).
+    pub fn body(mut self, body: &'a [u8]) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// With this `X-TIMESTAMP`.
+    pub fn timestamp(mut self, timestamp: &'a str) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// With this client id.
+    pub fn client_id(mut self, client_id: &'a str) -> Self {
+        self.client_id = Some(client_id);
+        self
+    }
+
+    /// The query string of [`SigningInput::path`], without `?` (`""` when
+    /// there is none).
+    pub fn query(&self) -> &'a str {
+        self.path.split_once('?').map_or("", |(_, q)| q)
+    }
+}
+
+impl std::fmt::Debug for SigningInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningInput")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("access_token", &self.access_token.map(|_| "[redacted]"))
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .field("timestamp", &self.timestamp)
+            .field("client_id", &self.client_id)
+            .finish()
+    }
+}
 
 /// Everything that can go wrong building, making or checking a signature.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// An input to the string-to-sign breaks a rule.
     #[error("{field}: {rule}")]
@@ -101,6 +287,14 @@ pub enum SignatureError {
     #[error("X-SIGNATURE: {reason}")]
     SignatureEncoding {
         /// What is wrong.
+        reason: &'static str,
+    },
+    /// A header a scheme writes or reads is missing or malformed.
+    #[error("header {name}: {reason}")]
+    Header {
+        /// The header, as the scheme spells it (`X-SIGNATURE`).
+        name: &'static str,
+        /// What is wrong (`missing`, `empty`, ...).
         reason: &'static str,
     },
     /// The signature is well-formed but does not match.
@@ -215,53 +409,6 @@ pub(crate) fn check_client_id(client_id: &str) -> Result<(), SignatureError> {
     Ok(())
 }
 
-/// `METHOD:pathWithQuery:accessToken:lowerhex(sha256(minify(body))):timestamp`.
-///
-/// # Errors
-/// [`SignatureError::InvalidInput`] for a broken input rule (see the module
-/// docs), [`SignatureError::Minify`] for a body that cannot be minified.
-pub fn string_to_sign_symmetric(
-    method: &str,
-    path: &str,
-    access_token: &str,
-    body: &[u8],
-    timestamp: &str,
-) -> Result<String, SignatureError> {
-    check_method(method)?;
-    check_path(path)?;
-    check_token(access_token)?;
-    check_timestamp(timestamp)?;
-    let hash = body_sha256_hex(&minify::minified(body)?);
-    Ok(join(&[method, path, access_token, &hash, timestamp], ':'))
-}
-
-/// `METHOD:pathWithQuery:lowerhex(sha256(minify(body))):timestamp`.
-///
-/// # Errors
-/// As [`string_to_sign_symmetric`].
-pub fn string_to_sign_asymmetric(
-    method: &str,
-    path: &str,
-    body: &[u8],
-    timestamp: &str,
-) -> Result<String, SignatureError> {
-    check_method(method)?;
-    check_path(path)?;
-    check_timestamp(timestamp)?;
-    let hash = body_sha256_hex(&minify::minified(body)?);
-    Ok(join(&[method, path, &hash, timestamp], ':'))
-}
-
-/// `clientId|timestamp` (access token B2B / B2B2C, services 73/74).
-///
-/// # Errors
-/// [`SignatureError::InvalidInput`] for an empty client id or a bad timestamp.
-pub fn string_to_sign_token(client_id: &str, timestamp: &str) -> Result<String, SignatureError> {
-    check_client_id(client_id)?;
-    check_timestamp(timestamp)?;
-    Ok(join(&[client_id, timestamp], '|'))
-}
-
 /// `parts` joined by `sep`, in one allocation of the exact size.
 fn join(parts: &[&str], sep: char) -> String {
     let len = parts.iter().map(|p| p.len()).sum::<usize>() + parts.len();
@@ -275,104 +422,67 @@ fn join(parts: &[&str], sep: char) -> String {
     s
 }
 
-/// The symmetric X-SIGNATURE (base64 HMAC-SHA512) of a transaction request.
-///
-/// # Errors
-/// As [`string_to_sign_symmetric`].
-pub fn sign_symmetric(
-    key: &HmacKey,
-    method: &str,
-    path: &str,
-    access_token: &str,
-    body: &[u8],
-    timestamp: &str,
-) -> Result<String, SignatureError> {
-    let s = string_to_sign_symmetric(method, path, access_token, body, timestamp)?;
-    Ok(key.sign(s.as_bytes()))
-}
-
-/// Verifies a symmetric X-SIGNATURE against the *raw received* body bytes.
-///
-/// # Errors
-/// [`SignatureError::Mismatch`] when it does not match; any other variant
-/// for bad input (see [`string_to_sign_symmetric`], [`HmacKey::verify`]).
-pub fn verify_symmetric(
-    key: &HmacKey,
-    method: &str,
-    path: &str,
-    access_token: &str,
-    body: &[u8],
-    timestamp: &str,
-    signature: &str,
+/// Inserts a header a scheme writes; `name` is the parsed name and its
+/// documented spelling (for errors).
+fn insert_header(
+    headers: &mut HeaderMap,
+    (name, spelled): (HeaderName, &'static str),
+    value: &str,
+    sensitive: bool,
 ) -> Result<(), SignatureError> {
-    let s = string_to_sign_symmetric(method, path, access_token, body, timestamp)?;
-    key.verify(s.as_bytes(), signature)
+    let mut v = HeaderValue::from_str(value).map_err(|_| SignatureError::Header {
+        name: spelled,
+        reason: "value must be visible ASCII",
+    })?;
+    v.set_sensitive(sensitive);
+    headers.insert(name, v);
+    Ok(())
 }
 
-#[cfg(feature = "rsa")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
-/// The asymmetric X-SIGNATURE (base64 SHA256withRSA) of a transaction or notification.
+/// Writes header `name` (any case; sent lower-case) for a scheme's
+/// [`SignatureScheme::sign`]; `sensitive` values are redacted in `Debug`
+/// output.
 ///
 /// # Errors
-/// As [`string_to_sign_asymmetric`], or [`SignatureError::SigningFailed`].
-pub fn sign_asymmetric(
-    key: &RsaPrivateKey,
-    method: &str,
-    path: &str,
-    body: &[u8],
-    timestamp: &str,
-) -> Result<String, SignatureError> {
-    let s = string_to_sign_asymmetric(method, path, body, timestamp)?;
-    key.sign(s.as_bytes())
-}
-
-#[cfg(feature = "rsa")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
-/// Verifies an asymmetric X-SIGNATURE against the *raw received* body bytes.
-///
-/// # Errors
-/// [`SignatureError::Mismatch`] when it does not verify; any other variant for bad input.
-pub fn verify_asymmetric(
-    key: &RsaPublicKey,
-    method: &str,
-    path: &str,
-    body: &[u8],
-    timestamp: &str,
-    signature: &str,
+/// [`SignatureError::Header`] for a name that is not a header name or a value
+/// that is not visible ASCII.
+pub fn write_header(
+    headers: &mut HeaderMap,
+    name: &'static str,
+    value: &str,
+    sensitive: bool,
 ) -> Result<(), SignatureError> {
-    let s = string_to_sign_asymmetric(method, path, body, timestamp)?;
-    key.verify(s.as_bytes(), signature)
+    let parsed = HeaderName::from_bytes(name.as_bytes()).map_err(|_| SignatureError::Header {
+        name,
+        reason: "not a valid header name",
+    })?;
+    insert_header(headers, (parsed, name), value, sensitive)
 }
 
-#[cfg(feature = "rsa")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
-/// The access-token X-SIGNATURE: base64 SHA256withRSA over `clientId|timestamp`.
+/// Reads header `name` (any case) of a received request for a scheme's
+/// [`SignatureScheme::verify`].
 ///
 /// # Errors
-/// As [`string_to_sign_token`], or [`SignatureError::SigningFailed`].
-pub fn sign_token(
-    key: &RsaPrivateKey,
-    client_id: &str,
-    timestamp: &str,
-) -> Result<String, SignatureError> {
-    let s = string_to_sign_token(client_id, timestamp)?;
-    key.sign(s.as_bytes())
-}
-
-#[cfg(feature = "rsa")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
-/// Verifies an access-token X-SIGNATURE.
-///
-/// # Errors
-/// [`SignatureError::Mismatch`] when it does not verify; any other variant for bad input.
-pub fn verify_token(
-    key: &RsaPublicKey,
-    client_id: &str,
-    timestamp: &str,
-    signature: &str,
-) -> Result<(), SignatureError> {
-    let s = string_to_sign_token(client_id, timestamp)?;
-    key.verify(s.as_bytes(), signature)
+/// [`SignatureError::Header`] when it is absent, empty or not visible ASCII.
+pub fn read_header<'h>(
+    headers: &'h HeaderMap,
+    name: &'static str,
+) -> Result<&'h str, SignatureError> {
+    let value = headers.get(name).ok_or(SignatureError::Header {
+        name,
+        reason: "missing",
+    })?;
+    match value.to_str() {
+        Ok(v) if !v.trim().is_empty() => Ok(v),
+        Ok(_) => Err(SignatureError::Header {
+            name,
+            reason: "empty",
+        }),
+        Err(_) => Err(SignatureError::Header {
+            name,
+            reason: "value must be visible ASCII",
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -381,7 +491,8 @@ mod tests {
 
     #[test]
     fn method_must_be_upper_case() {
-        let e = string_to_sign_asymmetric("post", "/v1.0/x", b"", "t").unwrap_err();
+        let e = Asymmetric::string_to_sign(&SigningInput::new("post", "/v1.0/x").timestamp("t"))
+            .unwrap_err();
         assert!(matches!(
             e,
             SignatureError::InvalidInput {
@@ -389,39 +500,130 @@ mod tests {
                 ..
             }
         ));
-        assert!(string_to_sign_asymmetric("", "/v1.0/x", b"", "t").is_err());
+        assert!(
+            Asymmetric::string_to_sign(&SigningInput::new("", "/v1.0/x").timestamp("t")).is_err()
+        );
     }
 
     #[test]
     fn path_must_be_relative() {
-        let e = string_to_sign_asymmetric("GET", "https://h/v1.0/x", b"", "t").unwrap_err();
+        let e = Asymmetric::string_to_sign(
+            &SigningInput::new("GET", "https://h/v1.0/x").timestamp("t"),
+        )
+        .unwrap_err();
         assert!(matches!(
             e,
             SignatureError::InvalidInput { field: "path", .. }
         ));
-        assert!(string_to_sign_asymmetric("GET", "/v1.0/a b", b"", "t").is_err());
+        assert!(
+            Asymmetric::string_to_sign(&SigningInput::new("GET", "/v1.0/a b").timestamp("t"))
+                .is_err()
+        );
     }
 
     #[test]
     fn bearer_prefix_is_refused() {
-        let e = string_to_sign_symmetric("GET", "/x", "Bearer abc", b"", "t").unwrap_err();
+        let e = Symmetric::string_to_sign(
+            &SigningInput::new("GET", "/x")
+                .access_token("Bearer abc")
+                .timestamp("t"),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "accessToken: pass the raw token without the `Bearer ` prefix"
         );
-        assert!(string_to_sign_symmetric("GET", "/x", "", b"", "t").is_err());
+        assert!(
+            Symmetric::string_to_sign(
+                &SigningInput::new("GET", "/x")
+                    .access_token("")
+                    .timestamp("t")
+            )
+            .is_err()
+        );
         // multi-byte characters near the prefix boundary must not panic
-        assert!(string_to_sign_symmetric("GET", "/x", "abcdeé", b"", "t").is_ok());
-        assert!(string_to_sign_symmetric("GET", "/x", "bearer\u{a0}x", b"", "t").is_err());
+        assert!(
+            Symmetric::string_to_sign(
+                &SigningInput::new("GET", "/x")
+                    .access_token("abcdeé")
+                    .timestamp("t")
+            )
+            .is_ok()
+        );
+        assert!(
+            Symmetric::string_to_sign(
+                &SigningInput::new("GET", "/x")
+                    .access_token("bearer\u{a0}x")
+                    .timestamp("t")
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn empty_body_hashes_empty_string() {
         assert_eq!(
-            string_to_sign_asymmetric("GET", "/v1.0/b?x=1", b"", "2024-01-01T00:00:00+07:00")
-                .unwrap(),
+            Asymmetric::string_to_sign(
+                &SigningInput::new("GET", "/v1.0/b?x=1").timestamp("2024-01-01T00:00:00+07:00")
+            )
+            .unwrap(),
             "GET:/v1.0/b?x=1:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855:2024-01-01T00:00:00+07:00"
         );
+    }
+
+    #[test]
+    fn absent_token_and_client_id_are_named() {
+        let e = Symmetric::string_to_sign(&SigningInput::new("GET", "/x").timestamp("t"));
+        assert!(matches!(
+            e,
+            Err(SignatureError::InvalidInput {
+                field: "accessToken",
+                ..
+            })
+        ));
+        let e = AccessToken::string_to_sign(&SigningInput::default().timestamp("t"));
+        assert!(matches!(
+            e,
+            Err(SignatureError::InvalidInput {
+                field: "clientId",
+                ..
+            })
+        ));
+        assert_eq!(
+            AccessToken::string_to_sign(&SigningInput::default().client_id("c").timestamp("t"))
+                .unwrap(),
+            "c|t"
+        );
+    }
+
+    #[test]
+    fn scheme_headers_are_read_and_named() {
+        let mut h = HeaderMap::new();
+        assert_eq!(
+            read_header(&h, "X-SIGNATURE").unwrap_err().to_string(),
+            "header X-SIGNATURE: missing"
+        );
+        write_header(&mut h, "X-Custom", "v", true).unwrap();
+        assert_eq!(read_header(&h, "x-custom").unwrap(), "v");
+        assert!(h["x-custom"].is_sensitive());
+        assert!(write_header(&mut h, "X-Custom", "line\nbreak", false).is_err());
+        assert!(write_header(&mut h, "bad name", "v", false).is_err());
+    }
+
+    #[test]
+    fn scheme_refs_compare_by_type() {
+        let s = SchemeRef::of::<Symmetric>();
+        assert_eq!(s, SchemeRef::of::<Symmetric>());
+        assert_ne!(s, SchemeRef::of::<Asymmetric>());
+        assert!(s.is::<Symmetric>() && !s.is::<Unsigned>());
+        assert_eq!(format!("{s:?}"), "SchemeRef(\"symmetric\")");
+        assert!(!SchemeRef::of::<Unsigned>().info().is_signed());
+        let key = HmacKey::new(b"k").unwrap();
+        let signers = Signers::new().with::<Symmetric>(key);
+        assert!(signers.contains(s) && !signers.contains(SchemeRef::of::<Asymmetric>()));
+        assert_eq!(format!("{signers:?}"), "Signers {symmetric: [redacted]}");
+        let c = signers.credential(s).unwrap();
+        assert_eq!(format!("{c:?}"), "Credential(symmetric, [redacted])");
     }
 
     #[test]

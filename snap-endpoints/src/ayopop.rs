@@ -7,6 +7,18 @@
 use snap_core as snap;
 
 pub use codes::AyopopCodes;
+pub use scheme::{AyopopCredentials, AyopopHeaders, AyopopSignature};
+
+/// The headers Ayopop's scheme writes (as sent; header names are
+/// case-insensitive on the wire).
+pub mod header {
+    /// Ayopop's `KEY`.
+    pub const KEY: &str = "key";
+    /// Ayopop's `TOKEN`.
+    pub const TOKEN: &str = "token";
+    /// Ayopop's `VERSION`.
+    pub const VERSION: &str = "version";
+}
 
 /// Cancelation — `POST {api-url}/api/v2/bill/cancel` (seed 000).
 ///
@@ -20,7 +32,7 @@ pub use codes::AyopopCodes;
     response = BillCancelResponse,
     name = "Ayopop Bill Cancel",
     provider = "Ayopop",
-    signature = "ayopop",
+    signature = AyopopSignature,
     code_scheme = AyopopCodes
 )]
 #[serde(rename_all = "snake_case")]
@@ -173,6 +185,218 @@ mod codes {
                 message,
                 warnings: Vec::new(),
             })
+        }
+    }
+}
+
+mod scheme {
+    //! Ayopop's signature scheme: `KEY` / `TOKEN` / `VERSION` (seed 000).
+    //!
+    //! The seed shows only `KEY: API Key`, `TOKEN: token`, `VERSION: 2.0`. It
+    //! does not define the token. This crate implements the scheme
+    //! Ayoconnect's public authentication page describes (not part of the
+    //! seed, so **uncertain**): the token is a JWT, `HS256` with the
+    //! partner's secret key, whose payload is the request body:
+    //! `base64url({"alg":"HS256","typ":"JWT"}) + "." + base64url(body bytes
+    //! as sent) + "." + base64url(HMAC-SHA256(secret, first two parts))`,
+    //! unpadded base64url (RFC 7519). `VERSION` is `2.0` (the seed's value
+    //! for `/api/v2/...`).
+
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use http::HeaderMap;
+    use snap_core::sign::{
+        HmacSha256Key, SchemeInfo, SignatureError, SignatureScheme, SigningInput, constant_time_eq,
+        read_header, write_header,
+    };
+
+    const KEY: &str = "KEY";
+    const TOKEN: &str = "TOKEN";
+    const VERSION: &str = "VERSION";
+
+    /// Ayopop's scheme (`signature = AyopopSignature`): `KEY` (the API key,
+    /// which names the partner), `TOKEN` (an HS256 JWT over the body) and
+    /// `VERSION: 2.0`. No SNAP headers, no B2B token.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct AyopopSignature;
+
+    impl SignatureScheme for AyopopSignature {
+        const INFO: SchemeInfo = SchemeInfo::new("ayopop")
+            .with_headers(&[KEY, TOKEN, VERSION])
+            .with_partner_header(KEY);
+        type Signer = AyopopCredentials;
+        type Verifier = AyopopCredentials;
+
+        fn sign(
+            creds: &AyopopCredentials,
+            input: &SigningInput<'_>,
+            headers: &mut HeaderMap,
+        ) -> Result<(), SignatureError> {
+            let h = creds.headers(input.body);
+            write_header(headers, KEY, &h.key, true)?;
+            write_header(headers, TOKEN, &h.token, true)?;
+            write_header(headers, VERSION, h.version, false)
+        }
+
+        fn verify(
+            creds: &AyopopCredentials,
+            input: &SigningInput<'_>,
+            headers: &HeaderMap,
+        ) -> Result<(), SignatureError> {
+            creds.verify_token(input.body, read_header(headers, TOKEN)?)
+        }
+    }
+
+    /// The three Ayopop request headers (values).
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct AyopopHeaders {
+        /// `KEY`: the partner API key.
+        pub key: String,
+        /// `TOKEN`: the HS256 JWT over the body.
+        pub token: String,
+        /// `VERSION`: `2.0`.
+        pub version: &'static str,
+    }
+
+    impl std::fmt::Debug for AyopopHeaders {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AyopopHeaders")
+                .field("key", &"[redacted]")
+                .field("token", &"[redacted]")
+                .field("version", &self.version)
+                .finish()
+        }
+    }
+
+    /// Ayopop credentials: API key (sent as `KEY`) and secret (keys the
+    /// JWT). `Debug` prints `[redacted]`.
+    #[derive(Clone)]
+    pub struct AyopopCredentials {
+        api_key: String,
+        secret: HmacSha256Key,
+    }
+
+    /// The JWT header this crate emits, base64url of `{"alg":"HS256","typ":"JWT"}`.
+    const AYOPOP_JWT_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+    impl AyopopCredentials {
+        /// The Ayopop `VERSION` header value.
+        pub const VERSION: &'static str = "2.0";
+
+        /// Builds the credentials (the secret is keyed once).
+        ///
+        /// # Errors
+        /// [`SignatureError::InvalidInput`] for an empty key or secret.
+        pub fn new(api_key: &str, secret_key: &[u8]) -> Result<Self, SignatureError> {
+            if api_key.is_empty() {
+                return Err(SignatureError::InvalidInput {
+                    field: "KEY",
+                    rule: "must not be empty",
+                });
+            }
+            Ok(Self {
+                api_key: api_key.to_owned(),
+                secret: HmacSha256Key::new(secret_key, "secretKey")?,
+            })
+        }
+
+        /// The `TOKEN` value for this exact body: an HS256 JWT whose payload
+        /// is the body.
+        pub fn token(&self, body: &[u8]) -> String {
+            let signing_input = format!("{AYOPOP_JWT_HEADER}.{}", URL_SAFE_NO_PAD.encode(body));
+            let sig = URL_SAFE_NO_PAD.encode(self.secret.tag(signing_input.as_bytes()));
+            format!("{signing_input}.{sig}")
+        }
+
+        /// `KEY`, `TOKEN`, `VERSION` for this exact body.
+        pub fn headers(&self, body: &[u8]) -> AyopopHeaders {
+            AyopopHeaders {
+                key: self.api_key.clone(),
+                token: self.token(body),
+                version: Self::VERSION,
+            }
+        }
+
+        /// Checks a received `TOKEN`: HS256 over its own first two parts, and
+        /// its payload equal to the received body bytes. Any JWT header with
+        /// `"alg":"HS256"` is accepted (other libraries order or space it
+        /// differently).
+        ///
+        /// # Errors
+        /// [`SignatureError::SignatureEncoding`] for a token that is not a
+        /// three-part HS256 JWT, [`SignatureError::Mismatch`] otherwise.
+        pub fn verify_token(&self, body: &[u8], token: &str) -> Result<(), SignatureError> {
+            let bad = SignatureError::SignatureEncoding {
+                reason: "TOKEN must be an HS256 JWT (three base64url parts)",
+            };
+            let mut parts = token.split('.');
+            let (Some(h), Some(p), Some(s), None) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return Err(bad);
+            };
+            let header = URL_SAFE_NO_PAD.decode(h).map_err(|_| bad.clone())?;
+            let header: serde_json::Value =
+                serde_json::from_slice(&header).map_err(|_| bad.clone())?;
+            if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
+                return Err(bad);
+            }
+            let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad.clone())?;
+            let expected = self.secret.tag(&token.as_bytes()[..h.len() + 1 + p.len()]);
+            if !constant_time_eq(&expected, &sig) {
+                return Err(SignatureError::Mismatch);
+            }
+            let payload = URL_SAFE_NO_PAD.decode(p).map_err(|_| bad)?;
+            if payload == body {
+                Ok(())
+            } else {
+                Err(SignatureError::Mismatch)
+            }
+        }
+    }
+
+    impl std::fmt::Debug for AyopopCredentials {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("AyopopCredentials([redacted])")
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn jwt_header_constant_is_the_documented_json() {
+            assert_eq!(
+                URL_SAFE_NO_PAD.decode(AYOPOP_JWT_HEADER).unwrap(),
+                br#"{"alg":"HS256","typ":"JWT"}"#
+            );
+        }
+
+        #[test]
+        fn debug_is_redacted() {
+            let c = AyopopCredentials::new("k-123", b"s3cr3t").unwrap();
+            assert!(!format!("{c:?}").contains("k-123"));
+            assert!(!format!("{:?}", c.headers(b"{}")).contains("k-123"));
+        }
+
+        #[test]
+        fn ayopop_roundtrip_and_tamper() {
+            let c = AyopopCredentials::new("k", b"s").unwrap();
+            let body = br#"{"partnerId":"ayopop"}"#;
+            let t = c.token(body);
+            assert!(c.verify_token(body, &t).is_ok());
+            assert!(
+                c.verify_token(br#"{"partnerId":"other"}"#, &t)
+                    .unwrap_err()
+                    .is_mismatch()
+            );
+            assert!(matches!(
+                c.verify_token(body, "a.b"),
+                Err(SignatureError::SignatureEncoding { .. })
+            ));
+            let other = AyopopCredentials::new("k", b"t").unwrap();
+            assert!(other.verify_token(body, &t).unwrap_err().is_mismatch());
         }
     }
 }

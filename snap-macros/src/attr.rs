@@ -97,15 +97,29 @@ pub const ACCEPT_HELPERS: &[(&str, &str, &str)] = &[
 /// HTTP methods a declaration may name.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH"];
 
-/// `signature = "..."` values and the `SignatureScheme` variant each selects.
+/// `signature = "..."` shorthands for the BI schemes, and the
+/// `snap_core::sign` type each names. Any other scheme is named by its type.
 pub const SIGNATURES: &[(&str, &str)] = &[
     ("symmetric", "Symmetric"),
     ("asymmetric", "Asymmetric"),
-    ("token", "Token"),
-    ("none", "None"),
-    ("ipg", "IpgHmacSha256"),
-    ("ayopop", "AyopopKeyToken"),
+    ("token", "AccessToken"),
+    ("none", "Unsigned"),
 ];
+
+/// Former shorthands of provider schemes, now types next to their
+/// declarations: the string, and the type to name instead.
+pub const MOVED_SIGNATURES: &[(&str, &str)] = &[
+    ("ipg", "snap_endpoints::ipg::IpgSignature"),
+    ("ayopop", "snap_endpoints::ayopop::AyopopSignature"),
+];
+
+/// What `signature = ..` names.
+pub enum Signature {
+    /// A BI shorthand: the `snap_core::sign` type name, and the string's span.
+    Builtin(Spanned<&'static str>),
+    /// A scheme type (`signature = crate::ipg::IpgSignature`).
+    Type(syn::Type),
+}
 
 // serde keys we read.
 const SERDE_RENAME: &str = "rename";
@@ -140,8 +154,8 @@ pub struct ContainerAttrs {
     pub response: Option<syn::Type>,
     pub name: Option<Spanned<String>>,
     pub provider: Option<Spanned<String>>,
-    /// The `SignatureScheme` variant name.
-    pub signature: Option<Spanned<&'static str>>,
+    /// The signature scheme.
+    pub signature: Option<Signature>,
     pub customer_token: Option<Span>,
     pub code_scheme: Option<syn::Path>,
     /// The `Direction` variant name.
@@ -484,26 +498,37 @@ fn container_key(
             }
         }
         SIGNATURE => {
-            let lit = parse_str(meta, SIGNATURE, "\"symmetric\"")?;
+            let value = meta.value()?;
+            if !value.peek(LitStr) {
+                out.signature = Some(Signature::Type(value.parse()?));
+                return Ok(());
+            }
+            let lit: LitStr = value.parse()?;
             let s = lit.value();
-            match SIGNATURES.iter().find(|(n, _)| *n == s) {
-                Some((_, variant)) => {
-                    out.signature = Some(Spanned {
-                        value: variant,
-                        span: lit.span(),
-                    })
-                }
-                None => errors.push(syn::Error::new(
+            if let Some((_, ty)) = SIGNATURES.iter().find(|(n, _)| *n == s) {
+                out.signature = Some(Signature::Builtin(Spanned {
+                    value: ty,
+                    span: lit.span(),
+                }));
+            } else if let Some((_, path)) = MOVED_SIGNATURES.iter().find(|(n, _)| *n == s) {
+                errors.push(syn::Error::new(
                     lit.span(),
                     format!(
-                        "unknown signature scheme \"{s}\"; expected one of: {}",
+                        "signature = \"{s}\" is not built in: the scheme is a type next to its declarations; name it, like `signature = {path}`"
+                    ),
+                ));
+            } else {
+                errors.push(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "unknown signature scheme \"{s}\"; expected one of: {}, or a type that implements `snap_core::sign::SignatureScheme` (`signature = my::Scheme`)",
                         SIGNATURES
                             .iter()
                             .map(|(n, _)| format!("\"{n}\""))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
-                )),
+                ));
             }
         }
         CUSTOMER_TOKEN => {

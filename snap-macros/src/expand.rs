@@ -9,6 +9,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::ast::{Errors, Input, Kind};
+use crate::attr::Signature;
 use crate::{check, fallback};
 
 /// The private module of the runtime this macro crate was built for:
@@ -332,14 +333,13 @@ fn endpoint_impl(input: &Input) -> TokenStream {
         })
         .unwrap_or_else(|| quote!(#rt::Method::Post));
     let path = c.path.as_ref().map(|p| p.value.clone()).unwrap_or_default();
-    let signature = {
-        let (variant, span) = c
-            .signature
-            .as_ref()
-            .map(|s| (s.value, s.span))
-            .unwrap_or(("Symmetric", proc_macro2::Span::call_site()));
-        let v = format_ident!("{}", variant, span = span);
-        quote!(#rt::SignatureScheme::#v)
+    let signature = match &c.signature {
+        Some(Signature::Type(ty)) => quote_spanned!(ty.span()=> #ty),
+        Some(Signature::Builtin(b)) => {
+            let ty = format_ident!("{}", b.value, span = b.span);
+            quote!(#rt::#ty)
+        }
+        None => quote!(#rt::Symmetric),
     };
     let customer_token = c.customer_token.is_some();
     let codes = match &c.code_scheme {
@@ -369,13 +369,14 @@ fn endpoint_impl(input: &Input) -> TokenStream {
                 service: #service,
                 method: #method,
                 path: #path,
-                signature: #signature,
+                signature: #rt::SchemeRef::of::<#signature>(),
                 customer_token: #customer_token,
                 code_scheme: <#codes as #rt::CodeScheme>::INFO,
                 direction: #direction,
             };
             type Response = #response;
             type Codes = #codes;
+            type Signature = #signature;
             #target
         }
     }
@@ -556,10 +557,11 @@ mod tests {
                 name : "Auth Void" , provider : "BI" ,
                 service : :: core :: option :: Option :: Some (RT :: ServiceCode :: new_const (67u8)) ,
                 method : RT :: Method :: Post , path : "/v1.0/auth/void" ,
-                signature : RT :: SignatureScheme :: Symmetric , customer_token : true ,
+                signature : RT :: SchemeRef :: of :: < RT :: Symmetric > () , customer_token : true ,
                 code_scheme : < RT :: Snap7 as RT :: CodeScheme > :: INFO ,
                 direction : RT :: Direction :: Outbound , } ;
-              type Response = R ; type Codes = RT :: Snap7 ; } } ;"#,
+              type Response = R ; type Codes = RT :: Snap7 ;
+              type Signature = RT :: Symmetric ; } } ;"#,
         );
         assert_eq!(squash(&got), want);
     }

@@ -19,6 +19,7 @@ pub fn emit(kind: Kind, input: &DeriveInput, rt: &TokenStream) -> TokenStream {
                 const META: #rt::EndpointMeta = #rt::EndpointMeta::FALLBACK;
                 type Response = #rt::FallbackResponse;
                 type Codes = #rt::Snap7;
+                type Signature = #rt::Unsigned;
             }
         },
         Kind::Model => TokenStream::new(),

@@ -27,6 +27,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use snap_core::sign::RsaPublicKey;
+use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
+use snap_endpoints::ipg::{IpgKey, IpgSignature};
 use snap_server::tokens::TokenLifetimes;
 use snap_server::{Partner, ProviderConfig};
 
@@ -208,7 +210,8 @@ impl SandboxConfig {
 }
 
 /// Builds a sandbox partner: SNAP credentials, and the client secret as its
-/// IPG API key and Ayopop secret.
+/// IPG API key and Ayopop secret (with `KEY` = client id), registered as the
+/// partner's keys of those providers' schemes.
 pub fn sandbox_partner(
     client_id: &str,
     client_secret: &str,
@@ -218,10 +221,14 @@ pub fn sandbox_partner(
         client_id: client_id.to_owned(),
         reason,
     };
-    Partner::new(client_id, client_secret.as_bytes(), public_key)
-        .and_then(|p| p.with_ipg_key(client_secret.as_bytes()))
-        .and_then(|p| p.with_ayopop_secret(client_secret.as_bytes()))
-        .map_err(|e| bad(e.to_string()))
+    let secret = client_secret.as_bytes();
+    let partner = Partner::new(client_id, secret, public_key).map_err(|e| bad(e.to_string()))?;
+    let ipg = IpgKey::new(secret).map_err(|e| bad(format!("IPG key: {e}")))?;
+    let ayopop = AyopopCredentials::new(client_id, secret)
+        .map_err(|e| bad(format!("Ayopop credentials: {e}")))?;
+    Ok(partner
+        .with_verifier::<IpgSignature>(ipg)
+        .with_verifier::<AyopopSignature>(ayopop))
 }
 
 fn partner_from_spec(spec: &PartnerSpec, base: &Path) -> Result<Partner, ConfigError> {

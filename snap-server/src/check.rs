@@ -16,36 +16,35 @@ use serde::de::DeserializeOwned;
 use super::error::SnapError;
 use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter};
 use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
-use snap_core::endpoint::{Endpoint, EndpointMeta, SignatureScheme};
+use snap_core::endpoint::{Endpoint, EndpointMeta};
 use snap_core::headers::{HeaderError, SnapHeaders};
-use snap_core::sign::provider::{AyopopCredentials, IpgKey};
-use snap_core::sign::{HmacKey, RsaPublicKey, SignatureError};
+use snap_core::sign::{
+    AccessToken, Asymmetric, HmacKey, RsaPublicKey, SchemeInfo, SchemeRef, SignatureError,
+    SignatureScheme, SigningInput, Symmetric, Verifiers,
+};
 use snap_core::time::SnapTimestamp;
 
-/// One partner (client) a provider knows: its id and its credentials.
+/// One partner (client) a provider knows: its id and its verifying keys,
+/// one per signature scheme.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Partner {
     /// Client id: the `X-CLIENT-KEY` of token requests and the
     /// `X-PARTNER-ID` of transactions.
     pub client_id: String,
-    /// The client secret as an HMAC key (symmetric signatures; also the IPG
-    /// API key and the Ayopop token in the sandbox).
-    pub secret: HmacKey,
-    /// The partner's RSA public key (token requests 73/74, asymmetric
-    /// signatures).
-    pub public_key: Option<RsaPublicKey>,
-    /// IPG API key (HMAC-SHA256 `Signature` header), when the partner uses IPG.
-    pub ipg: Option<IpgKey>,
-    /// Ayopop credentials (`KEY` = client id, HS256 `TOKEN`), when the partner uses Ayopop.
-    pub ayopop: Option<AyopopCredentials>,
+    /// The partner's keys by scheme: a request is verified with the key of
+    /// its endpoint's scheme ([`Partner::new`] registers the BI ones; add a
+    /// provider's with [`Partner::with_verifier`]).
+    pub verifiers: Verifiers,
     /// Signature mode fixed at onboarding: `true` when the partner signs B2B
-    /// transactions asymmetrically (SHA256withRSA, no B2B token). B2B2C
-    /// transactions stay symmetric.
+    /// transactions asymmetrically (SHA256withRSA, no B2B token; SNAP
+    /// signature type 2). B2B2C transactions stay symmetric.
     pub asymmetric_transactions: bool,
 }
 
 impl Partner {
-    /// A SNAP partner: client id, client secret, optional RSA public key.
+    /// A SNAP partner: client id, client secret (the [`Symmetric`] key),
+    /// optional RSA public key (the [`Asymmetric`] and [`AccessToken`] key).
     ///
     /// # Errors
     /// An empty client id or secret.
@@ -60,12 +59,15 @@ impl Partner {
                 rule: "must not be empty",
             });
         }
+        let mut verifiers = Verifiers::new().with::<Symmetric>(HmacKey::new(client_secret)?);
+        if let Some(key) = public_key {
+            let key = Arc::new(key);
+            verifiers.insert::<Asymmetric>(key.clone());
+            verifiers.insert::<AccessToken>(key);
+        }
         Ok(Partner {
             client_id: client_id.to_owned(),
-            secret: HmacKey::new(client_secret)?,
-            public_key,
-            ipg: None,
-            ayopop: None,
+            verifiers,
             asymmetric_transactions: false,
         })
     }
@@ -77,23 +79,19 @@ impl Partner {
         self
     }
 
-    /// Also accepts IPG requests signed with `api_key`.
-    ///
-    /// # Errors
-    /// An empty key.
-    pub fn with_ipg_key(mut self, api_key: &[u8]) -> Result<Self, SignatureError> {
-        self.ipg = Some(IpgKey::new(api_key)?);
-        Ok(self)
+    /// Also accepts requests of scheme `S` verified with `verifier` (a
+    /// provider's scheme, e.g. IPG's API key; or a BI key replaced).
+    pub fn with_verifier<S: SignatureScheme>(
+        mut self,
+        verifier: impl Into<Arc<S::Verifier>>,
+    ) -> Self {
+        self.verifiers.insert::<S>(verifier);
+        self
     }
 
-    /// Also accepts Ayopop requests with `KEY` = the client id and a `TOKEN`
-    /// keyed with `secret`.
-    ///
-    /// # Errors
-    /// An empty secret.
-    pub fn with_ayopop_secret(mut self, secret: &[u8]) -> Result<Self, SignatureError> {
-        self.ayopop = Some(AyopopCredentials::new(&self.client_id, secret)?);
-        Ok(self)
+    /// The partner's key of scheme `S`.
+    pub fn verifier<S: SignatureScheme>(&self) -> Option<&S::Verifier> {
+        self.verifiers.get::<S>()
     }
 }
 
@@ -101,10 +99,7 @@ impl fmt::Debug for Partner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Partner")
             .field("client_id", &self.client_id)
-            .field("secret", &"[redacted]")
-            .field("public_key", &self.public_key)
-            .field("ipg", &self.ipg.as_ref().map(|_| "[redacted]"))
-            .field("ayopop", &self.ayopop.as_ref().map(|_| "[redacted]"))
+            .field("verifiers", &self.verifiers)
             .field("asymmetric_transactions", &self.asymmetric_transactions)
             .finish()
     }
@@ -114,8 +109,9 @@ impl fmt::Debug for Partner {
 pub trait Partners: Send + Sync + 'static {
     /// The partner with this client id.
     fn get(&self, client_id: &str) -> Option<Arc<Partner>>;
-    /// Every partner (used only by schemes that do not name the caller, such
-    /// as IPG's body HMAC, to find whose key verifies).
+    /// Every partner (used only by schemes that do not name the caller
+    /// ([`SchemeInfo::partner_header`] is `None`, as IPG's body HMAC), to
+    /// find whose key verifies).
     fn all(&self) -> Vec<Arc<Partner>>;
 }
 
@@ -235,7 +231,7 @@ pub struct Head {
     meta: EndpointMeta,
     /// The scheme actually checked (a partner in asymmetric mode turns
     /// `Symmetric` into `Asymmetric`).
-    scheme: SignatureScheme,
+    scheme: SchemeRef,
     method: String,
     path: String,
     headers: HeaderMap,
@@ -323,32 +319,28 @@ fn canonical(name: &str) -> &str {
         "x-client-key" => "X-CLIENT-KEY",
         "authorization" => "Authorization",
         "authorization-customer" => "Authorization-Customer",
-        "key" => "KEY",
-        "token" => "TOKEN",
-        "version" => "VERSION",
-        "signature" => "Signature",
         other => other,
     }
 }
 
-/// The headers a scheme requires (lower-case names), in the order they are reported.
-fn required_headers(meta: &EndpointMeta, has_body: bool) -> Vec<&'static str> {
+/// The headers a request of a scheme requires, in the order they are
+/// reported, from its [`SchemeInfo`]: `X-TIMESTAMP`, the scheme's own headers
+/// (`X-SIGNATURE`), the SNAP transaction headers. An unsigned scheme requires
+/// none (the provider checks nothing for it).
+fn required_headers(info: &SchemeInfo, has_body: bool) -> Vec<&'static str> {
     let mut v = Vec::new();
     if has_body {
         v.push("content-type");
     }
-    match meta.signature {
-        SignatureScheme::Symmetric | SignatureScheme::Asymmetric => v.extend([
-            "x-timestamp",
-            "x-signature",
-            "x-partner-id",
-            "x-external-id",
-            "channel-id",
-        ]),
-        SignatureScheme::Token => v.extend(["x-timestamp", "x-client-key", "x-signature"]),
-        SignatureScheme::AyopopKeyToken => v.extend(["key", "token", "version"]),
-        SignatureScheme::IpgHmacSha256 => v.push("signature"),
-        SignatureScheme::None => {}
+    if !info.is_signed() {
+        return v;
+    }
+    if info.timestamp {
+        v.push("x-timestamp");
+    }
+    v.extend(info.headers.iter().copied());
+    if info.transaction_headers {
+        v.extend(["x-partner-id", "x-external-id", "channel-id"]);
     }
     v
 }
@@ -410,7 +402,8 @@ impl Provider {
         let has_body = parts.method != http::Method::GET;
 
         // 1. presence (the tokens are checked in 3-4: their absence is 401xx03/04)
-        for name in required_headers(meta, has_body) {
+        let info = meta.signature.info();
+        for name in required_headers(info, has_body) {
             if header(h, name)?.is_none() {
                 return Err(SnapError::missing_field(canonical(name)));
             }
@@ -440,11 +433,11 @@ impl Provider {
                 Err(_) => return Err(SnapError::invalid_field("Content-Length")),
             }
         }
-        let snap_headers = match meta.signature {
-            SignatureScheme::Symmetric | SignatureScheme::Asymmetric | SignatureScheme::Token => {
-                Some(SnapHeaders::from_header_map(h).map_err(header_error)?)
-            }
-            _ => None,
+        let signed = info.is_signed();
+        let snap_headers = if signed && info.timestamp {
+            Some(SnapHeaders::from_header_map(h).map_err(header_error)?)
+        } else {
+            None
         };
 
         // 3.-4. partner, B2B token, customer token
@@ -452,44 +445,42 @@ impl Provider {
         let mut partner = None;
         let mut b2b_token = None;
         let mut customer = None;
-        if let Some(sh) = &snap_headers {
-            match meta.signature {
-                SignatureScheme::Symmetric | SignatureScheme::Asymmetric => {
-                    let partner_id = sh.partner_id.as_deref().unwrap_or("");
-                    let p = self.partners.get(partner_id);
-                    // A partner onboarded for asymmetric signatures signs
-                    // B2B transactions with its key and sends no token;
-                    // B2B2C transactions are always symmetric.
-                    if meta.signature == SignatureScheme::Symmetric
-                        && !meta.customer_token
-                        && p.as_ref().is_some_and(|p| p.asymmetric_transactions)
-                    {
-                        scheme = SignatureScheme::Asymmetric;
-                    }
-                    if scheme == SignatureScheme::Symmetric {
-                        let Some(token) = sh.authorization.as_ref().map(|t| t.expose().as_str())
-                        else {
-                            return Err(SnapError::b2b_token_not_found());
-                        };
-                        let grant = self
-                            .tokens
-                            .b2b(token)
-                            .map_err(|p| SnapError::invalid_b2b_token().with_log(p.to_string()))?;
-                        if grant.partner != partner_id {
-                            return Err(SnapError::invalid_b2b_token().with_log(format!(
-                                "token of {} used by X-PARTNER-ID {partner_id}",
-                                grant.partner
-                            )));
-                        }
-                        b2b_token = Some(token.to_owned());
-                    }
-                    partner = Some(p.ok_or_else(|| unknown_client(partner_id))?);
-                }
-                _ => {
-                    let client_id = sh.client_key.as_deref().unwrap_or("");
-                    partner = Some(self.partner(client_id)?);
-                }
+        // A scheme without a partner header (IPG) names the caller by its
+        // signature: the partner is found in `admit`.
+        if signed && let Some(name) = info.partner_header {
+            let partner_id = header(h, name)?.unwrap_or("");
+            let p = self.partners.get(partner_id);
+            // A partner onboarded for asymmetric signatures signs B2B
+            // transactions with its key and sends no token; B2B2C
+            // transactions are always symmetric.
+            if let Some(alt) = meta.type2_scheme()
+                && p.as_ref().is_some_and(|p| p.asymmetric_transactions)
+            {
+                scheme = alt;
             }
+            if scheme.info().access_token {
+                let Some(token) = snap_headers
+                    .as_ref()
+                    .and_then(|sh| sh.authorization.as_ref())
+                    .map(|t| t.expose().as_str())
+                else {
+                    return Err(SnapError::b2b_token_not_found());
+                };
+                let grant = self
+                    .tokens
+                    .b2b(token)
+                    .map_err(|p| SnapError::invalid_b2b_token().with_log(p.to_string()))?;
+                if grant.partner != partner_id {
+                    return Err(SnapError::invalid_b2b_token().with_log(format!(
+                        "token of {} used by {name} {partner_id}",
+                        grant.partner
+                    )));
+                }
+                b2b_token = Some(token.to_owned());
+            }
+            partner = Some(p.ok_or_else(|| unknown_client(partner_id))?);
+        }
+        if let Some(sh) = &snap_headers {
             if meta.customer_token {
                 let partner_id = partner.as_ref().map(|p| p.client_id.as_str()).unwrap_or("");
                 let Some(token) = sh
@@ -506,9 +497,6 @@ impl Provider {
             }
             // 5. timestamp window
             self.check_window(&sh.timestamp)?;
-        } else if meta.signature == SignatureScheme::AyopopKeyToken {
-            let key = header(h, "key")?.unwrap_or("");
-            partner = Some(self.partner(key)?);
         }
 
         let path = parts
@@ -527,10 +515,6 @@ impl Provider {
             b2b_token,
             customer,
         })
-    }
-
-    fn partner(&self, id: &str) -> Result<Arc<Partner>, SnapError> {
-        self.partners.get(id).ok_or_else(|| unknown_client(id))
     }
 
     /// Checks 7-9: signature over the raw bytes, X-EXTERNAL-ID, parse and
@@ -631,70 +615,45 @@ fn request_error(e: snap_core::endpoint::RequestError) -> SnapError {
 
 impl Provider {
     /// Check 7: the signature over the raw received bytes and the path as
-    /// received. Returns the partner identified by the signature itself
-    /// (IPG's body HMAC names no caller), else `None`.
+    /// received, with the partner's key of the scheme checked. Returns the
+    /// partner identified by the signature itself (a scheme without a partner
+    /// header, as IPG's body HMAC, names no caller), else `None`.
     fn verify_signature(
         &self,
         head: &Head,
         body: &[u8],
     ) -> Result<Option<Arc<Partner>>, SnapError> {
-        use snap_core::sign::{verify_asymmetric, verify_symmetric, verify_token};
-        let h = &head.headers;
-        let partner = head.partner.as_deref();
-        let no_key = || {
-            SnapError::unauthorized("Key not Found").with_log("no key registered for this scheme")
-        };
+        if !head.scheme.info().is_signed() {
+            return Ok(None);
+        }
         let ts = head
             .snap
             .as_ref()
             .map(|s| s.timestamp.as_str())
             .unwrap_or("");
-        let sig = head
-            .snap
-            .as_ref()
-            .and_then(|s| s.signature.as_deref())
-            .unwrap_or("");
-        let result = match head.scheme {
-            SignatureScheme::None => return Ok(None),
-            SignatureScheme::IpgHmacSha256 => {
-                let sig = header(h, "signature")?.unwrap_or("");
-                for p in self.partners.all() {
-                    if let Some(key) = &p.ipg
-                        && key.verify(body, sig).is_ok()
-                    {
-                        return Ok(Some(p));
-                    }
+        let mut input = SigningInput::new(&head.method, &head.path)
+            .body(body)
+            .timestamp(ts);
+        input.access_token = head.b2b_token.as_deref();
+        let Some(partner) = head.partner.as_deref() else {
+            for p in self.partners.all() {
+                let input = input.client_id(&p.client_id);
+                if let Some(Ok(())) = p.verifiers.verify(head.scheme, &input, &head.headers) {
+                    return Ok(Some(p));
                 }
-                return Err(SnapError::unauthorized("Invalid Signature"));
             }
-            SignatureScheme::AyopopKeyToken => {
-                let token = header(h, "token")?.unwrap_or("");
-                let creds = partner.and_then(|p| p.ayopop.as_ref()).ok_or_else(no_key)?;
-                creds.verify_token(body, token)
-            }
-            SignatureScheme::Symmetric => {
-                let p = partner.ok_or_else(no_key)?;
-                verify_symmetric(
-                    &p.secret,
-                    &head.method,
-                    &head.path,
-                    head.b2b_token.as_deref().unwrap_or(""),
-                    body,
-                    ts,
-                    sig,
-                )
-            }
-            SignatureScheme::Asymmetric => {
-                let p = partner.ok_or_else(no_key)?;
-                let key = p.public_key.as_ref().ok_or_else(no_key)?;
-                verify_asymmetric(key, &head.method, &head.path, body, ts, sig)
-            }
-            SignatureScheme::Token => {
-                let p = partner.ok_or_else(no_key)?;
-                let key = p.public_key.as_ref().ok_or_else(no_key)?;
-                verify_token(key, &p.client_id, ts, sig)
-            }
+            return Err(SnapError::unauthorized("Invalid Signature"));
         };
+        let input = input.client_id(&partner.client_id);
+        let result = partner
+            .verifiers
+            .verify(head.scheme, &input, &head.headers)
+            .ok_or_else(|| {
+                SnapError::unauthorized("Key not Found").with_log(format!(
+                    "no `{}` key registered for this partner",
+                    head.scheme.name()
+                ))
+            })?;
         match result {
             Ok(()) => Ok(None),
             Err(e) => {
@@ -746,22 +705,27 @@ impl Provider {
         }
         let received =
             doctor::Received::from_headers(&head.method, &head.path, &head.headers, body);
-        let partner = head.partner.as_deref();
-        let diagnosis = match (head.scheme, partner) {
-            (SignatureScheme::Symmetric, Some(p)) => Some(doctor::diagnose_symmetric(
-                &p.secret,
-                head.b2b_token.as_deref().unwrap_or(""),
-                &received,
-            )),
-            (SignatureScheme::Asymmetric, Some(p)) => p
-                .public_key
-                .as_ref()
-                .map(|k| doctor::diagnose_asymmetric(k, &received)),
-            (SignatureScheme::Token, Some(p)) => p.public_key.as_ref().map(|k| {
-                doctor::diagnose_token(k, &p.client_id, received.timestamp, received.signature)
-            }),
-            _ => None,
-        };
+        let scheme = head.scheme;
+        let diagnosis = head.partner.as_deref().and_then(|p| {
+            if scheme.is::<Symmetric>() {
+                p.verifier::<Symmetric>().map(|k| {
+                    doctor::diagnose_symmetric(
+                        k,
+                        head.b2b_token.as_deref().unwrap_or(""),
+                        &received,
+                    )
+                })
+            } else if scheme.is::<Asymmetric>() {
+                p.verifier::<Asymmetric>()
+                    .map(|k| doctor::diagnose_asymmetric(k, &received))
+            } else if scheme.is::<AccessToken>() {
+                p.verifier::<AccessToken>().map(|k| {
+                    doctor::diagnose_token(k, &p.client_id, received.timestamp, received.signature)
+                })
+            } else {
+                None
+            }
+        });
         match diagnosis {
             Some(d) => {
                 // The one-line summary names the sender's mistake without the
@@ -780,7 +744,7 @@ impl Provider {
             }
             None => tracing::debug!(
                 endpoint = head.meta.name,
-                scheme = ?head.scheme,
+                scheme = head.scheme.name(),
                 "signature rejected (no diagnosis for this scheme)"
             ),
         }

@@ -12,12 +12,16 @@
 //!
 //! ```
 //! use snap_server::notify::{NotificationScheme, NotificationVerifier};
-//! use snap_core::sign::{HmacKey, sign_symmetric};
+//! use snap_core::sign::{HmacKey, SigningInput, Symmetric};
 //!
 //! let key = HmacKey::new(b"secret").unwrap();
 //! let body = br#"{"originalReferenceNo":"A1"}"#;
 //! let ts = "2026-11-22T10:00:00+07:00";
-//! let sig = sign_symmetric(&key, "POST", "/cb/v1.0/debit/notify", "tok", body, ts).unwrap();
+//! let sent = SigningInput::new("POST", "/cb/v1.0/debit/notify")
+//!     .access_token("tok")
+//!     .body(body)
+//!     .timestamp(ts);
+//! let sig = Symmetric::signature(&key, &sent).unwrap();
 //! let mut headers = http::HeaderMap::new();
 //! headers.insert("x-timestamp", ts.parse().unwrap());
 //! headers.insert("x-signature", sig.parse().unwrap());
@@ -32,7 +36,9 @@ use std::time::Duration;
 use http::HeaderMap;
 
 use super::error::SnapError;
-use snap_core::sign::{HmacKey, RsaPublicKey, SignatureError};
+use snap_core::sign::{
+    AccessToken, Asymmetric, HmacKey, RsaPublicKey, SignatureError, SigningInput, Symmetric,
+};
 
 /// How the provider signs its notifications.
 #[derive(Debug, Clone)]
@@ -152,10 +158,9 @@ impl NotificationVerifier {
                 });
             }
         }
+        let input = SigningInput::new(method, path).body(body).timestamp(ts);
         let r = match &self.scheme {
-            NotificationScheme::RsaRequest(key) => {
-                snap_core::sign::verify_asymmetric(key, method, path, body, ts, sig)
-            }
+            NotificationScheme::RsaRequest(key) => Asymmetric::verify_signature(key, &input, sig),
             NotificationScheme::Hmac(key) => {
                 let auth = get(headers, "authorization", "Authorization")?;
                 let token = auth
@@ -163,10 +168,10 @@ impl NotificationVerifier {
                     .or_else(|| auth.strip_prefix("bearer "))
                     .unwrap_or(auth)
                     .trim();
-                snap_core::sign::verify_symmetric(key, method, path, token, body, ts, sig)
+                Symmetric::verify_signature(key, &input.access_token(token), sig)
             }
             NotificationScheme::RsaClientId { key, client_id } => {
-                snap_core::sign::verify_token(key, client_id, ts, sig)
+                AccessToken::verify_signature(key, &input.client_id(client_id), sig)
             }
         };
         r.map_err(NotificationError::Signature)

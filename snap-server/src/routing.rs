@@ -15,7 +15,8 @@ use serde::de::DeserializeOwned;
 use super::check::{Admitted, Inbound, Provider};
 use super::error::{Reply, SnapError};
 use super::idempotency::StoredAnswer;
-use snap_core::endpoint::{Endpoint, EndpointMeta, Method, SignatureScheme};
+use snap_core::endpoint::{Endpoint, EndpointMeta, Method};
+use snap_core::sign::AccessToken;
 
 /// Renders a refusal for an endpoint. [`snap_renderer`] writes the SNAP body
 /// (`responseCode` + `responseMessage`); a non-SNAP endpoint passes its
@@ -204,7 +205,7 @@ where
                 log_line(&meta, &method, &path, &reply, partner.as_deref(), started);
                 let mut res = respond(&reply, false);
                 // Access-token answers carry X-CLIENT-KEY (BI 73/74 response headers).
-                if meta.signature == SignatureScheme::Token
+                if meta.signature.is::<AccessToken>()
                     && let Some(v) = partner
                         .as_deref()
                         .and_then(|p| HeaderValue::from_str(p).ok())

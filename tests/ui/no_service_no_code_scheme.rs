@@ -9,7 +9,7 @@ struct Resp {
 }
 
 #[derive(Serialize, Deserialize, SnapRequest)]
-#[snap(method = "POST", path = "/api/v2/bill/cancel", response = Resp, provider = "Ayopop", signature = "ayopop")]
+#[snap(method = "POST", path = "/api/v2/bill/cancel", response = Resp, provider = "Ayopop", signature = "none")]
 struct Req {
     partner_id: String,
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-use snap_core::sign::{RsaPrivateKey, sign_token};
+use snap_core::sign::{AccessToken, RsaPrivateKey, SigningInput};
 use snap_core::time::SnapTimestamp;
 
 fn key_path(name: &str) -> String {
@@ -61,7 +61,10 @@ fn sandbox_serves_logs_and_stops_on_sigint() {
     let key = RsaPrivateKey::from_pem(&std::fs::read_to_string(key_path("call-key.pem")).unwrap())
         .unwrap();
     let ts = SnapTimestamp::now().into_string();
-    let sig = sign_token(&key, "cli-merchant", &ts).unwrap();
+    let input = SigningInput::default()
+        .client_id("cli-merchant")
+        .timestamp(&ts);
+    let sig = AccessToken::signature(&key, &input).unwrap();
     let answer = post(
         &url,
         "/v1.0/access-token/b2b",

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
-use snap_core::sign::{self, HmacKey, RsaPublicKey};
+use snap_core::sign::{AccessToken, Asymmetric, HmacKey, RsaPublicKey, SigningInput, Symmetric};
 
 pub const CLIENT_ID: &str = "client-under-test";
 pub const CLIENT_SECRET: &str = "client-secret-under-test-5e1f";
@@ -155,7 +155,8 @@ fn token_signature_ok(p: &Provider, headers: &HeaderMap) -> bool {
     ) else {
         return false;
     };
-    client == CLIENT_ID && sign::verify_token(&p.public, &client, &ts, &sig).is_ok()
+    let input = SigningInput::default().client_id(&client).timestamp(&ts);
+    client == CLIENT_ID && AccessToken::verify_signature(&p.public, &input, &sig).is_ok()
 }
 
 async fn b2b_token(State(p): State<Arc<Provider>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -252,13 +253,12 @@ async fn transaction(
     let timestamp = header(&headers, "x-timestamp");
     let signature = header(&headers, "x-signature").unwrap_or_default();
     let ts = timestamp.clone().unwrap_or_default();
+    let input = SigningInput::new(method.as_str(), &path)
+        .body(&body)
+        .timestamp(&ts);
     let signature_ok = match &token {
-        Some(t) => {
-            sign::verify_symmetric(&p.hmac, method.as_str(), &path, t, &body, &ts, &signature)
-                .is_ok()
-        }
-        None => sign::verify_asymmetric(&p.public, method.as_str(), &path, &body, &ts, &signature)
-            .is_ok(),
+        Some(t) => Symmetric::verify_signature(&p.hmac, &input.access_token(t), &signature).is_ok(),
+        None => Asymmetric::verify_signature(&p.public, &input, &signature).is_ok(),
     };
     let customer = header(&headers, "authorization-customer");
     p.seen.lock().unwrap().push(Seen {

@@ -10,17 +10,15 @@
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
-use super::{Endpoint, EndpointMeta, Method, SignatureScheme};
+use super::{Endpoint, EndpointMeta, Method};
 use crate::rules::Violations;
 use crate::secret::SecretString;
-#[cfg(feature = "rsa")]
-use crate::sign::RsaPrivateKey;
-use crate::sign::provider::{AyopopCredentials, IpgKey};
-use crate::sign::{self, HmacKey, SignatureError};
+use crate::sign::{Credential, SignatureError, SignatureScheme, SigningInput};
 use crate::time::SnapTimestamp;
 
 /// Header names [`prepare`] writes (as sent; HTTP header names are
-/// case-insensitive on the wire).
+/// case-insensitive on the wire). A scheme's own headers are listed in its
+/// [`SchemeInfo::headers`](crate::sign::SchemeInfo::headers).
 pub mod header {
     /// `X-TIMESTAMP`
     pub const X_TIMESTAMP: &str = "x-timestamp";
@@ -40,65 +38,34 @@ pub mod header {
     pub const AUTHORIZATION_CUSTOMER: &str = "authorization-customer";
     /// `Content-Type`
     pub const CONTENT_TYPE: &str = "content-type";
-    /// IPG's `Signature`
-    pub const IPG_SIGNATURE: &str = "signature";
-    /// Ayopop's `KEY`
-    pub const AYOPOP_KEY: &str = "key";
-    /// Ayopop's `TOKEN`
-    pub const AYOPOP_TOKEN: &str = "token";
-    /// Ayopop's `VERSION`
-    pub const AYOPOP_VERSION: &str = "version";
-}
-
-/// The key material that signs a request; it must match the endpoint's
-/// [`SignatureScheme`].
-#[derive(Clone, Copy)]
-pub enum Credentials<'a> {
-    /// `symmetric`: HMAC-SHA512 with the client secret.
-    Hmac(&'a HmacKey),
-    /// `asymmetric`: SHA256withRSA with the partner's private key.
-    #[cfg(feature = "rsa")]
-    Rsa(&'a RsaPrivateKey),
-    /// `token` (access token 73/74): SHA256withRSA over `clientId|timestamp`;
-    /// `client_id` is also sent as X-CLIENT-KEY.
-    #[cfg(feature = "rsa")]
-    Token {
-        /// The client id (X-CLIENT-KEY).
-        client_id: &'a str,
-        /// The partner's private key.
-        key: &'a RsaPrivateKey,
-    },
-    /// `ipg`: IPG's HMAC-SHA256 `Signature` header.
-    Ipg(&'a IpgKey),
-    /// `ayopop`: Ayopop's KEY / TOKEN / VERSION headers.
-    Ayopop(&'a AyopopCredentials),
-    /// `none`: unsigned.
-    None,
-}
-
-impl Credentials<'_> {
-    fn scheme(&self) -> SignatureScheme {
-        match self {
-            Credentials::Hmac(_) => SignatureScheme::Symmetric,
-            #[cfg(feature = "rsa")]
-            Credentials::Rsa(_) => SignatureScheme::Asymmetric,
-            #[cfg(feature = "rsa")]
-            Credentials::Token { .. } => SignatureScheme::Token,
-            Credentials::Ipg(_) => SignatureScheme::IpgHmacSha256,
-            Credentials::Ayopop(_) => SignatureScheme::AyopopKeyToken,
-            Credentials::None => SignatureScheme::None,
-        }
-    }
-}
-
-impl std::fmt::Debug for Credentials<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Credentials::{:?}([redacted])", self.scheme())
-    }
 }
 
 /// Everything about one call that is not in the declaration.
+///
+/// Built with [`RequestContext::new`] and the `with_*` methods; what is not
+/// set is empty (`""`, no token, no credential):
+///
+/// ```
+/// use snap_core::endpoint::RequestContext;
+/// use snap_core::secret::SecretString;
+/// use snap_core::sign::{HmacKey, Symmetric};
+/// use snap_core::time::SnapTimestamp;
+///
+/// let key = HmacKey::new(b"client-secret")?;
+/// let token = SecretString::from("b2b-token");
+/// let ts = SnapTimestamp::parse("2024-03-05T17:37:16+07:00")?;
+/// let ctx = RequestContext::new(&ts)
+///     .with_path_prefix("/snap")
+///     .with_external_id("41807553358950093184162180797837")
+///     .with_partner_id("my-partner-id")
+///     .with_channel_id("95221")
+///     .with_signer::<Symmetric>(&key)
+///     .with_access_token(&token);
+/// assert_eq!(ctx.credential.map(|c| c.scheme().name()), Some("symmetric"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RequestContext<'a> {
     /// Deployment prefix put before the declared path (`""`, `"/snap"`); part
     /// of the signed path.
@@ -113,13 +80,97 @@ pub struct RequestContext<'a> {
     pub partner_id: &'a str,
     /// CHANNEL-ID.
     pub channel_id: &'a str,
-    /// The signing key material.
-    pub credentials: Credentials<'a>,
+    /// The client id: `X-CLIENT-KEY` and the `clientId` of the access-token
+    /// signature (services 73/74).
+    pub client_id: &'a str,
+    /// The signer, with its scheme: the endpoint's scheme (or, for SNAP
+    /// signature type 2, [`Asymmetric`](crate::sign::Asymmetric) for a
+    /// B2B [`Symmetric`](crate::sign::Symmetric) endpoint). `None` only for
+    /// unsigned endpoints.
+    pub credential: Option<Credential<'a>>,
     /// The B2B access token (raw, without `Bearer `): `Authorization`, and
     /// part of the symmetric string-to-sign.
     pub access_token: Option<&'a SecretString>,
     /// The B2B2C customer token: `Authorization-Customer`.
     pub customer_token: Option<&'a SecretString>,
+}
+
+impl<'a> RequestContext<'a> {
+    /// A context with this `X-TIMESTAMP` and nothing else.
+    pub fn new(timestamp: &'a SnapTimestamp) -> Self {
+        RequestContext {
+            path_prefix: "",
+            query: "",
+            timestamp,
+            external_id: "",
+            partner_id: "",
+            channel_id: "",
+            client_id: "",
+            credential: None,
+            access_token: None,
+            customer_token: None,
+        }
+    }
+
+    /// Sets the deployment prefix (`"/snap"`).
+    pub fn with_path_prefix(mut self, prefix: &'a str) -> Self {
+        self.path_prefix = prefix;
+        self
+    }
+
+    /// Sets the query string (without `?`).
+    pub fn with_query(mut self, query: &'a str) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// Sets `X-EXTERNAL-ID`.
+    pub fn with_external_id(mut self, external_id: &'a str) -> Self {
+        self.external_id = external_id;
+        self
+    }
+
+    /// Sets `X-PARTNER-ID`.
+    pub fn with_partner_id(mut self, partner_id: &'a str) -> Self {
+        self.partner_id = partner_id;
+        self
+    }
+
+    /// Sets `CHANNEL-ID`.
+    pub fn with_channel_id(mut self, channel_id: &'a str) -> Self {
+        self.channel_id = channel_id;
+        self
+    }
+
+    /// Sets the client id (`X-CLIENT-KEY` of access-token requests).
+    pub fn with_client_id(mut self, client_id: &'a str) -> Self {
+        self.client_id = client_id;
+        self
+    }
+
+    /// Signs with `signer` as scheme `S`.
+    pub fn with_signer<S: SignatureScheme>(self, signer: &'a S::Signer) -> Self {
+        self.with_credential(Credential::new::<S>(signer))
+    }
+
+    /// Signs with `credential` (from [`Signers::credential`](crate::sign::Signers::credential)
+    /// or [`Credential::new`]).
+    pub fn with_credential(mut self, credential: Credential<'a>) -> Self {
+        self.credential = Some(credential);
+        self
+    }
+
+    /// Sets the B2B access token.
+    pub fn with_access_token(mut self, token: &'a SecretString) -> Self {
+        self.access_token = Some(token);
+        self
+    }
+
+    /// Sets the B2B2C customer token.
+    pub fn with_customer_token(mut self, token: &'a SecretString) -> Self {
+        self.customer_token = Some(token);
+        self
+    }
 }
 
 /// A request ready to send: send `body` exactly as it is.
@@ -141,14 +192,8 @@ impl std::fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut headers = f.debug_map();
         for (name, value) in &self.headers {
-            let sensitive = [
-                header::AUTHORIZATION,
-                header::AUTHORIZATION_CUSTOMER,
-                header::AYOPOP_KEY,
-                header::AYOPOP_TOKEN,
-            ]
-            .contains(&name.as_str());
-            if sensitive {
+            // Tokens and any secret a scheme writes are marked sensitive.
+            if value.is_sensitive() {
                 headers.entry(&name.as_str(), &"[redacted]");
             } else {
                 headers.entry(&name.as_str(), &value.to_str().unwrap_or("<binary>"));
@@ -176,17 +221,25 @@ pub enum PrepareError {
     /// The request could not be serialized.
     #[error("request could not be serialized: {0}")]
     Serialize(String),
-    /// The credentials do not fit the endpoint's signature scheme.
+    /// The endpoint is signed, but the context holds no credential.
+    #[error("endpoint `{endpoint}` is signed `{scheme}`, but the context holds no credential")]
+    MissingCredential {
+        /// The endpoint's name.
+        endpoint: &'static str,
+        /// The endpoint's scheme ([`SchemeInfo::name`](crate::sign::SchemeInfo::name)).
+        scheme: &'static str,
+    },
+    /// The credential is of another scheme than the endpoint's.
     #[error(
-        "endpoint `{endpoint}` is signed {expected:?}, but the context holds {given:?} credentials"
+        "endpoint `{endpoint}` is signed `{expected}`, but the context holds a `{given}` credential"
     )]
-    WrongCredentials {
+    WrongCredential {
         /// The endpoint's name.
         endpoint: &'static str,
         /// The endpoint's scheme.
-        expected: SignatureScheme,
-        /// The credentials' scheme.
-        given: SignatureScheme,
+        expected: &'static str,
+        /// The credential's scheme.
+        given: &'static str,
     },
     /// A token the endpoint needs is absent.
     #[error("endpoint `{endpoint}` needs {what}")]
@@ -221,18 +274,11 @@ impl Name {
 
 const N_CONTENT_TYPE: Name = Name::of(header::CONTENT_TYPE);
 const N_X_TIMESTAMP: Name = Name::of(header::X_TIMESTAMP);
-const N_X_SIGNATURE: Name = Name::of(header::X_SIGNATURE);
 const N_X_PARTNER_ID: Name = Name::of(header::X_PARTNER_ID);
 const N_X_EXTERNAL_ID: Name = Name::of(header::X_EXTERNAL_ID);
 const N_CHANNEL_ID: Name = Name::of(header::CHANNEL_ID);
-#[cfg(feature = "rsa")]
-const N_X_CLIENT_KEY: Name = Name::of(header::X_CLIENT_KEY);
 const N_AUTHORIZATION: Name = Name::of(header::AUTHORIZATION);
 const N_AUTHORIZATION_CUSTOMER: Name = Name::of(header::AUTHORIZATION_CUSTOMER);
-const N_IPG_SIGNATURE: Name = Name::of(header::IPG_SIGNATURE);
-const N_AYOPOP_KEY: Name = Name::of(header::AYOPOP_KEY);
-const N_AYOPOP_TOKEN: Name = Name::of(header::AYOPOP_TOKEN);
-const N_AYOPOP_VERSION: Name = Name::of(header::AYOPOP_VERSION);
 
 fn value(name: &Name, value: &str) -> Result<HeaderValue, PrepareError> {
     HeaderValue::from_str(value).map_err(|_| PrepareError::Header {
@@ -290,10 +336,12 @@ fn check_snap_ids(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
 /// when the target has a query already); the signed method is
 /// `E::META.method`.
 ///
-/// The headers are Content-Type, X-TIMESTAMP, X-SIGNATURE and, by scheme,
-/// X-PARTNER-ID / X-EXTERNAL-ID / CHANNEL-ID / Authorization /
-/// Authorization-Customer (SNAP transactions) or X-CLIENT-KEY (access
-/// tokens). Headers outside the signature (X-DEVICE-ID, which B2B2C calls
+/// The headers are Content-Type and, as the signing scheme's
+/// [`SchemeInfo`](crate::sign::SchemeInfo) says, X-TIMESTAMP, X-PARTNER-ID /
+/// X-EXTERNAL-ID / CHANNEL-ID (SNAP transactions), Authorization (the B2B
+/// token, when given), Authorization-Customer (B2B2C endpoints) and the
+/// scheme's own headers (X-SIGNATURE; X-CLIENT-KEY for access tokens).
+/// Headers outside the signature (X-DEVICE-ID, which B2B2C calls
 /// need, ORIGIN, X-IP-ADDRESS, X-LATITUDE, X-LONGITUDE) are the caller's to
 /// add to [`PreparedRequest::headers`].
 pub fn prepare<E>(req: &E, ctx: &RequestContext<'_>) -> Result<PreparedRequest, PrepareError>
@@ -307,13 +355,19 @@ where
 
 /// Signs `body`, already serialized, for the endpoint `meta` describes, and
 /// builds the headers: the second half of [`prepare`], for callers that
-/// know an endpoint only by its metadata (`snap call`, the client's token
-/// requests). `body` is not validated here; it is signed and must be sent
-/// exactly as given.
+/// know an endpoint only by its metadata (`snap call`). `body` is not
+/// validated here; it is signed and must be sent exactly as given.
 ///
-/// A `symmetric` endpoint also accepts RSA credentials unless it needs a
-/// customer token: a partner onboarded with "asymmetric signature without
-/// get token" (SNAP signature type 2) signs every B2B call that way.
+/// The context's credential must be of the endpoint's scheme, or of its
+/// [type 2](EndpointMeta::type2_scheme) alternative (a partner onboarded with
+/// "asymmetric signature without get token" signs every B2B call with its
+/// private key); an unsigned endpoint needs none.
+///
+/// # Errors
+/// [`PrepareError::MissingCredential`] / [`PrepareError::WrongCredential`]
+/// naming the endpoint and the schemes, [`PrepareError::MissingToken`],
+/// [`PrepareError::Header`] for a header value that breaks its rule,
+/// [`PrepareError::Sign`] when the scheme refuses the input.
 pub fn prepare_bytes(
     meta: &EndpointMeta,
     body: Vec<u8>,
@@ -330,17 +384,25 @@ fn prepare_target(
     mut body: Vec<u8>,
     ctx: &RequestContext<'_>,
 ) -> Result<PreparedRequest, PrepareError> {
-    let given = ctx.credentials.scheme();
-    let type2 = meta.signature == SignatureScheme::Symmetric
-        && given == SignatureScheme::Asymmetric
-        && !meta.customer_token;
-    if given != meta.signature && !type2 {
-        return Err(PrepareError::WrongCredentials {
-            endpoint: meta.name,
-            expected: meta.signature,
-            given,
-        });
-    }
+    let credential = match ctx.credential {
+        Some(c) if meta.accepts_signature(c.scheme()) => Some(c),
+        Some(c) => {
+            return Err(PrepareError::WrongCredential {
+                endpoint: meta.name,
+                expected: meta.signature.name(),
+                given: c.scheme().name(),
+            });
+        }
+        None if meta.signature.info().is_signed() => {
+            return Err(PrepareError::MissingCredential {
+                endpoint: meta.name,
+                scheme: meta.signature.name(),
+            });
+        }
+        None => None,
+    };
+    // What is sent is what the signing scheme uses.
+    let info = credential.map_or(meta.signature.info(), |c| c.scheme().info());
     // A request without a body (a unit struct: `null`, or a GET with no
     // fields: `{}`) is sent, and signed, as the empty string.
     if body == b"null" || (meta.method == Method::Get && body == b"{}") {
@@ -354,7 +416,6 @@ fn prepare_target(
         path.push(if target.contains('?') { '&' } else { '?' });
         path.push_str(ctx.query);
     }
-    let method = meta.method.as_str();
     let ts = ctx.timestamp.as_str();
 
     // At most 8 headers: content type, 4 SNAP ids, 2 tokens, signature.
@@ -364,17 +425,15 @@ fn prepare_target(
         HeaderValue::from_static("application/json"),
     );
     let mut external_id = String::new();
-    let snap_transaction = matches!(
-        meta.signature,
-        SignatureScheme::Symmetric | SignatureScheme::Asymmetric | SignatureScheme::None
-    );
-    if snap_transaction {
+    if info.transaction_headers {
         check_snap_ids(ctx)?;
         put(&mut headers, N_X_TIMESTAMP, ts)?;
         put(&mut headers, N_X_PARTNER_ID, ctx.partner_id)?;
         put(&mut headers, N_X_EXTERNAL_ID, ctx.external_id)?;
         put(&mut headers, N_CHANNEL_ID, ctx.channel_id)?;
         external_id = ctx.external_id.to_owned();
+    } else if info.timestamp {
+        put(&mut headers, N_X_TIMESTAMP, ts)?;
     }
     let access_token = ctx.access_token.map(|t| t.expose().as_str());
     if let Some(token) = access_token {
@@ -391,45 +450,21 @@ fn prepare_target(
             &bearer(token.expose()),
         )?;
     }
-
-    match ctx.credentials {
-        Credentials::Hmac(key) => {
-            let token = access_token.ok_or(PrepareError::MissingToken {
-                endpoint: meta.name,
-                what: "a B2B access token (symmetric signature)",
-            })?;
-            let sig = sign::sign_symmetric(key, method, &path, token, &body, ts)?;
-            put(&mut headers, N_X_SIGNATURE, &sig)?;
+    if info.access_token && access_token.is_none() {
+        return Err(PrepareError::MissingToken {
+            endpoint: meta.name,
+            what: "a B2B access token (Authorization), which its signature covers",
+        });
+    }
+    if let Some(credential) = credential {
+        let mut input = SigningInput::new(meta.method.as_str(), &path)
+            .body(&body)
+            .timestamp(ts);
+        input.access_token = access_token;
+        if !ctx.client_id.is_empty() {
+            input.client_id = Some(ctx.client_id);
         }
-        #[cfg(feature = "rsa")]
-        Credentials::Rsa(key) => {
-            let sig = sign::sign_asymmetric(key, method, &path, &body, ts)?;
-            put(&mut headers, N_X_SIGNATURE, &sig)?;
-        }
-        #[cfg(feature = "rsa")]
-        Credentials::Token { client_id, key } => {
-            let sig = sign::sign_token(key, client_id, ts)?;
-            put(&mut headers, N_X_TIMESTAMP, ts)?;
-            put(&mut headers, N_X_CLIENT_KEY, client_id)?;
-            put(&mut headers, N_X_SIGNATURE, &sig)?;
-        }
-        Credentials::Ipg(key) => {
-            // IPG signs "request body or query string": the body when there
-            // is one, else the query.
-            let message = if body.is_empty() || meta.method == Method::Get {
-                ctx.query.as_bytes()
-            } else {
-                &body
-            };
-            put(&mut headers, N_IPG_SIGNATURE, &key.sign(message))?;
-        }
-        Credentials::Ayopop(creds) => {
-            let h = creds.headers(&body);
-            put_secret(&mut headers, N_AYOPOP_KEY, &h.key)?;
-            put_secret(&mut headers, N_AYOPOP_TOKEN, &h.token)?;
-            put(&mut headers, N_AYOPOP_VERSION, h.version)?;
-        }
-        Credentials::None => {}
+        credential.sign(&input, &mut headers)?;
     }
     Ok(PreparedRequest {
         method: meta.method,

@@ -53,9 +53,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use self::json::{Escaping, Numbers, Style};
 use super::minify::{body_sha256_hex, hex_decode, minify};
-use super::{HmacKey, SignatureKind, verify_symmetric};
 #[cfg(feature = "rsa")]
-use super::{RsaPublicKey, verify_asymmetric, verify_token};
+use super::{AccessToken, Asymmetric, RsaPublicKey};
+use super::{HmacKey, SignatureKind, SigningInput, Symmetric};
 
 /// What was received, as the verifier sees it.
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +73,13 @@ pub struct Received<'a> {
 }
 
 impl<'a> Received<'a> {
+    /// What was signed, as the BI schemes read it (no token, no client id).
+    pub fn input(&self) -> SigningInput<'a> {
+        SigningInput::new(self.method, self.path)
+            .body(self.body)
+            .timestamp(self.timestamp)
+    }
+
     /// Reads `X-TIMESTAMP` and `X-SIGNATURE` from the request headers
     /// (missing or non-ASCII headers become empty strings: the diagnosis then
     /// reports that nothing matched).
@@ -930,15 +937,8 @@ fn outcome(r: Result<(), super::SignatureError>) -> (bool, Option<String>) {
 /// `{accessToken}` in the report.
 pub fn diagnose_symmetric(key: &HmacKey, access_token: &str, received: &Received<'_>) -> Diagnosis {
     let r = received;
-    let (valid, mut input_error) = outcome(verify_symmetric(
-        key,
-        r.method,
-        r.path,
-        access_token,
-        r.body,
-        r.timestamp,
-        r.signature,
-    ));
+    let input = r.input().access_token(access_token);
+    let (valid, mut input_error) = outcome(Symmetric::verify_signature(key, &input, r.signature));
     let (candidates, note) = transaction_candidates(r, Some(access_token));
     input_error = input_error.or(note);
     let redact = |s: &str| {
@@ -964,14 +964,8 @@ pub fn diagnose_symmetric(key: &HmacKey, access_token: &str, received: &Received
 /// Diagnoses an asymmetric (SHA256withRSA) transaction or notification X-SIGNATURE.
 pub fn diagnose_asymmetric(key: &RsaPublicKey, received: &Received<'_>) -> Diagnosis {
     let r = received;
-    let (valid, mut input_error) = outcome(verify_asymmetric(
-        key,
-        r.method,
-        r.path,
-        r.body,
-        r.timestamp,
-        r.signature,
-    ));
+    let (valid, mut input_error) =
+        outcome(Asymmetric::verify_signature(key, &r.input(), r.signature));
     let (candidates, note) = transaction_candidates(r, None);
     input_error = input_error.or(note);
     run(
@@ -994,7 +988,10 @@ pub fn diagnose_token(
     timestamp: &str,
     signature: &str,
 ) -> Diagnosis {
-    let (valid, input_error) = outcome(verify_token(key, client_id, timestamp, signature));
+    let input = SigningInput::default()
+        .client_id(client_id)
+        .timestamp(timestamp);
+    let (valid, input_error) = outcome(AccessToken::verify_signature(key, &input, signature));
     run(
         SignatureKind::Token,
         valid,

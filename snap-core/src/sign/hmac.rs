@@ -74,14 +74,21 @@ impl std::fmt::Debug for HmacKey {
     }
 }
 
-/// An HMAC-SHA256 key (the IPG `Signature` header and the Ayopop JWT), keyed once.
+/// An HMAC-SHA256 key, keyed once: a building block for provider schemes
+/// (IPG's `Signature` header, Ayopop's JWT, a scheme of your own). `Debug`
+/// prints `[redacted]`.
 #[derive(Clone)]
-pub(crate) struct HmacSha256Key {
+pub struct HmacSha256Key {
     mac: Hmac<Sha256>,
 }
 
 impl HmacSha256Key {
-    pub(crate) fn new(key: &[u8], field: &'static str) -> Result<Self, SignatureError> {
+    /// Keys HMAC-SHA256 with `key`; `field` names the key in errors
+    /// (`"API_KEY"`).
+    ///
+    /// # Errors
+    /// [`SignatureError::InvalidInput`] naming `field` for an empty key.
+    pub fn new(key: &[u8], field: &'static str) -> Result<Self, SignatureError> {
         if key.is_empty() {
             return Err(SignatureError::InvalidInput {
                 field,
@@ -97,11 +104,24 @@ impl HmacSha256Key {
         Ok(Self { mac })
     }
 
-    pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
+    /// The raw 32-byte HMAC-SHA256 tag of `message`.
+    pub fn tag(&self, message: &[u8]) -> [u8; 32] {
         let mut mac = self.mac.clone();
         mac.update(message);
         mac.finalize().into_bytes().into()
     }
+}
+
+impl std::fmt::Debug for HmacSha256Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HmacSha256Key([redacted])")
+    }
+}
+
+/// Constant-time equality of two byte strings (their length is not secret):
+/// how a scheme compares a received tag with the expected one.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    ct_eq(a, b)
 }
 
 /// Constant-time equality of two byte strings (length is not secret).

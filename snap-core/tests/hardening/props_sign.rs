@@ -2,10 +2,82 @@
 
 use proptest::prelude::*;
 use snap_core::sign::{
-    HmacKey, RsaPrivateKey, RsaPublicKey, minify, sign_asymmetric, sign_symmetric, sign_token,
-    verify_asymmetric, verify_symmetric, verify_token,
+    AccessToken, Asymmetric, HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, SigningInput,
+    Symmetric, minify,
 };
 use std::sync::OnceLock;
+
+// Test helpers: the positional signatures these tests were written with,
+// over `SigningInput` and the scheme types.
+
+fn sign_symmetric(
+    key: &HmacKey,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    ts: &str,
+) -> Result<String, SignatureError> {
+    let input = SigningInput::new(method, path)
+        .access_token(token)
+        .body(body)
+        .timestamp(ts);
+    Symmetric::signature(key, &input)
+}
+
+fn verify_symmetric(
+    key: &HmacKey,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    ts: &str,
+    sig: &str,
+) -> Result<(), SignatureError> {
+    let input = SigningInput::new(method, path)
+        .access_token(token)
+        .body(body)
+        .timestamp(ts);
+    Symmetric::verify_signature(key, &input, sig)
+}
+
+fn sign_asymmetric(
+    key: &RsaPrivateKey,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    ts: &str,
+) -> Result<String, SignatureError> {
+    let input = SigningInput::new(method, path).body(body).timestamp(ts);
+    Asymmetric::signature(key, &input)
+}
+
+fn verify_asymmetric(
+    key: &RsaPublicKey,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    ts: &str,
+    sig: &str,
+) -> Result<(), SignatureError> {
+    let input = SigningInput::new(method, path).body(body).timestamp(ts);
+    Asymmetric::verify_signature(key, &input, sig)
+}
+
+fn sign_token(key: &RsaPrivateKey, client_id: &str, ts: &str) -> Result<String, SignatureError> {
+    let input = SigningInput::default().client_id(client_id).timestamp(ts);
+    AccessToken::signature(key, &input)
+}
+
+fn verify_token(
+    key: &RsaPublicKey,
+    client_id: &str,
+    ts: &str,
+    sig: &str,
+) -> Result<(), SignatureError> {
+    let input = SigningInput::default().client_id(client_id).timestamp(ts);
+    AccessToken::verify_signature(key, &input, sig)
+}
 
 use crate::props_minify::json_value;
 

@@ -9,9 +9,65 @@ use snap_core::sign::doctor::{
     Diagnosis, Encoding, Received, Variant, diagnose_asymmetric, diagnose_symmetric, diagnose_token,
 };
 use snap_core::sign::{
-    HmacKey, RsaPrivateKey, RsaPublicKey, body_sha256_hex, sign_symmetric, verify_asymmetric,
-    verify_symmetric, verify_token,
+    AccessToken, Asymmetric, HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, SigningInput,
+    Symmetric, body_sha256_hex,
 };
+
+// Test helpers: the positional signatures these tests were written with,
+// over `SigningInput` and the scheme types.
+
+fn sign_symmetric(
+    key: &HmacKey,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    ts: &str,
+) -> Result<String, SignatureError> {
+    let input = SigningInput::new(method, path)
+        .access_token(token)
+        .body(body)
+        .timestamp(ts);
+    Symmetric::signature(key, &input)
+}
+
+fn verify_symmetric(
+    key: &HmacKey,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    ts: &str,
+    sig: &str,
+) -> Result<(), SignatureError> {
+    let input = SigningInput::new(method, path)
+        .access_token(token)
+        .body(body)
+        .timestamp(ts);
+    Symmetric::verify_signature(key, &input, sig)
+}
+
+fn verify_asymmetric(
+    key: &RsaPublicKey,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    ts: &str,
+    sig: &str,
+) -> Result<(), SignatureError> {
+    let input = SigningInput::new(method, path).body(body).timestamp(ts);
+    Asymmetric::verify_signature(key, &input, sig)
+}
+
+fn verify_token(
+    key: &RsaPublicKey,
+    client_id: &str,
+    ts: &str,
+    sig: &str,
+) -> Result<(), SignatureError> {
+    let input = SigningInput::default().client_id(client_id).timestamp(ts);
+    AccessToken::verify_signature(key, &input, sig)
+}
 
 const SECRET: &[u8] = b"doctor-client-secret";
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.doctor.token";

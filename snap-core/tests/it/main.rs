@@ -4,3 +4,4 @@ mod doctor;
 mod kat;
 mod prepare_sign;
 mod readme_sign;
+mod schemes;

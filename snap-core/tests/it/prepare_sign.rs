@@ -1,11 +1,11 @@
 //! `prepare` signs exactly the bytes it returns, as the public
-//! `sign_symmetric` would, and writes the headers the contract names.
+//! `Symmetric::signature` would, and writes the headers the contract names.
 
 use serde::{Deserialize, Serialize};
-use snap_core::endpoint::{Credentials, RequestContext, prepare};
+use snap_core::endpoint::{RequestContext, prepare};
 use snap_core::money::{Currency, Money};
 use snap_core::secret::SecretString;
-use snap_core::sign::{HmacKey, sign_symmetric, string_to_sign_symmetric};
+use snap_core::sign::{HmacKey, SigningInput, Symmetric};
 use snap_core::time::SnapTimestamp;
 use snap_core::{SnapModel, SnapRequest};
 
@@ -44,17 +44,15 @@ fn prepare_signature_is_sign_symmetric_over_the_sent_bytes() {
         SecretString::from("customer-token"),
     );
     let ts = SnapTimestamp::parse("2020-12-23T09:19:47+07:00").unwrap();
-    let ctx = RequestContext {
-        path_prefix: "/snap",
-        query: "a=1",
-        timestamp: &ts,
-        external_id: "41807553358950093184162180797837",
-        partner_id: "82150823919040624621823174737537",
-        channel_id: "95221",
-        credentials: Credentials::Hmac(&key),
-        access_token: Some(&b2b),
-        customer_token: Some(&customer),
-    };
+    let ctx = RequestContext::new(&ts)
+        .with_path_prefix("/snap")
+        .with_query("a=1")
+        .with_external_id("41807553358950093184162180797837")
+        .with_partner_id("82150823919040624621823174737537")
+        .with_channel_id("95221")
+        .with_signer::<Symmetric>(&key)
+        .with_access_token(&b2b)
+        .with_customer_token(&customer);
     // A reason with spaces, a quote, a backslash and non-ASCII: the body is
     // compact but not whitespace-free.
     let req = AuthVoidRequest {
@@ -66,25 +64,14 @@ fn prepare_signature_is_sign_symmetric_over_the_sent_bytes() {
     let prepared = prepare(&req, &ctx).unwrap();
     assert_eq!(prepared.body, serde_json::to_vec(&req).unwrap());
     assert_eq!(prepared.path, "/snap/v1.0/auth/void?a=1");
-    let expected = sign_symmetric(
-        &key,
-        "POST",
-        &prepared.path,
-        "b2b-token",
-        &prepared.body,
-        ts.as_str(),
-    )
-    .unwrap();
+    let sent = SigningInput::new("POST", &prepared.path)
+        .access_token("b2b-token")
+        .body(&prepared.body)
+        .timestamp(ts.as_str());
+    let expected = Symmetric::signature(&key, &sent).unwrap();
     assert_eq!(prepared.headers["x-signature"], expected.as_str());
     // And that is HMAC-SHA512 over the documented string-to-sign.
-    let sts = string_to_sign_symmetric(
-        "POST",
-        &prepared.path,
-        "b2b-token",
-        &prepared.body,
-        ts.as_str(),
-    )
-    .unwrap();
+    let sts = Symmetric::string_to_sign(&sent).unwrap();
     assert_eq!(key.sign(sts.as_bytes()), expected);
 
     let headers: Vec<(&str, &str)> = prepared

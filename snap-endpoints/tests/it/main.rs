@@ -4,5 +4,6 @@
 mod codes;
 mod common;
 mod fixtures;
+mod provider_schemes;
 mod registry;
 mod rules;

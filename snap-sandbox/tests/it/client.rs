@@ -14,7 +14,9 @@ use serde_json::json;
 use snap_client::{CallOptions, ClientConfig, RetryPolicy, RetryRules, SnapClient};
 use snap_core::secret::SecretString;
 use snap_core::sign::RsaPublicKey;
+use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
 use snap_endpoints::bi::{AuthPaymentRequest, AuthQueryRequest};
+use snap_endpoints::ipg::{IpgKey, IpgSignature};
 use snap_sandbox::Sandbox;
 use snap_sandbox::config::{SandboxConfig, sandbox_partner};
 use snap_sandbox::faults::FaultConfig;
@@ -115,10 +117,10 @@ async fn ayopop_and_ipg_endpoints_through_the_client() {
     let config = |prefix: &str| {
         ClientConfig::new(running.base_url(), CLIENT_ID)
             .with_path_prefix(prefix)
-            .with_ipg_key(CLIENT_SECRET.as_bytes())
-            .unwrap()
-            .with_ayopop(CLIENT_ID, CLIENT_SECRET.as_bytes())
-            .unwrap()
+            .with_signer::<IpgSignature>(IpgKey::new(CLIENT_SECRET.as_bytes()).unwrap())
+            .with_signer::<AyopopSignature>(
+                AyopopCredentials::new(CLIENT_ID, CLIENT_SECRET.as_bytes()).unwrap(),
+            )
     };
     let ayopop = SnapClient::new(config("/ayopop")).unwrap();
     let cancel: snap_endpoints::ayopop::BillCancelRequest = serde_json::from_value(json!({
@@ -154,7 +156,10 @@ async fn ayopop_and_ipg_endpoints_through_the_client() {
     .unwrap();
     let err = bare.call(&reversal).await.unwrap_err();
     assert!(
-        err.nothing_sent() && err.to_string().contains("IPG key"),
+        err.nothing_sent()
+            && err
+                .to_string()
+                .contains("no signer configured for the `ipg`"),
         "{err}"
     );
     running.shutdown().await;

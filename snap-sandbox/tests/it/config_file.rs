@@ -2,6 +2,9 @@
 
 use std::io::Write;
 
+use snap_core::sign::{AccessToken, Asymmetric};
+use snap_endpoints::ayopop::AyopopSignature;
+use snap_endpoints::ipg::IpgSignature;
 use snap_sandbox::config::{ConfigError, SandboxConfig};
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
@@ -60,9 +63,12 @@ fn several_partners_and_knobs() {
     );
     let c = SandboxConfig::from_file(&path).unwrap();
     assert_eq!(c.partners.len(), 3);
-    assert!(c.partners[0].public_key.is_some());
-    assert!(c.partners[1].public_key.is_some());
-    assert!(c.partners[2].public_key.is_none());
+    assert!(c.partners[0].verifier::<Asymmetric>().is_some());
+    assert!(c.partners[1].verifier::<AccessToken>().is_some());
+    assert!(c.partners[2].verifier::<Asymmetric>().is_none());
+    // Every sandbox partner also has its IPG and Ayopop keys.
+    assert!(c.partners[2].verifier::<IpgSignature>().is_some());
+    assert!(c.partners[2].verifier::<AyopopSignature>().is_some());
     assert_eq!(c.provider.timestamp_window.as_secs(), 60);
     assert_eq!(c.provider.body_limit, 1024);
     assert_eq!(c.lifetimes.b2b.as_secs(), 30);

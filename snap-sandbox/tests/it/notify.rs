@@ -1,7 +1,7 @@
 //! The notification verifier (merchant side): the three schemes.
 
 use http::HeaderMap;
-use snap_core::sign::{HmacKey, sign_asymmetric, sign_symmetric, sign_token};
+use snap_core::sign::HmacKey;
 use snap_server::notify::{NotificationError, NotificationScheme, NotificationVerifier};
 
 use crate::support::*;

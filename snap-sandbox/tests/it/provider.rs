@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::json;
 use snap_core::endpoint::EndpointMeta;
 use snap_endpoints::bi;
+use snap_endpoints::ipg::{IpgKey, IpgSignature};
 use snap_server::tokens::{TokenLifetimes, TokenStore};
 use snap_server::{
     Inbound, Partner, Provider, ProviderConfig, Reply, SnapError, StaticPartners, route, route_with,
@@ -118,8 +119,7 @@ async fn a_provider_built_on_snap_core_server() {
     // Partner's Debug hides its secrets.
     let p = Partner::new(CLIENT_ID, SECRET.as_bytes(), None)
         .unwrap()
-        .with_ipg_key(b"ipg-key")
-        .unwrap();
+        .with_verifier::<IpgSignature>(IpgKey::new(b"ipg-key").unwrap());
     let shown = format!("{p:?}");
     assert!(
         !shown.contains(SECRET) && !shown.contains("ipg-key"),

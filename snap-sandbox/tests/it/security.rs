@@ -9,7 +9,7 @@ use std::time::Duration;
 use http::HeaderMap;
 use serde_json::Value;
 use snap_core::secret::SecretString;
-use snap_core::sign::{HmacKey, sign_symmetric};
+use snap_core::sign::HmacKey;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::*;

@@ -6,7 +6,9 @@ use std::time::Duration;
 use http::HeaderMap;
 use serde_json::{Value, json};
 use snap_client::{ClientConfig, SnapClient};
-use snap_core::sign::{RsaPrivateKey, sign_symmetric, sign_token};
+use snap_core::sign::{
+    AccessToken, Asymmetric, HmacKey, RsaPrivateKey, SignatureError, SigningInput, Symmetric,
+};
 use snap_core::time::{SnapTimestamp, TimestampProfile};
 use snap_sandbox::config::{SandboxConfig, sandbox_partner};
 use snap_sandbox::{RunningSandbox, Sandbox};
@@ -207,7 +209,7 @@ impl Env {
         ext: &str,
         ts: &str,
     ) -> HeaderMap {
-        let key = snap_core::sign::HmacKey::new(secret.as_bytes()).unwrap();
+        let key = HmacKey::new(secret.as_bytes()).unwrap();
         // A body that cannot be minified cannot be signed: send a dummy signature.
         let sig = sign_symmetric(&key, "POST", path, token, body, ts)
             .unwrap_or_else(|_| "AAAA".to_owned());
@@ -268,4 +270,42 @@ pub async fn authorize(env: &Env, token: &str, cust: &str, pref: &str, value: &s
         .as_str()
         .expect("referenceNo")
         .to_owned()
+}
+
+// The positional signing forms these tests were written with, over
+// `SigningInput` and the scheme types.
+
+pub fn sign_symmetric(
+    key: &HmacKey,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    ts: &str,
+) -> Result<String, SignatureError> {
+    let input = SigningInput::new(method, path)
+        .access_token(token)
+        .body(body)
+        .timestamp(ts);
+    Symmetric::signature(key, &input)
+}
+
+pub fn sign_asymmetric(
+    key: &RsaPrivateKey,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    ts: &str,
+) -> Result<String, SignatureError> {
+    let input = SigningInput::new(method, path).body(body).timestamp(ts);
+    Asymmetric::signature(key, &input)
+}
+
+pub fn sign_token(
+    key: &RsaPrivateKey,
+    client_id: &str,
+    ts: &str,
+) -> Result<String, SignatureError> {
+    let input = SigningInput::default().client_id(client_id).timestamp(ts);
+    AccessToken::signature(key, &input)
 }

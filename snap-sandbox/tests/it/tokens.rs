@@ -2,7 +2,6 @@
 
 use http::HeaderMap;
 use serde_json::json;
-use snap_core::sign::sign_token;
 
 use crate::support::*;
 

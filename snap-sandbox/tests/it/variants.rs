@@ -2,7 +2,8 @@
 
 use http::HeaderMap;
 use serde_json::{Value, json};
-use snap_core::sign::provider::{AyopopCredentials, IpgKey};
+use snap_endpoints::ayopop::AyopopCredentials;
+use snap_endpoints::ipg::IpgKey;
 
 use crate::support::*;
 
@@ -392,7 +393,7 @@ async fn bi_debit_cancel_qr_cancel_and_delete_va() {
     let sign = |ext: &str| {
         let key = snap_core::sign::HmacKey::new(SECRET.as_bytes()).unwrap();
         let ts = now();
-        let sig = snap_core::sign::sign_symmetric(
+        let sig = sign_symmetric(
             &key,
             "DELETE",
             "/v1.0/transfer-va/delete-va",

@@ -3,11 +3,11 @@
 //! digit rules; fields that accept two JSON forms; path and query
 //! parameters, signed as sent.
 
-use snap::endpoint::{Credentials, Endpoint, Fields, RequestContext, Validate, prepare};
+use snap::endpoint::{Endpoint, Fields, RequestContext, Validate, prepare};
 use snap::money::Money;
 use snap::rules::Rule;
 use snap::secret::SecretString;
-use snap::sign::{HmacKey, verify_symmetric};
+use snap::sign::{HmacKey, SigningInput, Symmetric};
 use snap::time::SnapTimestamp;
 use snap_core as snap;
 
@@ -286,18 +286,31 @@ pub struct GetAuthCodeResponse {
 
 const TS: &str = "2020-12-23T09:19:47+07:00";
 
+/// Verifies a symmetric X-SIGNATURE over what was sent.
+fn verify_symmetric(
+    key: &HmacKey,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    ts: &str,
+    sig: &str,
+) -> Result<(), snap::sign::SignatureError> {
+    let input = SigningInput::new(method, path)
+        .access_token(token)
+        .body(body)
+        .timestamp(ts);
+    Symmetric::verify_signature(key, &input, sig)
+}
+
 fn ctx<'a>(ts: &'a SnapTimestamp, key: &'a HmacKey, token: &'a SecretString) -> RequestContext<'a> {
-    RequestContext {
-        path_prefix: "/snap",
-        query: "",
-        timestamp: ts,
-        external_id: "41807553358950093184162180797837",
-        partner_id: "82150823919040624621823174737537",
-        channel_id: "95221",
-        credentials: Credentials::Hmac(key),
-        access_token: Some(token),
-        customer_token: None,
-    }
+    RequestContext::new(ts)
+        .with_path_prefix("/snap")
+        .with_external_id("41807553358950093184162180797837")
+        .with_partner_id("82150823919040624621823174737537")
+        .with_channel_id("95221")
+        .with_signer::<Symmetric>(key)
+        .with_access_token(token)
 }
 
 #[test]
@@ -364,8 +377,8 @@ fn service_10_signs_the_query_as_sent() {
     verify_symmetric(&key, "GET", &p.path, "b2b-token", &p.body, TS, sig).unwrap();
 
     // A context query is appended after the declared ones.
-    let mut c = ctx(&ts, &key, &token);
-    c.query = "extra=1";
+    let c = ctx(&ts, &key, &token);
+    let c = c.with_query("extra=1");
     let p = prepare(&req, &c).unwrap();
     assert_eq!(p.path, format!("/snap{want}&extra=1"));
     let sig = p.headers["x-signature"].to_str().unwrap();

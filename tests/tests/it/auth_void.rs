@@ -3,9 +3,10 @@
 //! catalogue's declaration; this one proves the derives end to end.
 
 use serde::{Deserialize, Serialize};
-use snap_core::endpoint::{Endpoint, Method, SignatureScheme, Validate};
+use snap_core::endpoint::{Endpoint, Method, Validate};
 use snap_core::money::Money;
 use snap_core::rules::Rule;
+use snap_core::sign::{SchemeRef, Symmetric};
 use snap_core::time::SnapTimestamp;
 use snap_core::{SnapModel, SnapRequest};
 
@@ -114,7 +115,7 @@ fn declaration_carries_the_document_metadata() {
     assert_eq!(meta.service.map(|s| s.to_string()), Some("67".to_owned()));
     assert_eq!(meta.method, Method::Post);
     assert_eq!(meta.path, "/v1.0/auth/void");
-    assert_eq!(meta.signature, SignatureScheme::Symmetric);
+    assert_eq!(meta.signature, SchemeRef::of::<Symmetric>());
     assert!(meta.customer_token);
     assert_eq!(meta.code_scheme.field, "responseCode");
 }

@@ -4,11 +4,10 @@
 //! sent, decode the seed's answer and a provider typo.
 
 use snap_core::endpoint::{
-    Credentials, DecodeError, Endpoint, RequestContext, RequestError, decode_response,
-    parse_request, prepare,
+    DecodeError, Endpoint, RequestContext, RequestError, decode_response, parse_request, prepare,
 };
 use snap_core::secret::SecretString;
-use snap_core::sign::{HmacKey, verify_symmetric};
+use snap_core::sign::{HmacKey, SigningInput, Symmetric};
 use snap_core::time::SnapTimestamp;
 use snap_endpoints::bi::AuthVoidRequest;
 
@@ -60,29 +59,20 @@ fn catalogue_auth_void_declare_validate_sign_decode() {
     let key = HmacKey::new(b"catalogue-secret").unwrap();
     let (b2b, customer) = (SecretString::from("b2b"), SecretString::from("cust"));
     let ts = SnapTimestamp::parse("2020-12-23T09:19:47+07:00").unwrap();
-    let ctx = RequestContext {
-        path_prefix: "",
-        query: "",
-        timestamp: &ts,
-        external_id: "41807553358950093184162180797837",
-        partner_id: "82150823919040624621823174737537",
-        channel_id: "95221",
-        credentials: Credentials::Hmac(&key),
-        access_token: Some(&b2b),
-        customer_token: Some(&customer),
-    };
+    let ctx = RequestContext::new(&ts)
+        .with_external_id("41807553358950093184162180797837")
+        .with_partner_id("82150823919040624621823174737537")
+        .with_channel_id("95221")
+        .with_signer::<Symmetric>(&key)
+        .with_access_token(&b2b)
+        .with_customer_token(&customer);
     let p = prepare(&req, &ctx).unwrap();
     let sig = p.headers["x-signature"].to_str().unwrap();
-    verify_symmetric(
-        &key,
-        "POST",
-        "/v1.0/auth/void",
-        "b2b",
-        &p.body,
-        ts.as_str(),
-        sig,
-    )
-    .unwrap();
+    let sent = SigningInput::new("POST", "/v1.0/auth/void")
+        .access_token("b2b")
+        .body(&p.body)
+        .timestamp(ts.as_str());
+    Symmetric::verify_signature(&key, &sent, sig).unwrap();
     // The provider parses exactly the bytes that were signed.
     let echoed = parse_request::<AuthVoidRequest>(&p.body).unwrap();
     assert_eq!(serde_json::to_vec(&echoed).unwrap(), p.body);

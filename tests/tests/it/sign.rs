@@ -2,11 +2,12 @@
 //! sent, with the method and the path as sent (deployment prefix included).
 
 use serde::{Deserialize, Serialize};
-use snap_core::endpoint::{Credentials, PrepareError, RequestContext, prepare};
+use snap_core::endpoint::{PrepareError, RequestContext, prepare};
 use snap_core::headers::{HeaderProfile, SnapHeaders};
 use snap_core::secret::SecretString;
 use snap_core::sign::{
-    HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, verify_symmetric, verify_token,
+    AccessToken, Credential, HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, SigningInput,
+    Symmetric,
 };
 use snap_core::time::SnapTimestamp;
 use snap_core::{SnapModel, SnapRequest};
@@ -24,21 +25,31 @@ fn tokens() -> (SecretString, SecretString) {
 
 fn ctx<'a>(
     ts: &'a SnapTimestamp,
-    credentials: Credentials<'a>,
+    credential: Option<Credential<'a>>,
     access: Option<&'a SecretString>,
     customer: Option<&'a SecretString>,
 ) -> RequestContext<'a> {
-    RequestContext {
-        path_prefix: "/snap",
-        query: "",
-        timestamp: ts,
-        external_id: "41807553358950093184162180797837",
-        partner_id: "82150823919040624621823174737537",
-        channel_id: "95221",
-        credentials,
-        access_token: access,
-        customer_token: customer,
-    }
+    let mut c = RequestContext::new(ts)
+        .with_path_prefix("/snap")
+        .with_external_id("41807553358950093184162180797837")
+        .with_partner_id("82150823919040624621823174737537")
+        .with_channel_id("95221");
+    c.credential = credential;
+    c.access_token = access;
+    c.customer_token = customer;
+    c
+}
+
+fn hmac(key: &HmacKey) -> Option<Credential<'_>> {
+    Some(Credential::new::<Symmetric>(key))
+}
+
+/// The symmetric signing input of a request as sent.
+fn sent<'a>(path: &'a str, token: &'a str, body: &'a [u8]) -> SigningInput<'a> {
+    SigningInput::new("POST", path)
+        .access_token(token)
+        .body(body)
+        .timestamp(TS)
 }
 
 fn header<'a>(p: &'a snap_core::endpoint::PreparedRequest, name: &str) -> &'a str {
@@ -54,11 +65,7 @@ fn auth_void_is_signed_over_the_exact_body_and_the_prefixed_path() {
     let ts = SnapTimestamp::parse(TS).unwrap();
     let (access, customer) = tokens();
     let req = sample();
-    let p = prepare(
-        &req,
-        &ctx(&ts, Credentials::Hmac(&key), Some(&access), Some(&customer)),
-    )
-    .unwrap();
+    let p = prepare(&req, &ctx(&ts, hmac(&key), Some(&access), Some(&customer))).unwrap();
 
     assert_eq!(p.method.as_str(), "POST");
     assert_eq!(p.path, "/snap/v1.0/auth/void");
@@ -88,16 +95,12 @@ fn auth_void_is_signed_over_the_exact_body_and_the_prefixed_path() {
 
     // The provider verifies the received bytes with its copy of the secret.
     let sig = header(&p, "x-signature");
-    verify_symmetric(&key, "POST", &p.path, access.expose(), &p.body, TS, sig).unwrap();
+    Symmetric::verify_signature(&key, &sent(&p.path, access.expose(), &p.body), sig).unwrap();
     // Another path (no prefix), another body or another timestamp do not verify.
     assert_eq!(
-        verify_symmetric(
+        Symmetric::verify_signature(
             &key,
-            "POST",
-            "/v1.0/auth/void",
-            access.expose(),
-            &p.body,
-            TS,
+            &sent("/v1.0/auth/void", access.expose(), &p.body),
             sig
         ),
         Err(SignatureError::Mismatch)
@@ -106,7 +109,7 @@ fn auth_void_is_signed_over_the_exact_body_and_the_prefixed_path() {
     let pos = tampered.iter().position(|b| *b == b'1').unwrap();
     tampered[pos] = b'2';
     assert_eq!(
-        verify_symmetric(&key, "POST", &p.path, access.expose(), &tampered, TS, sig),
+        Symmetric::verify_signature(&key, &sent(&p.path, access.expose(), &tampered), sig),
         Err(SignatureError::Mismatch)
     );
     // The provider side reads them back with the typed header set (X-DEVICE-ID,
@@ -134,18 +137,14 @@ fn the_query_string_is_part_of_the_signed_path() {
     let key = HmacKey::new(b"s").unwrap();
     let ts = SnapTimestamp::parse(TS).unwrap();
     let (access, customer) = tokens();
-    let mut c = ctx(&ts, Credentials::Hmac(&key), Some(&access), Some(&customer));
+    let mut c = ctx(&ts, hmac(&key), Some(&access), Some(&customer));
     c.path_prefix = "";
     c.query = "lang=id&x=1";
     let p = prepare(&sample(), &c).unwrap();
     assert_eq!(p.path, "/v1.0/auth/void?lang=id&x=1");
-    verify_symmetric(
+    Symmetric::verify_signature(
         &key,
-        "POST",
-        &p.path,
-        access.expose(),
-        &p.body,
-        TS,
+        &sent(&p.path, access.expose(), &p.body),
         header(&p, "x-signature"),
     )
     .unwrap();
@@ -158,11 +157,7 @@ fn an_invalid_request_is_refused_before_signing() {
     let (access, customer) = tokens();
     let mut req = sample();
     req.merchant_id.clear();
-    let err = prepare(
-        &req,
-        &ctx(&ts, Credentials::Hmac(&key), Some(&access), Some(&customer)),
-    )
-    .unwrap_err();
+    let err = prepare(&req, &ctx(&ts, hmac(&key), Some(&access), Some(&customer))).unwrap_err();
     let PrepareError::Invalid(v) = err else {
         panic!("expected violations, got {err:?}")
     };
@@ -174,11 +169,7 @@ fn missing_tokens_and_wrong_credentials_are_named() {
     let key = HmacKey::new(b"s").unwrap();
     let ts = SnapTimestamp::parse(TS).unwrap();
     let (access, _) = tokens();
-    let err = prepare(
-        &sample(),
-        &ctx(&ts, Credentials::Hmac(&key), Some(&access), None),
-    )
-    .unwrap_err();
+    let err = prepare(&sample(), &ctx(&ts, hmac(&key), Some(&access), None)).unwrap_err();
     assert!(
         matches!(
             err,
@@ -191,22 +182,20 @@ fn missing_tokens_and_wrong_credentials_are_named() {
     );
     assert!(err.to_string().contains("customer token"), "{err}");
     let (access, customer) = tokens();
-    let err = prepare(
-        &sample(),
-        &ctx(&ts, Credentials::Hmac(&key), None, Some(&customer)),
-    )
-    .unwrap_err();
+    let err = prepare(&sample(), &ctx(&ts, hmac(&key), None, Some(&customer))).unwrap_err();
     assert!(err.to_string().contains("B2B access token"), "{err}");
-    let err = prepare(
-        &sample(),
-        &ctx(&ts, Credentials::None, Some(&access), Some(&customer)),
-    )
-    .unwrap_err();
+    let err = prepare(&sample(), &ctx(&ts, None, Some(&access), Some(&customer))).unwrap_err();
     assert!(
-        matches!(err, PrepareError::WrongCredentials { .. }),
+        matches!(
+            err,
+            PrepareError::MissingCredential {
+                endpoint: "Auth Void",
+                scheme: "symmetric"
+            }
+        ),
         "{err:?}"
     );
-    let mut c = ctx(&ts, Credentials::Hmac(&key), Some(&access), Some(&customer));
+    let mut c = ctx(&ts, hmac(&key), Some(&access), Some(&customer));
     c.channel_id = "952211";
     let err = prepare(&sample(), &c).unwrap_err();
     assert!(
@@ -250,22 +239,16 @@ fn access_token_requests_sign_client_id_and_timestamp() {
     let req = TokenRequest {
         grant_type: "client_credentials".into(),
     };
-    let c = ctx(
-        &ts,
-        Credentials::Token {
-            client_id: "my-client",
-            key: &key,
-        },
-        None,
-        None,
-    );
+    let c = ctx(&ts, Some(Credential::new::<AccessToken>(&key)), None, None)
+        .with_client_id("my-client");
     let p = prepare(&req, &c).unwrap();
     assert_eq!(p.path, "/snap/v1.0/access-token/b2b");
     assert_eq!(p.body, br#"{"grantType":"client_credentials"}"#);
     assert_eq!(header(&p, "x-client-key"), "my-client");
     assert_eq!(header(&p, "x-timestamp"), TS);
     assert!(p.headers.get("x-external-id").is_none());
-    verify_token(&public, "my-client", TS, header(&p, "x-signature")).unwrap();
+    let signed = SigningInput::default().client_id("my-client").timestamp(TS);
+    AccessToken::verify_signature(&public, &signed, header(&p, "x-signature")).unwrap();
     SnapHeaders::from_header_map_for(&p.headers, HeaderProfile::AccessToken).unwrap();
 }
 

@@ -2,8 +2,9 @@
 use serde::{Deserialize, Serialize};
 use snap_core::endpoint::{
     AnswerCode, CodeOutcome, CodeScheme, CodeSchemeInfo, DecodeError, Endpoint, EndpointMeta,
-    Method, SignatureScheme, Validate,
+    Method, Validate,
 };
+use snap_core::sign::{Asymmetric, SchemeInfo, SignatureError, SignatureScheme, SigningInput};
 use snap_core::{SnapModel, SnapRequest};
 
 #[derive(Debug, Serialize, Deserialize, SnapModel)]
@@ -78,6 +79,21 @@ pub struct TokenB2b2cRequest {
 #[snap(service = 3, method = "GET", path = "/v1.0/balance-inquiry", response = TokenResponse, signature = "asymmetric")]
 pub struct NoBody;
 
+/// A provider's signature scheme, named by type.
+pub struct AyopopLike;
+
+impl SignatureScheme for AyopopLike {
+    const INFO: SchemeInfo = SchemeInfo::new("ayopop-like").with_headers(&["TOKEN"]);
+    type Signer = ();
+    type Verifier = ();
+    fn sign(_: &(), _: &SigningInput<'_>, _: &mut http::HeaderMap) -> Result<(), SignatureError> {
+        Ok(())
+    }
+    fn verify(_: &(), _: &SigningInput<'_>, _: &http::HeaderMap) -> Result<(), SignatureError> {
+        Ok(())
+    }
+}
+
 /// A non-SNAP scheme: Ayopop's integer responseCode.
 pub struct AyopopCodes;
 
@@ -101,7 +117,7 @@ pub struct CancelResponse {
 }
 
 #[derive(Debug, Serialize, Deserialize, SnapRequest)]
-#[snap(method = "POST", path = "/api/v2/bill/cancel", response = CancelResponse, provider = "Ayopop", signature = "ayopop", code_scheme = AyopopCodes)]
+#[snap(method = "POST", path = "/api/v2/bill/cancel", response = CancelResponse, provider = "Ayopop", signature = AyopopLike, code_scheme = AyopopCodes)]
 pub struct BillCancelRequest {
     #[serde(rename = "partnerId")]
     pub partner_id: String,
@@ -128,7 +144,9 @@ fn main() {
     assert!(META.customer_token);
     assert_eq!(META.method, Method::Post);
     assert_eq!(<NoBody as Endpoint>::META.name, "No Body");
-    assert_eq!(<NoBody as Endpoint>::META.signature, SignatureScheme::Asymmetric);
+    assert!(<NoBody as Endpoint>::META.signature.is::<Asymmetric>());
+    assert!(<BillCancelRequest as Endpoint>::META.signature.is::<AyopopLike>());
+    assert_eq!(<BillCancelRequest as Endpoint>::META.signature.name(), "ayopop-like");
     assert_eq!(<TokenB2b2cRequest as Endpoint>::META.name, "Token B2b2c");
     assert!(<BillCancelRequest as Endpoint>::META.service.is_none());
     assert_eq!(<BillCancelRequest as Endpoint>::META.code_scheme.name, "Ayopop integer responseCode");
