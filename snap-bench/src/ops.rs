@@ -409,10 +409,10 @@ impl Bench {
     }
 
     /// What (4) could cost: the same checks as the framework variant, with
-    /// `serde_json::from_slice` + `validate()` on the success path instead
-    /// of `parse_request`'s `serde_path_to_error` wrapper (which a provider
-    /// needs only to name the wire path of a refused member, i.e. on the
-    /// error path, where parsing a second time costs nothing that matters).
+    /// `serde_json::from_slice` + `validate()` written out on the success
+    /// path instead of calling `parse_request` (whose success path is that
+    /// and nothing more; it parses a second time only to report every
+    /// violation of a refused body).
     ///
     /// # Errors
     /// The signature, parse or validation error, as text (never with the fixture).

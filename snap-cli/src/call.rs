@@ -19,9 +19,10 @@ use snap_client::{
     CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapAnswer,
     SnapClient,
 };
+use snap_core::endpoint::RequestError;
 use snap_core::endpoint::SignatureScheme;
 use snap_core::secret::SecretString;
-use snap_endpoints::registry::{self, RequestError};
+use snap_endpoints::registry;
 
 /// Arguments of `snap call`.
 #[derive(Debug, clap::Args)]
@@ -238,6 +239,10 @@ pub fn run(args: Args) -> ExitCode {
                 RequestError::Invalid(violations) => ClientError::Validation {
                     endpoint: meta.name.to_owned(),
                     violations,
+                },
+                other => ClientError::NotJson {
+                    endpoint: meta.name.to_owned(),
+                    reason: other.to_string(),
                 },
             })
         };

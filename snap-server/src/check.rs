@@ -568,15 +568,9 @@ impl Provider {
             }
         }
 
-        // 9. parse + validate. A refusal here is an answer too: replays give it again.
-        // Syntax first: a truncated or garbled body is a bad request, not a
-        // field-format problem at whatever member serde stopped on.
-        if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-            return Ok(Admitted::Refused {
-                error: SnapError::bad_request("body is not valid JSON").with_log(e.to_string()),
-                ticket,
-            });
-        }
+        // 9. parse + validate (snap-core's one parser: a syntax error is a
+        // bad request; otherwise every violation, the answer naming the
+        // primary one). A refusal here is an answer too: replays give it again.
         let request = match snap_core::endpoint::parse_request::<E>(&body) {
             Ok(r) => r,
             Err(e) => {
@@ -617,15 +611,17 @@ fn request_error(e: snap_core::endpoint::RequestError) -> SnapError {
         R::NotJson(reason) => {
             SnapError::bad_request("body is not valid JSON").with_log(reason.to_string())
         }
+        // The answer `snap validate` prints (`Violations::to_snap_error`):
+        // 400SS02 for a missing member, else 400SS01, naming the primary
+        // violation; every violation goes to the log.
         R::Invalid(violations) => {
-            let primary = violations.primary();
-            let err = if primary.rule.is_missing() {
-                SnapError::missing_field(&primary.path)
-            } else {
-                SnapError::invalid_field(&primary.path)
-            };
-            err.with_log(violations.to_string())
+            let case = violations.snap_case();
+            let path = violations.primary().path.as_str();
+            let detail = (!path.is_empty()).then_some(path);
+            SnapError::new(case.http_status(), case.case(), case.message_for(detail))
+                .with_log(violations.to_string())
         }
+        other => SnapError::bad_request("body refused").with_log(other.to_string()),
     }
 }
 

@@ -12,6 +12,7 @@ mod faults;
 mod fuzz_replay;
 mod ledger_flow;
 mod notify;
+mod one_parser;
 mod provider;
 mod security;
 mod support;
