@@ -821,7 +821,9 @@ impl SnapClient {
                 let value = reqwest::header::HeaderValue::from_str(device).map_err(|_| {
                     ClientError::Config("device id must be visible ASCII".to_owned())
                 })?;
-                prepared.headers.insert("x-device-id", value);
+                prepared
+                    .headers
+                    .insert(snap_core::headers::X_DEVICE_ID.name(), value);
             }
             tracing::debug!(attempt = sends, method = %prepared.method, path = %prepared.path, bytes = prepared.body.len(), "sending");
             let outcome = self.send_once(&prepared).await;

@@ -32,6 +32,7 @@ use std::time::Duration;
 use http::HeaderMap;
 
 use super::error::SnapError;
+use snap_core::headers::{AUTHORIZATION, HeaderSpec, X_SIGNATURE, X_TIMESTAMP};
 use snap_core::sign::{HmacKey, RsaPublicKey, SignatureError};
 
 /// How the provider signs its notifications.
@@ -80,7 +81,7 @@ impl NotificationError {
     pub fn to_snap_error(&self) -> SnapError {
         match self {
             NotificationError::MissingHeader(h) => SnapError::missing_field(h),
-            NotificationError::Timestamp(_) => SnapError::invalid_field("X-TIMESTAMP"),
+            NotificationError::Timestamp(_) => SnapError::invalid_field(X_TIMESTAMP.canonical),
             NotificationError::OutOfWindow { .. } => {
                 SnapError::unauthorized("X-TIMESTAMP out of window")
             }
@@ -99,15 +100,14 @@ pub struct NotificationVerifier {
 
 fn get<'a>(
     headers: &'a HeaderMap,
-    name: &'static str,
-    canonical: &'static str,
+    spec: &'static HeaderSpec,
 ) -> Result<&'a str, NotificationError> {
     headers
-        .get(name)
+        .get(spec.wire)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .ok_or(NotificationError::MissingHeader(canonical))
+        .ok_or(NotificationError::MissingHeader(spec.canonical))
 }
 
 impl NotificationVerifier {
@@ -141,8 +141,8 @@ impl NotificationVerifier {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<(), NotificationError> {
-        let ts = get(headers, "x-timestamp", "X-TIMESTAMP")?;
-        let sig = get(headers, "x-signature", "X-SIGNATURE")?;
+        let ts = get(headers, &X_TIMESTAMP)?;
+        let sig = get(headers, &X_SIGNATURE)?;
         if let Some(window) = self.window {
             let skew = super::check::skew_from_now(ts).map_err(NotificationError::Timestamp)?;
             if skew > window {
@@ -157,7 +157,7 @@ impl NotificationVerifier {
                 snap_core::sign::verify_asymmetric(key, method, path, body, ts, sig)
             }
             NotificationScheme::Hmac(key) => {
-                let auth = get(headers, "authorization", "Authorization")?;
+                let auth = get(headers, &AUTHORIZATION)?;
                 let token = auth
                     .strip_prefix("Bearer ")
                     .or_else(|| auth.strip_prefix("bearer "))

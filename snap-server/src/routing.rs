@@ -209,7 +209,8 @@ where
                         .as_deref()
                         .and_then(|p| HeaderValue::from_str(p).ok())
                 {
-                    res.headers_mut().insert("x-client-key", v);
+                    res.headers_mut()
+                        .insert(snap_core::headers::X_CLIENT_KEY.name(), v);
                 }
                 return res;
             }
@@ -266,7 +267,7 @@ fn respond(reply: &Reply, replay: bool) -> Response {
         HeaderValue::from_static("application/json"),
     );
     if let Ok(v) = HeaderValue::from_str(&super::check::now_timestamp()) {
-        h.insert("x-timestamp", v);
+        h.insert(snap_core::headers::X_TIMESTAMP.name(), v);
     }
     if replay {
         h.insert("x-idempotent-replay", HeaderValue::from_static("true"));

@@ -10,6 +10,7 @@ mod config_file;
 mod fault_injection;
 mod faults;
 mod fuzz_replay;
+mod header_table;
 mod ledger_flow;
 mod notify;
 mod one_parser;
