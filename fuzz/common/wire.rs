@@ -387,7 +387,7 @@ where
     outcomes
 }
 
-fn assert_refusal(meta: &EndpointMeta, e: &snap_server::SnapError) {
+fn assert_refusal(meta: &EndpointMeta, e: &snap_server::ErrorReply) {
     assert!((400..500).contains(&e.http), "client input answered {e:?}");
     let code = e.response_code(meta.service);
     if meta.service.is_some() {
@@ -396,7 +396,7 @@ fn assert_refusal(meta: &EndpointMeta, e: &snap_server::SnapError) {
             "odd code {code:?}"
         );
     }
-    let body = e.snap_body(meta.service);
+    let body = snap_server::Reply::error(meta.service, e).body;
     assert!(
         serde_json::from_slice::<serde_json::Value>(&body).is_ok(),
         "error body is not JSON"

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use snap_client::{
-    CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapAnswer,
+    CallOptions, ClientConfig, ClientError, RefusedCall, RetryPolicy, RetryRules, SignatureMode,
     SnapClient,
 };
 use snap_core::endpoint::RequestError;
@@ -146,7 +146,7 @@ fn config(args: &Args, scheme: SignatureScheme) -> Result<ClientConfig, String> 
     Ok(config)
 }
 
-fn print_answer(a: &SnapAnswer) {
+fn print_answer(a: &RefusedCall) {
     eprintln!("snap call: {} answered HTTP {}", a.endpoint, a.http_status);
     match (&a.response_code, &a.code) {
         (Some(raw), Some(code)) => {

@@ -84,7 +84,7 @@
 //!     let paths: Vec<&str> = violations.iter().map(|v| v.path.as_str()).collect();
 //!     assert_eq!(paths, ["merchantId", "partnerVoidNo"]);
 //!     let service = AuthVoidRequest::META.service.ok_or("a SNAP endpoint")?;
-//!     let answer = violations.to_snap_error(service);
+//!     let answer = violations.to_error_body(service);
 //!     assert_eq!(answer.response_code, "4006702");
 //!     assert_eq!(answer.response_message, "Invalid Mandatory Field {partnerVoidNo}");
 //!

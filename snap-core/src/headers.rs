@@ -79,7 +79,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::code::{GeneralCase, ServiceCode, SnapErrorBody};
+use crate::code::{ErrorBody, GeneralCase, ServiceCode};
 use crate::secret::SecretString;
 use crate::time::{JAKARTA_OFFSET_MINUTES, SnapTimestamp, TimestampError, jakarta_day_of};
 
@@ -359,7 +359,7 @@ impl HeaderError {
 
     /// The SNAP answer for `service`: `400xx02 Invalid Mandatory Field
     /// {X-TIMESTAMP}` or `400xx01 Invalid Field Format {X-TIMESTAMP}`.
-    pub fn error_body(&self, service: ServiceCode) -> SnapErrorBody {
+    pub fn error_body(&self, service: ServiceCode) -> ErrorBody {
         self.general_case().error_body(service, Some(self.header))
     }
 }

@@ -35,7 +35,7 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use serde::de::DeserializeOwned;
-use snap_core::code::{GeneralCase, ResponseCode, SnapErrorBody};
+use snap_core::code::{ErrorBody, GeneralCase, ResponseCode};
 use snap_core::endpoint::{Endpoint, EndpointMeta, RequestError, parse_request};
 use snap_core::rules::{Violation, Violations};
 
@@ -101,10 +101,10 @@ impl EntryInfo {
     }
 
     /// The answer a provider gives for a rejected body
-    /// ([`Violations::to_snap_error`]: `4006702` `Invalid Mandatory Field
+    /// ([`Violations::to_error_body`]: `4006702` `Invalid Mandatory Field
     /// {partnerVoidNo}`). `None` for a non-SNAP endpoint.
-    pub fn answer_for(&self, violations: &Violations) -> Option<SnapErrorBody> {
-        self.meta.service.map(|s| violations.to_snap_error(s))
+    pub fn answer_for(&self, violations: &Violations) -> Option<ErrorBody> {
+        self.meta.service.map(|s| violations.to_error_body(s))
     }
 }
 

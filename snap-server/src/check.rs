@@ -13,7 +13,7 @@ use http::HeaderMap;
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::error::SnapError;
+use super::error::ErrorReply;
 use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter};
 use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
 use snap_core::endpoint::{Endpoint, EndpointMeta, SignatureScheme};
@@ -267,7 +267,7 @@ pub enum Admitted<E> {
     /// gets the same answer.
     Refused {
         /// The 400 answer.
-        error: SnapError,
+        error: ErrorReply,
         /// The X-EXTERNAL-ID reservation.
         ticket: Option<Ticket>,
     },
@@ -301,13 +301,13 @@ impl fmt::Debug for Provider {
     }
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, SnapError> {
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ErrorReply> {
     match headers.get(name) {
         None => Ok(None),
         Some(v) => match v.to_str() {
             Ok(s) if s.trim().is_empty() => Ok(None),
             Ok(s) => Ok(Some(s)),
-            Err(_) => Err(SnapError::invalid_field(canonical(name)).with_log("not visible ASCII")),
+            Err(_) => Err(ErrorReply::invalid_field(canonical(name)).with_log("not visible ASCII")),
         },
     }
 }
@@ -350,17 +350,17 @@ fn required_headers(meta: &EndpointMeta, has_body: bool) -> Vec<&'static str> {
     v
 }
 
-fn header_error(e: HeaderError) -> SnapError {
+fn header_error(e: HeaderError) -> ErrorReply {
     let log = e.to_string();
     if e.is_missing() {
-        SnapError::missing_field(e.header).with_log(log)
+        ErrorReply::missing_field(e.header).with_log(log)
     } else {
-        SnapError::invalid_field(e.header).with_log(log)
+        ErrorReply::invalid_field(e.header).with_log(log)
     }
 }
 
-fn unknown_client(id: &str) -> SnapError {
-    SnapError::unauthorized("Unknown Client").with_log(format!("client id {id:?}"))
+fn unknown_client(id: &str) -> ErrorReply {
+    ErrorReply::unauthorized("Unknown Client").with_log(format!("client id {id:?}"))
 }
 
 /// The current time as an X-TIMESTAMP string (Jakarta, second precision).
@@ -401,7 +401,7 @@ impl Provider {
 
     /// Checks 1-5: required headers, header formats, B2B token, customer
     /// token, timestamp window. Cheap; runs before the body is read.
-    pub fn check_head(&self, meta: &EndpointMeta, parts: &Parts) -> Result<Head, SnapError> {
+    pub fn check_head(&self, meta: &EndpointMeta, parts: &Parts) -> Result<Head, ErrorReply> {
         let h = &parts.headers;
         // BI's Delete VA (31) is a DELETE with a JSON body: only GET has none.
         let has_body = parts.method != http::Method::GET;
@@ -409,7 +409,7 @@ impl Provider {
         // 1. presence (the tokens are checked in 3-4: their absence is 401xx03/04)
         for name in required_headers(meta, has_body) {
             if header(h, name)?.is_none() {
-                return Err(SnapError::missing_field(canonical(name)));
+                return Err(ErrorReply::missing_field(canonical(name)));
             }
         }
 
@@ -421,20 +421,20 @@ impl Provider {
             let mime = ct.split(';').next().unwrap_or("").trim();
             if !mime.eq_ignore_ascii_case("application/json") {
                 return Err(
-                    SnapError::invalid_field("Content-Type").with_log(format!("got {ct:?}"))
+                    ErrorReply::invalid_field("Content-Type").with_log(format!("got {ct:?}"))
                 );
             }
         }
         if let Some(len) = header(h, "content-length")? {
             match len.parse::<u64>() {
                 Ok(n) if n > self.config.body_limit as u64 => {
-                    return Err(SnapError::bad_request(&format!(
+                    return Err(ErrorReply::bad_request(&format!(
                         "body larger than {} bytes",
                         self.config.body_limit
                     )));
                 }
                 Ok(_) => {}
-                Err(_) => return Err(SnapError::invalid_field("Content-Length")),
+                Err(_) => return Err(ErrorReply::invalid_field("Content-Length")),
             }
         }
         let snap_headers = match meta.signature {
@@ -466,14 +466,14 @@ impl Provider {
                     if scheme == SignatureScheme::Symmetric {
                         let Some(token) = sh.authorization.as_ref().map(|t| t.expose().as_str())
                         else {
-                            return Err(SnapError::b2b_token_not_found());
+                            return Err(ErrorReply::b2b_token_not_found());
                         };
                         let grant = self
                             .tokens
                             .b2b(token)
-                            .map_err(|p| SnapError::invalid_b2b_token().with_log(p.to_string()))?;
+                            .map_err(|p| ErrorReply::invalid_b2b_token().with_log(p.to_string()))?;
                         if grant.partner != partner_id {
-                            return Err(SnapError::invalid_b2b_token().with_log(format!(
+                            return Err(ErrorReply::invalid_b2b_token().with_log(format!(
                                 "token of {} used by X-PARTNER-ID {partner_id}",
                                 grant.partner
                             )));
@@ -494,11 +494,11 @@ impl Provider {
                     .as_ref()
                     .map(|t| t.expose().as_str())
                 else {
-                    return Err(SnapError::customer_token_not_found());
+                    return Err(ErrorReply::customer_token_not_found());
                 };
                 customer =
                     Some(self.tokens.customer(partner_id, token).map_err(|p| {
-                        SnapError::invalid_customer_token().with_log(p.to_string())
+                        ErrorReply::invalid_customer_token().with_log(p.to_string())
                     })?);
             }
             // 5. timestamp window
@@ -526,13 +526,13 @@ impl Provider {
         })
     }
 
-    fn partner(&self, id: &str) -> Result<Arc<Partner>, SnapError> {
+    fn partner(&self, id: &str) -> Result<Arc<Partner>, ErrorReply> {
         self.partners.get(id).ok_or_else(|| unknown_client(id))
     }
 
     /// Checks 7-9: signature over the raw bytes, X-EXTERNAL-ID, parse and
     /// validate.
-    pub fn admit<E>(&self, head: Head, body: Bytes) -> Result<Admitted<E>, SnapError>
+    pub fn admit<E>(&self, head: Head, body: Bytes) -> Result<Admitted<E>, ErrorReply>
     where
         E: Endpoint + DeserializeOwned,
     {
@@ -559,7 +559,7 @@ impl Provider {
                     });
                 }
                 Claim::Conflict => {
-                    return Err(SnapError::conflict()
+                    return Err(ErrorReply::conflict()
                         .with_log(format!("X-EXTERNAL-ID {ext} reused with another request")));
                 }
             }
@@ -593,32 +593,32 @@ impl Provider {
     }
 }
 
-fn signature_error(e: snap_core::sign::SignatureError) -> SnapError {
+fn signature_error(e: snap_core::sign::SignatureError) -> ErrorReply {
     use snap_core::sign::SignatureError as S;
     match e {
-        S::Mismatch => SnapError::unauthorized("Invalid Signature"),
-        S::Minify(m) => SnapError::bad_request("body is not valid JSON").with_log(m.to_string()),
-        other => SnapError::unauthorized("Invalid Signature").with_log(other.to_string()),
+        S::Mismatch => ErrorReply::unauthorized("Invalid Signature"),
+        S::Minify(m) => ErrorReply::bad_request("body is not valid JSON").with_log(m.to_string()),
+        other => ErrorReply::unauthorized("Invalid Signature").with_log(other.to_string()),
     }
 }
 
-fn request_error(e: snap_core::endpoint::RequestError) -> SnapError {
+fn request_error(e: snap_core::endpoint::RequestError) -> ErrorReply {
     use snap_core::endpoint::RequestError as R;
     match e {
         R::NotJson(reason) => {
-            SnapError::bad_request("body is not valid JSON").with_log(reason.to_string())
+            ErrorReply::bad_request("body is not valid JSON").with_log(reason.to_string())
         }
-        // The answer `snap validate` prints (`Violations::to_snap_error`):
+        // The answer `snap validate` prints (`Violations::to_error_body`):
         // 400SS02 for a missing member, else 400SS01, naming the primary
         // violation; every violation goes to the log.
         R::Invalid(violations) => {
             let case = violations.snap_case();
             let path = violations.primary().path.as_str();
             let detail = (!path.is_empty()).then_some(path);
-            SnapError::new(case.http_status(), case.case(), case.message_for(detail))
+            ErrorReply::new(case.http_status(), case.case(), case.message_for(detail))
                 .with_log(violations.to_string())
         }
-        other => SnapError::bad_request("body refused").with_log(other.to_string()),
+        other => ErrorReply::bad_request("body refused").with_log(other.to_string()),
     }
 }
 
@@ -630,12 +630,12 @@ impl Provider {
         &self,
         head: &Head,
         body: &[u8],
-    ) -> Result<Option<Arc<Partner>>, SnapError> {
+    ) -> Result<Option<Arc<Partner>>, ErrorReply> {
         use snap_core::sign::{verify_asymmetric, verify_symmetric, verify_token};
         let h = &head.headers;
         let partner = head.partner.as_deref();
         let no_key = || {
-            SnapError::unauthorized("Key not Found").with_log("no key registered for this scheme")
+            ErrorReply::unauthorized("Key not Found").with_log("no key registered for this scheme")
         };
         let ts = head
             .snap
@@ -658,7 +658,7 @@ impl Provider {
                         return Ok(Some(p));
                     }
                 }
-                return Err(SnapError::unauthorized("Invalid Signature"));
+                return Err(ErrorReply::unauthorized("Invalid Signature"));
             }
             SignatureScheme::AyopopKeyToken => {
                 let token = header(h, "token")?.unwrap_or("");
@@ -713,11 +713,11 @@ pub(crate) fn skew_from_now(ts: &str) -> Result<Duration, String> {
 
 impl Provider {
     /// Check 5: `X-TIMESTAMP` within the window.
-    fn check_window(&self, ts: &SnapTimestamp) -> Result<(), SnapError> {
+    fn check_window(&self, ts: &SnapTimestamp) -> Result<(), ErrorReply> {
         let skew = skew_of(ts);
         if skew > self.config.timestamp_window {
             return Err(
-                SnapError::unauthorized("X-TIMESTAMP out of window").with_log(format!(
+                ErrorReply::unauthorized("X-TIMESTAMP out of window").with_log(format!(
                     "{} s from now, window {} s",
                     skew.as_secs(),
                     self.config.timestamp_window.as_secs()

@@ -76,5 +76,5 @@ pub use check::{
     Admitted, Head, Inbound, Partner, Partners, Provider, ProviderConfig, StaticPartners,
     TokenCheck,
 };
-pub use error::{Reply, SnapError};
+pub use error::{ErrorReply, Reply};
 pub use routing::{ErrorRenderer, SnapHandler, route, route_with, snap_renderer};

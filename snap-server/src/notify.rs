@@ -31,7 +31,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
-use super::error::SnapError;
+use super::error::ErrorReply;
 use snap_core::headers::{AUTHORIZATION, HeaderSpec, X_SIGNATURE, X_TIMESTAMP};
 use snap_core::sign::{HmacKey, RsaPublicKey, SignatureError};
 
@@ -78,14 +78,14 @@ impl NotificationError {
     /// The SNAP answer for this refusal (the merchant answers the provider
     /// with it): `400xx02` missing header, `400xx01` malformed timestamp,
     /// `401xx00` otherwise.
-    pub fn to_snap_error(&self) -> SnapError {
+    pub fn to_error_reply(&self) -> ErrorReply {
         match self {
-            NotificationError::MissingHeader(h) => SnapError::missing_field(h),
-            NotificationError::Timestamp(_) => SnapError::invalid_field(X_TIMESTAMP.canonical),
+            NotificationError::MissingHeader(h) => ErrorReply::missing_field(h),
+            NotificationError::Timestamp(_) => ErrorReply::invalid_field(X_TIMESTAMP.canonical),
             NotificationError::OutOfWindow { .. } => {
-                SnapError::unauthorized("X-TIMESTAMP out of window")
+                ErrorReply::unauthorized("X-TIMESTAMP out of window")
             }
-            NotificationError::Signature(_) => SnapError::unauthorized("Invalid Signature"),
+            NotificationError::Signature(_) => ErrorReply::unauthorized("Invalid Signature"),
         }
         .with_log(self.to_string())
     }

@@ -35,7 +35,7 @@ pub enum RequestError {
     NotJson(String),
     /// JSON, but members are missing, malformed or break their rules: every
     /// violation, with wire paths (SNAP: 400SS02 / 400SS01, see
-    /// [`Violations::to_snap_error`]).
+    /// [`Violations::to_error_body`]).
     #[error("{0}")]
     Invalid(Violations),
 }

@@ -14,7 +14,7 @@ use serde_json::Value;
 use snap_core::endpoint::{Endpoint, EndpointMeta, RequestError, SignatureScheme};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia, registry};
 use snap_server::tokens::{TokenLifetimes, TokenStore};
-use snap_server::{Admitted, Provider, ProviderConfig, SnapError, StaticPartners};
+use snap_server::{Admitted, ErrorReply, Provider, ProviderConfig, StaticPartners};
 
 fn provider() -> Provider {
     Provider::new(
@@ -26,7 +26,7 @@ fn provider() -> Provider {
 
 /// What the provider side does with `body` for endpoint `E`: `None` when it
 /// admits it, else its refusal.
-fn provider_refusal<E>(provider: &Provider, body: &[u8]) -> Option<SnapError>
+fn provider_refusal<E>(provider: &Provider, body: &[u8]) -> Option<ErrorReply>
 where
     E: Endpoint + DeserializeOwned + std::fmt::Debug,
 {
@@ -224,7 +224,7 @@ fn the_provider_reports_a_type_error_a_too_long_member_and_a_missing_one() {
     assert_eq!(refusal.message, "Invalid Mandatory Field {partnerVoidNo}");
 }
 
-fn log_has_three(refusal: &SnapError) -> bool {
+fn log_has_three(refusal: &ErrorReply) -> bool {
     let log = refusal.log.as_deref().unwrap_or("");
     assert!(log.starts_with("3 invalid field(s)"), "{log}");
     for expected in [
