@@ -195,10 +195,10 @@ fn provider() -> Provider {
         .and_then(|p| p.with_ipg_key(SECRET))
         .and_then(|p| p.with_ayopop_secret(SECRET))
         .expect("partner");
-    let config = ProviderConfig {
-        body_limit: 4096,
-        ..ProviderConfig::default()
-    };
+    let config = ProviderConfig::builder()
+        .body_limit(4096)
+        .build()
+        .expect("a valid config");
     Provider::new(
         config,
         Arc::new(StaticPartners::default().with(partner)),

@@ -14,6 +14,7 @@ use snap_core::time::TimestampProfile;
 /// How the partner signs transaction requests, fixed per partner at
 /// onboarding (SNAP-FACTS 1.c, 1.d).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SignatureMode {
     /// Type 1, the default: a B2B token (service 73) is fetched and sent as
     /// `Authorization: Bearer`, and requests are signed with

@@ -144,6 +144,7 @@ pub struct ServiceCode(u8);
 /// A service code outside 01-99.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("service code {0} is not 01-99")]
+#[non_exhaustive]
 pub struct ServiceCodeError(pub u16);
 
 impl ServiceCode {
@@ -371,6 +372,7 @@ pub struct ResponseCode {
 
 /// Why a response code was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResponseCodeError {
     /// The code is empty.
     #[error("response code is empty; expected 7 digits: HTTP(3)+service(2)+case(2)")]
@@ -410,6 +412,7 @@ pub enum ResponseCodeError {
 
 /// A response code that disagrees with its context.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CodeMismatch {
     /// The first three digits are not the HTTP status of the response.
     #[error("response code {code} says HTTP {code_http} but the response status is {status}")]

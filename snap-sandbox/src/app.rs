@@ -72,7 +72,7 @@ impl Sandbox {
         for p in config.partners {
             partners.insert(p);
         }
-        let tokens = TokenStore::new(config.lifetimes);
+        let tokens = TokenStore::new(config.provider.token_lifetimes());
         let provider = Arc::new(Provider::new(
             config.provider,
             Arc::new(partners),

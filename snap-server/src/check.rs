@@ -13,6 +13,7 @@ use http::HeaderMap;
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::config::ProviderConfig;
 use super::error::ErrorReply;
 use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter};
 use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
@@ -164,26 +165,6 @@ impl TokenCheck for TokenStore {
     }
     fn customer(&self, partner: &str, token: &str) -> Result<CustomerGrant, TokenProblem> {
         self.check_customer(partner, token)
-    }
-}
-
-/// Knobs of the provider side.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderConfig {
-    /// How far `X-TIMESTAMP` may be from the provider's clock, either way.
-    /// BI fixes no value; default 5 minutes.
-    pub timestamp_window: Duration,
-    /// Largest accepted body, bytes (default 64 KiB). Larger bodies are
-    /// refused as soon as the limit is passed (or from `Content-Length`).
-    pub body_limit: usize,
-}
-
-impl Default for ProviderConfig {
-    fn default() -> Self {
-        ProviderConfig {
-            timestamp_window: Duration::from_secs(300),
-            body_limit: 64 * 1024,
-        }
     }
 }
 
@@ -427,10 +408,10 @@ impl Provider {
         }
         if let Some(len) = header(h, "content-length")? {
             match len.parse::<u64>() {
-                Ok(n) if n > self.config.body_limit as u64 => {
+                Ok(n) if n > self.config.body_limit() as u64 => {
                     return Err(ErrorReply::bad_request(&format!(
                         "body larger than {} bytes",
-                        self.config.body_limit
+                        self.config.body_limit()
                     )));
                 }
                 Ok(_) => {}
@@ -715,12 +696,12 @@ impl Provider {
     /// Check 5: `X-TIMESTAMP` within the window.
     fn check_window(&self, ts: &SnapTimestamp) -> Result<(), ErrorReply> {
         let skew = skew_of(ts);
-        if skew > self.config.timestamp_window {
+        if skew > self.config.timestamp_window() {
             return Err(
                 ErrorReply::unauthorized("X-TIMESTAMP out of window").with_log(format!(
                     "{} s from now, window {} s",
                     skew.as_secs(),
-                    self.config.timestamp_window.as_secs()
+                    self.config.timestamp_window().as_secs()
                 )),
             );
         }

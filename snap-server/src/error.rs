@@ -29,6 +29,7 @@ fn table_message(http: u16, case: u8, detail: Option<&str>) -> String {
 /// `log` is a reason for the provider's own log, never sent (it may name
 /// the check that failed in more detail than the message does).
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ErrorReply {
     /// HTTP status (`400`, `401`, `404`, `409`, `500`, ...).
     pub http: u16,

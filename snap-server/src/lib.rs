@@ -66,15 +66,14 @@
 #![forbid(unsafe_code)]
 
 mod check;
+mod config;
 mod error;
 pub mod idempotency;
 pub mod notify;
 mod routing;
 pub mod tokens;
 
-pub use check::{
-    Admitted, Head, Inbound, Partner, Partners, Provider, ProviderConfig, StaticPartners,
-    TokenCheck,
-};
+pub use check::{Admitted, Head, Inbound, Partner, Partners, Provider, StaticPartners, TokenCheck};
+pub use config::{ProviderConfig, ProviderConfigBuilder, ProviderConfigError};
 pub use error::{ErrorReply, Reply};
 pub use routing::{ErrorRenderer, SnapHandler, route, route_with, snap_renderer};

@@ -54,6 +54,7 @@ pub enum NotificationScheme {
 
 /// Why a notification was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum NotificationError {
     /// A header the scheme needs is absent.
     #[error("missing header {0}")]

@@ -121,12 +121,12 @@ where
         Err(e) => return refuse(e, None),
     };
     let partner = head.partner_id().map(str::to_owned);
-    let bytes = match axum::body::to_bytes(body, provider.config().body_limit).await {
+    let bytes = match axum::body::to_bytes(body, provider.config().body_limit()).await {
         Ok(b) => b,
         Err(_) => {
             let err = ErrorReply::bad_request(&format!(
                 "body larger than {} bytes, or unreadable",
-                provider.config().body_limit
+                provider.config().body_limit()
             ));
             return refuse(err, partner.as_deref());
         }
