@@ -74,6 +74,9 @@ mod routing;
 pub mod tokens;
 
 pub use check::{Admitted, Head, Inbound, Partner, Partners, Provider, StaticPartners, TokenCheck};
-pub use config::{ProviderConfig, ProviderConfigBuilder, ProviderConfigError};
+pub use config::{
+    MAX_BODY_LIMIT, MAX_TIMESTAMP_WINDOW, ProviderConfig, ProviderConfigBuilder,
+    ProviderConfigError,
+};
 pub use error::{ErrorReply, Reply};
 pub use routing::{ErrorRenderer, SnapHandler, route, route_with, snap_renderer};
