@@ -205,10 +205,10 @@ fn provider() -> Provider {
         .expect("partner")
         .with_verifier::<IpgSignature>(IpgKey::new(SECRET).expect("key"))
         .with_verifier::<AyopopSignature>(AyopopCredentials::new(PARTNER, SECRET).expect("key"));
-    let config = ProviderConfig {
-        body_limit: 4096,
-        ..ProviderConfig::default()
-    };
+    let config = ProviderConfig::builder()
+        .body_limit(4096)
+        .build()
+        .expect("a valid config");
     Provider::new(
         config,
         Arc::new(StaticPartners::default().with(partner)),
@@ -377,7 +377,7 @@ where
     outcomes
 }
 
-fn assert_refusal(meta: &EndpointMeta, e: &snap_server::SnapError) {
+fn assert_refusal(meta: &EndpointMeta, e: &snap_server::ErrorReply) {
     assert!((400..500).contains(&e.http), "client input answered {e:?}");
     let code = e.response_code(meta.service);
     if meta.service.is_some() {
@@ -386,7 +386,7 @@ fn assert_refusal(meta: &EndpointMeta, e: &snap_server::SnapError) {
             "odd code {code:?}"
         );
     }
-    let body = e.snap_body(meta.service);
+    let body = snap_server::Reply::error(meta.service, e).body;
     assert!(
         serde_json::from_slice::<serde_json::Value>(&body).is_ok(),
         "error body is not JSON"

@@ -16,14 +16,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use snap_client::{
-    CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapAnswer,
+    CallOptions, ClientConfig, ClientError, RefusedCall, RetryPolicy, RetryRules, SignatureMode,
     SnapClient,
 };
+use snap_core::endpoint::RequestError;
 use snap_core::secret::SecretString;
 use snap_core::sign::SchemeRef;
 use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
 use snap_endpoints::ipg::{IpgKey, IpgSignature};
-use snap_endpoints::registry::{self, RequestError};
+use snap_endpoints::registry;
 
 /// Arguments of `snap call`.
 #[derive(Debug, clap::Args)]
@@ -144,7 +145,7 @@ fn config(args: &Args, scheme: SchemeRef) -> Result<ClientConfig, String> {
     Ok(config)
 }
 
-fn print_answer(a: &SnapAnswer) {
+fn print_answer(a: &RefusedCall) {
     eprintln!("snap call: {} answered HTTP {}", a.endpoint, a.http_status);
     match (&a.response_code, &a.code) {
         (Some(raw), Some(code)) => {
@@ -237,6 +238,10 @@ pub fn run(args: Args) -> ExitCode {
                 RequestError::Invalid(violations) => ClientError::Validation {
                     endpoint: meta.name.to_owned(),
                     violations,
+                },
+                other => ClientError::NotJson {
+                    endpoint: meta.name.to_owned(),
+                    reason: other.to_string(),
                 },
             })
         };

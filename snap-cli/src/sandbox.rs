@@ -77,7 +77,6 @@ fn build_config(args: &Args) -> Result<SandboxConfig, String> {
         None => SandboxConfig {
             partners: Vec::new(),
             provider: Default::default(),
-            lifetimes: Default::default(),
             faults: Default::default(),
         },
     };
@@ -106,13 +105,16 @@ fn build_config(args: &Args) -> Result<SandboxConfig, String> {
         return Err(ConfigError::NoPartner.to_string());
     }
     if let Some(w) = args.timestamp_window_secs {
-        config.provider.timestamp_window = Duration::from_secs(w);
+        config.provider = (config.provider.to_builder())
+            .timestamp_window(Duration::from_secs(w))
+            .build()
+            .map_err(|e| format!("--timestamp-window-secs: {e}"))?;
     }
     if let Some(b) = args.body_limit {
-        if b == 0 {
-            return Err("--body-limit must be greater than zero".to_owned());
-        }
-        config.provider.body_limit = b;
+        config.provider = (config.provider.to_builder())
+            .body_limit(b)
+            .build()
+            .map_err(|e| format!("--body-limit: {e}"))?;
     }
     if let Some(d) = args.delay_ms {
         config.faults.delay_ms = d;

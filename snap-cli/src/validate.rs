@@ -9,7 +9,8 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use snap_endpoints::registry::{self, EntryInfo, RequestError};
+use snap_core::endpoint::RequestError;
+use snap_endpoints::registry::{self, EntryInfo};
 
 /// Arguments of `snap validate`.
 #[derive(Debug, clap::Args)]
@@ -109,6 +110,10 @@ pub fn run(args: Args) -> ExitCode {
                 ),
             }
             ExitCode::from(1)
+        }
+        Err(other) => {
+            eprintln!("snap validate: {}: {other}", args.file.display());
+            ExitCode::from(2)
         }
     }
 }

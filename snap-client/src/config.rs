@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::error::ClientError;
 use super::retry::{RetryPolicy, RetryRules};
+use snap_core::headers;
 use snap_core::secret::SecretString;
 use snap_core::sign::{RsaPrivateKey, SignatureScheme, Signers};
 use snap_core::time::TimestampProfile;
@@ -14,6 +15,7 @@ use snap_core::time::TimestampProfile;
 /// provider's own, named by type in its declaration) are signed with the
 /// signer configured for that scheme ([`ClientConfig::with_signer`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SignatureMode {
     /// Type 1, the default: a B2B token (service 73) is fetched and sent as
     /// `Authorization: Bearer`, and requests are signed with
@@ -51,10 +53,10 @@ pub struct ClientConfig {
     pub client_secret: Option<SecretString>,
     /// The private key (token requests, asymmetric signatures), parsed once.
     pub private_key: Option<Arc<RsaPrivateKey>>,
-    /// `CHANNEL-ID` (5 characters, `95221` by default).
+    /// `CHANNEL-ID` (1 to 5 ASCII letters or digits, `95221` by default).
     pub channel_id: String,
     /// `X-DEVICE-ID` sent on B2B2C (customer-token) requests, where it is
-    /// mandatory.
+    /// mandatory (at most 400 characters).
     pub device_id: Option<String>,
     /// How transaction requests are signed.
     pub signature_mode: SignatureMode,
@@ -198,24 +200,26 @@ impl ClientConfig {
 
     /// Checks what can be checked before any request: a base URL with
     /// `https://` (or `http://` to a loopback host), no path, query or
-    /// credentials in it; a non-empty client and partner id; a 5-character
-    /// channel id; a prefix that starts with `/`; the keys the signature mode
-    /// needs (unless only signers of other schemes are configured: a client
-    /// for a non-SNAP provider).
+    /// credentials in it; client, partner, channel and device ids by the
+    /// SNAP header table's rules (`X-CLIENT-KEY`, `X-PARTNER-ID`,
+    /// `CHANNEL-ID`, `X-DEVICE-ID`); a prefix that starts with `/`; the keys
+    /// the signature mode needs (unless only signers of other schemes are
+    /// configured: a client for a non-SNAP provider).
     pub(crate) fn check(&self) -> Result<BaseUrl, ClientError> {
         let base = BaseUrl::parse(&self.base_url)?;
         let bad = |m: String| Err(ClientError::Config(m));
-        if self.client_id.trim().is_empty() {
-            return bad("client id is empty".into());
-        }
-        if self.partner_id.trim().is_empty() || self.partner_id.chars().count() > 36 {
-            return bad("partner id (X-PARTNER-ID) must be 1 to 36 characters".into());
-        }
-        if self.channel_id.chars().count() != 5 {
-            return bad(format!(
-                "channel id (CHANNEL-ID) {:?} must be exactly 5 characters",
-                self.channel_id
-            ));
+        // The header values, by the SNAP header table's rules.
+        let header_values = [
+            ("client id", &headers::X_CLIENT_KEY, Some(&self.client_id)),
+            ("partner id", &headers::X_PARTNER_ID, Some(&self.partner_id)),
+            ("channel id", &headers::CHANNEL_ID, Some(&self.channel_id)),
+            ("device id", &headers::X_DEVICE_ID, self.device_id.as_ref()),
+        ];
+        for (what, spec, value) in header_values {
+            if let Some(v) = value {
+                spec.check(v)
+                    .map_err(|e| ClientError::Config(format!("{what}: {e}")))?;
+            }
         }
         if !self.path_prefix.is_empty() && !self.path_prefix.starts_with('/') {
             return bad(format!(
@@ -323,6 +327,37 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cr3t-value"), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
+    }
+
+    /// Partner, channel and device ids follow the SNAP header table.
+    #[test]
+    fn header_values_follow_the_header_table() {
+        let pem = include_str!("../tests/client/test-key.pem");
+        let key = Arc::new(RsaPrivateKey::from_pem(pem).expect("test key"));
+        let base = || {
+            ClientConfig::new("https://h", "cid")
+                .with_client_secret("s")
+                .with_private_key(key.clone())
+        };
+        assert!(base().check().is_ok());
+        assert!(
+            base().with_channel_id("H2H").check().is_ok(),
+            "DOKU's channel id"
+        );
+        for (config, header) in [
+            (base().with_partner_id("p".repeat(37)), "X-PARTNER-ID"),
+            (base().with_partner_id(""), "X-PARTNER-ID"),
+            (base().with_partner_id(" p"), "X-PARTNER-ID"),
+            (base().with_channel_id("952210"), "CHANNEL-ID"),
+            (base().with_channel_id("H-2H"), "CHANNEL-ID"),
+            (base().with_device_id("d".repeat(401)), "X-DEVICE-ID"),
+            (base().with_device_id("caf\u{e9}"), "X-DEVICE-ID"),
+        ] {
+            match config.check() {
+                Err(ClientError::Config(m)) => assert!(m.contains(header), "{m}"),
+                other => panic!("{header}: {other:?}"),
+            }
+        }
     }
 
     #[test]

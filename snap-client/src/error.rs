@@ -75,7 +75,7 @@ pub enum ClientError {
     /// The provider answered with a SNAP error (or with a status the retry
     /// policy retries, on every attempt).
     #[error("{0}")]
-    Snap(Box<SnapAnswer>),
+    Snap(Box<RefusedCall>),
     /// A retry was answered `409{SS}00` (X-EXTERNAL-ID already used): an
     /// earlier attempt reached the provider. `resolution` holds the answer of
     /// the endpoint's status query when a resolver is configured.
@@ -180,10 +180,14 @@ impl ClientError {
     }
 }
 
-/// A SNAP error answer, decoded.
+/// A call the provider answered with an error: the decoded error answer
+/// (HTTP status, `responseCode`, message, raw body; the body itself is a
+/// `snap_core::code::ErrorBody` on the wire) together with what the caller
+/// needs to reconcile it: the endpoint, the `X-EXTERNAL-ID`, the
+/// `partnerReferenceNo`, the attempts.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct SnapAnswer {
+pub struct RefusedCall {
     /// The endpoint's declared name.
     pub endpoint: String,
     /// The HTTP status: authoritative for the class of the failure
@@ -211,7 +215,7 @@ pub struct SnapAnswer {
     pub attempts: u32,
 }
 
-impl SnapAnswer {
+impl RefusedCall {
     /// The 2-digit case of the response code (`01` of `4017301`).
     pub fn case(&self) -> Option<u8> {
         self.code.as_ref().map(|c| c.case())
@@ -223,7 +227,7 @@ impl SnapAnswer {
     }
 }
 
-impl fmt::Display for SnapAnswer {
+impl fmt::Display for RefusedCall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.endpoint, self.http_status)?;
         if let Some(code) = &self.response_code {
@@ -251,7 +255,7 @@ impl fmt::Display for SnapAnswer {
 #[non_exhaustive]
 pub struct AlreadyProcessed {
     /// The 409 answer itself.
-    pub answer: SnapAnswer,
+    pub answer: RefusedCall,
     /// The body's `partnerReferenceNo`, if any.
     pub partner_reference: Option<String>,
     /// The status query's answer, when a resolver is configured and answered.

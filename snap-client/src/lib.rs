@@ -84,7 +84,7 @@
 //! 6. Decodes the answer with [`decode_response`]. The HTTP status decides
 //!    the class of a failure (what is retried, what is a business answer);
 //!    a responseCode that disagrees with it is shown in
-//!    [`SnapAnswer::disagreement`].
+//!    [`RefusedCall::disagreement`].
 //!
 //! TLS certificates are always verified (rustls with the platform's roots);
 //! there is no switch to turn that off. `http://` is accepted only for a
@@ -109,7 +109,7 @@ use serde::Serialize;
 use tracing::Instrument;
 
 pub use self::config::{ClientConfig, SignatureMode};
-pub use self::error::{AlreadyProcessed, ClientError, SnapAnswer};
+pub use self::error::{AlreadyProcessed, ClientError, RefusedCall};
 pub use self::resolve::{BoxFuture, ConflictContext, ConflictResolver, Resolution, StatusQuery};
 pub use self::retry::{Jitter, RetryPolicy, RetryRules};
 
@@ -359,7 +359,7 @@ impl CallSite<'_> {
                 .and_then(|m| m.as_str())
                 .map(str::to_owned)
         });
-        ClientError::Snap(Box::new(SnapAnswer {
+        ClientError::Snap(Box::new(RefusedCall {
             endpoint: self.meta.name.to_owned(),
             http_status: raw.http_status,
             response_code,
@@ -772,7 +772,9 @@ impl SnapClient {
                 let value = reqwest::header::HeaderValue::from_str(device).map_err(|_| {
                     ClientError::Config("device id must be visible ASCII".to_owned())
                 })?;
-                prepared.headers.insert("x-device-id", value);
+                prepared
+                    .headers
+                    .insert(snap_core::headers::X_DEVICE_ID.name(), value);
             }
             tracing::debug!(attempt = sends, method = %prepared.method, path = %prepared.path, bytes = prepared.body.len(), "sending");
             let outcome = self.send_once(&prepared).await;

@@ -22,6 +22,7 @@ use super::resolve::ConflictResolver;
 
 /// How one endpoint (or every endpoint of a provider) is retried.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first one included; `1` means "never retry".
     /// Values below 1 are treated as 1.

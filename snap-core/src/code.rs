@@ -144,6 +144,7 @@ pub struct ServiceCode(u8);
 /// A service code outside 01-99.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("service code {0} is not 01-99")]
+#[non_exhaustive]
 pub struct ServiceCodeError(pub u16);
 
 impl ServiceCode {
@@ -353,8 +354,8 @@ impl GeneralCase {
 
     /// The SNAP error body for this case and service, message filled with
     /// `detail` ([`GeneralCase::message_for`]).
-    pub fn error_body(self, service: ServiceCode, detail: Option<&str>) -> SnapErrorBody {
-        SnapErrorBody {
+    pub fn error_body(self, service: ServiceCode, detail: Option<&str>) -> ErrorBody {
+        ErrorBody {
             response_code: self.code(service).to_string(),
             response_message: self.message_for(detail),
         }
@@ -371,6 +372,7 @@ pub struct ResponseCode {
 
 /// Why a response code was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResponseCodeError {
     /// The code is empty.
     #[error("response code is empty; expected 7 digits: HTTP(3)+service(2)+case(2)")]
@@ -410,6 +412,7 @@ pub enum ResponseCodeError {
 
 /// A response code that disagrees with its context.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CodeMismatch {
     /// The first three digits are not the HTTP status of the response.
     #[error("response code {code} says HTTP {code_http} but the response status is {status}")]
@@ -554,8 +557,8 @@ impl ResponseCode {
     }
 
     /// An error body with this code and `message`.
-    pub fn error_body(&self, message: impl Into<String>) -> SnapErrorBody {
-        SnapErrorBody {
+    pub fn error_body(&self, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
             response_code: self.to_string(),
             response_message: message.into(),
         }
@@ -636,16 +639,32 @@ pub fn option_string_or_number<'de, D: Deserializer<'de>>(
     Ok(Option::<Wrap>::deserialize(deserializer)?.map(|w| w.0))
 }
 
-/// The body of a SNAP error answer: `{"responseCode":"4006701",
-/// "responseMessage":"Invalid Field Format {amount.value}"}`.
+/// The body of a SNAP error answer, on the wire: `{"responseCode":"4006701",
+/// "responseMessage":"Invalid Field Format {amount.value}"}`. The one type
+/// for it: what a provider answers (`snap_server::ErrorReply::to_body`,
+/// [`Violations::to_error_body`](crate::rules::Violations::to_error_body),
+/// [`GeneralCase::error_body`]) and what a client reads. A received error
+/// answer, decoded with its HTTP status, is an
+/// [`ErrorAnswer`](crate::endpoint::ErrorAnswer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SnapErrorBody {
+#[non_exhaustive]
+pub struct ErrorBody {
     /// Seven digits (read leniently from a JSON number too).
     #[serde(deserialize_with = "string_or_number")]
     pub response_code: String,
     /// Free text; never branch on it.
     pub response_message: String,
+}
+
+impl ErrorBody {
+    /// A body with this code and message.
+    pub fn new(response_code: impl Into<String>, response_message: impl Into<String>) -> Self {
+        ErrorBody {
+            response_code: response_code.into(),
+            response_message: response_message.into(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -914,7 +933,7 @@ mod tests {
             .to_string();
         assert!(e.contains("8 digits"), "{e}");
         assert!(serde_json::from_str::<ResponseCode>("2003000.5").is_err());
-        let b: SnapErrorBody =
+        let b: ErrorBody =
             serde_json::from_str(r#"{"responseCode":2003400,"responseMessage":"Successful"}"#)
                 .unwrap();
         assert_eq!(b.response_code, "2003400");

@@ -14,6 +14,9 @@
 //!   the HTTP status and the endpoint's service code.
 //! - [`prepare`]: validate, serialize once, sign exactly those bytes, build
 //!   the SNAP headers.
+//! - [`parse_request`]: a received body -> the typed request, or **every**
+//!   violation with its wire path (the provider side, `snap validate` and
+//!   the sandbox all use this one function).
 //!
 //! The client and the provider side both build on these generic functions.
 //!
@@ -74,7 +77,7 @@
 //!     let paths: Vec<&str> = violations.iter().map(|v| v.path.as_str()).collect();
 //!     assert_eq!(paths, ["merchantId", "partnerVoidNo"]);
 //!     let service = AuthVoidRequest::META.service.ok_or("a SNAP endpoint")?;
-//!     let answer = violations.to_snap_error(service);
+//!     let answer = violations.to_error_body(service);
 //!     assert_eq!(answer.response_code, "4006702");
 //!     assert_eq!(answer.response_message, "Invalid Mandatory Field {partnerVoidNo}");
 //!
@@ -119,12 +122,14 @@ use crate::rules::{Path, Report, Violations};
 use crate::sign::{Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned};
 
 mod decode;
+mod parse;
 mod prepare;
 
 pub use decode::{
     Answer, AnswerCode, CodeOutcome, DecodeError, DecodeWarning, Decoded, ErrorAnswer, Snap7,
     decode_response,
 };
+pub use parse::{RequestError, parse_request};
 pub use prepare::{PrepareError, PreparedRequest, RequestContext, header, prepare, prepare_bytes};
 
 /// A value that can check itself against SNAP field rules.
@@ -565,112 +570,4 @@ pub trait Endpoint: Validate {
     /// How requests are signed; [`EndpointMeta::signature`] is its
     /// [`SchemeRef`].
     type Signature: SignatureScheme;
-}
-
-/// Why a received body was refused by [`parse_request`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RequestError {
-    /// Not JSON at all (SNAP: `400{SS}00 Bad Request`).
-    #[error("request body is not valid JSON: {0}")]
-    NotJson(String),
-    /// JSON, but fields are missing or malformed (SNAP: 400SS02 / 400SS01,
-    /// see [`Violations::to_snap_error`]).
-    #[error("{0}")]
-    Invalid(Violations),
-}
-
-/// Parses a received body into `T` and validates it: the provider side's
-/// first step, and what `snap validate` runs.
-///
-/// - invalid JSON (syntax, truncated, trailing bytes) -> [`RequestError::NotJson`];
-/// - a missing non-`Option` member -> [`Rule::Missing`](crate::rules::Rule::Missing)
-///   at its wire path (`voidAmount.value`);
-/// - a member of the wrong JSON type, or a value its type rejects (a bad
-///   money amount, a bad timestamp) -> [`Rule::Format`](crate::rules::Rule::Format)
-///   at its wire path; serde stops at the first such error, so this case
-///   reports one violation;
-/// - otherwise every field-rule violation of the parsed value.
-pub fn parse_request<T>(body: &[u8]) -> Result<T, RequestError>
-where
-    T: serde::de::DeserializeOwned + Validate,
-{
-    use crate::rules::{Rule, Violation};
-    use serde_json::error::Category;
-
-    // Fast path: a plain parse (same deserializer, same trailing-bytes check)
-    // gives the same value; only a refused body is parsed again through
-    // `serde_path_to_error`, to name the wire path of what was refused.
-    if let Ok(value) = serde_json::from_slice::<T>(body) {
-        value.validate().map_err(RequestError::Invalid)?;
-        return Ok(value);
-    }
-
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = match serde_path_to_error::deserialize(&mut de) {
-        Ok(v) => v,
-        Err(err) => {
-            let path = render_serde_path(err.path());
-            let inner = err.into_inner();
-            match inner.classify() {
-                Category::Syntax | Category::Eof | Category::Io => {
-                    return Err(RequestError::NotJson(inner.to_string()));
-                }
-                Category::Data => {
-                    let full = inner.to_string();
-                    let msg = match full.rfind(" at line ") {
-                        Some(i) => full[..i].to_owned(),
-                        None => full,
-                    };
-                    let missing = msg
-                        .strip_prefix("missing field `")
-                        .and_then(|rest| rest.split('`').next());
-                    let violation = match missing {
-                        Some(field) => Violation {
-                            path: if path.is_empty() {
-                                field.to_owned()
-                            } else {
-                                format!("{path}.{field}")
-                            },
-                            rule: Rule::Missing,
-                        },
-                        None => Violation {
-                            path,
-                            rule: Rule::Format(msg),
-                        },
-                    };
-                    return Err(RequestError::Invalid(Violations::one(violation)));
-                }
-            }
-        }
-    };
-    de.end().map_err(|e| RequestError::NotJson(e.to_string()))?;
-    value.validate().map_err(RequestError::Invalid)?;
-    Ok(value)
-}
-
-fn render_serde_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => {
-                out.push('[');
-                out.push_str(&index.to_string());
-                out.push(']');
-            }
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Segment::Unknown => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push('?');
-            }
-        }
-    }
-    out
 }

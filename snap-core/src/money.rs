@@ -60,6 +60,7 @@ const MAX_FLOAT_UNITS: f64 = 1e13;
 
 /// Why a money value or currency was refused. Each variant names one rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoneyError {
     /// The value is the empty string.
     #[error("money value is empty; expected digits, '.', two digits (e.g. 10000.00)")]

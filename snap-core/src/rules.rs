@@ -10,7 +10,7 @@
 //!   `Numeric(4)`): `6011` has 4, `-42` has 2 (the sign does not count);
 //! - every violation carries the **wire path** (`voidAmount.value`,
 //!   `items[2].price`), and validation returns all of them, not the first;
-//! - [`Violations::to_snap_error`] maps them to the SNAP answer: a missing
+//! - [`Violations::to_error_body`] maps them to the SNAP answer: a missing
 //!   mandatory field is `400{SS}02 Invalid Mandatory Field {path}`, anything
 //!   else `400{SS}01 Invalid Field Format {path}`.
 //!
@@ -28,7 +28,7 @@
 
 use std::fmt;
 
-use crate::code::{GeneralCase, ServiceCode, SnapErrorBody};
+use crate::code::{ErrorBody, GeneralCase, ServiceCode};
 use crate::endpoint::Validate;
 
 /// Where a value sits in a message, by wire names. Built on the stack while
@@ -273,7 +273,7 @@ impl Violations {
     /// `{"responseCode":"4006701","responseMessage":"Invalid Field Format {voidAmount.value}"}`.
     /// It names one field (see [`Violations::primary`]); send the rest in
     /// logs, not in the answer.
-    pub fn to_snap_error(&self, service: ServiceCode) -> SnapErrorBody {
+    pub fn to_error_body(&self, service: ServiceCode) -> ErrorBody {
         let path = self.primary().path.as_str();
         let detail = if path.is_empty() { None } else { Some(path) };
         self.snap_case().error_body(service, detail)
@@ -919,7 +919,7 @@ mod tests {
             },
         ])
         .unwrap();
-        let body = missing.to_snap_error(void);
+        let body = missing.to_error_body(void);
         assert_eq!(body.response_code, "4006702");
         assert_eq!(
             body.response_message,
@@ -929,7 +929,7 @@ mod tests {
             path: "voidAmount.value".into(),
             rule: Rule::Digits,
         });
-        let body = format.to_snap_error(void);
+        let body = format.to_error_body(void);
         assert_eq!(body.response_code, "4006701");
         assert_eq!(
             body.response_message,
@@ -940,7 +940,7 @@ mod tests {
             rule: Rule::Format("x".into()),
         });
         assert_eq!(
-            root.to_snap_error(void).response_message,
+            root.to_error_body(void).response_message,
             "Invalid Field Format"
         );
         assert_eq!(format.snap_case().http_status(), 400);

@@ -48,6 +48,7 @@ pub const MAX_OFFSET_MINUTES: i32 = 18 * 60;
 
 /// What is wrong with a timestamp.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TimestampError {
     /// A character is not what the format needs at that place.
     #[error(
@@ -235,8 +236,11 @@ impl<'de> Deserialize<'de> for SnapTimestamp {
     }
 }
 
-/// How timestamps are written: offset, milliseconds, `Z`.
+/// How timestamps are written: offset, milliseconds, `Z`. Built from
+/// [`TimestampProfile::jakarta`] or [`TimestampProfile::utc_millis`] and the
+/// `with_*` methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TimestampProfile {
     /// Offset written, minutes east of UTC (420 for `+07:00`). Ignored when
     /// `utc_z` is set.
@@ -271,6 +275,25 @@ impl TimestampProfile {
             millis: true,
             utc_z: true,
         }
+    }
+
+    /// This profile, writing the offset `offset_minutes` east of UTC
+    /// (`+07:00` is 420).
+    pub const fn with_offset_minutes(mut self, offset_minutes: i32) -> TimestampProfile {
+        self.offset_minutes = offset_minutes;
+        self
+    }
+
+    /// This profile, with milliseconds (`.SSS`) or without a fraction.
+    pub const fn with_millis(mut self, millis: bool) -> TimestampProfile {
+        self.millis = millis;
+        self
+    }
+
+    /// This profile, writing UTC with `Z` or the offset as `+HH:MM`.
+    pub const fn with_utc_z(mut self, utc_z: bool) -> TimestampProfile {
+        self.utc_z = utc_z;
+        self
     }
 
     /// Writes the instant `unix_seconds` + `nanos` (nanoseconds, values

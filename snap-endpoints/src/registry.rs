@@ -35,10 +35,9 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use serde::de::DeserializeOwned;
-use snap_core::code::{GeneralCase, ResponseCode, SnapErrorBody};
-pub use snap_core::endpoint::RequestError;
-use snap_core::endpoint::{Endpoint, EndpointMeta, Validate};
-use snap_core::rules::{Rule, Violation, Violations};
+use snap_core::code::{ErrorBody, GeneralCase, ResponseCode};
+use snap_core::endpoint::{Endpoint, EndpointMeta, RequestError, parse_request};
+use snap_core::rules::{Violation, Violations};
 
 use crate::{ayopop, bi, gopay, ipg, paydia};
 
@@ -74,7 +73,8 @@ impl EntryInfo {
         }
     }
 
-    /// Parses `body` as this endpoint's request and checks every rule.
+    /// Parses `body` as this endpoint's request and checks every rule, with
+    /// [`parse_request`]: exactly what the provider side does.
     pub fn validate(&self, body: &[u8]) -> Result<(), RequestError> {
         (self.validate_fn)(body)
     }
@@ -101,244 +101,20 @@ impl EntryInfo {
     }
 
     /// The answer a provider gives for a rejected body
-    /// ([`Violations::to_snap_error`]: `4006702` `Invalid Mandatory Field
+    /// ([`Violations::to_error_body`]: `4006702` `Invalid Mandatory Field
     /// {partnerVoidNo}`). `None` for a non-SNAP endpoint.
-    pub fn answer_for(&self, violations: &Violations) -> Option<SnapErrorBody> {
-        self.meta.service.map(|s| violations.to_snap_error(s))
+    pub fn answer_for(&self, violations: &Violations) -> Option<ErrorBody> {
+        self.meta.service.map(|s| violations.to_error_body(s))
     }
 }
 
-/// The type-erased validator behind [`EntryInfo::validate_fn`].
+/// The type-erased validator behind [`EntryInfo::validate_fn`]: snap-core's
+/// [`parse_request`], the provider side's parser.
 fn validate_body<E>(body: &[u8]) -> Result<(), RequestError>
 where
     E: Endpoint + DeserializeOwned,
 {
     parse_request::<E>(body).map(drop)
-}
-
-/// Parses a request body as `T` and validates it, reporting **every**
-/// violation with its wire path — also those serde finds (a missing
-/// non-`Option` member anywhere, `voidAmount.value` included, is
-/// [`Rule::Missing`]; a member of the wrong
-/// JSON type or format, e.g. a malformed money value, is
-/// [`Rule::Format`] at its path).
-///
-/// serde stops at the first problem, so each missing or badly typed member
-/// is recorded, replaced by a placeholder of the shape serde accepts, and the
-/// body parsed again; the placeholders never reach the caller (a body with a
-/// violation is never returned) and violations under a reported member are
-/// not reported twice.
-pub fn parse_request<T>(body: &[u8]) -> Result<T, RequestError>
-where
-    T: DeserializeOwned + Validate,
-{
-    // Fast path: a JSON object that parses straight into `T` and passes every
-    // rule is the value the slow path below would return. Anything else
-    // (not an object, a serde error, a rule violation) goes the slow way, so
-    // every refusal is reported exactly as before.
-    let is_object = body
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b == b'{');
-    if is_object
-        && let Ok(typed) = serde_json::from_slice::<T>(body)
-        && typed.validate().is_ok()
-    {
-        return Ok(typed);
-    }
-    let mut value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| RequestError::NotJson(e.to_string()))?;
-    if !value.is_object() {
-        // serde would read a struct from an array too; SNAP bodies are objects.
-        return Err(RequestError::Invalid(Violations::one(Violation {
-            path: String::new(),
-            rule: Rule::Format("the body must be a JSON object".to_owned()),
-        })));
-    }
-    let mut found: Vec<Violation> = Vec::new();
-    // Where placeholders were put (reported or under a reported member).
-    let mut filled: Vec<String> = Vec::new();
-    // Each round fills one member or changes one placeholder's shape.
-    for _ in 0..MAX_ROUNDS {
-        match serde_path_to_error::deserialize::<_, T>(&value) {
-            Ok(typed) => {
-                if let Err(rules) = typed.validate() {
-                    for v in rules.into_vec() {
-                        if !found.iter().any(|f| covers(&f.path, &v.path)) {
-                            found.push(v);
-                        }
-                    }
-                }
-                return match Violations::from_vec(found) {
-                    None => Ok(typed),
-                    Some(all) => Err(RequestError::Invalid(all)),
-                };
-            }
-            Err(err) => {
-                let at = render(err.path());
-                let message = err.inner().to_string();
-                if let Some(field) = missing_field(&message) {
-                    let path = join(&at, field);
-                    if filled.contains(&path) {
-                        break;
-                    }
-                    if !found.iter().any(|f| covers(&f.path, &path)) {
-                        found.push(Violation {
-                            path: path.clone(),
-                            rule: Rule::Missing,
-                        });
-                    }
-                    filled.push(path);
-                    if !insert_placeholder(&mut value, err.path(), field, PLACEHOLDERS[0]) {
-                        break;
-                    }
-                    continue;
-                }
-                // A placeholder of the wrong shape: try the next shape.
-                if filled.contains(&at)
-                    && let Some(next) = next_placeholder(&value, err.path())
-                {
-                    replace_at(&mut value, err.path(), next);
-                    continue;
-                }
-                if !found.iter().any(|f| covers(&f.path, &at)) {
-                    found.push(Violation {
-                        path: at.clone(),
-                        rule: Rule::Format(message),
-                    });
-                }
-                // Go on past a badly typed member to find the others.
-                if at.is_empty() || filled.contains(&at) {
-                    break;
-                }
-                replace_at(&mut value, err.path(), PLACEHOLDERS[0]);
-                filled.push(at);
-            }
-        }
-    }
-    Err(RequestError::Invalid(
-        Violations::from_vec(found).unwrap_or_else(|| {
-            Violations::one(Violation {
-                path: String::new(),
-                rule: Rule::Format("the body does not fit the request type".to_owned()),
-            })
-        }),
-    ))
-}
-
-const MAX_ROUNDS: usize = 256;
-
-/// The shapes tried, in order, for a missing or refused member: the JSON
-/// kinds, then one valid value of each string-encoded snap-core type
-/// (currency, money value, timestamp), so that parsing can go on past it.
-const PLACEHOLDERS: &[fn() -> serde_json::Value] = &[
-    || serde_json::Value::String(String::new()),
-    || serde_json::Value::Object(serde_json::Map::new()),
-    || serde_json::Value::Array(Vec::new()),
-    || serde_json::Value::from(0),
-    || serde_json::Value::Bool(false),
-    || serde_json::Value::from("IDR"),
-    || serde_json::Value::from("0.00"),
-    || serde_json::Value::from("2000-01-01T00:00:00+07:00"),
-];
-
-/// `path` is `prefix` or lies under it.
-fn covers(prefix: &str, path: &str) -> bool {
-    path == prefix
-        || path
-            .strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-}
-
-fn missing_field(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
-}
-
-fn join(parent: &str, field: &str) -> String {
-    if parent.is_empty() {
-        field.to_owned()
-    } else {
-        format!("{parent}.{field}")
-    }
-}
-
-/// A serde path as SNAP writes wire paths: `items[0].price.value`.
-fn render(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Segment::Unknown => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push('?');
-            }
-        }
-    }
-    out
-}
-
-/// The JSON value a serde path points at.
-fn pointer_mut<'a>(
-    root: &'a mut serde_json::Value,
-    path: &serde_path_to_error::Path,
-) -> Option<&'a mut serde_json::Value> {
-    use serde_path_to_error::Segment;
-    let mut cur = root;
-    for seg in path.iter() {
-        cur = match seg {
-            Segment::Seq { index } => cur.get_mut(*index)?,
-            Segment::Map { key } => cur.get_mut(key.as_str())?,
-            Segment::Enum { .. } | Segment::Unknown => return None,
-        };
-    }
-    Some(cur)
-}
-
-fn insert_placeholder(
-    root: &mut serde_json::Value,
-    parent: &serde_path_to_error::Path,
-    field: &str,
-    make: fn() -> serde_json::Value,
-) -> bool {
-    match pointer_mut(root, parent).and_then(serde_json::Value::as_object_mut) {
-        Some(obj) => {
-            obj.insert(field.to_owned(), make());
-            true
-        }
-        None => false,
-    }
-}
-
-/// The placeholder after the one now at `path`, if it is a placeholder.
-fn next_placeholder(
-    root: &serde_json::Value,
-    path: &serde_path_to_error::Path,
-) -> Option<fn() -> serde_json::Value> {
-    let mut copy = root.clone();
-    let current = pointer_mut(&mut copy, path)?.clone();
-    let pos = PLACEHOLDERS.iter().position(|make| make() == current)?;
-    PLACEHOLDERS.get(pos + 1).copied()
-}
-
-fn replace_at(
-    root: &mut serde_json::Value,
-    path: &serde_path_to_error::Path,
-    make: fn() -> serde_json::Value,
-) {
-    if let Some(slot) = pointer_mut(root, path) {
-        *slot = make();
-    }
 }
 
 fn sandbox_path(meta: &EndpointMeta) -> String {

@@ -19,7 +19,7 @@ use snap_core::endpoint::{Endpoint, EndpointMeta};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 use snap_server::tokens::TokenStore;
 use snap_server::{
-    ErrorRenderer, Inbound, Provider, Reply, SnapError, StaticPartners, route_with, snap_renderer,
+    ErrorRenderer, ErrorReply, Inbound, Provider, Reply, StaticPartners, route_with, snap_renderer,
 };
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -72,7 +72,7 @@ impl Sandbox {
         for p in config.partners {
             partners.insert(p);
         }
-        let tokens = TokenStore::new(config.lifetimes);
+        let tokens = TokenStore::new(config.provider.token_lifetimes());
         let provider = Arc::new(Provider::new(
             config.provider,
             Arc::new(partners),
@@ -312,7 +312,7 @@ async fn with_faults(
     match faults.draw() {
         Fault::None => next.run(req).await,
         Fault::ServerError => {
-            let reply = render(meta, &SnapError::internal().with_log("fault knob: 5xx"));
+            let reply = render(meta, &ErrorReply::internal().with_log("fault knob: 5xx"));
             tracing::info!(target: "snap::server", "{} {} -> {} (fault: 5xx)", req.method(), req.uri().path(), reply.status);
             json_response(reply.status, reply.body)
         }

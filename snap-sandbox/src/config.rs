@@ -29,8 +29,7 @@ use serde::Deserialize;
 use snap_core::sign::RsaPublicKey;
 use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
 use snap_endpoints::ipg::{IpgKey, IpgSignature};
-use snap_server::tokens::TokenLifetimes;
-use snap_server::{Partner, ProviderConfig};
+use snap_server::{Partner, ProviderConfig, ProviderConfigError};
 
 use crate::faults::{FaultConfig, FaultConfigError};
 
@@ -111,11 +110,14 @@ pub enum ConfigError {
     /// A fault knob out of range.
     #[error("faults: {0}")]
     Faults(#[from] FaultConfigError),
-    /// A limit that makes no sense.
-    #[error("{field} must be greater than zero")]
-    Zero {
-        /// The field.
-        field: &'static str,
+    /// A provider-side setting out of range (window, body limit, token
+    /// lifetimes).
+    #[error("{key}: {source}")]
+    Provider {
+        /// The config file's key (`bodyLimitBytes`).
+        key: &'static str,
+        /// The range it breaks.
+        source: ProviderConfigError,
     },
 }
 
@@ -124,10 +126,8 @@ pub enum ConfigError {
 pub struct SandboxConfig {
     /// The partners, credentials parsed once.
     pub partners: Vec<Partner>,
-    /// Provider-side knobs (timestamp window, body limit).
+    /// Provider-side knobs (timestamp window, body limit, token lifetimes).
     pub provider: ProviderConfig,
-    /// Token lifetimes.
-    pub lifetimes: TokenLifetimes,
     /// Fault knobs.
     pub faults: FaultConfig,
 }
@@ -138,7 +138,6 @@ impl SandboxConfig {
         SandboxConfig {
             partners: vec![partner],
             provider: ProviderConfig::default(),
-            lifetimes: TokenLifetimes::default(),
             faults: FaultConfig::default(),
         }
     }
@@ -170,40 +169,34 @@ impl SandboxConfig {
             }
             partners.push(partner_from_spec(spec, base)?);
         }
-        let mut provider = ProviderConfig::default();
+        let secs = Duration::from_secs;
+        let mut provider = ProviderConfig::builder();
         if let Some(w) = file.timestamp_window_seconds {
-            provider.timestamp_window = Duration::from_secs(w);
+            provider = provider.timestamp_window(secs(w));
         }
         if let Some(b) = file.body_limit_bytes {
-            if b == 0 {
-                return Err(ConfigError::Zero {
-                    field: "bodyLimitBytes",
-                });
-            }
-            provider.body_limit = b;
+            provider = provider.body_limit(b);
         }
-        let mut lifetimes = TokenLifetimes::default();
         if let Some(s) = file.b2b_token_seconds {
-            if s == 0 {
-                return Err(ConfigError::Zero {
-                    field: "b2bTokenSeconds",
-                });
-            }
-            lifetimes.b2b = Duration::from_secs(s);
+            provider = provider.b2b_token_lifetime(secs(s));
         }
         if let Some(s) = file.customer_token_seconds {
-            if s == 0 {
-                return Err(ConfigError::Zero {
-                    field: "customerTokenSeconds",
-                });
-            }
-            lifetimes.customer = Duration::from_secs(s);
+            provider = provider.customer_token_lifetime(secs(s));
         }
+        let provider = provider.build().map_err(|source| ConfigError::Provider {
+            key: match source.setting() {
+                "timestamp_window" => "timestampWindowSeconds",
+                "body_limit" => "bodyLimitBytes",
+                "b2b_token_lifetime" => "b2bTokenSeconds",
+                "customer_token_lifetime" => "customerTokenSeconds",
+                other => other,
+            },
+            source,
+        })?;
         file.faults.validate()?;
         Ok(SandboxConfig {
             partners,
             provider,
-            lifetimes,
             faults: file.faults,
         })
     }

@@ -9,7 +9,7 @@ use snap_core::endpoint::EndpointMeta;
 use snap_core::money::Money;
 use snap_core::time::{SnapTimestamp, TimestampProfile};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
-use snap_server::{Inbound, Reply, SnapError};
+use snap_server::{ErrorReply, Inbound, Reply};
 
 use crate::auth_codes::AuthCodes;
 use crate::ledger::{
@@ -103,8 +103,8 @@ fn ledger_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
         | LedgerError::InvalidAmount(d) => d.clone(),
         LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
     };
-    let err = SnapError::new(http, case, with_detail(base, &detail));
-    Reply::snap_error(meta.service, &err)
+    let err = ErrorReply::new(http, case, with_detail(base, &detail));
+    Reply::error(meta.service, &err)
 }
 
 /// GoPay documents no 404 codes for its cancels: every business refusal is
@@ -115,12 +115,12 @@ fn gopay_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
         LedgerError::InvalidStatus(d) | LedgerError::InvalidAmount(d) => d.clone(),
         LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
     };
-    let err = SnapError::new(403, 15, with_detail("Transaction Not Permitted", &reason));
-    Reply::snap_error(meta.service, &err)
+    let err = ErrorReply::new(403, 15, with_detail("Transaction Not Permitted", &reason));
+    Reply::error(meta.service, &err)
 }
 
-fn snap(meta: &EndpointMeta, err: SnapError) -> Reply {
-    Reply::snap_error(meta.service, &err)
+fn snap(meta: &EndpointMeta, err: ErrorReply) -> Reply {
+    Reply::error(meta.service, &err)
 }
 
 fn expiry(after: std::time::Duration) -> String {
@@ -141,7 +141,7 @@ pub fn access_token_b2b(st: &State, req: Inbound<bi::AccessTokenB2bRequest>) -> 
     {
         return snap(
             meta,
-            SnapError::invalid_field("grantType").with_log("must be client_credentials"),
+            ErrorReply::invalid_field("grantType").with_log("must be client_credentials"),
         );
     }
     let issued = st.tokens.issue_b2b(req.partner_id());
@@ -170,7 +170,7 @@ pub fn access_token_b2b2c(st: &State, req: Inbound<bi::AccessTokenB2b2cRequest>)
                 .unwrap_or("");
             match st.auth_codes.redeem(&partner, code) {
                 Some(customer) => st.tokens.issue_customer(&partner, &customer),
-                None => return snap(meta, SnapError::unauthorized("Invalid authCode")),
+                None => return snap(meta, ErrorReply::unauthorized("Invalid authCode")),
             }
         }
         "REFRESH_TOKEN" => {
@@ -185,7 +185,7 @@ pub fn access_token_b2b2c(st: &State, req: Inbound<bi::AccessTokenB2b2cRequest>)
                 Err(p) => {
                     return snap(
                         meta,
-                        SnapError::unauthorized("Invalid refreshToken").with_log(p.to_string()),
+                        ErrorReply::unauthorized("Invalid refreshToken").with_log(p.to_string()),
                     );
                 }
             }
@@ -193,7 +193,7 @@ pub fn access_token_b2b2c(st: &State, req: Inbound<bi::AccessTokenB2b2cRequest>)
         _ => {
             return snap(
                 meta,
-                SnapError::invalid_field("grantType")
+                ErrorReply::invalid_field("grantType")
                     .with_log("AUTHORIZATION_CODE or REFRESH_TOKEN"),
             );
         }
@@ -219,7 +219,8 @@ pub fn auth_payment(st: &State, req: Inbound<bi::AuthPaymentRequest>) -> Reply {
     let Some(m) = &r.amount else {
         return snap(
             meta,
-            SnapError::missing_field("amount").with_log("the sandbox needs an amount to authorize"),
+            ErrorReply::missing_field("amount")
+                .with_log("the sandbox needs an amount to authorize"),
         );
     };
     let cmd = Authorize {
@@ -283,7 +284,7 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
         Err(e) => {
             return snap(
                 meta,
-                SnapError::invalid_field(e.field).with_log(e.to_string()),
+                ErrorReply::invalid_field(e.field).with_log(e.to_string()),
             );
         }
     };
@@ -353,7 +354,7 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
         Err(e) => {
             return snap(
                 meta,
-                SnapError::invalid_field(e.field).with_log(e.to_string()),
+                ErrorReply::invalid_field(e.field).with_log(e.to_string()),
             );
         }
     };
@@ -531,14 +532,14 @@ pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
     if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
         return snap(
             meta,
-            SnapError::invalid_field("virtualAccountNo")
+            ErrorReply::invalid_field("virtualAccountNo")
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
     if !st.close(req.partner_id(), "va", &r.virtual_account_no) {
         return snap(
             meta,
-            SnapError::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
+            ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
         );
     }
     let trx = r.trx_id.as_ref().filter(|t| t.chars().count() <= 12);
@@ -697,14 +698,14 @@ pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Repl
     if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
         return snap(
             meta,
-            SnapError::invalid_field("virtualAccountNo")
+            ErrorReply::invalid_field("virtualAccountNo")
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
     if !st.close(req.partner_id(), "va", &r.virtual_account_no) {
         return snap(
             meta,
-            SnapError::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
+            ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
         );
     }
     ok_json(json!({
@@ -756,7 +757,7 @@ pub fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
 
 /// Ayopop's answer shape. Its document lists only `600`; the sandbox
 /// answers refusals with the HTTP status as the integer code.
-pub fn ayopop_render(_meta: &EndpointMeta, err: &SnapError) -> Reply {
+pub fn ayopop_render(_meta: &EndpointMeta, err: &ErrorReply) -> Reply {
     ayopop_answer(
         err.http,
         i64::from(err.http),
@@ -828,7 +829,7 @@ pub fn ayopop_cancel(st: &State, req: Inbound<ayopop::BillCancelRequest>) -> Rep
 
 /// IPG's answer shape for refusals: `rc` names the problem (the document
 /// lists only `SUCCESS`; these names are the sandbox's).
-pub fn ipg_render(_meta: &EndpointMeta, err: &SnapError) -> Reply {
+pub fn ipg_render(_meta: &EndpointMeta, err: &ErrorReply) -> Reply {
     let rc = match (err.http, err.case) {
         (401, _) => "UNAUTHORIZED",
         (409, _) => "CONFLICT",
@@ -859,7 +860,7 @@ pub fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
     else {
         return ipg_render(
             &req.meta,
-            &SnapError::bad_request("payment_ref, reference_id or virtual_account is required"),
+            &ErrorReply::bad_request("payment_ref, reference_id or virtual_account is required"),
         );
     };
     if !st.close(req.partner_id(), "ipg", &key) {

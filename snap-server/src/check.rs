@@ -13,11 +13,12 @@ use http::HeaderMap;
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::error::SnapError;
+use super::config::ProviderConfig;
+use super::error::ErrorReply;
 use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter};
 use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
 use snap_core::endpoint::{Endpoint, EndpointMeta};
-use snap_core::headers::{HeaderError, SnapHeaders};
+use snap_core::headers::{self, HeaderError, SnapHeaders};
 use snap_core::sign::{
     AccessToken, Asymmetric, HmacKey, RsaPublicKey, SchemeInfo, SchemeRef, SignatureError,
     SignatureScheme, SigningInput, Symmetric, Verifiers,
@@ -163,26 +164,6 @@ impl TokenCheck for TokenStore {
     }
 }
 
-/// Knobs of the provider side.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderConfig {
-    /// How far `X-TIMESTAMP` may be from the provider's clock, either way.
-    /// BI fixes no value; default 5 minutes.
-    pub timestamp_window: Duration,
-    /// Largest accepted body, bytes (default 64 KiB). Larger bodies are
-    /// refused as soon as the limit is passed (or from `Content-Length`).
-    pub body_limit: usize,
-}
-
-impl Default for ProviderConfig {
-    fn default() -> Self {
-        ProviderConfig {
-            timestamp_window: Duration::from_secs(300),
-            body_limit: 64 * 1024,
-        }
-    }
-}
-
 /// A request that passed every check, for the handler.
 pub struct Inbound<E> {
     /// The parsed, validated body.
@@ -263,7 +244,7 @@ pub enum Admitted<E> {
     /// gets the same answer.
     Refused {
         /// The 400 answer.
-        error: SnapError,
+        error: ErrorReply,
         /// The X-EXTERNAL-ID reservation.
         ticket: Option<Ticket>,
     },
@@ -297,28 +278,25 @@ impl fmt::Debug for Provider {
     }
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, SnapError> {
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ErrorReply> {
     match headers.get(name) {
         None => Ok(None),
         Some(v) => match v.to_str() {
             Ok(s) if s.trim().is_empty() => Ok(None),
             Ok(s) => Ok(Some(s)),
-            Err(_) => Err(SnapError::invalid_field(canonical(name)).with_log("not visible ASCII")),
+            Err(_) => Err(ErrorReply::invalid_field(canonical(name)).with_log("not visible ASCII")),
         },
     }
 }
 
+/// How an answer names a header: a SNAP header as the header table spells
+/// it, the others as their documents do.
 fn canonical(name: &str) -> &str {
+    if let Some(spec) = snap_core::headers::lookup(name) {
+        return spec.canonical;
+    }
     match name {
         "content-type" => "Content-Type",
-        "x-timestamp" => "X-TIMESTAMP",
-        "x-signature" => "X-SIGNATURE",
-        "x-partner-id" => "X-PARTNER-ID",
-        "x-external-id" => "X-EXTERNAL-ID",
-        "channel-id" => "CHANNEL-ID",
-        "x-client-key" => "X-CLIENT-KEY",
-        "authorization" => "Authorization",
-        "authorization-customer" => "Authorization-Customer",
         other => other,
     }
 }
@@ -336,26 +314,30 @@ fn required_headers(info: &SchemeInfo, has_body: bool) -> Vec<&'static str> {
         return v;
     }
     if info.timestamp {
-        v.push("x-timestamp");
+        v.push(headers::X_TIMESTAMP.wire);
     }
     v.extend(info.headers.iter().copied());
     if info.transaction_headers {
-        v.extend(["x-partner-id", "x-external-id", "channel-id"]);
+        v.extend([
+            headers::X_PARTNER_ID.wire,
+            headers::X_EXTERNAL_ID.wire,
+            headers::CHANNEL_ID.wire,
+        ]);
     }
     v
 }
 
-fn header_error(e: HeaderError) -> SnapError {
+fn header_error(e: HeaderError) -> ErrorReply {
     let log = e.to_string();
     if e.is_missing() {
-        SnapError::missing_field(e.header).with_log(log)
+        ErrorReply::missing_field(e.header).with_log(log)
     } else {
-        SnapError::invalid_field(e.header).with_log(log)
+        ErrorReply::invalid_field(e.header).with_log(log)
     }
 }
 
-fn unknown_client(id: &str) -> SnapError {
-    SnapError::unauthorized("Unknown Client").with_log(format!("client id {id:?}"))
+fn unknown_client(id: &str) -> ErrorReply {
+    ErrorReply::unauthorized("Unknown Client").with_log(format!("client id {id:?}"))
 }
 
 /// The current time as an X-TIMESTAMP string (Jakarta, second precision).
@@ -396,7 +378,7 @@ impl Provider {
 
     /// Checks 1-5: required headers, header formats, B2B token, customer
     /// token, timestamp window. Cheap; runs before the body is read.
-    pub fn check_head(&self, meta: &EndpointMeta, parts: &Parts) -> Result<Head, SnapError> {
+    pub fn check_head(&self, meta: &EndpointMeta, parts: &Parts) -> Result<Head, ErrorReply> {
         let h = &parts.headers;
         // BI's Delete VA (31) is a DELETE with a JSON body: only GET has none.
         let has_body = parts.method != http::Method::GET;
@@ -405,7 +387,7 @@ impl Provider {
         let info = meta.signature.info();
         for name in required_headers(info, has_body) {
             if header(h, name)?.is_none() {
-                return Err(SnapError::missing_field(canonical(name)));
+                return Err(ErrorReply::missing_field(canonical(name)));
             }
         }
 
@@ -417,20 +399,20 @@ impl Provider {
             let mime = ct.split(';').next().unwrap_or("").trim();
             if !mime.eq_ignore_ascii_case("application/json") {
                 return Err(
-                    SnapError::invalid_field("Content-Type").with_log(format!("got {ct:?}"))
+                    ErrorReply::invalid_field("Content-Type").with_log(format!("got {ct:?}"))
                 );
             }
         }
         if let Some(len) = header(h, "content-length")? {
             match len.parse::<u64>() {
-                Ok(n) if n > self.config.body_limit as u64 => {
-                    return Err(SnapError::bad_request(&format!(
+                Ok(n) if n > self.config.body_limit() as u64 => {
+                    return Err(ErrorReply::bad_request(&format!(
                         "body larger than {} bytes",
-                        self.config.body_limit
+                        self.config.body_limit()
                     )));
                 }
                 Ok(_) => {}
-                Err(_) => return Err(SnapError::invalid_field("Content-Length")),
+                Err(_) => return Err(ErrorReply::invalid_field("Content-Length")),
             }
         }
         let signed = info.is_signed();
@@ -464,14 +446,14 @@ impl Provider {
                     .and_then(|sh| sh.authorization.as_ref())
                     .map(|t| t.expose().as_str())
                 else {
-                    return Err(SnapError::b2b_token_not_found());
+                    return Err(ErrorReply::b2b_token_not_found());
                 };
                 let grant = self
                     .tokens
                     .b2b(token)
-                    .map_err(|p| SnapError::invalid_b2b_token().with_log(p.to_string()))?;
+                    .map_err(|p| ErrorReply::invalid_b2b_token().with_log(p.to_string()))?;
                 if grant.partner != partner_id {
-                    return Err(SnapError::invalid_b2b_token().with_log(format!(
+                    return Err(ErrorReply::invalid_b2b_token().with_log(format!(
                         "token of {} used by {name} {partner_id}",
                         grant.partner
                     )));
@@ -488,11 +470,11 @@ impl Provider {
                     .as_ref()
                     .map(|t| t.expose().as_str())
                 else {
-                    return Err(SnapError::customer_token_not_found());
+                    return Err(ErrorReply::customer_token_not_found());
                 };
                 customer =
                     Some(self.tokens.customer(partner_id, token).map_err(|p| {
-                        SnapError::invalid_customer_token().with_log(p.to_string())
+                        ErrorReply::invalid_customer_token().with_log(p.to_string())
                     })?);
             }
             // 5. timestamp window
@@ -519,7 +501,7 @@ impl Provider {
 
     /// Checks 7-9: signature over the raw bytes, X-EXTERNAL-ID, parse and
     /// validate.
-    pub fn admit<E>(&self, head: Head, body: Bytes) -> Result<Admitted<E>, SnapError>
+    pub fn admit<E>(&self, head: Head, body: Bytes) -> Result<Admitted<E>, ErrorReply>
     where
         E: Endpoint + DeserializeOwned,
     {
@@ -546,21 +528,15 @@ impl Provider {
                     });
                 }
                 Claim::Conflict => {
-                    return Err(SnapError::conflict()
+                    return Err(ErrorReply::conflict()
                         .with_log(format!("X-EXTERNAL-ID {ext} reused with another request")));
                 }
             }
         }
 
-        // 9. parse + validate. A refusal here is an answer too: replays give it again.
-        // Syntax first: a truncated or garbled body is a bad request, not a
-        // field-format problem at whatever member serde stopped on.
-        if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-            return Ok(Admitted::Refused {
-                error: SnapError::bad_request("body is not valid JSON").with_log(e.to_string()),
-                ticket,
-            });
-        }
+        // 9. parse + validate (snap-core's one parser: a syntax error is a
+        // bad request; otherwise every violation, the answer naming the
+        // primary one). A refusal here is an answer too: replays give it again.
         let request = match snap_core::endpoint::parse_request::<E>(&body) {
             Ok(r) => r,
             Err(e) => {
@@ -586,30 +562,32 @@ impl Provider {
     }
 }
 
-fn signature_error(e: snap_core::sign::SignatureError) -> SnapError {
+fn signature_error(e: snap_core::sign::SignatureError) -> ErrorReply {
     use snap_core::sign::SignatureError as S;
     match e {
-        S::Mismatch => SnapError::unauthorized("Invalid Signature"),
-        S::Minify(m) => SnapError::bad_request("body is not valid JSON").with_log(m.to_string()),
-        other => SnapError::unauthorized("Invalid Signature").with_log(other.to_string()),
+        S::Mismatch => ErrorReply::unauthorized("Invalid Signature"),
+        S::Minify(m) => ErrorReply::bad_request("body is not valid JSON").with_log(m.to_string()),
+        other => ErrorReply::unauthorized("Invalid Signature").with_log(other.to_string()),
     }
 }
 
-fn request_error(e: snap_core::endpoint::RequestError) -> SnapError {
+fn request_error(e: snap_core::endpoint::RequestError) -> ErrorReply {
     use snap_core::endpoint::RequestError as R;
     match e {
         R::NotJson(reason) => {
-            SnapError::bad_request("body is not valid JSON").with_log(reason.to_string())
+            ErrorReply::bad_request("body is not valid JSON").with_log(reason.to_string())
         }
+        // The answer `snap validate` prints (`Violations::to_error_body`):
+        // 400SS02 for a missing member, else 400SS01, naming the primary
+        // violation; every violation goes to the log.
         R::Invalid(violations) => {
-            let primary = violations.primary();
-            let err = if primary.rule.is_missing() {
-                SnapError::missing_field(&primary.path)
-            } else {
-                SnapError::invalid_field(&primary.path)
-            };
-            err.with_log(violations.to_string())
+            let case = violations.snap_case();
+            let path = violations.primary().path.as_str();
+            let detail = (!path.is_empty()).then_some(path);
+            ErrorReply::new(case.http_status(), case.case(), case.message_for(detail))
+                .with_log(violations.to_string())
         }
+        other => ErrorReply::bad_request("body refused").with_log(other.to_string()),
     }
 }
 
@@ -622,7 +600,7 @@ impl Provider {
         &self,
         head: &Head,
         body: &[u8],
-    ) -> Result<Option<Arc<Partner>>, SnapError> {
+    ) -> Result<Option<Arc<Partner>>, ErrorReply> {
         if !head.scheme.info().is_signed() {
             return Ok(None);
         }
@@ -642,14 +620,14 @@ impl Provider {
                     return Ok(Some(p));
                 }
             }
-            return Err(SnapError::unauthorized("Invalid Signature"));
+            return Err(ErrorReply::unauthorized("Invalid Signature"));
         };
         let input = input.client_id(&partner.client_id);
         let result = partner
             .verifiers
             .verify(head.scheme, &input, &head.headers)
             .ok_or_else(|| {
-                SnapError::unauthorized("Key not Found").with_log(format!(
+                ErrorReply::unauthorized("Key not Found").with_log(format!(
                     "no `{}` key registered for this partner",
                     head.scheme.name()
                 ))
@@ -679,14 +657,14 @@ pub(crate) fn skew_from_now(ts: &str) -> Result<Duration, String> {
 
 impl Provider {
     /// Check 5: `X-TIMESTAMP` within the window.
-    fn check_window(&self, ts: &SnapTimestamp) -> Result<(), SnapError> {
+    fn check_window(&self, ts: &SnapTimestamp) -> Result<(), ErrorReply> {
         let skew = skew_of(ts);
-        if skew > self.config.timestamp_window {
+        if skew > self.config.timestamp_window() {
             return Err(
-                SnapError::unauthorized("X-TIMESTAMP out of window").with_log(format!(
+                ErrorReply::unauthorized("X-TIMESTAMP out of window").with_log(format!(
                     "{} s from now, window {} s",
                     skew.as_secs(),
-                    self.config.timestamp_window.as_secs()
+                    self.config.timestamp_window().as_secs()
                 )),
             );
         }

@@ -15,7 +15,7 @@
 //! | 6 | body read with a size limit (never buffered past it) | `400{SS}00 Bad Request. ...` |
 //! | 7 | signature over the **raw received bytes** (minified) and the path as received, constant-time | `401{SS}00 Unauthorized. Invalid Signature` |
 //! | 8 | `X-EXTERNAL-ID` seen today (Jakarta) for this partner: same request → the original answer again; other request → conflict | replay / `409{SS}00 Conflict` |
-//! | 9 | body is JSON, parses into the request type, passes every field rule | `400{SS}00` / `400{SS}02` / `400{SS}01` naming the wire field |
+//! | 9 | body is JSON, parses into the request type, passes every field rule (`snap_core::endpoint::parse_request`: every violation, the answer naming the first missing one, else the first; all of them in the log) | `400{SS}00` / `400{SS}02` / `400{SS}01` naming the wire field |
 //! | 10 | the handler | whatever it answers |
 //!
 //! Every answer carries `Content-Type: application/json` and a fresh
@@ -66,15 +66,17 @@
 #![forbid(unsafe_code)]
 
 mod check;
+mod config;
 mod error;
 pub mod idempotency;
 pub mod notify;
 mod routing;
 pub mod tokens;
 
-pub use check::{
-    Admitted, Head, Inbound, Partner, Partners, Provider, ProviderConfig, StaticPartners,
-    TokenCheck,
+pub use check::{Admitted, Head, Inbound, Partner, Partners, Provider, StaticPartners, TokenCheck};
+pub use config::{
+    MAX_BODY_LIMIT, MAX_TIMESTAMP_WINDOW, ProviderConfig, ProviderConfigBuilder,
+    ProviderConfigError,
 };
-pub use error::{Reply, SnapError};
+pub use error::{ErrorReply, Reply};
 pub use routing::{ErrorRenderer, SnapHandler, route, route_with, snap_renderer};

@@ -35,7 +35,8 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
-use super::error::SnapError;
+use super::error::ErrorReply;
+use snap_core::headers::{AUTHORIZATION, HeaderSpec, X_SIGNATURE, X_TIMESTAMP};
 use snap_core::sign::{
     AccessToken, Asymmetric, HmacKey, RsaPublicKey, SignatureError, SigningInput, Symmetric,
 };
@@ -59,6 +60,7 @@ pub enum NotificationScheme {
 
 /// Why a notification was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum NotificationError {
     /// A header the scheme needs is absent.
     #[error("missing header {0}")]
@@ -83,14 +85,14 @@ impl NotificationError {
     /// The SNAP answer for this refusal (the merchant answers the provider
     /// with it): `400xx02` missing header, `400xx01` malformed timestamp,
     /// `401xx00` otherwise.
-    pub fn to_snap_error(&self) -> SnapError {
+    pub fn to_error_reply(&self) -> ErrorReply {
         match self {
-            NotificationError::MissingHeader(h) => SnapError::missing_field(h),
-            NotificationError::Timestamp(_) => SnapError::invalid_field("X-TIMESTAMP"),
+            NotificationError::MissingHeader(h) => ErrorReply::missing_field(h),
+            NotificationError::Timestamp(_) => ErrorReply::invalid_field(X_TIMESTAMP.canonical),
             NotificationError::OutOfWindow { .. } => {
-                SnapError::unauthorized("X-TIMESTAMP out of window")
+                ErrorReply::unauthorized("X-TIMESTAMP out of window")
             }
-            NotificationError::Signature(_) => SnapError::unauthorized("Invalid Signature"),
+            NotificationError::Signature(_) => ErrorReply::unauthorized("Invalid Signature"),
         }
         .with_log(self.to_string())
     }
@@ -105,15 +107,14 @@ pub struct NotificationVerifier {
 
 fn get<'a>(
     headers: &'a HeaderMap,
-    name: &'static str,
-    canonical: &'static str,
+    spec: &'static HeaderSpec,
 ) -> Result<&'a str, NotificationError> {
     headers
-        .get(name)
+        .get(spec.wire)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .ok_or(NotificationError::MissingHeader(canonical))
+        .ok_or(NotificationError::MissingHeader(spec.canonical))
 }
 
 impl NotificationVerifier {
@@ -147,8 +148,8 @@ impl NotificationVerifier {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<(), NotificationError> {
-        let ts = get(headers, "x-timestamp", "X-TIMESTAMP")?;
-        let sig = get(headers, "x-signature", "X-SIGNATURE")?;
+        let ts = get(headers, &X_TIMESTAMP)?;
+        let sig = get(headers, &X_SIGNATURE)?;
         if let Some(window) = self.window {
             let skew = super::check::skew_from_now(ts).map_err(NotificationError::Timestamp)?;
             if skew > window {
@@ -162,7 +163,7 @@ impl NotificationVerifier {
         let r = match &self.scheme {
             NotificationScheme::RsaRequest(key) => Asymmetric::verify_signature(key, &input, sig),
             NotificationScheme::Hmac(key) => {
-                let auth = get(headers, "authorization", "Authorization")?;
+                let auth = get(headers, &AUTHORIZATION)?;
                 let token = auth
                     .strip_prefix("Bearer ")
                     .or_else(|| auth.strip_prefix("bearer "))

@@ -13,7 +13,7 @@ use axum::routing::MethodRouter;
 use serde::de::DeserializeOwned;
 
 use super::check::{Admitted, Inbound, Provider};
-use super::error::{Reply, SnapError};
+use super::error::{ErrorReply, Reply};
 use super::idempotency::StoredAnswer;
 use snap_core::endpoint::{Endpoint, EndpointMeta, Method};
 use snap_core::sign::AccessToken;
@@ -21,11 +21,11 @@ use snap_core::sign::AccessToken;
 /// Renders a refusal for an endpoint. [`snap_renderer`] writes the SNAP body
 /// (`responseCode` + `responseMessage`); a non-SNAP endpoint passes its
 /// provider's format to [`route_with`].
-pub type ErrorRenderer = fn(&EndpointMeta, &SnapError) -> Reply;
+pub type ErrorRenderer = fn(&EndpointMeta, &ErrorReply) -> Reply;
 
 /// The SNAP error body with the endpoint's service code.
-pub fn snap_renderer(meta: &EndpointMeta, err: &SnapError) -> Reply {
-    Reply::snap_error(meta.service, err)
+pub fn snap_renderer(meta: &EndpointMeta, err: &ErrorReply) -> Reply {
+    Reply::error(meta.service, err)
 }
 
 /// A handler of a checked request of endpoint `E`. Implemented for every
@@ -81,7 +81,7 @@ where
         async move { serve::<E, H>(provider, handler, render, req).await }
     };
     let wrong_method = move |req: Request| async move {
-        let err = SnapError::not_supported().with_log(format!("method {}", req.method()));
+        let err = ErrorReply::not_supported().with_log(format!("method {}", req.method()));
         log_line(
             &meta,
             req.method().as_str(),
@@ -110,7 +110,7 @@ where
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let (parts, body) = req.into_parts();
-    let refuse = |err: SnapError, partner: Option<&str>| {
+    let refuse = |err: ErrorReply, partner: Option<&str>| {
         let reply = render(&meta, &err);
         tracing::debug!(endpoint = meta.name, refusal = %err, "request refused");
         log_line(&meta, &method, &path, &reply, partner, started);
@@ -122,12 +122,12 @@ where
         Err(e) => return refuse(e, None),
     };
     let partner = head.partner_id().map(str::to_owned);
-    let bytes = match axum::body::to_bytes(body, provider.config().body_limit).await {
+    let bytes = match axum::body::to_bytes(body, provider.config().body_limit()).await {
         Ok(b) => b,
         Err(_) => {
-            let err = SnapError::bad_request(&format!(
+            let err = ErrorReply::bad_request(&format!(
                 "body larger than {} bytes, or unreadable",
-                provider.config().body_limit
+                provider.config().body_limit()
             ));
             return refuse(err, partner.as_deref());
         }
@@ -199,7 +199,7 @@ where
                     Ok(r) => r,
                     Err(e) => render(
                         &meta,
-                        &SnapError::internal().with_log(format!("handler failed: {e}")),
+                        &ErrorReply::internal().with_log(format!("handler failed: {e}")),
                     ),
                 };
                 log_line(&meta, &method, &path, &reply, partner.as_deref(), started);
@@ -210,14 +210,15 @@ where
                         .as_deref()
                         .and_then(|p| HeaderValue::from_str(p).ok())
                 {
-                    res.headers_mut().insert("x-client-key", v);
+                    res.headers_mut()
+                        .insert(snap_core::headers::X_CLIENT_KEY.name(), v);
                 }
                 return res;
             }
         }
     }
     refuse(
-        SnapError::conflict().with_log("original request abandoned repeatedly"),
+        ErrorReply::conflict().with_log("original request abandoned repeatedly"),
         partner.as_deref(),
     )
 }
@@ -267,7 +268,7 @@ fn respond(reply: &Reply, replay: bool) -> Response {
         HeaderValue::from_static("application/json"),
     );
     if let Ok(v) = HeaderValue::from_str(&super::check::now_timestamp()) {
-        h.insert("x-timestamp", v);
+        h.insert(snap_core::headers::X_TIMESTAMP.name(), v);
     }
     if replay {
         h.insert("x-idempotent-replay", HeaderValue::from_static("true"));

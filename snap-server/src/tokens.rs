@@ -15,6 +15,7 @@ use base64::Engine as _;
 
 /// Why a token was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TokenProblem {
     /// Never issued here (or forgotten).
     #[error("token unknown")]
@@ -82,8 +83,17 @@ impl fmt::Debug for CustomerTokens {
     }
 }
 
-/// Lifetimes of issued tokens.
+/// The longest token lifetime a [`TokenStore`] uses: 366 days. Longer
+/// lifetimes are shortened to it (an expiry instant that far is always
+/// representable); [`ProviderConfigBuilder`](crate::ProviderConfigBuilder)
+/// refuses them.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(366 * 86_400);
+
+/// Lifetimes of issued tokens (set them with
+/// [`ProviderConfigBuilder`](crate::ProviderConfigBuilder), which checks
+/// them, or from [`TokenLifetimes::default`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TokenLifetimes {
     /// B2B access token (SNAP: 900 s).
     pub b2b: Duration,
@@ -143,11 +153,17 @@ fn check(map: &HashMap<String, Record>, token: &str, now: Instant) -> Result<Rec
 }
 
 impl TokenStore {
-    /// A store with the given lifetimes.
+    /// A store with the given lifetimes, each at most
+    /// [`MAX_TOKEN_LIFETIME`] (a longer one is shortened to it).
     pub fn new(lifetimes: TokenLifetimes) -> Self {
+        let cap = |d: Duration| d.min(MAX_TOKEN_LIFETIME);
         TokenStore {
             maps: Arc::default(),
-            lifetimes,
+            lifetimes: TokenLifetimes {
+                b2b: cap(lifetimes.b2b),
+                customer: cap(lifetimes.customer),
+                refresh: cap(lifetimes.refresh),
+            },
         }
     }
 
@@ -308,6 +324,20 @@ impl TokenStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nonsense_lifetime_is_shortened_not_a_panic() {
+        let forever = Duration::from_secs(u64::MAX);
+        let s = TokenStore::new(TokenLifetimes {
+            b2b: forever,
+            customer: forever,
+            refresh: forever,
+        });
+        assert_eq!(s.lifetimes().b2b, MAX_TOKEN_LIFETIME);
+        let t = s.issue_b2b("p");
+        assert_eq!(t.expires_in, MAX_TOKEN_LIFETIME);
+        assert!(s.check_b2b(&t.token).is_ok());
+    }
 
     #[test]
     fn b2b_token_lifecycle() {

@@ -143,6 +143,45 @@ fn validate_prints_every_violation_with_path_and_code_and_exits_1() {
     let _ = std::fs::remove_file(file);
 }
 
+/// A type error, a too-long member and a missing member in one body: all
+/// three, with wire paths, and the answer the provider gives (the provider
+/// side's own test is in snap-sandbox's `one_parser`).
+#[test]
+fn validate_reports_a_type_error_a_too_long_member_and_a_missing_one() {
+    let body = serde_json::json!({
+        "originalPartnerReferenceNo": "2020102900000000000001",
+        "originalReferenceNo": 2020102977770000u64,
+        "merchantId": "m".repeat(65),
+        "reason": "customer cancelled",
+        "voidAmount": {"value": "10000.00", "currency": "IDR"},
+    });
+    let file = temp_file(body.to_string().as_bytes());
+    let out = snap(&["validate", "paydia:67", file.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.starts_with("invalid: 3 violation(s)"), "{stdout}");
+    for (path, code, rule) in [
+        ("originalReferenceNo", "4006701", "invalid type: integer"),
+        ("partnerVoidNo", "4006702", "mandatory field is missing"),
+        (
+            "merchantId",
+            "4006701",
+            "at most 64 characters allowed, got 65",
+        ),
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(path))
+            .unwrap_or_else(|| panic!("no line for {path}:\n{stdout}"));
+        assert!(line.contains(code) && line.contains(rule), "{line}");
+    }
+    assert!(
+        stdout.contains("provider answer: 4006702 Invalid Mandatory Field {partnerVoidNo}"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_file(file);
+}
+
 #[test]
 fn validate_reads_standard_input() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_snap"))

@@ -165,6 +165,7 @@ pub enum DecodeError {
 
 /// A non-success answer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorAnswer {
     /// HTTP status.
     pub http_status: u16,

@@ -17,25 +17,28 @@ use crate::sign::{Credential, SignatureError, SignatureScheme, SigningInput};
 use crate::time::SnapTimestamp;
 
 /// Header names [`prepare`] writes (as sent; HTTP header names are
-/// case-insensitive on the wire). A scheme's own headers are listed in its
+/// case-insensitive on the wire). The SNAP ones are the wire names of
+/// [`crate::headers`]' table; a scheme's own headers are listed in its
 /// [`SchemeInfo::headers`](crate::sign::SchemeInfo::headers).
 pub mod header {
+    use crate::headers as table;
+
     /// `X-TIMESTAMP`
-    pub const X_TIMESTAMP: &str = "x-timestamp";
+    pub const X_TIMESTAMP: &str = table::X_TIMESTAMP.wire;
     /// `X-SIGNATURE`
-    pub const X_SIGNATURE: &str = "x-signature";
+    pub const X_SIGNATURE: &str = table::X_SIGNATURE.wire;
     /// `X-PARTNER-ID`
-    pub const X_PARTNER_ID: &str = "x-partner-id";
+    pub const X_PARTNER_ID: &str = table::X_PARTNER_ID.wire;
     /// `X-EXTERNAL-ID`
-    pub const X_EXTERNAL_ID: &str = "x-external-id";
+    pub const X_EXTERNAL_ID: &str = table::X_EXTERNAL_ID.wire;
     /// `CHANNEL-ID`
-    pub const CHANNEL_ID: &str = "channel-id";
+    pub const CHANNEL_ID: &str = table::CHANNEL_ID.wire;
     /// `X-CLIENT-KEY`
-    pub const X_CLIENT_KEY: &str = "x-client-key";
+    pub const X_CLIENT_KEY: &str = table::X_CLIENT_KEY.wire;
     /// `Authorization`
-    pub const AUTHORIZATION: &str = "authorization";
+    pub const AUTHORIZATION: &str = table::AUTHORIZATION.wire;
     /// `Authorization-Customer`
-    pub const AUTHORIZATION_CUSTOMER: &str = "authorization-customer";
+    pub const AUTHORIZATION_CUSTOMER: &str = table::AUTHORIZATION_CUSTOMER.wire;
     /// `Content-Type`
     pub const CONTENT_TYPE: &str = "content-type";
 }
@@ -308,23 +311,41 @@ fn bearer(token: &str) -> String {
     s
 }
 
-/// SNAP header rules checked before anything is signed.
+/// SNAP header rules (the header table's) checked before anything is
+/// signed: the values this call writes from `ctx`.
 fn check_snap_ids(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
-    let rules: [(&'static str, &str, usize); 3] = [
-        ("X-PARTNER-ID", ctx.partner_id, 36),
-        ("X-EXTERNAL-ID", ctx.external_id, 36),
-        ("CHANNEL-ID", ctx.channel_id, 5),
+    use crate::headers as table;
+    let rules = [
+        (&table::X_PARTNER_ID, ctx.partner_id),
+        (&table::X_EXTERNAL_ID, ctx.external_id),
+        (&table::CHANNEL_ID, ctx.channel_id),
     ];
-    for (name, value, max) in rules {
-        let n = value.chars().count();
-        if n == 0 || n > max {
-            return Err(PrepareError::Header {
-                name,
-                reason: format!("must be 1 to {max} characters, got {n}"),
-            });
+    for (spec, value) in rules {
+        spec.check(value).map_err(header_error)?;
+    }
+    Ok(())
+}
+
+/// The tokens this call sends, checked by the header table's rule.
+fn check_tokens(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
+    use crate::headers as table;
+    let tokens = [
+        (&table::AUTHORIZATION, ctx.access_token),
+        (&table::AUTHORIZATION_CUSTOMER, ctx.customer_token),
+    ];
+    for (spec, token) in tokens {
+        if let Some(t) = token {
+            spec.check(t.expose()).map_err(header_error)?;
         }
     }
     Ok(())
+}
+
+fn header_error(e: crate::headers::HeaderError) -> PrepareError {
+    PrepareError::Header {
+        name: e.header,
+        reason: e.problem.to_string(),
+    }
 }
 
 /// Validates `req`, serializes it once, signs those bytes as endpoint `E`
@@ -435,6 +456,7 @@ fn prepare_target(
     } else if info.timestamp {
         put(&mut headers, N_X_TIMESTAMP, ts)?;
     }
+    check_tokens(ctx)?;
     let access_token = ctx.access_token.map(|t| t.expose().as_str());
     if let Some(token) = access_token {
         put_secret(&mut headers, N_AUTHORIZATION, &bearer(token))?;

@@ -99,8 +99,8 @@ impl<'a> Received<'a> {
             method,
             path,
             body,
-            timestamp: get("x-timestamp"),
-            signature: get("x-signature"),
+            timestamp: get(crate::headers::X_TIMESTAMP.wire),
+            signature: get(crate::headers::X_SIGNATURE.wire),
         }
     }
 }

@@ -9,11 +9,10 @@ use crate::cfg;
 
 fn profile() -> impl Strategy<Value = TimestampProfile> {
     (-18 * 60..=18 * 60i32, any::<bool>(), any::<bool>()).prop_map(|(offset, millis, utc_z)| {
-        TimestampProfile {
-            offset_minutes: offset,
-            millis,
-            utc_z,
-        }
+        TimestampProfile::jakarta()
+            .with_offset_minutes(offset)
+            .with_millis(millis)
+            .with_utc_z(utc_z)
     })
 }
 

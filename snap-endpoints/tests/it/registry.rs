@@ -1,7 +1,7 @@
 //! The registry: built from each type's META, unique names and keys, lookup
 //! rules, sandbox paths.
 
-use snap_core::endpoint::{Endpoint, Method};
+use snap_core::endpoint::{Endpoint, Method, RequestError, parse_request};
 use snap_core::sign::AccessToken;
 use snap_endpoints::ayopop::AyopopSignature;
 use snap_endpoints::ipg::IpgSignature;
@@ -146,11 +146,11 @@ fn not_json_is_told_apart_from_invalid() {
     let entry = find("BI:67").unwrap();
     assert!(matches!(
         entry.validate(b"{\"a\":"),
-        Err(registry::RequestError::NotJson(_))
+        Err(RequestError::NotJson(_))
     ));
     assert!(matches!(
         entry.validate(b"{}"),
-        Err(registry::RequestError::Invalid(_))
+        Err(RequestError::Invalid(_))
     ));
 }
 
@@ -160,7 +160,7 @@ fn every_violation_is_reported_not_only_the_first_serde_error() {
     // alone stops at the first; the registry goes on past each of them.
     let body = br#"{"voidAmount":{"currency":"IDRX"},"voidTime":5}"#;
     let got = match find("Paydia:67").unwrap().validate(body) {
-        Err(registry::RequestError::Invalid(v)) => v.into_vec(),
+        Err(RequestError::Invalid(v)) => v.into_vec(),
         other => panic!("{other:?}"),
     };
     let paths: Vec<(&str, bool)> = got
@@ -185,7 +185,7 @@ fn every_violation_is_reported_not_only_the_first_serde_error() {
 fn a_missing_container_is_reported_once_not_with_its_members() {
     let body = br#"{"originalPartnerReferenceNo":"a","originalReferenceNo":"b","merchantId":"m","partnerVoidNo":"v","reason":"r"}"#;
     let got = match find("Paydia:67").unwrap().validate(body) {
-        Err(registry::RequestError::Invalid(v)) => v.into_vec(),
+        Err(RequestError::Invalid(v)) => v.into_vec(),
         other => panic!("{other:?}"),
     };
     assert_eq!(got.len(), 1, "{got:?}");
@@ -197,7 +197,7 @@ fn a_missing_container_is_reported_once_not_with_its_members() {
 fn a_body_must_be_an_object() {
     for body in [&b"[1,2]"[..], b"\"x\"", b"null", b"42"] {
         match find("GoPay:31").unwrap().validate(body) {
-            Err(registry::RequestError::Invalid(v)) => {
+            Err(RequestError::Invalid(v)) => {
                 assert_eq!(v.len(), 1);
                 assert_eq!(v.primary().path, "");
                 assert!(!v.primary().rule.is_missing());
@@ -209,11 +209,11 @@ fn a_body_must_be_an_object() {
 
 #[test]
 fn a_typed_request_comes_back_only_when_valid() {
-    let ok = registry::parse_request::<paydia::AuthVoidRequest>(
+    let ok = parse_request::<paydia::AuthVoidRequest>(
         br#"{"originalPartnerReferenceNo":"a","originalReferenceNo":"b","merchantId":"m",
              "partnerVoidNo":"v","reason":"r","voidAmount":{"value":"3000.00","currency":"IDR"}}"#,
     )
     .expect("valid");
     assert_eq!(ok.void_amount.to_string(), "3000.00 IDR");
-    assert!(registry::parse_request::<paydia::AuthVoidRequest>(br#"{"reason":"r"}"#).is_err());
+    assert!(parse_request::<paydia::AuthVoidRequest>(br#"{"reason":"r"}"#).is_err());
 }

@@ -7,8 +7,9 @@
 //! fails here.
 
 use serde_json::Value;
+use snap_core::endpoint::RequestError;
 use snap_core::rules::{Rule, Violation};
-use snap_endpoints::registry::{self, EntryInfo, RequestError};
+use snap_endpoints::registry::{self, EntryInfo};
 
 use crate::common::{self, Edit};
 

@@ -69,9 +69,9 @@ fn several_partners_and_knobs() {
     // Every sandbox partner also has its IPG and Ayopop keys.
     assert!(c.partners[2].verifier::<IpgSignature>().is_some());
     assert!(c.partners[2].verifier::<AyopopSignature>().is_some());
-    assert_eq!(c.provider.timestamp_window.as_secs(), 60);
-    assert_eq!(c.provider.body_limit, 1024);
-    assert_eq!(c.lifetimes.b2b.as_secs(), 30);
+    assert_eq!(c.provider.timestamp_window().as_secs(), 60);
+    assert_eq!(c.provider.body_limit(), 1024);
+    assert_eq!(c.provider.token_lifetimes().b2b.as_secs(), 30);
     assert_eq!(c.faults.error_percent, 10);
     let shown = format!("{:?}", c.partners[0]);
     assert!(!shown.contains("sa\""), "{shown}");
@@ -105,6 +105,14 @@ fn bad_configs_name_the_problem() {
         (
             r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "bodyLimitBytes": 0}"#,
             "bodyLimitBytes",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "timestampWindowSeconds": 0}"#,
+            "timestampWindowSeconds",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "b2bTokenSeconds": 18446744073709551615}"#,
+            "b2bTokenSeconds",
         ),
         (
             r#"{"partners": [{"clientId": "a", "clientSecret": "s", "colour": "red"}]}"#,

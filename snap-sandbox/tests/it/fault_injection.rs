@@ -115,12 +115,11 @@ async fn run_lane(setup: Setup, lane: usize) -> LaneReport {
             .with_private_key(KEY.clone())
             .with_device_id("it-device")
             .with_timeout(CLIENT_TIMEOUT)
-            .with_retry(RetryRules::new(RetryPolicy {
-                max_attempts: setup.attempts,
-                initial_backoff: Duration::from_millis(5),
-                max_backoff: Duration::from_millis(20),
-                ..RetryPolicy::default()
-            })),
+            .with_retry(RetryRules::new(
+                RetryPolicy::default()
+                    .with_max_attempts(setup.attempts)
+                    .with_backoff(Duration::from_millis(5), Duration::from_millis(20)),
+            )),
     )
     .expect("client");
     // token endpoints are not faulted (FaultConfig::include_token_endpoints)

@@ -31,7 +31,7 @@ fn rsa_over_method_path_hash_timestamp() {
         )
         .unwrap_err();
     assert!(matches!(e, NotificationError::Signature(_)));
-    assert_eq!(e.to_snap_error().http, 401);
+    assert_eq!(e.to_error_reply().http, 401);
     // Outside the window.
     let old = shifted(-3600);
     let sig = sign_asymmetric(&KEY, "POST", PATH, BODY, &old).unwrap();
@@ -75,7 +75,7 @@ fn rsa_over_client_id_and_timestamp() {
     assert!(v.verify("POST", PATH, &headers(&ts, &other), BODY).is_err());
     let e = v.verify("POST", PATH, &HeaderMap::new(), BODY).unwrap_err();
     assert_eq!(e, NotificationError::MissingHeader("X-TIMESTAMP"));
-    assert_eq!(e.to_snap_error().case, 2);
+    assert_eq!(e.to_error_reply().case, 2);
     let bad = headers("yesterday", &sig);
     assert!(matches!(
         v.verify("POST", PATH, &bad, BODY).unwrap_err(),

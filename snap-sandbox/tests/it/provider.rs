@@ -9,7 +9,8 @@ use snap_endpoints::bi;
 use snap_endpoints::ipg::{IpgKey, IpgSignature};
 use snap_server::tokens::{TokenLifetimes, TokenStore};
 use snap_server::{
-    Inbound, Partner, Provider, ProviderConfig, Reply, SnapError, StaticPartners, route, route_with,
+    ErrorReply, Inbound, Partner, Provider, ProviderConfig, Reply, StaticPartners, route,
+    route_with,
 };
 
 use crate::support::*;
@@ -33,7 +34,7 @@ async fn serve_app() -> App {
         Arc::new(StaticPartners::default().with(partner)),
         Arc::new(tokens.clone()),
     ));
-    fn plain(_: &EndpointMeta, err: &SnapError) -> Reply {
+    fn plain(_: &EndpointMeta, err: &ErrorReply) -> Reply {
         Reply::json(err.http, &json!({ "error": err.message }))
     }
     let app = axum::Router::new()

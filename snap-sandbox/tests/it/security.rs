@@ -54,7 +54,15 @@ fn signed_headers(
 /// `401{SS}00`.
 #[tokio::test]
 async fn replay_after_timestamp_window_is_rejected() {
-    let env = start_with(|c| c.provider.timestamp_window = Duration::from_secs(1)).await;
+    let env = start_with(|c| {
+        c.provider = c
+            .provider
+            .to_builder()
+            .timestamp_window(Duration::from_secs(1))
+            .build()
+            .unwrap()
+    })
+    .await;
     let token = env.b2b_token().await;
     let cust = env.customer_token("replay").await;
     let body = body_of("replay-1");
@@ -221,8 +229,13 @@ async fn signature_over_modified_body_path_method_or_timestamp_is_rejected() {
 #[tokio::test]
 async fn expired_token_is_rejected() {
     let env = start_with(|c| {
-        c.lifetimes.b2b = Duration::from_secs(2);
-        c.lifetimes.customer = Duration::from_secs(2);
+        c.provider = c
+            .provider
+            .to_builder()
+            .b2b_token_lifetime(Duration::from_secs(2))
+            .customer_token_lifetime(Duration::from_secs(2))
+            .build()
+            .unwrap();
     })
     .await;
     let token = env.b2b_token().await;
@@ -290,7 +303,9 @@ async fn expired_token_is_rejected() {
 async fn oversized_body_refused_without_buffering_it() {
     const LIMIT: usize = 64 * 1024;
     const TOTAL: usize = 512 * 1024 * 1024; // what the sender is prepared to send
-    let env = start_with(|c| c.provider.body_limit = LIMIT).await;
+    let env =
+        start_with(|c| c.provider = c.provider.to_builder().body_limit(LIMIT).build().unwrap())
+            .await;
     let token = env.b2b_token().await;
     let cust = env.customer_token("big").await;
     let headers = signed_headers("POST", PAY, b"", &now(), &token, &cust, &ext_id());

@@ -31,7 +31,7 @@ fn catalogue_auth_void_declare_validate_sign_decode() {
     let Err(RequestError::Invalid(v)) = parse_request::<AuthVoidRequest>(missing.as_bytes()) else {
         panic!("expected violations")
     };
-    let answer = v.to_snap_error(service);
+    let answer = v.to_error_body(service);
     assert_eq!(
         (
             answer.response_code.as_str(),
@@ -46,7 +46,7 @@ fn catalogue_auth_void_declare_validate_sign_decode() {
     let Err(RequestError::Invalid(v)) = parse_request::<AuthVoidRequest>(long.as_bytes()) else {
         panic!("expected violations")
     };
-    let answer = v.to_snap_error(service);
+    let answer = v.to_error_body(service);
     assert_eq!(
         (
             answer.response_code.as_str(),
