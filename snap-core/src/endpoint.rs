@@ -571,3 +571,46 @@ pub trait Endpoint: Validate {
     /// [`SchemeRef`].
     type Signature: SignatureScheme;
 }
+
+/// An operation whose outcome a status query can establish: Virtual Account
+/// Payment (25) by Virtual Account Inquiry Status (26), Direct Debit Payment
+/// (54) by its status (55), Auth Payment (63) by Auth Query (64), ...
+///
+/// Implemented next to the declarations (snap-endpoints); the client uses it
+/// to settle a `409` answered to a retry (an earlier attempt got through) or
+/// an unknown outcome, by asking the provider what became of the original.
+///
+/// ```
+/// use snap_core as snap;
+/// use snap::endpoint::StatusQueried;
+///
+/// /// A payment.
+/// #[snap::request(service = 63, method = "POST", path = "/v1.0/pay", response = PayAnswer)]
+/// pub struct PayRequest { #[snap(max = 64)] pub partner_reference_no: String }
+/// /// Answer to [`PayRequest`].
+/// #[snap::response]
+/// pub struct PayAnswer {}
+/// /// Its status query.
+/// #[snap::request(service = 64, method = "POST", path = "/v1.0/pay/query", response = QueryAnswer)]
+/// pub struct QueryRequest { #[snap(max = 64)] pub original_partner_reference_no: String }
+/// /// Answer to [`QueryRequest`].
+/// #[snap::response]
+/// pub struct QueryAnswer {}
+///
+/// impl StatusQueried for PayRequest {
+///     type Query = QueryRequest;
+///     fn status_query(&self) -> Option<QueryRequest> {
+///         Some(QueryRequest { original_partner_reference_no: self.partner_reference_no.clone() })
+///     }
+/// }
+/// let q = PayRequest { partner_reference_no: "ORDER-1".into() }.status_query().unwrap();
+/// assert_eq!(q.original_partner_reference_no, "ORDER-1");
+/// ```
+pub trait StatusQueried: Endpoint {
+    /// The status query endpoint.
+    type Query: Endpoint + serde::Serialize;
+
+    /// The status query for this request: its identifiers copied into the
+    /// query. `None` when the request lacks what the query needs.
+    fn status_query(&self) -> Option<Self::Query>;
+}
