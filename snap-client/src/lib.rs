@@ -1,4 +1,4 @@
-//! The async SNAP client (feature `client`): tokens, signed calls, idempotent
+//! The async SNAP client of snap-rs (crate `snap-client`): tokens, signed calls, idempotent
 //! retries, typed errors.
 //!
 //! One [`SnapClient`] calls any endpoint declared with `#[derive(SnapRequest)]`:
@@ -95,6 +95,9 @@
 //! private key, tokens, auth codes) never appear in logs, errors or `Debug`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
+
+/// The snap-core this crate was built against (declarations, money, signing, ...).
+pub use snap_core;
 
 mod config;
 mod error;

@@ -2,8 +2,23 @@
 //!
 //! The runtime of snap-rs, a framework for Bank Indonesia's SNAP payment APIs
 //! (Standar Nasional Open API Pembayaran): money, timestamps, response codes,
-//! signatures, headers, field rules, the traits the `snap-macros` derives
-//! implement, and (behind features) the async client and the provider side.
+//! signatures, the SNAP header table, field rules, the traits the
+//! declaration macros implement, and the generic machinery on top of them
+//! (`prepare`, `decode_response`, `parse_request`). No I/O: the client is
+//! `snap-client`, the provider side `snap-server`, the declared services
+//! `snap-endpoints`.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `rsa` | yes | SHA256withRSA on aws-lc-rs (a C build): the `Asymmetric` and `AccessToken` signing schemes' keys (`RsaPrivateKey`, `RsaPublicKey`), `diagnose_asymmetric` / `diagnose_token`. Without it, HMAC-SHA512 signing, validation, codes, money and time build with no C compiler; declarations naming the RSA schemes still compile. |
+//!
+//! # Where to start
+//!
+//! - declare an endpoint: [`request`], [`response`], [`model`] (the key reference);
+//! - sign and verify: [`sign`];
+//! - validate, prepare, decode, parse: [`endpoint`].
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 

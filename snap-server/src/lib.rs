@@ -1,4 +1,4 @@
-//! The provider side (feature `server`): verify and validate an inbound SNAP
+//! The provider side of snap-rs (crate `snap-server`): verify and validate an inbound SNAP
 //! request for a declared endpoint, answer with the right SNAP error, keep
 //! `X-EXTERNAL-ID`s idempotent, and hand a typed, checked request to a
 //! handler. Built on axum, usable by any provider (the sandbox is one user).
@@ -64,6 +64,9 @@
 //! [`notify::NotificationVerifier`].
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
+
+/// The snap-core this crate was built against (declarations, money, signing, ...).
+pub use snap_core;
 
 mod check;
 mod config;
