@@ -9,7 +9,10 @@ mod call;
 mod decode;
 mod demo;
 mod endpoints;
+mod openapi;
+mod samples;
 mod sandbox;
+mod shape;
 mod sign;
 mod validate;
 mod verify;
@@ -41,6 +44,8 @@ enum Command {
     Endpoints(endpoints::Args),
     /// Validate a JSON request body against an endpoint's rules: exit 0 valid, 1 invalid, 2 unreadable.
     Validate(validate::Args),
+    /// Print an OpenAPI 3.1 document of every declared endpoint (`--provider` for one provider).
+    Openapi(openapi::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,5 +59,6 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Endpoints(args) => endpoints::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Openapi(args) => openapi::run(args),
     }
 }

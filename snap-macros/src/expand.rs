@@ -228,14 +228,51 @@ fn validate_impl(input: &Input) -> TokenStream {
     }
 
     let fields = fields_impl(input);
+    let schema = schema_fn(input);
     quote! {
         #[automatically_derived]
         impl #impl_g #rt::Validate for #ident #ty_g #where_c {
             fn validate_at(&self, __path: &#rt::Path<'_>, __report: &mut #rt::Report) {
                 #(#body)*
             }
+            #schema
         }
         #fields
+    }
+}
+
+/// `Validate::schema`: a definition named after the type, built at run time
+/// by `schema::object` from `FIELDS` and each field type's own schema
+/// (`#[serde(skip)]` fields are not on the wire; `#[snap(skip)]` ones are,
+/// with no rules).
+fn schema_fn(input: &Input) -> TokenStream {
+    let rt = input.rt();
+    let name = if input.generics.params.is_empty() {
+        let ident = input.ident.unraw().to_string();
+        quote!(::core::concat!(::core::module_path!(), "::", #ident))
+    } else {
+        quote!(::core::any::type_name::<Self>())
+    };
+    let fns = input.fields.iter().map(|f| {
+        if f.serde.skip {
+            quote!(::core::option::Option::None)
+        } else if f.skipped {
+            quote!(::core::option::Option::Some(#rt::schema::any as #rt::SchemaFn))
+        } else {
+            let ty = f.ty;
+            quote!(::core::option::Option::Some({
+                #[allow(unused_imports)]
+                use #rt::schema::{ViaAny as _, ViaValidate as _};
+                (&#rt::schema::Probe::<#ty>::new()).schema_fn()
+            }))
+        }
+    });
+    quote! {
+        fn schema(__gen: &mut #rt::SchemaGen) -> #rt::JsonValue {
+            __gen.named(#name, |__gen| {
+                #rt::schema::object(__gen, <Self as #rt::Fields>::FIELDS, &[#(#fns),*])
+            })
+        }
     }
 }
 

@@ -5,5 +5,6 @@ mod call;
 mod decode;
 mod demo;
 mod endpoints;
+mod openapi;
 mod sandbox;
 mod sign;
