@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod call;
+mod conformance;
 mod decode;
 mod demo;
 mod endpoints;
@@ -44,6 +45,8 @@ enum Command {
     Endpoints(endpoints::Args),
     /// Validate a JSON request body against an endpoint's rules: exit 0 valid, 1 invalid, 2 unreadable.
     Validate(validate::Args),
+    /// Check a live SNAP provider against the standard: exit 0 all pass, 1 a check failed, 2 usage error or unreachable.
+    Conformance(conformance::Args),
     /// Print an OpenAPI 3.1 document of every declared endpoint (`--provider` for one provider).
     Openapi(openapi::Args),
 }
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Endpoints(args) => endpoints::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Conformance(args) => conformance::run(args),
         Command::Openapi(args) => openapi::run(args),
     }
 }
