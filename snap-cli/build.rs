@@ -42,7 +42,10 @@ fn main() {
     );
     for (key, path) in &files {
         let abs = path.canonicalize().unwrap_or_else(|_| path.clone());
-        code.push_str(&format!("    ({key:?}, include_str!({:?})),\n", abs.display().to_string()));
+        code.push_str(&format!(
+            "    ({key:?}, include_str!({:?})),\n",
+            abs.display().to_string()
+        ));
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("samples.rs");

@@ -261,7 +261,13 @@ impl Builder {
     /// A header parameter as a `$ref` into `components/parameters` (shared
     /// by every operation that sends it alike), or inline when another
     /// operation defines the same name differently.
-    fn header_param(&mut self, name: &str, required: bool, schema: Value, description: &str) -> Value {
+    fn header_param(
+        &mut self,
+        name: &str,
+        required: bool,
+        schema: Value,
+        description: &str,
+    ) -> Value {
         let mut p = json!({ "name": name, "in": "header", "required": required, "schema": schema });
         if !description.is_empty() {
             p["description"] = description.into();
@@ -400,7 +406,11 @@ impl Builder {
                 let ss = format!("{:02}", service.get());
                 let mut examples = Map::new();
                 for (name, code, message) in [
-                    ("missing-header", "40002", "Invalid Mandatory Field {X-PARTNER-ID}"),
+                    (
+                        "missing-header",
+                        "40002",
+                        "Invalid Mandatory Field {X-PARTNER-ID}",
+                    ),
                     ("bad-signature", "40100", "Unauthorized. Invalid Signature"),
                     ("conflict", "40900", "Conflict"),
                 ] {
@@ -443,7 +453,8 @@ impl Builder {
     }
 
     fn components(self) -> Value {
-        let mut schemas: Map<String, Value> = self.generator.into_definitions().into_iter().collect();
+        let mut schemas: Map<String, Value> =
+            self.generator.into_definitions().into_iter().collect();
         schemas.insert(
             "SnapErrorAnswer".to_owned(),
             json!({

@@ -185,6 +185,9 @@ mod tests {
                 "o: fits none of its alternatives",
             ]
         );
-        assert_eq!(problems(&g, &schema, &json!([])), ["(body): expected object"]);
+        assert_eq!(
+            problems(&g, &schema, &json!([])),
+            ["(body): expected object"]
+        );
     }
 }

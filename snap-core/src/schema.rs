@@ -154,7 +154,10 @@ impl SchemaGen {
     }
 
     fn resolve_mut(&mut self, schema: &Value) -> Option<&mut Value> {
-        let name = schema.get("$ref")?.as_str()?.strip_prefix(self.prefix.as_str())?;
+        let name = schema
+            .get("$ref")?
+            .as_str()?
+            .strip_prefix(self.prefix.as_str())?;
         self.defs.get_mut(name)
     }
 }
@@ -334,7 +337,11 @@ fn case_insensitive_pattern(value: &str) -> String {
 /// The object schema of a declared struct: `fields` (its
 /// [`Fields::FIELDS`]) zipped with each field type's schema function
 /// (`None`: not on the wire, `#[serde(skip)]`). Called by the derives.
-pub fn object(generator: &mut SchemaGen, fields: &[FieldMeta], schemas: &[Option<SchemaFn>]) -> Value {
+pub fn object(
+    generator: &mut SchemaGen,
+    fields: &[FieldMeta],
+    schemas: &[Option<SchemaFn>],
+) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();

@@ -37,8 +37,8 @@ use std::sync::LazyLock;
 use serde::de::DeserializeOwned;
 use snap_core::code::{ErrorBody, GeneralCase, ResponseCode};
 use snap_core::endpoint::{Endpoint, EndpointMeta, Fields, RequestError, parse_request};
-use snap_core::schema::{EndpointSchema, SchemaGen, endpoint_schema};
 use snap_core::rules::{Violation, Violations};
+use snap_core::schema::{EndpointSchema, SchemaGen, endpoint_schema};
 
 use crate::{ayopop, bi, gopay, ipg, paydia};
 

@@ -91,7 +91,12 @@ fn build_at(generator: &SchemaGen, schema: &Value, ids: &mut Ids, depth: usize) 
             let mut wanted: Vec<String> = s
                 .get("required")
                 .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default();
             // one_of groups: the first member of each.
             let mut groups: Vec<&Value> = Vec::new();

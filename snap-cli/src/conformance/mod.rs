@@ -186,7 +186,14 @@ fn is_refusal(a: &Result<Answer, String>, ss: u8) -> bool {
 }
 
 impl Ctx {
-    fn record(&mut self, name: &str, endpoint: &str, expected: String, observed: String, pass: bool) {
+    fn record(
+        &mut self,
+        name: &str,
+        endpoint: &str,
+        expected: String,
+        observed: String,
+        pass: bool,
+    ) {
         self.checks.push(Check {
             name: name.to_owned(),
             endpoint: endpoint.to_owned(),
@@ -212,7 +219,14 @@ impl Ctx {
         self.record(name, endpoint, expected, observed(a), pass);
     }
 
-    fn expect_refusal(&mut self, name: &str, endpoint: &str, a: &Result<Answer, String>, ss: u8, hint: &str) {
+    fn expect_refusal(
+        &mut self,
+        name: &str,
+        endpoint: &str,
+        a: &Result<Answer, String>,
+        ss: u8,
+        hint: &str,
+    ) {
         let pass = is_refusal(a, ss);
         self.record(
             name,
@@ -273,7 +287,11 @@ impl Ctx {
             "answer:content-type",
             endpoint,
             "Content-Type: application/json".to_owned(),
-            if ct.is_empty() { "(none)".to_owned() } else { ct.clone() },
+            if ct.is_empty() {
+                "(none)".to_owned()
+            } else {
+                ct.clone()
+            },
             ct.split(';')
                 .next()
                 .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")),
@@ -284,7 +302,11 @@ impl Ctx {
             "answer:x-timestamp",
             endpoint,
             "X-TIMESTAMP: ISO 8601 with offset".to_owned(),
-            if ts.is_empty() { "(none)".to_owned() } else { ts },
+            if ts.is_empty() {
+                "(none)".to_owned()
+            } else {
+                ts
+            },
             valid,
         );
     }
@@ -300,8 +322,14 @@ impl Ctx {
             path: format!("{}{path}", self.prefix),
             headers: vec![
                 ("Content-Type".to_owned(), b"application/json".to_vec()),
-                (headers::X_TIMESTAMP.canonical.to_owned(), ts.as_bytes().to_vec()),
-                (headers::X_CLIENT_KEY.canonical.to_owned(), client_id.as_bytes().to_vec()),
+                (
+                    headers::X_TIMESTAMP.canonical.to_owned(),
+                    ts.as_bytes().to_vec(),
+                ),
+                (
+                    headers::X_CLIENT_KEY.canonical.to_owned(),
+                    client_id.as_bytes().to_vec(),
+                ),
                 (headers::X_SIGNATURE.canonical.to_owned(), sig.into_bytes()),
             ],
             body: serde_json::to_vec(body).unwrap_or_default(),
@@ -344,19 +372,34 @@ impl Ctx {
         self.answer_shape(&label, &answer, ss, &generator, &schema.response);
 
         let mut bad = self.token_probe(path, &now(), &id, &body);
-        let wrong = self.rsa.sign(b"snap-conformance:not-the-string-to-sign").unwrap_or_default();
+        let wrong = self
+            .rsa
+            .sign(b"snap-conformance:not-the-string-to-sign")
+            .unwrap_or_default();
         bad.set(headers::X_SIGNATURE.canonical, wrong);
         let a = self.sender.send(&bad);
         self.expect_code("token:bad-signature", &label, &a, &code(401, ss, 0), None);
 
         let old = self.token_probe(path, &stale(), &id, &body);
         let a = self.sender.send(&old);
-        self.expect_refusal("token:stale-timestamp", &label, &a, ss, "X-TIMESTAMP an hour old");
+        self.expect_refusal(
+            "token:stale-timestamp",
+            &label,
+            &a,
+            ss,
+            "X-TIMESTAMP an hour old",
+        );
 
         let stranger = self.ids.make(24, false);
         let unknown = self.token_probe(path, &now(), &stranger, &body);
         let a = self.sender.send(&unknown);
-        self.expect_refusal("token:unknown-client", &label, &a, ss, "X-CLIENT-KEY of no partner");
+        self.expect_refusal(
+            "token:unknown-client",
+            &label,
+            &a,
+            ss,
+            "X-CLIENT-KEY of no partner",
+        );
 
         let required: Vec<&'static str> = std::iter::once("Content-Type")
             .chain(HeaderProfile::AccessToken.required().map(|h| h.canonical))
@@ -424,7 +467,8 @@ impl Ctx {
             };
             match (p.location, text) {
                 (ParamIn::Path, t) => {
-                    path = path.replace(&format!("{{{}}}", p.name), &encode(&t.unwrap_or_default()));
+                    path =
+                        path.replace(&format!("{{{}}}", p.name), &encode(&t.unwrap_or_default()));
                 }
                 (ParamIn::Query, Some(t)) => query.push(format!("{}={}", p.name, encode(&t))),
                 (ParamIn::Query, None) => {}
@@ -454,10 +498,16 @@ impl Ctx {
         p.set(headers::X_EXTERNAL_ID.canonical, ext);
         p.set(headers::CHANNEL_ID.canonical, self.channel_id.as_str());
         if t.symmetric {
-            p.set(headers::AUTHORIZATION.canonical, format!("Bearer {}", t.b2b));
+            p.set(
+                headers::AUTHORIZATION.canonical,
+                format!("Bearer {}", t.b2b),
+            );
         }
         if let Some(c) = t.customer {
-            p.set(headers::AUTHORIZATION_CUSTOMER.canonical, format!("Bearer {c}"));
+            p.set(
+                headers::AUTHORIZATION_CUSTOMER.canonical,
+                format!("Bearer {c}"),
+            );
             p.set(headers::X_DEVICE_ID.canonical, self.device_id.as_str());
         }
         self.sign(&mut p, t.symmetric.then_some(t.b2b));
@@ -469,7 +519,9 @@ impl Ctx {
     fn sign(&self, p: &mut Probe, token: Option<&str>) {
         let ts = String::from_utf8_lossy(p.header(headers::X_TIMESTAMP.canonical).unwrap_or(b""))
             .into_owned();
-        let input = SigningInput::new(&p.method, &p.path).body(&p.body).timestamp(&ts);
+        let input = SigningInput::new(&p.method, &p.path)
+            .body(&p.body)
+            .timestamp(&ts);
         let sig = match token {
             Some(t) => Symmetric::signature(&self.hmac, &input.access_token(t)),
             None => Asymmetric::signature(&self.rsa, &input),
@@ -535,7 +587,13 @@ impl Ctx {
         let other = body::another(base, &mut self.ids);
         let p = self.tx_probe(t, &other, &ext, &now());
         let a = self.sender.send(&p);
-        self.expect_code("idempotency:other-body-409", &label, &a, &code(409, ss, 0), None);
+        self.expect_code(
+            "idempotency:other-body-409",
+            &label,
+            &a,
+            &code(409, ss, 0),
+            None,
+        );
 
         // Headers: each mandatory one missing, each malformed.
         let profile = if t.customer.is_some() {
@@ -585,7 +643,9 @@ impl Ctx {
             );
         }
         for h in &required {
-            let Some(bad) = self.malformed(h) else { continue };
+            let Some(bad) = self.malformed(h) else {
+                continue;
+            };
             let mut p = self.fresh_probe(t, base, &now());
             p.set(h.canonical, bad);
             if h.canonical == headers::X_TIMESTAMP.canonical {
@@ -615,7 +675,10 @@ impl Ctx {
         if t.symmetric {
             let unknown = self.ids.make(40, false);
             let mut p = self.fresh_probe(t, base, &now());
-            p.set(headers::AUTHORIZATION.canonical, format!("Bearer {unknown}"));
+            p.set(
+                headers::AUTHORIZATION.canonical,
+                format!("Bearer {unknown}"),
+            );
             self.sign(&mut p, Some(&unknown));
             let a = self.sender.send(&p);
             self.expect_code("unknown-token", &label, &a, &code(401, ss, 1), None);
@@ -623,9 +686,18 @@ impl Ctx {
         if t.customer.is_some() {
             let unknown = self.ids.make(40, false);
             let mut p = self.fresh_probe(t, base, &now());
-            p.set(headers::AUTHORIZATION_CUSTOMER.canonical, format!("Bearer {unknown}"));
+            p.set(
+                headers::AUTHORIZATION_CUSTOMER.canonical,
+                format!("Bearer {unknown}"),
+            );
             let a = self.sender.send(&p);
-            self.expect_code("unknown-customer-token", &label, &a, &code(401, ss, 2), None);
+            self.expect_code(
+                "unknown-customer-token",
+                &label,
+                &a,
+                &code(401, ss, 2),
+                None,
+            );
         }
 
         // Body fields: each mandatory one missing, each bounded one too long.
@@ -633,7 +705,12 @@ impl Ctx {
         let required_fields: Vec<String> = request
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         for f in &required_fields {
             let mut b = base.clone();
@@ -642,7 +719,13 @@ impl Ctx {
             }
             let p = self.fresh_probe(t, &b, &now());
             let a = self.sender.send(&p);
-            self.expect_code(&format!("missing-field:{f}"), &label, &a, &code(400, ss, 2), Some(f));
+            self.expect_code(
+                &format!("missing-field:{f}"),
+                &label,
+                &a,
+                &code(400, ss, 2),
+                Some(f),
+            );
         }
         let props: Vec<(String, Value)> = request
             .get("properties")
@@ -835,7 +918,12 @@ pub fn run(args: Args) -> ExitCode {
     };
     let pem = match std::fs::read_to_string(&args.private_key) {
         Ok(p) => p,
-        Err(e) => return usage(format_args!("cannot read {}: {e}", args.private_key.display())),
+        Err(e) => {
+            return usage(format_args!(
+                "cannot read {}: {e}",
+                args.private_key.display()
+            ));
+        }
     };
     let rsa = match RsaPrivateKey::from_pem(&pem) {
         Ok(k) => k,
@@ -855,7 +943,10 @@ pub fn run(args: Args) -> ExitCode {
     let mut ctx = Ctx {
         sender,
         client_id: args.client_id.clone(),
-        partner_id: args.partner_id.clone().unwrap_or_else(|| args.client_id.clone()),
+        partner_id: args
+            .partner_id
+            .clone()
+            .unwrap_or_else(|| args.client_id.clone()),
         hmac,
         rsa,
         prefix,
@@ -954,10 +1045,7 @@ fn finish(checks: &[Check], as_json: bool) -> ExitCode {
                 if c.pass { "PASS" } else { "FAIL" }
             );
         }
-        println!(
-            "{} checks: {passed} passed, {failed} failed",
-            checks.len()
-        );
+        println!("{} checks: {passed} passed, {failed} failed", checks.len());
     }
     if failed == 0 && !checks.is_empty() {
         ExitCode::SUCCESS

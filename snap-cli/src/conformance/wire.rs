@@ -176,11 +176,7 @@ impl Sender {
         };
         let content_type = get("content-type");
         let timestamp = get("x-timestamp");
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport(&e))?
-            .to_vec();
+        let body = response.bytes().await.map_err(|e| transport(&e))?.to_vec();
         let json = serde_json::from_slice(&body).ok();
         Ok(Answer {
             status,

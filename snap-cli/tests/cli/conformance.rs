@@ -16,9 +16,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use serde_json::Value;
-use snap_core::sign::{
-    AccessToken, HmacKey, RsaPrivateKey, RsaPublicKey, SigningInput, Symmetric,
-};
+use snap_core::sign::{AccessToken, HmacKey, RsaPrivateKey, RsaPublicKey, SigningInput, Symmetric};
 use snap_sandbox::Sandbox;
 use snap_sandbox::config::{SandboxConfig, sandbox_partner};
 
@@ -153,7 +151,10 @@ async fn against_the_sandbox_every_check_passes() {
         .into_iter()
         .filter(|(e, n)| !known_sandbox_gap(e, n))
         .collect();
-    assert!(unexpected.is_empty(), "failing against the sandbox: {unexpected:?}");
+    assert!(
+        unexpected.is_empty(),
+        "failing against the sandbox: {unexpected:?}"
+    );
     if run.failed > 0 {
         eprintln!(
             "note: {} X-DEVICE-ID check(s) fail against the sandbox (snap-server does not require X-DEVICE-ID on B2B2C)",
@@ -165,11 +166,16 @@ async fn against_the_sandbox_every_check_passes() {
     // The default set: BI endpoints that act on an existing transaction,
     // B2B and B2B2C, never Auth Payment (63), never another provider's.
     let endpoints = run.endpoints();
-    for e in ["BI:31", "BI:57", "BI:64", "BI:65", "BI:66", "BI:67", "BI:68", "BI:69", "BI:77"] {
+    for e in [
+        "BI:31", "BI:57", "BI:64", "BI:65", "BI:66", "BI:67", "BI:68", "BI:69", "BI:77",
+    ] {
         assert!(endpoints.contains(e), "{e} not in {endpoints:?}");
     }
     assert!(!endpoints.contains("BI:63"), "{endpoints:?}");
-    assert!(endpoints.iter().all(|e| e.starts_with("BI:")), "{endpoints:?}");
+    assert!(
+        endpoints.iter().all(|e| e.starts_with("BI:")),
+        "{endpoints:?}"
+    );
     // Every check the issue lists, on a B2B2C endpoint.
     let names = run.names("BI:67");
     for n in [
@@ -270,7 +276,9 @@ fn header<'a>(h: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
 
 async fn forward(State(p): State<Arc<Proxy>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
     let path = parts
         .uri
         .path_and_query()
@@ -376,7 +384,14 @@ fn expected(defect: Defect, endpoints: &BTreeSet<String>) -> BTreeSet<(String, S
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planted_defects_fail_exactly_their_checks() {
     let sb = sandbox().await;
-    let endpoints = ["--endpoint", "BI:77", "--endpoint", "BI:67", "--endpoint", "BI:31"];
+    let endpoints = [
+        "--endpoint",
+        "BI:77",
+        "--endpoint",
+        "BI:67",
+        "--endpoint",
+        "BI:31",
+    ];
     let clean = run_json(&sb.base_url(), &endpoints).await;
     let baseline = clean.failing();
     assert!(
@@ -455,7 +470,10 @@ async fn usage_errors_and_an_unreachable_provider_exit_2() {
 
     for (args, needle) in [
         (vec!["--endpoint", "no-such-endpoint"], "unknown endpoint"),
-        (vec!["--endpoint", "Ayopop Bill Cancel"], "not a SNAP endpoint"),
+        (
+            vec!["--endpoint", "Ayopop Bill Cancel"],
+            "not a SNAP endpoint",
+        ),
         (vec!["--endpoint", "BI:73"], "access-token endpoint"),
         (vec!["--channel-id", "TOO-LONG"], "--channel-id"),
     ] {

@@ -101,8 +101,10 @@ fn document_describes_every_declaration() {
             .iter()
             .map(|p| {
                 let p = match p["$ref"].as_str() {
-                    Some(r) => &doc["components"]["parameters"]
-                        [r.trim_start_matches("#/components/parameters/")],
+                    Some(r) => {
+                        &doc["components"]["parameters"]
+                            [r.trim_start_matches("#/components/parameters/")]
+                    }
                     None => p,
                 };
                 (
@@ -155,8 +157,18 @@ fn document_describes_every_declaration() {
     assert_eq!(req["properties"]["partnerVoidNo"]["maxLength"], 64);
     assert_eq!(req["properties"]["partnerVoidNo"]["minLength"], 1);
     assert_eq!(req["properties"]["reason"]["maxLength"], 256);
-    assert!(req["required"].as_array().unwrap().contains(&"merchantId".into()));
-    assert!(!req["required"].as_array().unwrap().contains(&"reason".into()));
+    assert!(
+        req["required"]
+            .as_array()
+            .unwrap()
+            .contains(&"merchantId".into())
+    );
+    assert!(
+        !req["required"]
+            .as_array()
+            .unwrap()
+            .contains(&"reason".into())
+    );
     assert_eq!(
         req["properties"]["voidAmount"]["$ref"],
         "#/components/schemas/Money"
@@ -194,8 +206,7 @@ fn document_describes_every_declaration() {
     );
     // Portal samples as examples.
     assert_eq!(
-        void["requestBody"]["content"]["application/json"]["examples"]["portal"]["value"]
-            ["partnerVoidNo"],
+        void["requestBody"]["content"]["application/json"]["examples"]["portal"]["value"]["partnerVoidNo"],
         "310928924945645"
     );
     assert!(
@@ -280,13 +291,13 @@ fn a_real_validator_accepts_the_document() {
     }
     // A dangling reference and an example that breaks its schema.
     let mut broken: Value = serde_json::from_str(&docs[0].1).unwrap();
-    broken["paths"]["/v1.0/auth/void"]["post"]["requestBody"]["content"]["application/json"]
-        ["schema"]["$ref"] = "#/components/schemas/Nowhere".into();
+    broken["paths"]["/v1.0/auth/void"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        ["$ref"] = "#/components/schemas/Nowhere".into();
     let (ok, text) = run_validator(&python, &broken.to_string(), "broken-ref.json");
     assert!(!ok, "a dangling $ref passed: {text}");
     let mut broken: Value = serde_json::from_str(&docs[0].1).unwrap();
-    broken["paths"]["/v1.0/auth/void"]["post"]["requestBody"]["content"]["application/json"]
-        ["examples"]["portal"]["value"]["partnerVoidNo"] = "x".repeat(65).into();
+    broken["paths"]["/v1.0/auth/void"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+        ["portal"]["value"]["partnerVoidNo"] = "x".repeat(65).into();
     let (ok, text) = run_validator(&python, &broken.to_string(), "broken-example.json");
     assert!(!ok, "an over-long example passed: {text}");
     assert!(text.contains("partnerVoidNo"), "{text}");
