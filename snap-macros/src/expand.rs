@@ -260,15 +260,15 @@ fn schema_fn(input: &Input) -> TokenStream {
             quote!(::core::option::Option::Some(#rt::schema::any as #rt::SchemaFn))
         } else {
             let ty = f.ty;
-            quote!(::core::option::Option::Some({
-                #[allow(unused_imports)]
-                use #rt::schema::{ViaAny as _, ViaValidate as _};
+            quote!(::core::option::Option::Some(
                 (&#rt::schema::Probe::<#ty>::new()).schema_fn()
-            }))
+            ))
         }
     });
     quote! {
         fn schema(__gen: &mut #rt::SchemaGen) -> #rt::JsonValue {
+            #[allow(unused_imports)]
+            use #rt::schema::{ViaAny as _, ViaValidate as _};
             __gen.named(#name, |__gen| {
                 #rt::schema::object(__gen, <Self as #rt::Fields>::FIELDS, &[#(#fns),*])
             })
@@ -584,7 +584,13 @@ mod tests {
                 { let __snap_path = __path . field ("origExtId") ;
                   RT :: Validate :: validate_at (& self . original_external_id , & __snap_path , __report) ; }
                 RT :: rules :: one_of ("orig" , & [("originalReferenceNo" , :: core :: option :: Option :: None , RT :: rules :: is_present (& self . original_reference_no)) , ("origExtId" , :: core :: option :: Option :: None , RT :: rules :: is_present (& self . original_external_id))] , __path , __report) ;
-              } }
+              }
+              fn schema (__gen : & mut RT :: SchemaGen) -> RT :: JsonValue {
+                # [allow (unused_imports)] use RT :: schema :: { ViaAny as _ , ViaValidate as _ } ;
+                __gen . named (:: core :: concat ! (:: core :: module_path ! () , "::" , "AuthVoidRequest") , | __gen | {
+                  RT :: schema :: object (__gen , < Self as RT :: Fields > :: FIELDS , & [:: core :: option :: Option :: Some ((& RT :: schema :: Probe :: < String > :: new ()) . schema_fn ()) ,
+                    :: core :: option :: Option :: Some ((& RT :: schema :: Probe :: < Option < String > > :: new ()) . schema_fn ()) ,
+                    :: core :: option :: Option :: Some ((& RT :: schema :: Probe :: < Option < String > > :: new ()) . schema_fn ())]) }) } }
             # [automatically_derived] impl RT :: Fields for AuthVoidRequest {
               const FIELDS : & 'static [RT :: FieldMeta] = & [RT :: FieldMeta { name : "merchant_id" , wire : "merchantId" , mandatory : true , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: None , required_if : :: core :: option :: Option :: None , skipped : false , accept_number : false , accept_string : false , integer : false , path_param : false , query : false , } ,
                 RT :: FieldMeta { name : "original_reference_no" , wire : "originalReferenceNo" , mandatory : false , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: Some ("orig") , required_if : :: core :: option :: Option :: None , skipped : false , accept_number : false , accept_string : false , integer : false , path_param : false , query : false , } ,
