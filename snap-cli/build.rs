@@ -15,15 +15,15 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, root, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            if let Ok(rel) = path.strip_prefix(root) {
-                let key = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((key, path.clone()));
-            }
+        } else if path.extension().is_some_and(|e| e == "json")
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            let key = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push((key, path.clone()));
         }
     }
 }

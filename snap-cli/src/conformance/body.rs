@@ -118,6 +118,18 @@ fn build_at(generator: &SchemaGen, schema: &Value, ids: &mut Ids, depth: usize) 
                     wanted.push(first.to_owned());
                 }
             }
+            // Optional references to an original transaction too: a probe
+            // then names one that does not exist (a "not found" answer)
+            // rather than none.
+            if let Some(props) = props {
+                for (name, sub) in props {
+                    let is_string = generator.resolve(sub).get("type").and_then(Value::as_str)
+                        == Some("string");
+                    if name.starts_with("original") && is_string && !wanted.contains(name) {
+                        wanted.push(name.clone());
+                    }
+                }
+            }
             let mut out = Map::new();
             for name in wanted {
                 let sub = props

@@ -349,11 +349,7 @@ impl Ctx {
         let id = self.client_id.clone();
 
         let good = self.token_probe(path, &now(), &id, &body);
-        let answer = self.sender.send(&good);
-        let answer = match answer {
-            Err(e) => return Err(e),
-            Ok(a) => a,
-        };
+        let answer = self.sender.send(&good)?;
         let token = answer
             .json
             .as_ref()

@@ -1002,8 +1002,11 @@ struct Space {
     dims: Vec<Dim>,
 }
 
-/// A candidate: (dimension, option) pairs, at most one per dimension.
-type Choice = Vec<(usize, usize)>;
+/// One mistake of a candidate: (dimension, option).
+type Pick = (usize, usize);
+
+/// A candidate: at most one mistake per dimension.
+type Choice = Vec<Pick>;
 
 impl Space {
     /// The string-to-sign of a choice and the body it hashed, if changed;
@@ -1104,7 +1107,7 @@ impl Space {
 
 /// Calls `f` with every choice of exactly the dimensions in `mask` (one
 /// option each), until `f` returns false. Returns false when stopped.
-fn each_choice(space: &Space, mask: u32, f: &mut dyn FnMut(&[(usize, usize)]) -> bool) -> bool {
+fn each_choice(space: &Space, mask: u32, f: &mut dyn FnMut(&[Pick]) -> bool) -> bool {
     let dims: Vec<usize> = (0..space.dims.len())
         .filter(|d| mask & (1 << d) != 0)
         .collect();
@@ -1376,7 +1379,7 @@ fn rank(
         })
         .collect();
     // Stable: equal likelihoods keep the search order.
-    out.sort_by(|a, b| b.likelihood.cmp(&a.likelihood));
+    out.sort_by_key(|m| std::cmp::Reverse(m.likelihood));
     let n = out.len();
     if n > 1 {
         let ids: Vec<String> = out.iter().map(Match::id).collect();

@@ -381,7 +381,7 @@ fn php_double(v: f64) -> Option<String> {
     if negative {
         s.push('-');
     }
-    if decpt < -3 || decpt > 17 {
+    if !(-3..=17).contains(&decpt) {
         let (first, rest) = d.split_at(1);
         let e = decpt - 1;
         s.push_str(first);
