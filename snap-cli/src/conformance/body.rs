@@ -106,16 +106,35 @@ fn build_at(generator: &SchemaGen, schema: &Value, ids: &mut Ids, depth: usize) 
             if let Some(all) = s.get("allOf").and_then(Value::as_array) {
                 groups.extend(all.iter().filter_map(|a| a.get("anyOf")));
             }
+            // one_of groups: one member each, a plain string when there is
+            // one (a member reached through a nested object, `via`, needs
+            // more than the object).
             for g in groups {
-                if let Some(first) = g
+                let members: Vec<&str> = g
                     .as_array()
-                    .and_then(|a| a.first())
-                    .and_then(|f| f.get("required"))
-                    .and_then(|r| r.get(0))
-                    .and_then(Value::as_str)
-                    && !wanted.iter().any(|w| w == first)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|f| f.get("required")?.get(0)?.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let is_string = |m: &&&str| {
+                    props
+                        .and_then(|p| p.get(**m))
+                        .map(|s| generator.resolve(s))
+                        .and_then(|s| s.get("type"))
+                        .and_then(Value::as_str)
+                        == Some("string")
+                };
+                let pick = members
+                    .iter()
+                    .find(is_string)
+                    .or(members.first())
+                    .copied();
+                if let Some(m) = pick
+                    && !wanted.iter().any(|w| w == m)
                 {
-                    wanted.push(first.to_owned());
+                    wanted.push(m.to_owned());
                 }
             }
             // Optional references to an original transaction too: a probe
@@ -159,7 +178,10 @@ fn build_at(generator: &SchemaGen, schema: &Value, ids: &mut Ids, depth: usize) 
         Some("number") => json!(1),
         Some("boolean") => json!(false),
         Some("array") => json!([]),
-        _ => json!({}),
+        Some(_) => json!({}),
+        // No rules known (a hand-written `Validate`): an identifier is the
+        // likeliest thing to fit.
+        None => ids.make(24, false).into(),
     }
 }
 
@@ -206,26 +228,27 @@ mod tests {
         assert_eq!(ids.make(3, false), "SNA");
     }
 
+    /// Every SNAP endpoint declared when this was written gets a body its
+    /// declaration accepts; one declared later that does not is printed (the
+    /// tool then skips it with a note and asks for --body).
     #[test]
-    fn every_safe_default_endpoint_gets_a_valid_body() {
+    fn every_snap_endpoint_gets_a_valid_body() {
+        const KNOWN: [&str; 17] = [
+            "BI:31", "BI:57", "BI:63", "BI:64", "BI:65", "BI:66", "BI:67", "BI:68", "BI:69",
+            "BI:73", "BI:74", "BI:77", "GoPay:31", "GoPay:57", "GoPay:67", "GoPay:77",
+            "Paydia:67",
+        ];
         for e in snap_endpoints::registry::registry() {
-            if e.meta.service.is_none() {
-                continue;
-            }
+            let Some(key) = e.key() else { continue };
             let mut g = SchemaGen::new();
             let s = e.schema(&mut g);
             let body = build(&g, &s.request, &mut Ids::new());
             let bytes = serde_json::to_vec(&body).unwrap();
-            // Path/query parameters are merged back in by the caller; the
-            // current declarations have none on SNAP endpoints with bodies.
-            if s.params.is_empty() {
-                assert_eq!(
-                    e.validate(&bytes),
-                    Ok(()),
-                    "{}: {}",
-                    e.meta.name,
-                    String::from_utf8_lossy(&bytes)
-                );
+            let result = e.validate(&bytes);
+            if KNOWN.contains(&key.as_str()) {
+                assert_eq!(result, Ok(()), "{key}: {}", String::from_utf8_lossy(&bytes));
+            } else if let Err(err) = result {
+                eprintln!("{key}: no valid body from the schema: {err}");
             }
             let other = another(&body, &mut Ids::new());
             assert_ne!(other, body, "{}", e.meta.name);

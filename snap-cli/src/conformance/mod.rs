@@ -865,6 +865,12 @@ pub fn run(args: Args) -> ExitCode {
                 if let Some(why) = unsupported(e) {
                     return usage(why);
                 }
+                if args.body.is_none() && !safe_by_default(e) {
+                    return usage(format_args!(
+                        "{} could start a payment: probe it only with --body FILE whose identifiers do not exist at the provider",
+                        e.meta.name
+                    ));
+                }
                 if !chosen.iter().any(|c| std::ptr::eq(*c, e)) {
                     chosen.push(e);
                 }

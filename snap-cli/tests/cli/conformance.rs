@@ -475,6 +475,7 @@ async fn usage_errors_and_an_unreachable_provider_exit_2() {
             "not a SNAP endpoint",
         ),
         (vec!["--endpoint", "BI:73"], "access-token endpoint"),
+        (vec!["--endpoint", "Auth Payment"], "could start a payment"),
         (vec!["--channel-id", "TOO-LONG"], "--channel-id"),
     ] {
         let out = conformance(&closed, &args).await;
