@@ -126,11 +126,7 @@ fn build_at(generator: &SchemaGen, schema: &Value, ids: &mut Ids, depth: usize) 
                         .and_then(Value::as_str)
                         == Some("string")
                 };
-                let pick = members
-                    .iter()
-                    .find(is_string)
-                    .or(members.first())
-                    .copied();
+                let pick = members.iter().find(is_string).or(members.first()).copied();
                 if let Some(m) = pick
                     && !wanted.iter().any(|w| w == m)
                 {
@@ -234,8 +230,22 @@ mod tests {
     #[test]
     fn every_snap_endpoint_gets_a_valid_body() {
         const KNOWN: [&str; 17] = [
-            "BI:31", "BI:57", "BI:63", "BI:64", "BI:65", "BI:66", "BI:67", "BI:68", "BI:69",
-            "BI:73", "BI:74", "BI:77", "GoPay:31", "GoPay:57", "GoPay:67", "GoPay:77",
+            "BI:31",
+            "BI:57",
+            "BI:63",
+            "BI:64",
+            "BI:65",
+            "BI:66",
+            "BI:67",
+            "BI:68",
+            "BI:69",
+            "BI:73",
+            "BI:74",
+            "BI:77",
+            "GoPay:31",
+            "GoPay:57",
+            "GoPay:67",
+            "GoPay:77",
             "Paydia:67",
         ];
         for e in snap_endpoints::registry::registry() {

@@ -57,8 +57,8 @@ use self::body::Ids;
 use self::wire::{Answer, Probe, Sender};
 use crate::shape;
 
-/// Arguments of `snap conformance`.
-#[derive(Debug, clap::Args)]
+/// Arguments of `snap conformance` (`Debug` redacts the client secret).
+#[derive(clap::Args)]
 pub struct Args {
     /// The provider: `https://host[:port]` (`http://` only for a loopback
     /// host, e.g. a local `snap sandbox`).
@@ -75,8 +75,8 @@ pub struct Args {
     #[arg(long, value_name = "PEMFILE")]
     pub private_key: PathBuf,
     /// An endpoint to check, named as `snap validate` names it (`BI:77`,
-    /// `"QR MPM Cancel"`); repeat for several. Default: every declared SNAP
-    /// endpoint that is safe to probe (see the README).
+    /// `"QR MPM Cancel"`); repeat for several. Default: every BI endpoint
+    /// that is safe to probe (see the README).
     #[arg(long = "endpoint", value_name = "NAME")]
     pub endpoints: Vec<String>,
     /// Deployment prefix put before every path (`/snap`); part of the
@@ -104,6 +104,28 @@ pub struct Args {
     /// X-PARTNER-ID, when it differs from the client id.
     #[arg(long, value_name = "ID")]
     pub partner_id: Option<String>,
+}
+
+impl std::fmt::Debug for Args {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Args")
+            .field("base_url", &self.base_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("private_key", &self.private_key)
+            .field("endpoints", &self.endpoints)
+            .field("path_prefix", &self.path_prefix)
+            .field("body", &self.body)
+            .field("channel_id", &self.channel_id)
+            .field("json", &self.json)
+            .field("auth_code", &self.auth_code.as_ref().map(|_| "[redacted]"))
+            .field("device_id", &self.device_id)
+            .field("partner_id", &self.partner_id)
+            .finish()
+    }
 }
 
 /// One check's outcome, as `--json` prints it.
@@ -1053,5 +1075,67 @@ fn finish(checks: &[Check], as_json: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    #[test]
+    fn debug_redacts_the_secret_and_the_auth_code() {
+        let cli = Cli::try_parse_from([
+            "snap",
+            "--base-url",
+            "http://127.0.0.1:1",
+            "--client-id",
+            "c",
+            "--client-secret",
+            "very-secret-value",
+            "--private-key",
+            "k.pem",
+            "--auth-code",
+            "code-123",
+        ])
+        .unwrap();
+        let shown = format!("{:?}", cli.args);
+        assert!(
+            !shown.contains("very-secret-value") && !shown.contains("code-123"),
+            "{shown}"
+        );
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+
+    #[test]
+    fn codes_and_refusals() {
+        let answer = |status: u16, code: &str, message: &str| -> Result<Answer, String> {
+            Ok(Answer {
+                status,
+                content_type: Some("application/json".into()),
+                timestamp: None,
+                json: Some(json!({ "responseCode": code, "responseMessage": message })),
+                body: Vec::new(),
+            })
+        };
+        let a = answer(400, "4006702", "Invalid Mandatory Field {X-PARTNER-ID}");
+        assert!(is_code(&a, "4006702", Some("X-PARTNER-ID")));
+        assert!(is_code(&a, "4006702", Some("x-partner-id")));
+        assert!(!is_code(&a, "4006702", Some("X-EXTERNAL-ID")));
+        assert!(!is_code(&a, "4006701", None));
+        // The HTTP status must agree with the code.
+        assert!(!is_code(&answer(200, "4006702", "x"), "4006702", None));
+        assert!(is_refusal(&answer(401, "4016700", "Unauthorized"), 67));
+        assert!(!is_refusal(&answer(401, "4016300", "Unauthorized"), 67));
+        assert!(!is_refusal(&answer(200, "2006700", "ok"), 67));
+        assert!(!is_refusal(&Err("timed out".into()), 67));
+        assert_eq!(code(409, 7, 0), "4090700");
+        assert_eq!(encode("a b/ü"), "a%20b%2F%C3%BC");
     }
 }
