@@ -50,6 +50,19 @@ redis-cli -p "$redis_port" ping | grep -q PONG || { log "redis-server did not st
 export SNAP_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/"
 log "redis-server on 127.0.0.1:$redis_port"
 
+# --- OpenAPI validator (snap-cli: `snap openapi` checked by a real validator) --
+# A Python virtual environment under .cache/ with openapi-spec-validator (and
+# its jsonschema), created when missing; the tests run its python.
+openapi_venv="$cache/openapi-venv"
+if ! "$openapi_venv/bin/python" -c 'import openapi_spec_validator, jsonschema' 2>/dev/null; then
+  command -v python3 >/dev/null || apt_install python3
+  python3 -m venv "$openapi_venv" 2>/dev/null || { apt_install python3-venv; rm -rf "$openapi_venv"; python3 -m venv "$openapi_venv"; }
+  log "pip install openapi-spec-validator into $openapi_venv"
+  "$openapi_venv/bin/python" -m pip install -q --disable-pip-version-check 'openapi-spec-validator>=0.7,<1' >/dev/null
+fi
+export SNAP_TEST_OPENAPI_VALIDATOR="$openapi_venv/bin/python"
+log "OpenAPI validator: $SNAP_TEST_OPENAPI_VALIDATOR"
+
 export SNAP_REQUIRE_SERVICES=1
 log "cargo test --workspace ${extra[*]:-}"
 cargo test --workspace "${extra[@]}"

@@ -6,10 +6,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod call;
+mod conformance;
 mod decode;
 mod demo;
 mod endpoints;
+mod openapi;
+mod samples;
 mod sandbox;
+mod shape;
 mod sign;
 mod validate;
 mod verify;
@@ -41,6 +45,10 @@ enum Command {
     Endpoints(endpoints::Args),
     /// Validate a JSON request body against an endpoint's rules: exit 0 valid, 1 invalid, 2 unreadable.
     Validate(validate::Args),
+    /// Check a live SNAP provider against the standard: exit 0 all pass, 1 a check failed, 2 usage error or unreachable.
+    Conformance(conformance::Args),
+    /// Print an OpenAPI 3.1 document of every declared endpoint (`--provider` for one provider).
+    Openapi(openapi::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,5 +62,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Endpoints(args) => endpoints::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Conformance(args) => conformance::run(args),
+        Command::Openapi(args) => openapi::run(args),
     }
 }

@@ -119,6 +119,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::code::ServiceCode;
 use crate::rules::{Path, Report, Violations};
+use crate::schema::{self, SchemaGen};
 use crate::sign::{Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned};
 
 mod decode;
@@ -160,6 +161,17 @@ pub trait Validate {
         self.validate_at(&Path::root(), &mut report);
         report.finish()
     }
+
+    /// The JSON Schema of this type's wire form ([`crate::schema`]): core
+    /// implements it for its field types, the derives for structs (a `$ref`
+    /// to a definition built from [`Fields::FIELDS`]). Defaults to `{}`
+    /// (anything), so a hand-written `Validate` needs nothing new.
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value
+    where
+        Self: Sized,
+    {
+        schema::any(generator)
+    }
 }
 
 impl Validate for str {
@@ -174,6 +186,9 @@ impl Validate for String {
     fn is_missing(&self) -> bool {
         self.is_empty()
     }
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        schema::string()
+    }
 }
 
 impl Validate for std::borrow::Cow<'_, str> {
@@ -181,35 +196,39 @@ impl Validate for std::borrow::Cow<'_, str> {
     fn is_missing(&self) -> bool {
         self.is_empty()
     }
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        schema::string()
+    }
 }
 
 macro_rules! no_rules {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $schema:expr),* $(,)?) => {$(
         impl Validate for $t {
             fn validate_at(&self, _: &Path<'_>, _: &mut Report) {}
+            fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+                let schema: fn(&mut SchemaGen) -> serde_json::Value = $schema;
+                schema(generator)
+            }
         }
     )*};
 }
 
+macro_rules! integers {
+    ($($t:ty),*) => {
+        no_rules!($($t => |_| schema::integer(<$t>::MIN as i128, <$t>::MAX as i128)),*);
+    };
+}
+
+integers!(u8, u16, u32, u64, usize, i8, i16, i32, i64, i128, isize);
+
 no_rules!(
-    bool,
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    char,
-    serde_json::Map<String, serde_json::Value>,
-    crate::money::Money,
-    crate::money::Currency,
-    crate::time::SnapTimestamp
+    u128 => |_| schema::integer(0, i128::MAX),
+    bool => |_| serde_json::json!({ "type": "boolean" }),
+    char => |_| serde_json::json!({ "type": "string", "minLength": 1, "maxLength": 1 }),
+    serde_json::Map<String, serde_json::Value> => |_| serde_json::json!({ "type": "object" }),
+    crate::money::Money => schema::money,
+    crate::money::Currency => |_| schema::currency(),
+    crate::time::SnapTimestamp => |_| schema::timestamp(),
 );
 
 impl Validate for serde_json::Value {
@@ -219,21 +238,65 @@ impl Validate for serde_json::Value {
     }
 }
 
-impl<T: Validate + ?Sized> Validate for &T {
+impl<T: Validate> Validate for &T {
     fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
         (**self).validate_at(path, report)
     }
     fn is_missing(&self) -> bool {
         (**self).is_missing()
+    }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        T::schema(generator)
     }
 }
 
-impl<T: Validate + ?Sized> Validate for Box<T> {
+impl Validate for &str {
+    fn validate_at(&self, _: &Path<'_>, _: &mut Report) {}
+    fn is_missing(&self) -> bool {
+        self.is_empty()
+    }
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        schema::string()
+    }
+}
+
+impl<T: Validate> Validate for &[T] {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        (**self).validate_at(path, report)
+    }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        array::<T>(generator)
+    }
+}
+
+impl<T: Validate> Validate for Box<T> {
     fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
         (**self).validate_at(path, report)
     }
     fn is_missing(&self) -> bool {
         (**self).is_missing()
+    }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        T::schema(generator)
+    }
+}
+
+impl Validate for Box<str> {
+    fn validate_at(&self, _: &Path<'_>, _: &mut Report) {}
+    fn is_missing(&self) -> bool {
+        self.is_empty()
+    }
+    fn schema(_: &mut SchemaGen) -> serde_json::Value {
+        schema::string()
+    }
+}
+
+impl<T: Validate> Validate for Box<[T]> {
+    fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
+        (**self).validate_at(path, report)
+    }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        array::<T>(generator)
     }
 }
 
@@ -244,6 +307,9 @@ impl<T: Validate> Validate for crate::secret::Secret<T> {
     }
     fn is_missing(&self) -> bool {
         self.expose().is_missing()
+    }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        T::schema(generator)
     }
 }
 
@@ -256,6 +322,13 @@ impl<T: Validate> Validate for Option<T> {
     fn is_missing(&self) -> bool {
         self.as_ref().is_none_or(Validate::is_missing)
     }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        T::schema(generator)
+    }
+}
+
+fn array<T: Validate>(generator: &mut SchemaGen) -> serde_json::Value {
+    serde_json::json!({ "type": "array", "items": T::schema(generator) })
 }
 
 impl<T: Validate> Validate for [T] {
@@ -270,6 +343,13 @@ impl<T: Validate> Validate for Vec<T> {
     fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
         self.as_slice().validate_at(path, report)
     }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        array::<T>(generator)
+    }
+}
+
+fn map<T: Validate>(generator: &mut SchemaGen) -> serde_json::Value {
+    serde_json::json!({ "type": "object", "additionalProperties": T::schema(generator) })
 }
 
 impl<T: Validate, S> Validate for HashMap<String, T, S> {
@@ -278,6 +358,9 @@ impl<T: Validate, S> Validate for HashMap<String, T, S> {
             v.validate_at(&path.field(k), report);
         }
     }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        map::<T>(generator)
+    }
 }
 
 impl<T: Validate> Validate for BTreeMap<String, T> {
@@ -285,6 +368,9 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
         for (k, v) in self {
             v.validate_at(&path.field(k), report);
         }
+    }
+    fn schema(generator: &mut SchemaGen) -> serde_json::Value {
+        map::<T>(generator)
     }
 }
 

@@ -27,6 +27,7 @@ pub mod endpoint;
 pub mod headers;
 pub mod money;
 pub mod rules;
+pub mod schema;
 pub mod secret;
 pub mod sign;
 pub mod time;
@@ -77,6 +78,7 @@ pub mod __private_v0_1_0 {
         field_wire,
     };
     pub use crate::rules::{self, Path, Report, Violations};
+    pub use crate::schema::{self, SchemaFn, SchemaGen};
     pub use crate::sign::{
         AccessToken, Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned,
     };

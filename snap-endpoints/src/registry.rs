@@ -36,8 +36,9 @@ use std::sync::LazyLock;
 
 use serde::de::DeserializeOwned;
 use snap_core::code::{ErrorBody, GeneralCase, ResponseCode};
-use snap_core::endpoint::{Endpoint, EndpointMeta, RequestError, parse_request};
+use snap_core::endpoint::{Endpoint, EndpointMeta, Fields, RequestError, parse_request};
 use snap_core::rules::{Violation, Violations};
+use snap_core::schema::{EndpointSchema, SchemaGen, endpoint_schema};
 
 use crate::{ayopop, bi, gopay, ipg, paydia};
 
@@ -55,12 +56,16 @@ pub struct EntryInfo {
     pub response_type: &'static str,
     /// Parses and validates a request body against the request type.
     pub validate_fn: fn(&[u8]) -> Result<(), RequestError>,
+    /// The request's and response's JSON Schemas, from the declarations'
+    /// metadata ([`snap_core::schema::endpoint_schema`]); `snap openapi`
+    /// and `snap conformance` read them.
+    pub schema_fn: fn(&mut SchemaGen) -> EndpointSchema,
 }
 
 impl EntryInfo {
     fn of<E>() -> EntryInfo
     where
-        E: Endpoint + DeserializeOwned,
+        E: Endpoint + Fields + DeserializeOwned,
     {
         let meta = E::META;
         let sandbox_path = sandbox_path(&meta);
@@ -70,7 +75,14 @@ impl EntryInfo {
             request_type: std::any::type_name::<E>(),
             response_type: std::any::type_name::<E::Response>(),
             validate_fn: validate_body::<E>,
+            schema_fn: endpoint_schema::<E>,
         }
+    }
+
+    /// The request's and response's schemas, their definitions added to
+    /// `generator` (see [`snap_core::schema`]).
+    pub fn schema(&self, generator: &mut SchemaGen) -> EndpointSchema {
+        (self.schema_fn)(generator)
     }
 
     /// Parses `body` as this endpoint's request and checks every rule, with

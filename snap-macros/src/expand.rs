@@ -228,14 +228,51 @@ fn validate_impl(input: &Input) -> TokenStream {
     }
 
     let fields = fields_impl(input);
+    let schema = schema_fn(input);
     quote! {
         #[automatically_derived]
         impl #impl_g #rt::Validate for #ident #ty_g #where_c {
             fn validate_at(&self, __path: &#rt::Path<'_>, __report: &mut #rt::Report) {
                 #(#body)*
             }
+            #schema
         }
         #fields
+    }
+}
+
+/// `Validate::schema`: a definition named after the type, built at run time
+/// by `schema::object` from `FIELDS` and each field type's own schema
+/// (`#[serde(skip)]` fields are not on the wire; `#[snap(skip)]` ones are,
+/// with no rules).
+fn schema_fn(input: &Input) -> TokenStream {
+    let rt = input.rt();
+    let name = if input.generics.params.is_empty() {
+        let ident = input.ident.unraw().to_string();
+        quote!(::core::concat!(::core::module_path!(), "::", #ident))
+    } else {
+        quote!(::core::any::type_name::<Self>())
+    };
+    let fns = input.fields.iter().map(|f| {
+        if f.serde.skip {
+            quote!(::core::option::Option::None)
+        } else if f.skipped {
+            quote!(::core::option::Option::Some(#rt::schema::any as #rt::SchemaFn))
+        } else {
+            let ty = f.ty;
+            quote!(::core::option::Option::Some(
+                (&#rt::schema::Probe::<#ty>::new()).schema_fn()
+            ))
+        }
+    });
+    quote! {
+        fn schema(__gen: &mut #rt::SchemaGen) -> #rt::JsonValue {
+            #[allow(unused_imports)]
+            use #rt::schema::{ViaAny as _, ViaValidate as _};
+            __gen.named(#name, |__gen| {
+                #rt::schema::object(__gen, <Self as #rt::Fields>::FIELDS, &[#(#fns),*])
+            })
+        }
     }
 }
 
@@ -547,7 +584,13 @@ mod tests {
                 { let __snap_path = __path . field ("origExtId") ;
                   RT :: Validate :: validate_at (& self . original_external_id , & __snap_path , __report) ; }
                 RT :: rules :: one_of ("orig" , & [("originalReferenceNo" , :: core :: option :: Option :: None , RT :: rules :: is_present (& self . original_reference_no)) , ("origExtId" , :: core :: option :: Option :: None , RT :: rules :: is_present (& self . original_external_id))] , __path , __report) ;
-              } }
+              }
+              fn schema (__gen : & mut RT :: SchemaGen) -> RT :: JsonValue {
+                # [allow (unused_imports)] use RT :: schema :: { ViaAny as _ , ViaValidate as _ } ;
+                __gen . named (:: core :: concat ! (:: core :: module_path ! () , "::" , "AuthVoidRequest") , | __gen | {
+                  RT :: schema :: object (__gen , < Self as RT :: Fields > :: FIELDS , & [:: core :: option :: Option :: Some ((& RT :: schema :: Probe :: < String > :: new ()) . schema_fn ()) ,
+                    :: core :: option :: Option :: Some ((& RT :: schema :: Probe :: < Option < String > > :: new ()) . schema_fn ()) ,
+                    :: core :: option :: Option :: Some ((& RT :: schema :: Probe :: < Option < String > > :: new ()) . schema_fn ())]) }) } }
             # [automatically_derived] impl RT :: Fields for AuthVoidRequest {
               const FIELDS : & 'static [RT :: FieldMeta] = & [RT :: FieldMeta { name : "merchant_id" , wire : "merchantId" , mandatory : true , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: None , required_if : :: core :: option :: Option :: None , skipped : false , accept_number : false , accept_string : false , integer : false , path_param : false , query : false , } ,
                 RT :: FieldMeta { name : "original_reference_no" , wire : "originalReferenceNo" , mandatory : false , max : :: core :: option :: Option :: Some (64usize) , len : :: core :: option :: Option :: None , digits : false , one_of : :: core :: option :: Option :: Some ("orig") , required_if : :: core :: option :: Option :: None , skipped : false , accept_number : false , accept_string : false , integer : false , path_param : false , query : false , } ,

@@ -2,8 +2,10 @@
 //! Each subcommand has its module here.
 
 mod call;
+mod conformance;
 mod decode;
 mod demo;
 mod endpoints;
+mod openapi;
 mod sandbox;
 mod sign;

@@ -1,15 +1,43 @@
-//! The signature doctor (issue 9): why does a received signature not match?
+//! The signature doctor (issue 9, sharpened in issue 17): why does a
+//! received signature not match?
 //!
 //! Off the request path and separate from verification: [`diagnose_symmetric`],
 //! [`diagnose_asymmetric`] and [`diagnose_token`] never make a signature
-//! valid. They rebuild the SNAP string-to-sign, then a **fixed list** of
-//! known sender mistakes, one mistake at a time, and report the first that
-//! reproduces the received signature, with both strings-to-sign and a
-//! one-sentence explanation. Each candidate is also checked with the
-//! signature encoded as hex and as base64url, the one mistake that is combined
-//! with all others.
+//! valid. They rebuild the SNAP string-to-sign, then strings-to-sign with
+//! known sender mistakes, and report the mistakes that reproduce the
+//! received signature, with both strings-to-sign and a one-sentence
+//! explanation. Each candidate is also checked with the signature encoded as
+//! hex and as base64url.
 //!
-//! The list, in the order tried ([`Variant`] ids):
+//! # The search
+//!
+//! The known mistakes fall in dimensions, one per part of the
+//! string-to-sign: the body that was hashed, the form of the hash, the path,
+//! the access token, the separators, the method, the timestamp. A candidate
+//! picks at most one mistake per dimension, so mistakes combine: an empty
+//! hash **and** a sorted query is a candidate like either alone. Candidates
+//! are tried by number of mistakes (the SNAP form, then every single
+//! mistake, then every pair, then triples, ...) until one reproduces the
+//! signature or the budget ([`DoctorOptions::max_strings`]) is spent.
+//! Mistakes that change nothing in this request (escaping `/` in a body
+//! without `/`) are left out; candidates that give the same string are
+//! checked once.
+//!
+//! Every mistake (or combination) at the first level that matches is
+//! reported, ranked by likelihood with the reason: two mistakes can give the
+//! same bytes (PHP's default `json_encode` escaping and Python's
+//! `ensure_ascii` on a body without `/`), and the likelier one comes first.
+//! Likelihood is a prior per mistake (how often senders make it) times the
+//! evidence in the request: a `User-Agent` naming the sender's language
+//! ([`DoctorOptions::with_user_agent`]), or the body as sent (PHP's `\/`,
+//! Python's `", "` separators).
+//!
+//! A different client secret or key is named as the cause only when every
+//! combination of the applicable mistakes was tried
+//! ([`Diagnosis::exhausted`]); while combinations remain untried, the
+//! diagnosis says how many and blames nothing.
+//!
+//! The mistakes ([`Variant`] ids):
 //!
 //! | id | kinds | the sender... |
 //! |---|---|---|
@@ -19,8 +47,14 @@
 //! | `php-default-escaping` | sym, asym | PHP `json_encode` defaults: `\/` and `\uXXXX` |
 //! | `unicode-escaped` | sym, asym | non-ASCII as `\uXXXX` (PHP `JSON_UNESCAPED_SLASHES`, Python `ensure_ascii` compact) |
 //! | `python-json-dumps` | sym, asym | Python `json.dumps` defaults: `", "`/`": "` separators and `\uXXXX` |
+//! | `python-reencoded` | sym, asym | `json.dumps(json.loads(body))`: the same plus numbers as Python floats |
 //! | `js-reserialized` | sym, asym | `JSON.stringify(JSON.parse(body))`: escapes normalised, numbers as doubles |
-//! | `numbers-rerendered` | sym, asym | numbers re-rendered as floats (`1e2` -> `100.0`, `1.50` -> `1.5`) |
+//! | `numbers-rerendered` | sym, asym | numbers re-rendered as Python floats (`1e2` -> `100.0`, `1.50` -> `1.5`) |
+//! | `php-numbers-rerendered` | sym, asym | numbers as PHP `json_encode(json_decode(..))` writes them (`12345678901234567890` -> `1.2345678901234567e+19`, `1e2` -> `100`) |
+//! | `php-reencoded` | sym, asym | `json_encode(json_decode($body))` with default flags: `\/`, `\uXXXX` and PHP numbers |
+//! | `java-numbers-rerendered` | sym, asym | numbers as Java's `Double.toString` (`100.0`, `1.0E7`) |
+//! | `go-reencoded` | sym, asym | Go `json.Marshal` of a decoded map: keys sorted, `<>&` as `\u003c`..., numbers as doubles |
+//! | `keys-sorted` | sym, asym | sorted the members by key |
 //! | `whitespace-stripped-in-strings` | sym, asym | removed spaces inside string values too |
 //! | `empty-body-as-{}` / `[]` / `null` | sym, asym | hashed `{}`, `[]` or `null` for an empty body |
 //! | `hash-omitted` | sym, asym | left the hash segment out (`M:path:token:ts`) |
@@ -36,16 +70,12 @@
 //! | `method-lowercase` | sym, asym | signed `post` instead of `POST` |
 //! | `timestamp-utc-z`, `timestamp-utc-z-millis`, `timestamp-jakarta`, `timestamp-jakarta-millis`, `timestamp-no-fraction` | all | signed the same instant in another format than the `X-TIMESTAMP` it sent |
 //!
-//! When nothing matches, the remaining known cause is a different client
-//! secret / private key (or a different request); the diagnosis says so and
-//! lists what was tried. Bounded: at most about 40 strings-to-sign, each
-//! checked against at most 3 decodings of the signature.
-//!
 //! The diagnosis holds no secret: the access token is shown as `{accessToken}`
 //! in every string, the client secret and keys never appear.
 
 mod json;
 
+use std::collections::HashSet;
 use std::fmt;
 
 use base64::Engine as _;
@@ -104,7 +134,6 @@ impl<'a> Received<'a> {
         }
     }
 }
-
 /// One known sender mistake (see the module docs for the full list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Variant {
@@ -122,7 +151,7 @@ pub enum Variant {
     PythonJsonDumps,
     /// `JSON.stringify(JSON.parse(body))`.
     JsReserialized,
-    /// Numbers re-rendered as floats.
+    /// Numbers re-rendered as Python floats.
     NumbersRerendered,
     /// Spaces removed inside string values.
     WhitespaceStrippedInStrings,
@@ -170,9 +199,33 @@ pub enum Variant {
     TimestampJakartaMillis,
     /// Timestamp signed without its fraction.
     TimestampNoFraction,
+    /// Numbers re-rendered as PHP's `json_encode(json_decode(..))` writes
+    /// them.
+    PhpNumbersRerendered,
+    /// PHP `json_encode(json_decode($body))` with default flags.
+    PhpReencoded,
+    /// Python `json.dumps(json.loads(body))` with defaults.
+    PythonReencoded,
+    /// Numbers re-rendered as Java's `Double.toString`.
+    JavaNumbersRerendered,
+    /// Go `json.Marshal` of a decoded `map[string]any`.
+    GoReencoded,
+    /// Object members sorted by key.
+    KeysSorted,
 }
 
 const PREFIXES: [&str; 3] = ["/snap", "/openapi", "/api"];
+
+/// The language whose defaults a mistake follows (for the evidence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Php,
+    Python,
+    Js,
+    Java,
+    Go,
+    Any,
+}
 
 impl Variant {
     /// Stable kebab-case id (`php-escaped-slashes`, `prefix-added:/snap`, ...).
@@ -209,6 +262,12 @@ impl Variant {
             Self::TimestampJakarta => "timestamp-jakarta".into(),
             Self::TimestampJakartaMillis => "timestamp-jakarta-millis".into(),
             Self::TimestampNoFraction => "timestamp-no-fraction".into(),
+            Self::PhpNumbersRerendered => "php-numbers-rerendered".into(),
+            Self::PhpReencoded => "php-reencoded".into(),
+            Self::PythonReencoded => "python-reencoded".into(),
+            Self::JavaNumbersRerendered => "java-numbers-rerendered".into(),
+            Self::GoReencoded => "go-reencoded".into(),
+            Self::KeysSorted => "keys-sorted".into(),
         }
     }
 
@@ -246,6 +305,106 @@ impl Variant {
             | Self::TimestampJakarta
             | Self::TimestampJakartaMillis
             | Self::TimestampNoFraction => "The sender signed the same instant written differently from the X-TIMESTAMP header it sent (the timestamp was re-formatted after signing); sign the exact X-TIMESTAMP string.".into(),
+            Self::PhpNumbersRerendered => "The sender hashed the body after PHP's json_decode/json_encode, which rewrites numbers (1.50 as 1.5, 1e2 as 100, integers beyond 64 bits as 1.2345678901234567e+19); hash the exact bytes sent.".into(),
+            Self::PhpReencoded => "The sender hashed json_encode(json_decode($body)) with default flags (\"/\" as \"\\/\", non-ASCII as \\uXXXX, numbers rewritten) instead of the bytes it sent; hash the exact bytes sent.".into(),
+            Self::PythonReencoded => "The sender hashed json.dumps(json.loads(body)) with Python's defaults (\", \" / \": \" separators, \\uXXXX escapes, numbers as floats) instead of the bytes it sent; hash the exact bytes sent.".into(),
+            Self::JavaNumbersRerendered => "The sender hashed the body after a Java (Jackson) round trip, which writes floating-point numbers with Double.toString (1e2 as 100.0, 1e7 as 1.0E7); hash the exact bytes sent.".into(),
+            Self::GoReencoded => "The sender hashed Go's json.Marshal of the decoded body (members sorted by key, <, > and & escaped as \\u003c..., numbers as doubles) instead of the bytes it sent; hash the exact bytes sent.".into(),
+            Self::KeysSorted => "The sender sorted the body's members by key before hashing (sort_keys, a sorted map) but sent them in another order; hash the exact bytes sent.".into(),
+        }
+    }
+
+    fn family(&self) -> Family {
+        match self {
+            Self::PhpEscapedSlashes
+            | Self::PhpDefaultEscaping
+            | Self::PhpNumbersRerendered
+            | Self::PhpReencoded => Family::Php,
+            Self::UnicodeEscaped
+            | Self::PythonJsonDumps
+            | Self::PythonReencoded
+            | Self::NumbersRerendered => Family::Python,
+            Self::JsReserialized => Family::Js,
+            Self::JavaNumbersRerendered => Family::Java,
+            Self::GoReencoded => Family::Go,
+            _ => Family::Any,
+        }
+    }
+
+    /// How often senders make this mistake (a relative weight, 1-100) and
+    /// why: the prior of the ranking.
+    fn prior(&self) -> (u64, &'static str) {
+        match self {
+            Self::Spec => (100, "the SNAP form"),
+            Self::BodyNotMinified => (
+                60,
+                "hashing the pretty body as sent is the most common body slip",
+            ),
+            Self::PhpDefaultEscaping => (
+                60,
+                "PHP's json_encode() escapes \"/\" and non-ASCII by default: a PHP sender gets these bytes without passing any flag",
+            ),
+            Self::PhpEscapedSlashes => (
+                45,
+                "PHP's json_encode() with JSON_UNESCAPED_UNICODE but without JSON_UNESCAPED_SLASHES, a common half-fix",
+            ),
+            Self::PhpReencoded => (
+                45,
+                "PHP's json_encode(json_decode($body)) with default flags, common in PHP gateways",
+            ),
+            Self::PythonJsonDumps => (40, "Python's json.dumps() with all its defaults"),
+            Self::PythonReencoded => (
+                35,
+                "Python's json.dumps(json.loads(body)) with its defaults",
+            ),
+            Self::JsReserialized => (35, "JavaScript's JSON.stringify(JSON.parse(body))"),
+            Self::PhpNumbersRerendered => (
+                30,
+                "PHP's json_decode/json_encode with both unescaped flags set",
+            ),
+            Self::UnicodeEscaped => (
+                25,
+                "Python writes these bytes only with ensure_ascii left on and compact separators=(',', ':') set by hand, PHP only with JSON_UNESCAPED_SLASHES alone",
+            ),
+            Self::JavaNumbersRerendered => (25, "a Java (Jackson) round trip of the body"),
+            Self::GoReencoded => (25, "Go's json.Marshal of a decoded map"),
+            Self::NumbersRerendered => (
+                20,
+                "Python with compact separators and ensure_ascii=False re-rendering numbers",
+            ),
+            Self::WhitespaceStrippedInStrings => {
+                (20, "a hand-written minify that strips every space")
+            }
+            Self::KeysSorted => (15, "sorting keys on one side only is rare"),
+            Self::EmptyBodyAsObject | Self::EmptyBodyAsArray | Self::EmptyBodyAsNull => {
+                (40, "serializing an absent body as a JSON value is common")
+            }
+            Self::HashOmitted | Self::HashEmpty => {
+                (30, "skipping the hash when the body is empty or unknown")
+            }
+            Self::HashUppercase => (25, "an upper-case hex helper"),
+            Self::QueryDropped => (35, "signing the route without its query"),
+            Self::QuerySorted | Self::QueryDecoded => {
+                (30, "a client library that normalises the query")
+            }
+            Self::QueryEncoded => (25, "encodeURIComponent on the query"),
+            Self::PrefixAdded(_) | Self::PrefixDropped => (
+                35,
+                "a gateway or base URL that adds or strips a path prefix",
+            ),
+            Self::BearerKept => (30, "signing the Authorization header value as is"),
+            Self::TokenOmitted => (25, "signing the asymmetric form with the HMAC key"),
+            Self::DoubleColon(_) => (20, "an empty field joined with colons"),
+            Self::PipeAsColon => (40, "the transaction separator used in the token string"),
+            Self::MethodLowercase => (20, "a lower-case method from the HTTP library"),
+            Self::TimestampUtcZ
+            | Self::TimestampUtcZMillis
+            | Self::TimestampJakarta
+            | Self::TimestampJakartaMillis
+            | Self::TimestampNoFraction => (
+                30,
+                "a timestamp formatted twice, once for the header and once for the signature",
+            ),
         }
     }
 }
@@ -272,19 +431,96 @@ impl Encoding {
     }
 }
 
-/// The variant that reproduced the received signature.
+/// A combination of mistakes that reproduced the received signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match {
-    /// The sender's mistake.
+    /// The sender's (first) mistake; [`Variant::Spec`] for the SNAP form.
     pub variant: Variant,
+    /// Every mistake of the combination, in dimension order (body, hash,
+    /// path, token, separators, method, timestamp); `[Spec]` for the SNAP
+    /// form.
+    pub mistakes: Vec<Variant>,
     /// The encoding of the received signature.
     pub encoding: Encoding,
     /// The string the sender signed (access token shown as `{accessToken}`).
     pub string_to_sign: String,
     /// The body bytes the sender hashed, when the mistake is in the body.
     pub hashed_body: Option<String>,
-    /// One sentence: what the sender did wrong and the fix.
+    /// What the sender did wrong and the fix: one sentence per mistake.
     pub explanation: String,
+    /// Relative likelihood among the matches of one diagnosis (higher is
+    /// likelier): the mistakes' priors times the request's evidence.
+    pub likelihood: u64,
+    /// Why this match ranks where it does.
+    pub reason: String,
+}
+
+impl Match {
+    /// The mistakes' ids joined with `+` (`hash-empty+query-sorted`).
+    pub fn id(&self) -> String {
+        self.mistakes
+            .iter()
+            .map(Variant::id)
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+}
+
+/// How far the doctor searches, and what it knows about the sender.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DoctorOptions {
+    /// Most distinct strings-to-sign checked against the signature; 0
+    /// means the kind's default ([`DoctorOptions::HMAC_STRINGS`] for HMAC,
+    /// [`DoctorOptions::RSA_STRINGS`] for RSA, whose checks cost more).
+    pub max_strings: usize,
+    /// The request's `User-Agent`: evidence of the sender's language.
+    pub user_agent: Option<String>,
+}
+
+impl DoctorOptions {
+    /// Default budget of an HMAC diagnosis (a check is one HMAC-SHA512).
+    pub const HMAC_STRINGS: usize = 20_000;
+    /// Default budget of an RSA diagnosis (a check is an RSA public-key
+    /// operation).
+    pub const RSA_STRINGS: usize = 2_000;
+
+    /// The defaults.
+    pub fn new() -> DoctorOptions {
+        DoctorOptions::default()
+    }
+
+    /// Checks at most `n` distinct strings-to-sign.
+    pub fn with_max_strings(mut self, n: usize) -> DoctorOptions {
+        self.max_strings = n;
+        self
+    }
+
+    /// The sender's `User-Agent`.
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> DoctorOptions {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The evidence a request's headers give (its `User-Agent`).
+    pub fn from_headers(headers: &http::HeaderMap) -> DoctorOptions {
+        let ua = headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        DoctorOptions {
+            max_strings: 0,
+            user_agent: ua,
+        }
+    }
+
+    fn budget(&self, rsa: bool) -> usize {
+        match self.max_strings {
+            0 if rsa => Self::RSA_STRINGS,
+            0 => Self::HMAC_STRINGS,
+            n => n,
+        }
+    }
 }
 
 /// The result of a diagnosis. `Display` prints the report.
@@ -298,11 +534,26 @@ pub struct Diagnosis {
     pub input_error: Option<String>,
     /// The SNAP string-to-sign (access token shown as `{accessToken}`).
     pub spec_string_to_sign: String,
-    /// The first variant that reproduced the signature, if any.
+    /// The likeliest match ([`Diagnosis::matches`]' first), if any.
     pub matched: Option<Match>,
-    /// Ids of every variant tried, in order (variants that produced the same
-    /// string as an earlier one are not repeated).
+    /// Every combination of mistakes at the fewest mistakes that reproduces
+    /// the signature, likeliest first (several when they give the same
+    /// bytes).
+    pub matches: Vec<Match>,
+    /// Ids of the SNAP form and of every single mistake checked, in order
+    /// (mistakes that gave the same string as an earlier one are not
+    /// repeated).
     pub tried: Vec<String>,
+    /// Distinct strings-to-sign checked, combinations included.
+    pub strings_tried: usize,
+    /// All combinations of the mistakes that apply to this request (at most
+    /// one per dimension), the SNAP form included.
+    pub combinations: usize,
+    /// Every combination was tried: only then is a different secret or key
+    /// named as the cause.
+    pub exhausted: bool,
+    /// Every combination of up to this many mistakes was tried.
+    pub complete_up_to: usize,
 }
 
 impl Diagnosis {
@@ -313,16 +564,50 @@ impl Diagnosis {
         let kind = self.kind.as_str();
         match &self.matched {
             _ if self.valid => format!("{kind} signature valid"),
-            Some(m) => format!(
-                "{kind} signature invalid: sender mistake `{}` (signature as {}): {}",
-                m.variant.id(),
-                m.encoding.as_str(),
-                m.explanation
+            Some(m) => {
+                let also = if self.matches.len() > 1 {
+                    format!(
+                        " (also matches: {})",
+                        self.matches[1..]
+                            .iter()
+                            .map(|m| format!("`{}`", m.id()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                } else {
+                    String::new()
+                };
+                let word = if m.mistakes.len() > 1 {
+                    "mistakes"
+                } else {
+                    "mistake"
+                };
+                format!(
+                    "{kind} signature invalid: sender {word} `{}` (signature as {}): {}{also}",
+                    m.id(),
+                    m.encoding.as_str(),
+                    m.explanation
+                )
+            }
+            None if self.exhausted => format!(
+                "{kind} signature invalid: no known mistake matches ({} tried, every combination); likely a different secret or key",
+                self.strings_tried
             ),
             None => format!(
-                "{kind} signature invalid: no known mistake matches ({} tried); likely a different secret or key",
-                self.tried.len()
+                "{kind} signature invalid: no combination of up to {} known mistakes matches ({} strings tried; {} combinations untried, so a wrong secret or key is not established)",
+                self.complete_up_to,
+                self.strings_tried,
+                self.untried()
             ),
+        }
+    }
+
+    /// Combinations not tried (0 when [`Diagnosis::exhausted`]).
+    pub fn untried(&self) -> usize {
+        if self.exhausted {
+            0
+        } else {
+            self.combinations.saturating_sub(self.strings_tried)
         }
     }
 
@@ -368,10 +653,15 @@ impl fmt::Display for Diagnosis {
                 )?;
             }
             Some(m) => {
+                let what = if m.mistakes.len() > 1 {
+                    format!("{} known mistakes together", m.mistakes.len())
+                } else {
+                    "known mistake".to_owned()
+                };
                 writeln!(
                     f,
-                    "diagnosis:       matches known mistake `{}` (signature encoded as {})",
-                    m.variant.id(),
+                    "diagnosis:       matches {what} `{}` (signature encoded as {})",
+                    m.id(),
                     m.encoding.as_str()
                 )?;
                 writeln!(f, "sender's string-to-sign:\n  {}", m.string_to_sign)?;
@@ -388,12 +678,23 @@ impl fmt::Display for Diagnosis {
                     ));
                 }
                 writeln!(f, "why:             {why}")?;
+                if self.matches.len() > 1 {
+                    writeln!(
+                        f,
+                        "ranking:         {} explanations give these exact bytes, likeliest first:",
+                        self.matches.len()
+                    )?;
+                    for (i, other) in self.matches.iter().enumerate() {
+                        writeln!(f, "  {}. `{}`: {}", i + 1, other.id(), other.reason)?;
+                    }
+                }
             }
-            None => {
+            None if self.exhausted => {
                 writeln!(
                     f,
-                    "diagnosis:       no known variant matches ({} distinct strings tried, each against the signature read as base64, hex and base64url)",
-                    self.tried.len()
+                    "diagnosis:       no known mistake matches: every combination of the {} mistakes that apply here was tried ({} distinct strings, each against the signature read as base64, hex and base64url)",
+                    self.tried.len().saturating_sub(1),
+                    self.strings_tried
                 )?;
                 writeln!(
                     f,
@@ -401,97 +702,29 @@ impl fmt::Display for Diagnosis {
                 )?;
                 writeln!(f, "tried:           {}", self.tried.join(", "))?;
             }
+            None => {
+                writeln!(
+                    f,
+                    "diagnosis:       no known variant matches the SNAP form, any single mistake{} ({} distinct strings tried)",
+                    if self.complete_up_to >= 2 {
+                        format!(" or any combination of up to {}", self.complete_up_to)
+                    } else {
+                        String::new()
+                    },
+                    self.strings_tried
+                )?;
+                writeln!(
+                    f,
+                    "not established: {} combinations of more mistakes were not tried (budget {}), so a different client secret or key is not established; raise the budget (DoctorOptions::max_strings) to try them",
+                    self.untried(),
+                    self.strings_tried
+                )?;
+                writeln!(f, "tried:           {}", self.tried.join(", "))?;
+            }
         }
         Ok(())
     }
 }
-
-/// A candidate string-to-sign.
-struct Candidate {
-    variant: Variant,
-    string: String,
-    hashed_body: Option<Vec<u8>>,
-}
-
-/// The parts of a transaction string-to-sign.
-#[derive(Clone)]
-struct Parts<'a> {
-    method: String,
-    path: String,
-    token: Option<&'a str>,
-    hash: String,
-    timestamp: String,
-}
-
-impl Parts<'_> {
-    fn join(&self) -> String {
-        let mut f: Vec<&str> = vec![&self.method, &self.path];
-        if let Some(t) = self.token {
-            f.push(t);
-        }
-        f.push(&self.hash);
-        f.push(&self.timestamp);
-        f.join(":")
-    }
-}
-
-fn body_variants(minified: &[u8], raw: &[u8]) -> Vec<(Variant, Vec<u8>)> {
-    let esc = |slash, non_ascii, del| Escaping {
-        slash,
-        non_ascii,
-        del,
-    };
-    let style = |escaping, numbers, spaced| Style {
-        escaping,
-        numbers,
-        spaced,
-    };
-    let mut v = vec![(Variant::BodyNotMinified, raw.to_vec())];
-    let reser = [
-        (
-            Variant::PhpEscapedSlashes,
-            style(esc(true, false, false), Numbers::Keep, false),
-        ),
-        (
-            Variant::PhpDefaultEscaping,
-            style(esc(true, true, false), Numbers::Keep, false),
-        ),
-        (
-            Variant::UnicodeEscaped,
-            style(esc(false, true, true), Numbers::Keep, false),
-        ),
-        (
-            Variant::PythonJsonDumps,
-            style(esc(false, true, true), Numbers::Keep, true),
-        ),
-        (
-            Variant::JsReserialized,
-            style(esc(false, false, false), Numbers::Js, false),
-        ),
-        (
-            Variant::NumbersRerendered,
-            style(esc(false, false, false), Numbers::PyFloat, false),
-        ),
-    ];
-    for (variant, st) in reser {
-        if let Some(b) = json::reserialize(minified, st) {
-            v.push((variant, b));
-        }
-    }
-    let stripped: Vec<u8> = minified
-        .iter()
-        .copied()
-        .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        .collect();
-    v.push((Variant::WhitespaceStrippedInStrings, stripped));
-    if minified.is_empty() {
-        v.push((Variant::EmptyBodyAsObject, b"{}".to_vec()));
-        v.push((Variant::EmptyBodyAsArray, b"[]".to_vec()));
-        v.push((Variant::EmptyBodyAsNull, b"null".to_vec()));
-    }
-    v
-}
-
 fn split_query(path: &str) -> (&str, Option<&str>) {
     match path.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -710,11 +943,566 @@ fn timestamp_variants(ts: &str) -> Vec<(Variant, String)> {
     ]
 }
 
-/// All candidate strings for a transaction signature (`token` is `Some` for symmetric).
-fn transaction_candidates(
-    r: &Received<'_>,
-    token: Option<&str>,
-) -> (Vec<Candidate>, Option<String>) {
+// ------------------------------------------------------------------ the search
+
+/// The form of the body-hash field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HashForm {
+    Lower,
+    Upper,
+    Empty,
+    Omitted,
+}
+
+/// One mistake's change to the string-to-sign.
+enum Edit {
+    /// The sender hashed these bytes (with this hash).
+    Body { bytes: Vec<u8>, hash: String },
+    /// The hash field's form.
+    Hash(HashForm),
+    /// Another path.
+    Path(String),
+    /// `Bearer <token>`.
+    Bearer,
+    /// No token field.
+    NoToken,
+    /// `::` at separator N.
+    DoubleColon(u8),
+    /// Another method spelling.
+    Method(String),
+    /// Another timestamp spelling.
+    Timestamp(String),
+    /// `clientId:timestamp`.
+    Colon,
+}
+
+/// The alternatives to the SNAP value of one part of the string-to-sign.
+struct Dim {
+    options: Vec<(Variant, Edit)>,
+}
+
+/// What kind of string-to-sign.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `METHOD:path[:token]:hash:timestamp`.
+    Transaction,
+    /// `clientId|timestamp`.
+    Token,
+}
+
+/// The SNAP parts and the mistakes that apply to this request.
+struct Space {
+    shape: Shape,
+    method: String,
+    path: String,
+    token: Option<String>,
+    hash: String,
+    timestamp: String,
+    client_id: String,
+    dims: Vec<Dim>,
+}
+
+/// One mistake of a candidate: (dimension, option).
+type Pick = (usize, usize);
+
+/// A candidate: at most one mistake per dimension.
+type Choice = Vec<Pick>;
+
+impl Space {
+    /// The string-to-sign of a choice and the body it hashed, if changed;
+    /// `None` when the choice cannot be written (`::` at a separator that
+    /// the other mistakes removed).
+    fn render(&self, choice: &[(usize, usize)]) -> Option<(String, Option<&[u8]>)> {
+        let mut method = self.method.as_str();
+        let mut path = self.path.as_str();
+        let mut token = self.token.as_deref();
+        let mut bearer = false;
+        let mut hash = self.hash.as_str();
+        let mut form = HashForm::Lower;
+        let mut timestamp = self.timestamp.as_str();
+        let mut double = None;
+        let mut pipe = true;
+        let mut body = None;
+        for &(d, o) in choice {
+            match &self.dims[d].options[o].1 {
+                Edit::Body { bytes, hash: h } => {
+                    hash = h;
+                    body = Some(bytes.as_slice());
+                }
+                Edit::Hash(f) => {
+                    // Omitted / empty win over upper case.
+                    if form == HashForm::Lower || *f != HashForm::Upper {
+                        form = *f;
+                    }
+                }
+                Edit::Path(p) => path = p,
+                Edit::Bearer => bearer = true,
+                Edit::NoToken => token = None,
+                Edit::DoubleColon(n) => double = Some(usize::from(*n)),
+                Edit::Method(m) => method = m,
+                Edit::Timestamp(t) => timestamp = t,
+                Edit::Colon => pipe = false,
+            }
+        }
+        if self.shape == Shape::Token {
+            let sep = if pipe { '|' } else { ':' };
+            return Some((format!("{}{sep}{timestamp}", self.client_id), None));
+        }
+        let upper;
+        let bearer_token;
+        let mut fields: Vec<&str> = vec![method, path];
+        if let Some(t) = token {
+            if bearer {
+                bearer_token = format!("Bearer {t}");
+                fields.push(&bearer_token);
+            } else {
+                fields.push(t);
+            }
+        }
+        match form {
+            HashForm::Lower => fields.push(hash),
+            HashForm::Upper => {
+                upper = hash.to_uppercase();
+                fields.push(&upper);
+            }
+            HashForm::Empty => fields.push(""),
+            HashForm::Omitted => {}
+        }
+        fields.push(timestamp);
+        let mut s = String::with_capacity(fields.iter().map(|f| f.len() + 2).sum());
+        if let Some(n) = double
+            && n >= fields.len()
+        {
+            return None;
+        }
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                s.push(':');
+                if double == Some(i) {
+                    s.push(':');
+                }
+            }
+            s.push_str(f);
+        }
+        Some((s, body))
+    }
+
+    /// All combinations, the SNAP form included (saturating).
+    fn combinations(&self) -> usize {
+        self.dims
+            .iter()
+            .fold(1usize, |acc, d| acc.saturating_mul(d.options.len() + 1))
+    }
+
+    fn mistakes(&self, choice: &[(usize, usize)]) -> Vec<Variant> {
+        if choice.is_empty() {
+            return vec![Variant::Spec];
+        }
+        choice
+            .iter()
+            .map(|&(d, o)| self.dims[d].options[o].0)
+            .collect()
+    }
+}
+
+/// Calls `f` with every choice of exactly the dimensions in `mask` (one
+/// option each), until `f` returns false. Returns false when stopped.
+fn each_choice(space: &Space, mask: u32, f: &mut dyn FnMut(&[Pick]) -> bool) -> bool {
+    let dims: Vec<usize> = (0..space.dims.len())
+        .filter(|d| mask & (1 << d) != 0)
+        .collect();
+    let mut idx = vec![0usize; dims.len()];
+    loop {
+        let choice: Choice = dims.iter().zip(&idx).map(|(&d, &o)| (d, o)).collect();
+        if !f(&choice) {
+            return false;
+        }
+        // odometer
+        let mut i = dims.len();
+        loop {
+            if i == 0 {
+                return true;
+            }
+            i -= 1;
+            idx[i] += 1;
+            if idx[i] < space.dims[dims[i]].options.len() {
+                break;
+            }
+            idx[i] = 0;
+        }
+    }
+}
+
+/// What the search found.
+struct Found {
+    /// Choices at the first level that matched, all giving one string.
+    matches: Vec<(Choice, Encoding)>,
+    /// The matched string and the body it hashed.
+    string: String,
+    hashed_body: Option<Vec<u8>>,
+}
+
+struct Search {
+    found: Option<Found>,
+    tried: Vec<String>,
+    strings: usize,
+    exhausted: bool,
+    complete_up_to: usize,
+}
+
+/// Tries the candidates level by level (fewest mistakes first) within
+/// `budget` distinct strings; `check(string, decoded_signature)`.
+fn search(
+    space: &Space,
+    sigs: &[(Encoding, Vec<u8>)],
+    budget: usize,
+    check: &dyn Fn(&[u8], &[u8]) -> bool,
+) -> Search {
+    let n = space.dims.len().min(16);
+    // Rendering is cheap but not free: at most this many candidates are
+    // written, checked or not.
+    let cap = budget.saturating_mul(16).max(64);
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = Search {
+        found: None,
+        tried: Vec::new(),
+        strings: 0,
+        exhausted: false,
+        complete_up_to: 0,
+    };
+    let mut written = 0usize;
+    for k in 0..=n {
+        let mut stopped = false;
+        let mut matched: Option<(String, Encoding)> = None;
+        let mut level: Vec<(Choice, Encoding)> = Vec::new();
+        let mut hashed_body = None;
+        for mask in 0u32..(1u32 << n) {
+            if mask.count_ones() as usize != k {
+                continue;
+            }
+            let go_on = each_choice(space, mask, &mut |choice| {
+                written += 1;
+                if written > cap {
+                    stopped = true;
+                    return false;
+                }
+                let Some((s, body)) = space.render(choice) else {
+                    return true;
+                };
+                if let Some((ms, enc)) = &matched {
+                    if s == *ms {
+                        level.push((choice.to_vec(), *enc));
+                    }
+                    return true;
+                }
+                if seen.contains(&s) {
+                    return true;
+                }
+                if out.strings >= budget {
+                    stopped = true;
+                    return false;
+                }
+                out.strings += 1;
+                if k <= 1 {
+                    out.tried.push(
+                        space
+                            .mistakes(choice)
+                            .iter()
+                            .map(Variant::id)
+                            .collect::<Vec<_>>()
+                            .join("+"),
+                    );
+                }
+                if let Some((enc, _)) = sigs.iter().find(|(_, sig)| check(s.as_bytes(), sig)) {
+                    hashed_body = body.map(<[u8]>::to_vec);
+                    level.push((choice.to_vec(), *enc));
+                    matched = Some((s.clone(), *enc));
+                }
+                seen.insert(s);
+                true
+            });
+            if !go_on {
+                break;
+            }
+        }
+        if let Some((string, _)) = matched {
+            out.complete_up_to = k;
+            out.found = Some(Found {
+                matches: level,
+                string,
+                hashed_body,
+            });
+            return out;
+        }
+        if stopped {
+            return out;
+        }
+        out.complete_up_to = k;
+    }
+    out.exhausted = true;
+    out
+}
+
+/// The sender's language, as far as the request tells: factors for the
+/// mistakes of that language, with the reason.
+fn evidence(opts: &DoctorOptions, raw_body: &[u8]) -> Vec<(Family, u64, String)> {
+    let mut ev = Vec::new();
+    if let Some(ua) = &opts.user_agent {
+        let l = ua.to_ascii_lowercase();
+        let families: [(Family, &[&str]); 5] = [
+            (
+                Family::Php,
+                &["php", "guzzle", "laravel", "symfony", "wordpress"],
+            ),
+            (
+                Family::Python,
+                &["python", "requests", "aiohttp", "httpx", "urllib"],
+            ),
+            (
+                Family::Java,
+                &[
+                    "java",
+                    "okhttp",
+                    "apache-httpclient",
+                    "spring",
+                    "jersey",
+                    "retrofit",
+                ],
+            ),
+            (Family::Go, &["go-http-client", "resty"]),
+            (
+                Family::Js,
+                &["node", "axios", "undici", "got (", "deno", "bun/"],
+            ),
+        ];
+        for (family, words) in families {
+            if let Some(w) = words.iter().find(|w| l.contains(*w)) {
+                ev.push((family, 4, format!("the User-Agent \"{ua}\" names {w}")));
+            }
+        }
+    }
+    if raw_body.windows(2).any(|w| w == b"\\/") {
+        ev.push((
+            Family::Php,
+            2,
+            "the body as sent escapes \"/\" as \"\\/\", PHP's default".to_owned(),
+        ));
+    }
+    if python_separators(raw_body) {
+        ev.push((
+            Family::Python,
+            2,
+            "the body as sent uses Python's default \", \" and \": \" separators".to_owned(),
+        ));
+    }
+    ev
+}
+
+/// `", "` or `": "` outside strings, as Python's json.dumps writes.
+fn python_separators(body: &[u8]) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    for w in body.windows(2) {
+        let b = w[0];
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        } else if (b == b',' || b == b':') && w[1] == b' ' {
+            return true;
+        }
+    }
+    false
+}
+
+/// The found choices as [`Match`]es, likeliest first.
+fn rank(
+    space: &Space,
+    found: &Found,
+    ev: &[(Family, u64, String)],
+    redact: &dyn Fn(&str) -> String,
+) -> Vec<Match> {
+    let mut out: Vec<Match> = found
+        .matches
+        .iter()
+        .map(|(choice, enc)| {
+            let mistakes = space.mistakes(choice);
+            let mut likelihood: u64 = 1;
+            let mut whys = Vec::new();
+            let mut families = Vec::new();
+            for m in &mistakes {
+                let (w, why) = m.prior();
+                likelihood = likelihood.saturating_mul(w);
+                whys.push(why.to_owned());
+                let fam = m.family();
+                if fam != Family::Any && !families.contains(&fam) {
+                    families.push(fam);
+                }
+            }
+            for (fam, factor, why) in ev {
+                if families.contains(fam) {
+                    likelihood = likelihood.saturating_mul(*factor);
+                    whys.push(why.clone());
+                }
+            }
+            let explanation = if mistakes.len() == 1 {
+                mistakes[0].explanation()
+            } else {
+                let parts: Vec<String> = mistakes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| format!("({}) {}", i + 1, m.explanation()))
+                    .collect();
+                format!("{} mistakes together: {}", mistakes.len(), parts.join(" "))
+            };
+            Match {
+                variant: mistakes[0],
+                mistakes,
+                encoding: *enc,
+                string_to_sign: redact(&found.string),
+                hashed_body: found
+                    .hashed_body
+                    .as_ref()
+                    .map(|b| String::from_utf8_lossy(b).into_owned()),
+                explanation,
+                likelihood,
+                reason: whys.join("; "),
+            }
+        })
+        .collect();
+    // Stable: equal likelihoods keep the search order.
+    out.sort_by_key(|m| std::cmp::Reverse(m.likelihood));
+    let n = out.len();
+    if n > 1 {
+        let ids: Vec<String> = out.iter().map(Match::id).collect();
+        let top_l = out[0].likelihood;
+        let next_l = out[1].likelihood;
+        let top_reason = out[0].reason.clone();
+        out[0].reason = if top_l > next_l {
+            format!(
+                "likeliest of the {n} explanations of these bytes (likelier than `{}`): {top_reason}",
+                ids[1]
+            )
+        } else {
+            format!(
+                "as likely as `{}` (the request gives no evidence to tell them apart, e.g. a User-Agent): {top_reason}",
+                ids[1]
+            )
+        };
+        for (i, m) in out.iter_mut().enumerate().skip(1) {
+            m.reason = format!("gives the same bytes; ranked {}: {}", i + 1, m.reason);
+        }
+    }
+    out
+}
+
+fn body_variants(minified: &[u8], raw: &[u8]) -> Vec<(Variant, Vec<u8>)> {
+    let esc = |slash, non_ascii, del| Escaping {
+        slash,
+        non_ascii,
+        del,
+        html: false,
+    };
+    let style = |escaping, numbers, spaced| Style {
+        escaping,
+        numbers,
+        spaced,
+        sort_keys: false,
+    };
+    let mut v = vec![(Variant::BodyNotMinified, raw.to_vec())];
+    let reser = [
+        (
+            Variant::PhpEscapedSlashes,
+            style(esc(true, false, false), Numbers::Keep, false),
+        ),
+        (
+            Variant::PhpDefaultEscaping,
+            style(esc(true, true, false), Numbers::Keep, false),
+        ),
+        (
+            Variant::UnicodeEscaped,
+            style(esc(false, true, true), Numbers::Keep, false),
+        ),
+        (
+            Variant::PythonJsonDumps,
+            style(esc(false, true, true), Numbers::Keep, true),
+        ),
+        (
+            Variant::JsReserialized,
+            style(Escaping::PLAIN, Numbers::Js, false),
+        ),
+        (
+            Variant::NumbersRerendered,
+            style(Escaping::PLAIN, Numbers::PyFloat, false),
+        ),
+        (
+            Variant::PhpNumbersRerendered,
+            style(Escaping::PLAIN, Numbers::Php, false),
+        ),
+        (
+            Variant::PhpReencoded,
+            style(esc(true, true, false), Numbers::Php, false),
+        ),
+        (
+            Variant::PythonReencoded,
+            style(esc(false, true, true), Numbers::PyFloat, true),
+        ),
+        (
+            Variant::JavaNumbersRerendered,
+            style(Escaping::PLAIN, Numbers::Java, false),
+        ),
+        (
+            Variant::GoReencoded,
+            Style {
+                escaping: Escaping {
+                    html: true,
+                    ..Escaping::PLAIN
+                },
+                numbers: Numbers::Js,
+                spaced: false,
+                sort_keys: true,
+            },
+        ),
+        (
+            Variant::KeysSorted,
+            Style {
+                escaping: Escaping::PLAIN,
+                numbers: Numbers::Keep,
+                spaced: false,
+                sort_keys: true,
+            },
+        ),
+    ];
+    for (variant, st) in reser {
+        if let Some(b) = json::reserialize(minified, st) {
+            v.push((variant, b));
+        }
+    }
+    let stripped: Vec<u8> = minified
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .collect();
+    v.push((Variant::WhitespaceStrippedInStrings, stripped));
+    if minified.is_empty() {
+        v.push((Variant::EmptyBodyAsObject, b"{}".to_vec()));
+        v.push((Variant::EmptyBodyAsArray, b"[]".to_vec()));
+        v.push((Variant::EmptyBodyAsNull, b"null".to_vec()));
+    }
+    v
+}
+
+/// The mistakes of a transaction signature (`token` is `Some` for
+/// symmetric); a note when the body is not JSON.
+fn transaction_space(r: &Received<'_>, token: Option<&str>) -> (Space, Option<String>) {
     let mut note = None;
     let minified = match minify(r.body) {
         Ok(m) => m,
@@ -723,137 +1511,106 @@ fn transaction_candidates(
             r.body.to_vec()
         }
     };
-    let spec = Parts {
+    let hash = body_sha256_hex(&minified);
+    let mut dims = Vec::new();
+
+    // 1. what was hashed (body bytes, or no hash at all)
+    let mut body = Dim {
+        options: Vec::new(),
+    };
+    for (variant, bytes) in body_variants(&minified, r.body) {
+        if bytes != minified {
+            let hash = body_sha256_hex(&bytes);
+            body.options.push((variant, Edit::Body { bytes, hash }));
+        }
+    }
+    body.options
+        .push((Variant::HashOmitted, Edit::Hash(HashForm::Omitted)));
+    body.options
+        .push((Variant::HashEmpty, Edit::Hash(HashForm::Empty)));
+    dims.push(body);
+    // 2. the hash's case
+    if hash.to_uppercase() != hash {
+        dims.push(Dim {
+            options: vec![(Variant::HashUppercase, Edit::Hash(HashForm::Upper))],
+        });
+    }
+    // 3. the path
+    dims.push(Dim {
+        options: path_variants(r.path)
+            .into_iter()
+            .filter(|(_, p)| p != r.path)
+            .map(|(v, p)| (v, Edit::Path(p)))
+            .collect(),
+    });
+    // 4. the token
+    if token.is_some() {
+        dims.push(Dim {
+            options: vec![
+                (Variant::BearerKept, Edit::Bearer),
+                (Variant::TokenOmitted, Edit::NoToken),
+            ],
+        });
+    }
+    // 5. the separators
+    let separators: u8 = if token.is_some() { 4 } else { 3 };
+    dims.push(Dim {
+        options: (1..=separators)
+            .map(|n| (Variant::DoubleColon(n), Edit::DoubleColon(n)))
+            .collect(),
+    });
+    // 6. the method
+    let lower = r.method.to_lowercase();
+    if lower != r.method {
+        dims.push(Dim {
+            options: vec![(Variant::MethodLowercase, Edit::Method(lower))],
+        });
+    }
+    // 7. the timestamp
+    dims.push(Dim {
+        options: timestamp_variants(r.timestamp)
+            .into_iter()
+            .filter(|(_, t)| t != r.timestamp)
+            .map(|(v, t)| (v, Edit::Timestamp(t)))
+            .collect(),
+    });
+    dims.retain(|d| !d.options.is_empty());
+    let space = Space {
+        shape: Shape::Transaction,
         method: r.method.to_owned(),
         path: r.path.to_owned(),
-        token,
-        hash: body_sha256_hex(&minified),
+        token: token.map(str::to_owned),
+        hash,
         timestamp: r.timestamp.to_owned(),
+        client_id: String::new(),
+        dims,
     };
-    let mut c = vec![Candidate {
-        variant: Variant::Spec,
-        string: spec.join(),
-        hashed_body: None,
-    }];
-    let with = |f: &dyn Fn(&mut Parts<'_>)| {
-        let mut p = spec.clone();
-        f(&mut p);
-        p.join()
-    };
-    for (variant, body) in body_variants(&minified, r.body) {
-        let hash = body_sha256_hex(&body);
-        c.push(Candidate {
-            variant,
-            string: with(&|p| p.hash = hash.clone()),
-            hashed_body: Some(body),
-        });
-    }
-    let mut no_hash = spec.clone();
-    let ts = no_hash.timestamp.clone();
-    no_hash.hash = ts;
-    no_hash.timestamp = String::new();
-    let omitted = no_hash.join();
-    c.push(Candidate {
-        variant: Variant::HashOmitted,
-        string: omitted[..omitted.len() - 1].to_owned(),
-        hashed_body: None,
-    });
-    c.push(Candidate {
-        variant: Variant::HashEmpty,
-        string: with(&|p| p.hash.clear()),
-        hashed_body: None,
-    });
-    c.push(Candidate {
-        variant: Variant::HashUppercase,
-        string: with(&|p| p.hash = p.hash.to_uppercase()),
-        hashed_body: None,
-    });
-    for (variant, path) in path_variants(r.path) {
-        c.push(Candidate {
-            variant,
-            string: with(&|p| p.path = path.clone()),
-            hashed_body: None,
-        });
-    }
-    if let Some(t) = token {
-        let bearer = format!("Bearer {t}");
-        c.push(Candidate {
-            variant: Variant::BearerKept,
-            string: format!(
-                "{}:{}:{bearer}:{}:{}",
-                spec.method, spec.path, spec.hash, spec.timestamp
-            ),
-            hashed_body: None,
-        });
-        c.push(Candidate {
-            variant: Variant::TokenOmitted,
-            string: with(&|p| p.token = None),
-            hashed_body: None,
-        });
-    }
-    let spec_string = spec.join();
-    let seps: Vec<usize> = spec_string.match_indices(':').map(|(i, _)| i).collect();
-    // the separators between fields (paths and timestamps contain colons too):
-    let fields = if token.is_some() { 4 } else { 3 };
-    let mut field_seps = Vec::new();
-    let mut pos = spec.method.len();
-    field_seps.push(pos);
-    pos += 1 + spec.path.len();
-    field_seps.push(pos);
-    if let Some(t) = token {
-        pos += 1 + t.len();
-        field_seps.push(pos);
-    }
-    pos += 1 + spec.hash.len();
-    field_seps.push(pos);
-    debug_assert_eq!(field_seps.len(), fields);
-    debug_assert!(field_seps.iter().all(|p| seps.contains(p)));
-    for (n, at) in field_seps.iter().enumerate() {
-        let mut s = spec_string.clone();
-        s.insert(*at, ':');
-        c.push(Candidate {
-            variant: Variant::DoubleColon(u8::try_from(n + 1).unwrap_or(u8::MAX)),
-            string: s,
-            hashed_body: None,
-        });
-    }
-    c.push(Candidate {
-        variant: Variant::MethodLowercase,
-        string: with(&|p| p.method = p.method.to_lowercase()),
-        hashed_body: None,
-    });
-    for (variant, ts) in timestamp_variants(r.timestamp) {
-        c.push(Candidate {
-            variant,
-            string: with(&|p| p.timestamp = ts.clone()),
-            hashed_body: None,
-        });
-    }
-    (c, note)
+    (space, note)
 }
 
 #[cfg(feature = "rsa")]
-fn token_candidates(client_id: &str, ts: &str) -> Vec<Candidate> {
-    let mut c = vec![
-        Candidate {
-            variant: Variant::Spec,
-            string: format!("{client_id}|{ts}"),
-            hashed_body: None,
-        },
-        Candidate {
-            variant: Variant::PipeAsColon,
-            string: format!("{client_id}:{ts}"),
-            hashed_body: None,
-        },
-    ];
-    for (variant, t) in timestamp_variants(ts) {
-        c.push(Candidate {
-            variant,
-            string: format!("{client_id}|{t}"),
-            hashed_body: None,
-        });
+fn token_space(client_id: &str, ts: &str) -> Space {
+    let mut dims = vec![Dim {
+        options: vec![(Variant::PipeAsColon, Edit::Colon)],
+    }];
+    let times: Vec<(Variant, Edit)> = timestamp_variants(ts)
+        .into_iter()
+        .filter(|(_, t)| t != ts)
+        .map(|(v, t)| (v, Edit::Timestamp(t)))
+        .collect();
+    if !times.is_empty() {
+        dims.push(Dim { options: times });
     }
-    c
+    Space {
+        shape: Shape::Token,
+        method: String::new(),
+        path: String::new(),
+        token: None,
+        hash: String::new(),
+        timestamp: ts.to_owned(),
+        client_id: client_id.to_owned(),
+        dims,
+    }
 }
 
 /// The received signature under each encoding it decodes as.
@@ -875,55 +1632,6 @@ fn decodings(signature: &str) -> Vec<(Encoding, Vec<u8>)> {
     }
     v
 }
-
-/// Tries the candidates in order; `check(string, decoded_signature)`.
-fn run(
-    kind: SignatureKind,
-    valid: bool,
-    input_error: Option<String>,
-    candidates: Vec<Candidate>,
-    signature: &str,
-    redact: &dyn Fn(&str) -> String,
-    check: &dyn Fn(&[u8], &[u8]) -> bool,
-) -> Diagnosis {
-    let sigs = decodings(signature);
-    let spec_string_to_sign = candidates
-        .first()
-        .map(|c| redact(&c.string))
-        .unwrap_or_default();
-    let mut tried = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    let mut matched = None;
-    for c in &candidates {
-        if seen.contains(&c.string.as_str()) {
-            continue;
-        }
-        seen.push(&c.string);
-        tried.push(c.variant.id());
-        if let Some((enc, _)) = sigs.iter().find(|(_, sig)| check(c.string.as_bytes(), sig)) {
-            matched = Some(Match {
-                variant: c.variant,
-                encoding: *enc,
-                string_to_sign: redact(&c.string),
-                hashed_body: c
-                    .hashed_body
-                    .as_ref()
-                    .map(|b| String::from_utf8_lossy(b).into_owned()),
-                explanation: c.variant.explanation(),
-            });
-            break;
-        }
-    }
-    Diagnosis {
-        kind,
-        valid,
-        input_error,
-        spec_string_to_sign,
-        matched,
-        tried,
-    }
-}
-
 fn outcome(r: Result<(), super::SignatureError>) -> (bool, Option<String>) {
     match r {
         Ok(()) => (true, None),
@@ -931,15 +1639,63 @@ fn outcome(r: Result<(), super::SignatureError>) -> (bool, Option<String>) {
         Err(e) => (false, Some(e.to_string())),
     }
 }
+/// Runs the search over `space` and writes the diagnosis.
+#[allow(clippy::too_many_arguments)]
+fn run(
+    kind: SignatureKind,
+    valid: bool,
+    input_error: Option<String>,
+    space: &Space,
+    signature: &str,
+    raw_body: &[u8],
+    opts: &DoctorOptions,
+    redact: &dyn Fn(&str) -> String,
+    check: &dyn Fn(&[u8], &[u8]) -> bool,
+) -> Diagnosis {
+    let sigs = decodings(signature);
+    let spec_string_to_sign = space
+        .render(&[])
+        .map(|(s, _)| redact(&s))
+        .unwrap_or_default();
+    let rsa = kind != SignatureKind::Symmetric;
+    let s = search(space, &sigs, opts.budget(rsa), check);
+    let matches = match &s.found {
+        Some(found) => rank(space, found, &evidence(opts, raw_body), redact),
+        None => Vec::new(),
+    };
+    Diagnosis {
+        kind,
+        valid,
+        input_error,
+        spec_string_to_sign,
+        matched: matches.first().cloned(),
+        matches,
+        tried: s.tried,
+        strings_tried: s.strings,
+        combinations: space.combinations(),
+        exhausted: s.exhausted,
+        complete_up_to: s.complete_up_to,
+    }
+}
 
 /// Diagnoses a symmetric (HMAC-SHA512) X-SIGNATURE. `access_token` is the raw
 /// B2B token the request carried (without `Bearer `); it is shown as
 /// `{accessToken}` in the report.
 pub fn diagnose_symmetric(key: &HmacKey, access_token: &str, received: &Received<'_>) -> Diagnosis {
+    diagnose_symmetric_with(key, access_token, received, &DoctorOptions::new())
+}
+
+/// [`diagnose_symmetric`] with a budget and what is known of the sender.
+pub fn diagnose_symmetric_with(
+    key: &HmacKey,
+    access_token: &str,
+    received: &Received<'_>,
+    opts: &DoctorOptions,
+) -> Diagnosis {
     let r = received;
     let input = r.input().access_token(access_token);
     let (valid, mut input_error) = outcome(Symmetric::verify_signature(key, &input, r.signature));
-    let (candidates, note) = transaction_candidates(r, Some(access_token));
+    let (space, note) = transaction_space(r, Some(access_token));
     input_error = input_error.or(note);
     let redact = |s: &str| {
         if access_token.is_empty() {
@@ -952,8 +1708,10 @@ pub fn diagnose_symmetric(key: &HmacKey, access_token: &str, received: &Received
         SignatureKind::Symmetric,
         valid,
         input_error,
-        candidates,
+        &space,
         r.signature,
+        r.body,
+        opts,
         &redact,
         &|msg, sig| super::hmac::ct_eq(&key.tag(msg), sig),
     )
@@ -963,17 +1721,30 @@ pub fn diagnose_symmetric(key: &HmacKey, access_token: &str, received: &Received
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 /// Diagnoses an asymmetric (SHA256withRSA) transaction or notification X-SIGNATURE.
 pub fn diagnose_asymmetric(key: &RsaPublicKey, received: &Received<'_>) -> Diagnosis {
+    diagnose_asymmetric_with(key, received, &DoctorOptions::new())
+}
+
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
+/// [`diagnose_asymmetric`] with a budget and what is known of the sender.
+pub fn diagnose_asymmetric_with(
+    key: &RsaPublicKey,
+    received: &Received<'_>,
+    opts: &DoctorOptions,
+) -> Diagnosis {
     let r = received;
     let (valid, mut input_error) =
         outcome(Asymmetric::verify_signature(key, &r.input(), r.signature));
-    let (candidates, note) = transaction_candidates(r, None);
+    let (space, note) = transaction_space(r, None);
     input_error = input_error.or(note);
     run(
         SignatureKind::Asymmetric,
         valid,
         input_error,
-        candidates,
+        &space,
         r.signature,
+        r.body,
+        opts,
         &|s| s.to_owned(),
         &|msg, sig| key.verify_raw(msg, sig).is_ok(),
     )
@@ -988,6 +1759,19 @@ pub fn diagnose_token(
     timestamp: &str,
     signature: &str,
 ) -> Diagnosis {
+    diagnose_token_with(key, client_id, timestamp, signature, &DoctorOptions::new())
+}
+
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
+/// [`diagnose_token`] with a budget and what is known of the sender.
+pub fn diagnose_token_with(
+    key: &RsaPublicKey,
+    client_id: &str,
+    timestamp: &str,
+    signature: &str,
+    opts: &DoctorOptions,
+) -> Diagnosis {
     let input = SigningInput::default()
         .client_id(client_id)
         .timestamp(timestamp);
@@ -996,8 +1780,10 @@ pub fn diagnose_token(
         SignatureKind::Token,
         valid,
         input_error,
-        token_candidates(client_id, timestamp),
+        &token_space(client_id, timestamp),
         signature,
+        b"",
+        opts,
         &|s| s.to_owned(),
         &|msg, sig| key.verify_raw(msg, sig).is_ok(),
     )

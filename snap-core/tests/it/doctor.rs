@@ -6,7 +6,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use snap_core::sign::doctor::{
-    Diagnosis, Encoding, Received, Variant, diagnose_asymmetric, diagnose_symmetric, diagnose_token,
+    Diagnosis, DoctorOptions, Encoding, Received, Variant, diagnose_asymmetric, diagnose_symmetric,
+    diagnose_symmetric_with, diagnose_token,
 };
 use snap_core::sign::{
     AccessToken, Asymmetric, HmacKey, RsaPrivateKey, RsaPublicKey, SignatureError, SigningInput,
@@ -578,12 +579,19 @@ fn wrong_secret_matches_nothing_and_lists_what_was_tried() {
             d.tried
         );
     }
+    // Every combination of the applicable mistakes fits the default
+    // budget: only then is the secret named.
+    assert!(d.exhausted, "{d}");
+    assert_eq!(d.untried(), 0);
+    assert!(d.strings_tried > d.tried.len(), "pairs and more were tried");
     let report = d.to_string();
-    assert!(report.contains("no known variant matches"), "{report}");
+    assert!(report.contains("no known mistake matches"), "{report}");
+    assert!(report.contains("every combination"), "{report}");
     assert!(report.contains("different client secret"), "{report}");
     assert!(report.contains("tried:"), "{report}");
     assert!(
-        d.summary().contains("no known mistake matches"),
+        d.summary().contains("no known mistake matches")
+            && d.summary().contains("every combination"),
         "{}",
         d.summary()
     );
@@ -754,4 +762,272 @@ fn arbitrary_input_never_panics() {
     };
     let d = diagnose_symmetric(&key, TOKEN, &r);
     assert!(d.input_error.is_some(), "{d}");
+}
+
+// ------------------------------------------------------------ issue 17:
+// every matching mistake ranked, combinations, more renderings, and no
+// blame on the secret while combinations remain.
+
+/// A symmetric diagnosis of a signature over `signed`, with `opts`.
+fn sym_diag(path: &str, body: &str, signed: &str, opts: &DoctorOptions) -> Diagnosis {
+    let key = HmacKey::new(SECRET).unwrap();
+    let sig = hmac_b64(signed);
+    let r = Received {
+        method: "POST",
+        path,
+        body: body.as_bytes(),
+        timestamp: TS,
+        signature: &sig,
+    };
+    diagnose_symmetric_with(&key, TOKEN, &r, opts)
+}
+
+fn ids(d: &Diagnosis) -> Vec<String> {
+    d.matches.iter().map(|m| m.id()).collect()
+}
+
+#[test]
+fn same_bytes_from_php_and_python_likelier_first_with_the_reason() {
+    // No "/" in the body: PHP's default escaping and Python's ensure_ascii
+    // (compact) give the same bytes.
+    let sent = r#"{"partnerReferenceNo":"A1","name":"José"}"#;
+    let hashed = r#"{"partnerReferenceNo":"A1","name":"Jos\u00e9"}"#;
+    let signed = spec_sym("POST", PATH, &h(hashed), TS);
+    let d = sym_diag(PATH, sent, &signed, &DoctorOptions::new());
+    assert_eq!(
+        ids(&d),
+        ["php-default-escaping", "php-reencoded", "unicode-escaped"],
+        "{d}"
+    );
+    let top = &d.matches[0];
+    assert_eq!(d.matched.as_ref(), Some(top));
+    assert!(top.likelihood > d.matches[2].likelihood);
+    assert!(
+        top.reason.contains("likelier than `php-reencoded`")
+            && top.reason.contains("PHP's json_encode() escapes"),
+        "{}",
+        top.reason
+    );
+    assert!(
+        d.matches[2].reason.contains("ensure_ascii"),
+        "{}",
+        d.matches[2].reason
+    );
+    assert!(
+        d.matches
+            .iter()
+            .all(|m| m.hashed_body.as_deref() == Some(hashed))
+    );
+    let report = d.to_string();
+    assert!(
+        report.contains("3 explanations give these exact bytes"),
+        "{report}"
+    );
+    assert!(report.contains("1. `php-default-escaping`"), "{report}");
+    assert!(report.contains("3. `unicode-escaped`"), "{report}");
+    assert!(
+        d.summary()
+            .contains("(also matches: `php-reencoded`, `unicode-escaped`)"),
+        "{}",
+        d.summary()
+    );
+
+    // A Python User-Agent is evidence: ensure_ascii comes first.
+    let opts = DoctorOptions::new().with_user_agent("python-requests/2.32.3");
+    let d = sym_diag(PATH, sent, &signed, &opts);
+    assert_eq!(d.matches[0].variant, Variant::UnicodeEscaped, "{d}");
+    assert!(
+        d.matches[0]
+            .reason
+            .contains("User-Agent \"python-requests/2.32.3\""),
+        "{}",
+        d.matches[0].reason
+    );
+    // ... and a PHP one keeps PHP first, more surely.
+    let opts = DoctorOptions::from_headers(&{
+        let mut h = http::HeaderMap::new();
+        h.insert("user-agent", http::HeaderValue::from_static("GuzzleHttp/7"));
+        h
+    });
+    assert_eq!(opts.user_agent.as_deref(), Some("GuzzleHttp/7"));
+    let d = sym_diag(PATH, sent, &signed, &opts);
+    assert_eq!(d.matches[0].variant, Variant::PhpDefaultEscaping);
+    assert!(
+        d.matches[0].reason.contains("guzzle"),
+        "{}",
+        d.matches[0].reason
+    );
+
+    // The body as sent is evidence too: Python's ", " separators.
+    let spaced = r#"{"partnerReferenceNo": "A1", "name": "José"}"#;
+    let d = sym_diag(PATH, spaced, &signed, &DoctorOptions::new());
+    let unicode = d
+        .matches
+        .iter()
+        .find(|m| m.variant == Variant::UnicodeEscaped)
+        .unwrap();
+    assert!(
+        unicode.reason.contains("Python's default"),
+        "{}",
+        unicode.reason
+    );
+}
+
+#[test]
+fn a_pair_of_mistakes_empty_hash_and_sorted_query() {
+    let path = "/v1.0/history?to=2024-06-02&from=2024-06-01";
+    let signed = format!("GET:/v1.0/history?from=2024-06-01&to=2024-06-02:{TOKEN}::{TS}");
+    let key = HmacKey::new(SECRET).unwrap();
+    let sig = hmac_b64(&signed);
+    let r = Received {
+        method: "GET",
+        path,
+        body: b"",
+        timestamp: TS,
+        signature: &sig,
+    };
+    let d = diagnose_symmetric(&key, TOKEN, &r);
+    let m = d.matched.clone().unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(
+        m.mistakes,
+        [Variant::HashEmpty, Variant::QuerySorted],
+        "{d}"
+    );
+    assert_eq!(m.id(), "hash-empty+query-sorted");
+    assert_eq!(m.string_to_sign, redacted(&signed));
+    assert_eq!(d.complete_up_to, 2);
+    assert!(
+        m.explanation.starts_with("2 mistakes together: (1) "),
+        "{}",
+        m.explanation
+    );
+    assert!(
+        d.summary()
+            .contains("sender mistakes `hash-empty+query-sorted`"),
+        "{}",
+        d.summary()
+    );
+    let report = d.to_string();
+    assert!(report.contains("2 known mistakes together"), "{report}");
+    assert!(!report.contains("different client secret"), "{report}");
+}
+
+#[test]
+fn three_mistakes_together_are_found_too() {
+    // PHP slashes + a /snap prefix the receiver never sees + UTC timestamp.
+    let path = "/v1.0/transfer-va/payment";
+    let php = r#"{"partnerReferenceNo":"A1","url":"https:\/\/m.example\/cb","name":"José 中","amount":1.50,"n":1e2,"pad":"  12"}"#;
+    let signed = format!("POST:/snap{path}:{TOKEN}:{}:2024-06-01T03:00:00Z", h(php));
+    let d = sym_diag(path, PRETTY, &signed, &DoctorOptions::new());
+    let m = d.matched.clone().unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(
+        m.mistakes,
+        [
+            Variant::PhpEscapedSlashes,
+            Variant::PrefixAdded("/snap"),
+            Variant::TimestampUtcZ
+        ],
+        "{d}"
+    );
+    assert_eq!(m.hashed_body.as_deref(), Some(php));
+}
+
+#[test]
+fn php_rerendered_numbers_and_other_renderings() {
+    // PHP: a 20-digit integer becomes 1.2345678901234567e+19.
+    let sent = r#"{"partnerReferenceNo":"A1","ref":12345678901234567890,"rate":1.50}"#;
+    let php = r#"{"partnerReferenceNo":"A1","ref":1.2345678901234567e+19,"rate":1.5}"#;
+    let d = sym_diag(
+        PATH,
+        sent,
+        &spec_sym("POST", PATH, &h(php), TS),
+        &DoctorOptions::new(),
+    );
+    assert_eq!(ids(&d), ["php-reencoded", "php-numbers-rerendered"], "{d}");
+    assert_eq!(d.matches[1].hashed_body.as_deref(), Some(php));
+    // JavaScript writes the same integer differently: not a PHP match.
+    let js = r#"{"partnerReferenceNo":"A1","ref":12345678901234567000,"rate":1.5}"#;
+    let d = sym_diag(
+        PATH,
+        sent,
+        &spec_sym("POST", PATH, &h(js), TS),
+        &DoctorOptions::new(),
+    );
+    assert_eq!(d.matches[0].variant, Variant::JsReserialized, "{d}");
+    assert!(!ids(&d).iter().any(|i| i.starts_with("php")), "{d}");
+    // Java's Double.toString.
+    let sent = r#"{"a":1e7,"b":2}"#;
+    let java = r#"{"a":1.0E7,"b":2}"#;
+    let d = sym_diag(
+        PATH,
+        sent,
+        &spec_sym("POST", PATH, &h(java), TS),
+        &DoctorOptions::new(),
+    );
+    assert_eq!(ids(&d), ["java-numbers-rerendered"], "{d}");
+    // Go: sorted keys and HTML escaping.
+    let sent = r#"{"z":"<b>","a":1}"#;
+    let go = r#"{"a":1,"z":"\u003cb\u003e"}"#;
+    let d = sym_diag(
+        PATH,
+        sent,
+        &spec_sym("POST", PATH, &h(go), TS),
+        &DoctorOptions::new(),
+    );
+    assert_eq!(ids(&d), ["go-reencoded"], "{d}");
+    // Keys sorted alone (Go gives the same bytes when nothing needs escaping).
+    let sent = r#"{"z":"b","a":1}"#;
+    let sorted = r#"{"a":1,"z":"b"}"#;
+    let d = sym_diag(
+        PATH,
+        sent,
+        &spec_sym("POST", PATH, &h(sorted), TS),
+        &DoctorOptions::new(),
+    );
+    assert_eq!(ids(&d), ["go-reencoded", "keys-sorted"], "{d}");
+}
+
+#[test]
+fn the_secret_is_not_blamed_while_combinations_remain() {
+    let other = HmacKey::new(b"another-secret").unwrap();
+    let sig = sign_symmetric(&other, "POST", PATH, TOKEN, PRETTY.as_bytes(), TS).unwrap();
+    let key = HmacKey::new(SECRET).unwrap();
+    let r = Received {
+        method: "POST",
+        path: PATH,
+        body: PRETTY.as_bytes(),
+        timestamp: TS,
+        signature: &sig,
+    };
+    let d = diagnose_symmetric_with(&key, TOKEN, &r, &DoctorOptions::new().with_max_strings(200));
+    assert!(d.matched.is_none() && !d.exhausted, "{d}");
+    assert_eq!(d.strings_tried, 200);
+    assert!(d.untried() > 1000, "{}", d.untried());
+    assert_eq!(d.complete_up_to, 1, "every single mistake, not every pair");
+    let report = d.to_string();
+    assert!(report.contains("not established"), "{report}");
+    assert!(!report.contains("likely cause"), "{report}");
+    assert!(d.summary().contains("not established"), "{}", d.summary());
+    assert!(
+        !d.summary().contains("likely a different secret"),
+        "{}",
+        d.summary()
+    );
+}
+
+#[test]
+fn token_pairs() {
+    let (k, pubk) = keys();
+    let cid = "client-7";
+    let ts = "2024-06-01T10:00:00+07:00";
+    let signed = format!("{cid}:2024-06-01T03:00:00Z");
+    let sig = k.sign(signed.as_bytes()).unwrap();
+    let d = diagnose_token(&pubk, cid, ts, &sig);
+    let m = d.matched.clone().unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(m.mistakes, [Variant::PipeAsColon, Variant::TimestampUtcZ]);
+    // The token space is small: a wrong key is named once it is exhausted.
+    let sig = k.sign(b"unrelated").unwrap();
+    let d = diagnose_token(&pubk, cid, ts, &sig);
+    assert!(d.exhausted && d.matched.is_none(), "{d}");
+    assert!(d.to_string().contains("likely cause"), "{d}");
 }

@@ -4,4 +4,5 @@ mod doctor;
 mod kat;
 mod prepare_sign;
 mod readme_sign;
+mod schema;
 mod schemes;
