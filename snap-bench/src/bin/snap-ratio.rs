@@ -38,6 +38,12 @@ const PAIRS: &[(&str, &str, &str, f64)] = &[
         1.2,
     ),
     (
+        "(2)/(1) client, Auth Payment, context of plain strings",
+        "client/framework_plain_ctx/auth_payment",
+        "client/floor/auth_payment",
+        1.2,
+    ),
+    (
         "what-if (2)/(1) client, Auth Payment",
         "client/whatif/auth_payment",
         "client/floor/auth_payment",
@@ -59,7 +65,7 @@ const PAIRS: &[(&str, &str, &str, f64)] = &[
         "(5) response decoding vs plain from_slice",
         "response/framework/auth_payment",
         "response/floor/auth_payment",
-        f64::INFINITY,
+        1.5,
     ),
 ];
 
