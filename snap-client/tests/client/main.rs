@@ -12,8 +12,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use snap_client::{
-    CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapClient,
-    StatusQuery,
+    CallOptions, ClientConfig, ClientError, ConfigError, RetryPolicy, RetryRules, SignatureMode,
+    SnapClient, StatusQuery,
 };
 use snap_core::money::{Currency, Money};
 use snap_core::secret::SecretString;
@@ -409,14 +409,11 @@ async fn conflict_after_a_retry_is_resolved_with_the_status_query() {
     let rules = RetryRules::new(
         RetryPolicy::default().with_backoff(Duration::from_millis(5), Duration::from_millis(20)),
     )
-    .resolver(
-        "Test Pay",
-        StatusQuery::<PayQueryRequest>::resolver(|original| {
-            Some(PayQueryRequest {
-                original_partner_reference_no: original["partnerReferenceNo"].as_str()?.to_owned(),
-            })
-        }),
-    );
+    .resolver::<PayRequest>(StatusQuery::<PayQueryRequest>::resolver(|original| {
+        Some(PayQueryRequest {
+            original_partner_reference_no: original["partnerReferenceNo"].as_str()?.to_owned(),
+        })
+    }));
     let client = SnapClient::new(
         config(&server)
             .with_timeout(Duration::from_millis(200))
@@ -491,7 +488,13 @@ async fn customer_token_from_auth_code_is_sent_and_refreshed_on_401() {
     };
     // Without the customer token the call is refused before sending.
     let err = client.call(&request).await.unwrap_err();
-    assert!(matches!(err, ClientError::Config(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ClientError::Config(ConfigError::CustomerTokenRequired { .. })
+        ),
+        "{err:?}"
+    );
     assert!(server.provider.seen().is_empty());
 
     let options = CallOptions::default().customer(&customer);
