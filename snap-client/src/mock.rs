@@ -3,9 +3,9 @@
 //! network (this crate's own tests use it).
 //!
 //! Answers are recorded per path (the path as signed, without the query);
-//! each request to a path takes the next answer queued for it, and the last
-//! answer of a path is repeated once its queue is down to one. A path with
-//! no answer gets a 404 with a SNAP-shaped body.
+//! each request to a path takes the next answer queued for it; once the
+//! queue is empty, the last answer taken is repeated. A path with no answer
+//! at all gets a 404 with a SNAP-shaped body.
 //!
 //! ```
 //! use snap_client::mock::{Recorded, RecordedTransport};
@@ -109,7 +109,8 @@ impl SentRequest {
 
 #[derive(Debug, Default)]
 struct Script {
-    answers: HashMap<String, VecDeque<Recorded>>,
+    /// Per path: the answers still queued, and the last one taken.
+    answers: HashMap<String, (VecDeque<Recorded>, Option<Recorded>)>,
     sent: Vec<SentRequest>,
 }
 
@@ -138,6 +139,7 @@ impl RecordedTransport {
             .answers
             .entry(path.to_owned())
             .or_default()
+            .0
             .push_back(reaction);
     }
 
@@ -175,8 +177,12 @@ impl RecordedTransport {
         });
         let path = request.path.split('?').next().unwrap_or_default();
         match script.answers.get_mut(path) {
-            Some(queue) if queue.len() > 1 => queue.pop_front(),
-            Some(queue) => queue.front().cloned(),
+            Some((queue, last)) => {
+                if let Some(next) = queue.pop_front() {
+                    *last = Some(next);
+                }
+                last.clone()
+            }
             None => None,
         }
         .unwrap_or_else(|| {

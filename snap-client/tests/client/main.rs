@@ -3,6 +3,7 @@
 //! received bytes with snap-core's verifiers and records every request.
 
 mod readme;
+mod recorded;
 mod server;
 
 use std::sync::atomic::Ordering;
