@@ -1165,7 +1165,7 @@ impl SnapClient {
     /// `X-EXTERNAL-ID`), and returns the typed success answer.
     async fn token_request<E>(&self, request: &E) -> Result<E::Response, ClientError>
     where
-        E: Endpoint + Serialize + Sync + 'static,
+        E: Endpoint + Serialize + Send + Sync + 'static,
     {
         let meta = &E::META;
         let config = &self.inner.config;

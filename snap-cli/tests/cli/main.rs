@@ -7,3 +7,4 @@ mod demo;
 mod endpoints;
 mod sandbox;
 mod sign;
+mod tls;
