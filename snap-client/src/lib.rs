@@ -73,22 +73,34 @@
 //! 3. For each attempt: a fresh `X-TIMESTAMP`, the B2B token from the cache
 //!    (single flight), a fresh signature over the **same** body bytes with
 //!    the **same** `X-EXTERNAL-ID`, and the request.
-//! 4. Retries on timeout, connection error and the retryable 5xx statuses of
-//!    the endpoint's [`RetryPolicy`], with bounded exponential backoff and
-//!    jitter; never on a 4xx business answer. A `401{SS}01` (invalid B2B
-//!    token) causes one token refresh and one resend; a `401{SS}02`
-//!    (invalid customer token) one customer-token refresh and one resend.
+//! 4. Carries out the one retry decision, [`decide`] (a pure function of
+//!    the attempt, its outcome and the endpoint's [`RetryPolicy`], shared with
+//!    the token requests): resends on timeout, connection error and the
+//!    policy's retryable 5xx statuses, with bounded exponential backoff and
+//!    jitter; never on a 4xx business answer or a refused TLS handshake. A
+//!    `401{SS}01` (invalid B2B token) causes one token refresh and one
+//!    resend; a `401{SS}02` (invalid customer token) one customer-token
+//!    refresh and one resend.
 //! 5. A `409{SS}00` answer to a retry means an earlier attempt reached the
 //!    provider: [`ClientError::AlreadyProcessed`], with the status query's
-//!    answer when a [`ConflictResolver`] is configured for the endpoint.
+//!    answer when one is configured for the endpoint type
+//!    ([`RetryRules::status_query`], [`RetryRules::resolver`]).
 //! 6. Decodes the answer with [`decode_response`]. The HTTP status decides
 //!    the class of a failure (what is retried, what is a business answer);
 //!    a responseCode that disagrees with it is shown in
 //!    [`RefusedCall::disagreement`].
 //!
-//! TLS certificates are always verified (rustls with the platform's roots);
-//! there is no switch to turn that off. `http://` is accepted only for a
-//! loopback host, for a local sandbox.
+//! # Transport
+//! The HTTP exchange is a [`Transport`]: by default [`ReqwestTransport`]
+//! (rustls with the platform's roots plus [`ClientConfig::with_root_certificate_pem`],
+//! the client certificate of [`ClientConfig::with_identity_pem`], no
+//! redirects); your own `reqwest` client or builder
+//! ([`SnapClient::with_http_client`], [`SnapClient::with_http_builder`]); or
+//! any implementation ([`SnapClient::with_transport`]), such as the
+//! recorded-answers [`mock::RecordedTransport`] for tests. TLS certificates
+//! are always verified by the default transport; there is no switch to turn
+//! that off. `http://` is accepted only for a loopback host, for a local
+//! sandbox.
 //!
 //! Every call runs in a `tracing` span `snap.call` with the endpoint's name,
 //! service code, `X-EXTERNAL-ID` and attempt number. Secrets (client secret,
