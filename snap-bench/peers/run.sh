@@ -18,6 +18,10 @@ mkdir -p "$CACHE"
 # Pinned versions.
 MIDTRANS_CLIENT_VERSION=1.4.3          # npm
 DOKU_VERSION=1.1.72                    # PyPI
+# imported by doku-python-library but not declared in its metadata (PyPI):
+XMLTODICT_VERSION=1.0.4
+PYCRYPTODOME_VERSION=4.4.0
+FLASK_VERSION=3.1.3
 MIDTRANS_PHP_COMMIT=8ed7fc58ff1ababe675da17acf8233f4028eb3be   # github.com/Midtrans/midtrans-php
 export MIDTRANS_CLIENT_VERSION DOKU_VERSION MIDTRANS_PHP_COMMIT PEERS_CACHE="$CACHE"
 
@@ -28,10 +32,12 @@ if [ ! -d "$CACHE/node/node_modules/midtrans-client" ]; then
   say "npm install midtrans-client@$MIDTRANS_CLIENT_VERSION"
   npm install --silent --no-audit --no-fund --prefix "$CACHE/node" "midtrans-client@$MIDTRANS_CLIENT_VERSION" >&2
 fi
-if [ ! -x "$CACHE/venv/bin/python" ]; then
+if [ ! -f "$CACHE/venv/.doku-$DOKU_VERSION" ]; then
   say "python venv + doku-python-library==$DOKU_VERSION"
   python3 -m venv "$CACHE/venv"
-  "$CACHE/venv/bin/pip" install --quiet "doku-python-library==$DOKU_VERSION" >&2
+  "$CACHE/venv/bin/pip" install --quiet "doku-python-library==$DOKU_VERSION" \
+    "xmltodict==$XMLTODICT_VERSION" "pycryptodome==$PYCRYPTODOME_VERSION" "flask==$FLASK_VERSION" >&2
+  touch "$CACHE/venv/.doku-$DOKU_VERSION"
 fi
 if ! command -v php >/dev/null; then
   say "apt-get install php-cli"
