@@ -266,8 +266,9 @@ pub fn run(args: Args) -> ExitCode {
         }
         if meta.customer_token {
             let Some(code) = &args.auth_code else {
-                return Err(ClientError::Config(ConfigError::CustomerTokenRequired {
+                return Err(ClientError::Config(ConfigError::Request {
                     endpoint: meta.name,
+                    reason: "needs a customer token (B2B2C): pass --auth-code".to_owned(),
                 }));
             };
             let customer = client
