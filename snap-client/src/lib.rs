@@ -819,9 +819,6 @@ impl SnapClient {
 
     /// The credential for an endpoint (none for an unsigned one), and
     /// whether it needs the B2B token.
-
-    /// The credential for an endpoint (none for an unsigned one), and
-    /// whether it needs the B2B token.
     fn credential_for<'s>(
         &'s self,
         meta: &EndpointMeta,

@@ -230,6 +230,10 @@ impl<R> Decoded<R> {
     }
 
     /// The response, or the error answer (warnings dropped).
+    #[allow(
+        clippy::result_large_err,
+        reason = "ErrorAnswer is what callers match on; it holds a serde_json::Value, whose map (an IndexMap with preserve_order) makes it large"
+    )]
     pub fn into_result(self) -> Result<R, ErrorAnswer> {
         match self.answer {
             Answer::Success(r) => Ok(r),
