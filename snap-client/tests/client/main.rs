@@ -666,6 +666,70 @@ async fn secrets_never_appear_in_logs_or_debug_output() {
     assert!(text.contains("attempt=2"), "{text}");
 }
 
+/// The same payment at a path the test provider redirects (307).
+#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
+#[snap(
+    service = 63,
+    method = "POST",
+    path = "/v1.0/test/moved-63",
+    response = PayResponse,
+    name = "Test Moved Pay"
+)]
+#[serde(rename_all = "camelCase")]
+struct MovedPayRequest {
+    #[snap(max = 64)]
+    partner_reference_no: String,
+}
+
+/// A `reqwest` client of the caller's is used as it is; an answer that comes
+/// after a redirect is refused (the signed path is not the one that
+/// answered), while the default client never follows one.
+#[tokio::test]
+async fn own_reqwest_client_is_used_and_redirected_answers_are_refused() {
+    let server = server::start().await;
+    let own = reqwest::Client::builder()
+        .user_agent("merchant-app/1.0")
+        .build()
+        .unwrap();
+    let client = SnapClient::with_http_client(config(&server), own).unwrap();
+    client.call(&pay("own-client")).await.unwrap();
+    let moved = MovedPayRequest {
+        partner_reference_no: "moved".to_owned(),
+    };
+    let err = client.call(&moved).await.unwrap_err();
+    match &err {
+        ClientError::Transport { message, .. } => {
+            assert!(message.contains("redirect"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // The default client does not follow: the 307 is the answer.
+    let err = SnapClient::new(config(&server))
+        .unwrap()
+        .call(&moved)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Snap(a) if a.http_status == 307)
+            || matches!(
+                &err,
+                ClientError::Decode {
+                    http_status: 307,
+                    ..
+                }
+            ),
+        "{err:?}"
+    );
+    // A builder of the caller's gets "no redirects" applied.
+    let built = SnapClient::with_http_builder(
+        config(&server),
+        reqwest::Client::builder().user_agent("merchant-app/1.0"),
+    )
+    .unwrap();
+    let err = built.call(&moved).await.unwrap_err();
+    assert!(!matches!(err, ClientError::Transport { .. }), "{err:?}");
+}
+
 #[test]
 fn plain_http_to_a_remote_host_is_refused() {
     let config = ClientConfig::new("http://api.example.co.id", CLIENT_ID)
