@@ -365,6 +365,35 @@ impl Bench {
         Ok((headers, body))
     }
 
+    /// The floor (1) plus the eight SNAP headers `prepare` writes, in an
+    /// `http::HeaderMap` built the plain way (every value parsed from a
+    /// string): what the headers alone cost on top of the floor.
+    ///
+    /// # Errors
+    /// A description (never with the fixtures).
+    pub fn floor_with_headers_auth_payment(&self) -> Result<(HeaderMap, Vec<u8>), String> {
+        let (body, signature) = self
+            .floor_client_auth_payment()
+            .map_err(|e| e.to_string())?;
+        let hv = |v: &str| HeaderValue::from_str(v).map_err(|e| e.to_string());
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(H_TIMESTAMP, hv(TIMESTAMP)?);
+        headers.insert(H_PARTNER_ID, hv(CLIENT_ID)?);
+        headers.insert(H_EXTERNAL_ID, hv(EXTERNAL_ID)?);
+        headers.insert(H_CHANNEL_ID, hv(CHANNEL_ID)?);
+        headers.insert(AUTHORIZATION, hv(&format!("Bearer {ACCESS_TOKEN}"))?);
+        headers.insert(
+            H_AUTHORIZATION_CUSTOMER,
+            hv(&format!("Bearer {CUSTOMER_TOKEN}"))?,
+        );
+        headers.insert(
+            H_SIGNATURE,
+            HeaderValue::try_from(signature).map_err(|e| e.to_string())?,
+        );
+        Ok((headers, body))
+    }
+
     /// Part of (2): validation of the Auth Payment request alone.
     ///
     /// # Errors
@@ -554,6 +583,9 @@ pub const OPS: &[(&str, Op)] = &[
     }),
     ("client/framework_plain_ctx/auth_payment", |b| {
         len_or_zero(b.framework_client_auth_payment_plain(), |x| x.body.len())
+    }),
+    ("client/floor_with_headers/auth_payment", |b| {
+        len_or_zero(b.floor_with_headers_auth_payment(), |x| x.1.len())
     }),
     ("client/whatif/auth_payment", |b| {
         len_or_zero(b.whatif_client_auth_payment(), |x| x.1.len())
