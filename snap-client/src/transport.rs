@@ -212,16 +212,24 @@ impl Transport for ReqwestTransport {
         request: HttpRequest<'a>,
     ) -> BoxFuture<'a, Result<HttpAnswer, TransportError>> {
         Box::pin(async move {
+            // Parsed as reqwest parses it (host case, default port), to
+            // compare with the URL that answered.
+            let requested = reqwest::Url::parse(request.url).map_err(|e| {
+                TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("bad URL {}: {e}", request.url),
+                )
+            })?;
             let response = self
                 .client
-                .request(request.method.clone(), request.url)
+                .request(request.method.clone(), requested.clone())
                 .headers(request.headers.clone())
                 .body(request.body.to_vec())
                 .timeout(request.timeout)
                 .send()
                 .await
                 .map_err(|e| classify(&e))?;
-            if response.url().as_str() != request.url {
+            if *response.url() != requested {
                 return Err(TransportError::new(
                     TransportErrorKind::Other,
                     format!(

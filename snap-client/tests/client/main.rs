@@ -703,6 +703,15 @@ async fn own_reqwest_client_is_used_and_redirected_answers_are_refused() {
         }
         other => panic!("{other:?}"),
     }
+    // A base URL that reqwest normalizes (host case) is no redirect.
+    let mut shouting = config(&server);
+    shouting.base_url = server.base_url.replace("127.0.0.1", "LOCALHOST");
+    let plain = reqwest::Client::builder().build().unwrap();
+    SnapClient::with_http_client(shouting, plain)
+        .unwrap()
+        .call(&pay("shouting"))
+        .await
+        .unwrap();
     // The default client does not follow: the 307 is the answer.
     let err = SnapClient::new(config(&server))
         .unwrap()
