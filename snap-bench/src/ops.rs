@@ -7,8 +7,8 @@
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use snap_core::endpoint::{
-    DecodeError, PrepareError, PreparedRequest, RequestContext, RequestError, Validate,
-    decode_response, parse_request, prepare,
+    BearerToken, DecodeError, PartnerHeaders, PrepareError, PreparedRequest, RequestContext,
+    RequestError, Validate, decode_response, parse_request, prepare,
 };
 use snap_core::rules::Violations;
 use snap_core::secret::SecretString;
@@ -72,6 +72,9 @@ pub struct Bench {
     twenty: TwentyRules,
     twenty_bad: TwentyRules,
     whatif: WhatIfHeaders,
+    partner: PartnerHeaders,
+    bearer: BearerToken,
+    customer_bearer: BearerToken,
 }
 
 /// Header values a client can build once per credential and token (what the
@@ -137,6 +140,11 @@ impl Bench {
         };
         let bench = Self {
             whatif,
+            partner: PartnerHeaders::new(CLIENT_ID, CHANNEL_ID).map_err(|x| e("partner", &x))?,
+            bearer: BearerToken::new(SecretString::new(ACCESS_TOKEN.to_owned()))
+                .map_err(|x| e("bearer", &x))?,
+            customer_bearer: BearerToken::new(SecretString::new(CUSTOMER_TOKEN.to_owned()))
+                .map_err(|x| e("customer bearer", &x))?,
             floor_key: floor::key(CLIENT_SECRET.as_bytes()).map_err(|x| e("floor key", &x))?,
             key,
             access_token: SecretString::new(ACCESS_TOKEN.to_owned()),
@@ -221,8 +229,26 @@ impl Bench {
     }
 
     /// The request context of the client-side benchmarks (fixed timestamp
-    /// and external id, so that every iteration signs the same string).
+    /// and external id, so that every iteration signs the same string), as
+    /// `SnapClient` builds it: partner headers built once per client, the
+    /// `Bearer` values once per token.
     pub fn context(&self, customer_token: bool) -> RequestContext<'_> {
+        let ctx = RequestContext::new(&self.timestamp)
+            .with_external_id(EXTERNAL_ID)
+            .with_partner_headers(&self.partner)
+            .with_signer::<Symmetric>(&self.key)
+            .with_bearer(&self.bearer);
+        if customer_token {
+            ctx.with_customer_bearer(&self.customer_bearer)
+        } else {
+            ctx
+        }
+    }
+
+    /// The request context built from plain strings (every header value
+    /// checked and copied on every call): `prepare` as a caller without
+    /// [`PartnerHeaders`] / [`BearerToken`] uses it.
+    pub fn context_plain(&self, customer_token: bool) -> RequestContext<'_> {
         let mut ctx = RequestContext::new(&self.timestamp)
             .with_external_id(EXTERNAL_ID)
             .with_partner_id(CLIENT_ID)
@@ -231,6 +257,14 @@ impl Bench {
             .with_access_token(&self.access_token);
         ctx.customer_token = customer_token.then_some(&self.customer_token);
         ctx
+    }
+
+    /// (2) `prepare` of Auth Payment with a context of plain strings.
+    ///
+    /// # Errors
+    /// As `prepare` (never with the fixtures).
+    pub fn framework_client_auth_payment_plain(&self) -> Result<PreparedRequest, PrepareError> {
+        prepare(std::hint::black_box(&self.ap), &self.context_plain(true))
     }
 
     /// (1) floor, VA-inquiry-sized body.
@@ -324,6 +358,35 @@ impl Bench {
         headers.insert(H_CHANNEL_ID, h.channel_id.clone());
         headers.insert(AUTHORIZATION, h.authorization.clone());
         headers.insert(H_AUTHORIZATION_CUSTOMER, h.authorization_customer.clone());
+        headers.insert(
+            H_SIGNATURE,
+            HeaderValue::try_from(signature).map_err(|e| e.to_string())?,
+        );
+        Ok((headers, body))
+    }
+
+    /// The floor (1) plus the eight SNAP headers `prepare` writes, in an
+    /// `http::HeaderMap` built the plain way (every value parsed from a
+    /// string): what the headers alone cost on top of the floor.
+    ///
+    /// # Errors
+    /// A description (never with the fixtures).
+    pub fn floor_with_headers_auth_payment(&self) -> Result<(HeaderMap, Vec<u8>), String> {
+        let (body, signature) = self
+            .floor_client_auth_payment()
+            .map_err(|e| e.to_string())?;
+        let hv = |v: &str| HeaderValue::from_str(v).map_err(|e| e.to_string());
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(H_TIMESTAMP, hv(TIMESTAMP)?);
+        headers.insert(H_PARTNER_ID, hv(CLIENT_ID)?);
+        headers.insert(H_EXTERNAL_ID, hv(EXTERNAL_ID)?);
+        headers.insert(H_CHANNEL_ID, hv(CHANNEL_ID)?);
+        headers.insert(AUTHORIZATION, hv(&format!("Bearer {ACCESS_TOKEN}"))?);
+        headers.insert(
+            H_AUTHORIZATION_CUSTOMER,
+            hv(&format!("Bearer {CUSTOMER_TOKEN}"))?,
+        );
         headers.insert(
             H_SIGNATURE,
             HeaderValue::try_from(signature).map_err(|e| e.to_string())?,
@@ -517,6 +580,12 @@ pub const OPS: &[(&str, Op)] = &[
     }),
     ("client/framework/auth_payment", |b| {
         len_or_zero(b.framework_client_auth_payment(), |x| x.body.len())
+    }),
+    ("client/framework_plain_ctx/auth_payment", |b| {
+        len_or_zero(b.framework_client_auth_payment_plain(), |x| x.body.len())
+    }),
+    ("client/floor_with_headers/auth_payment", |b| {
+        len_or_zero(b.floor_with_headers_auth_payment(), |x| x.1.len())
     }),
     ("client/whatif/auth_payment", |b| {
         len_or_zero(b.whatif_client_auth_payment(), |x| x.1.len())

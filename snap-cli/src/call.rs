@@ -6,9 +6,15 @@
 //! with `snap_client::SnapClient` (retries with the same X-EXTERNAL-ID
 //! and body) and prints the answer body on stdout.
 //!
+//! TLS: certificates are always verified (no flag turns that off);
+//! `--ca-cert PEMFILE` trusts an extra root (a bank's UAT CA), `--identity
+//! PEMFILE` presents a client certificate and key (mutual TLS). A refused
+//! handshake is a transport error whose message says which side refused.
+//!
 //! Exit status: 0 success answer; 1 SNAP error answer (decoded code on
 //! stderr); 2 usage or validation error (nothing sent); 3 transport failures
-//! or timeouts that outlasted the retries (the X-EXTERNAL-ID on stderr).
+//! (a refused TLS handshake included) or timeouts that outlasted the retries
+//! (the X-EXTERNAL-ID on stderr).
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -16,8 +22,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use snap_client::{
-    CallOptions, ClientConfig, ClientError, RefusedCall, RetryPolicy, RetryRules, SignatureMode,
-    SnapClient,
+    CallOptions, ClientConfig, ClientError, ConfigError, RefusedCall, RetryPolicy, RetryRules,
+    SignatureMode, SnapClient, TransportErrorKind,
 };
 use snap_core::endpoint::RequestError;
 use snap_core::secret::SecretString;
@@ -80,6 +86,14 @@ pub struct Args {
     /// X-DEVICE-ID for B2B2C endpoints.
     #[arg(long, value_name = "ID")]
     pub device_id: Option<String>,
+    /// An extra trusted root certificate, PEM (e.g. a bank's UAT CA), in
+    /// addition to the platform's roots. Verification cannot be turned off.
+    #[arg(long, value_name = "PEMFILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Client certificate and its private key in one PEM file, for
+    /// providers that require mutual TLS.
+    #[arg(long, value_name = "PEMFILE")]
+    pub identity: Option<PathBuf>,
 }
 
 fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
@@ -142,7 +156,40 @@ fn config(args: &Args, scheme: SchemeRef) -> Result<ClientConfig, String> {
     if args.asymmetric {
         config = config.with_signature_mode(SignatureMode::AsymmetricWithoutToken);
     }
+    if let Some(path) = &args.ca_cert {
+        let pem =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        config = config
+            .with_root_certificate_pem(&pem)
+            .map_err(|e| format!("--ca-cert {}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.identity {
+        let pem =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        config = config
+            .with_identity_pem(&pem)
+            .map_err(|e| format!("--identity {}: {e}", path.display()))?;
+    }
     Ok(config)
+}
+
+/// What to try after a refused TLS handshake, by the side that refused.
+fn tls_hint(kind: TransportErrorKind, args: &Args) -> Option<&'static str> {
+    match kind {
+        TransportErrorKind::TlsClientRejected if args.identity.is_none() => Some(
+            "hint: the server refused the handshake; if it requires a client certificate, pass --identity PEMFILE (certificate and key)",
+        ),
+        TransportErrorKind::TlsClientRejected => {
+            Some("hint: the server refused the handshake and the client certificate of --identity")
+        }
+        TransportErrorKind::TlsServerRejected if args.ca_cert.is_none() => Some(
+            "hint: snap refused the server's certificate; if the server uses a private CA (bank UAT), pass --ca-cert PEMFILE",
+        ),
+        TransportErrorKind::TlsServerRejected => {
+            Some("hint: snap refused the server's certificate, even with the root of --ca-cert")
+        }
+        _ => None,
+    }
 }
 
 fn print_answer(a: &RefusedCall) {
@@ -219,10 +266,10 @@ pub fn run(args: Args) -> ExitCode {
         }
         if meta.customer_token {
             let Some(code) = &args.auth_code else {
-                return Err(ClientError::Config(format!(
-                    "{} needs a customer token: pass --auth-code",
-                    meta.name
-                )));
+                return Err(ClientError::Config(ConfigError::Request {
+                    endpoint: meta.name,
+                    reason: "needs a customer token (B2B2C): pass --auth-code".to_owned(),
+                }));
             };
             let customer = client
                 .customer_token(&SecretString::new(code.clone()))
@@ -252,12 +299,12 @@ pub fn run(args: Args) -> ExitCode {
             print_body(&answer.body);
             ExitCode::SUCCESS
         }
-        Err(e) => report(&e),
+        Err(e) => report(&e, &args),
     }
 }
 
 /// Prints an error and returns its exit status.
-fn report(e: &ClientError) -> ExitCode {
+fn report(e: &ClientError, args: &Args) -> ExitCode {
     match e {
         ClientError::Validation {
             endpoint,
@@ -285,14 +332,30 @@ fn report(e: &ClientError) -> ExitCode {
         }
         ClientError::Timeout { .. } | ClientError::Transport { .. } => {
             eprintln!("snap call: {e}");
+            if let ClientError::Transport { kind, .. } = e
+                && let Some(hint) = tls_hint(*kind, args)
+            {
+                eprintln!("{hint}");
+            }
             if let Some(id) = e.external_id() {
                 eprintln!("X-EXTERNAL-ID: {id}");
             }
             ExitCode::from(3)
         }
-        ClientError::Token { retryable, .. } => {
+        ClientError::Token {
+            retryable,
+            transport,
+            ..
+        } => {
             eprintln!("snap call: token request failed, the call was not sent: {e}");
-            ExitCode::from(if *retryable { 3 } else { 1 })
+            if let Some(hint) = transport.and_then(|k| tls_hint(k, args)) {
+                eprintln!("{hint}");
+            }
+            ExitCode::from(if *retryable || transport.is_some() {
+                3
+            } else {
+                1
+            })
         }
         other => {
             eprintln!("snap call: {other}");

@@ -141,7 +141,7 @@ impl Demo {
         expect: (u16, &str),
     ) -> (Option<E::Response>, String)
     where
-        E: Endpoint + Serialize + Sync,
+        E: Endpoint + Serialize + Send + Sync + 'static,
     {
         let t0 = Instant::now();
         let sent = client.send(req, options).await;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::error::ClientError;
+use super::error::{ClientError, ConfigError};
 use super::retry::{RetryPolicy, RetryRules};
 use snap_core::headers;
 use snap_core::secret::SecretString;
@@ -56,8 +56,15 @@ pub struct ClientConfig {
     /// `CHANNEL-ID` (1 to 5 ASCII letters or digits, `95221` by default).
     pub channel_id: String,
     /// `X-DEVICE-ID` sent on B2B2C (customer-token) requests, where it is
-    /// mandatory (at most 400 characters).
+    /// mandatory (at most 400 characters); a call can set its own
+    /// ([`CallOptions::device_id`](super::CallOptions::device_id)).
     pub device_id: Option<String>,
+    /// `ORIGIN` sent on every transaction request, when set.
+    pub origin: Option<String>,
+    /// Extra trusted roots and the client certificate of the default HTTP
+    /// client (ignored by [`SnapClient::with_http_client`](super::SnapClient::with_http_client)
+    /// and [`SnapClient::with_transport`](super::SnapClient::with_transport)).
+    pub tls: TlsSettings,
     /// How transaction requests are signed.
     pub signature_mode: SignatureMode,
     /// How `X-TIMESTAMP` is written.
@@ -94,6 +101,8 @@ impl ClientConfig {
             private_key: None,
             channel_id: "95221".to_owned(),
             device_id: None,
+            origin: None,
+            tls: TlsSettings::default(),
             signature_mode: SignatureMode::default(),
             timestamp_profile: TimestampProfile::jakarta(),
             timeout: Duration::from_secs(10),
@@ -113,11 +122,10 @@ impl ClientConfig {
     /// Sets the private key, parsed from PKCS#8 or PKCS#1 PEM.
     ///
     /// # Errors
-    /// [`ClientError::Config`] naming what is wrong with the PEM (never its
-    /// content).
+    /// [`ConfigError::PrivateKey`] naming what is wrong with the PEM (never
+    /// its content).
     pub fn with_private_key_pem(mut self, pem: &str) -> Result<Self, ClientError> {
-        let key = RsaPrivateKey::from_pem(pem)
-            .map_err(|e| ClientError::Config(format!("private key: {e}")))?;
+        let key = RsaPrivateKey::from_pem(pem).map_err(ConfigError::PrivateKey)?;
         self.private_key = Some(Arc::new(key));
         Ok(self)
     }
@@ -149,6 +157,73 @@ impl ClientConfig {
     /// Sets `X-DEVICE-ID` for B2B2C requests.
     pub fn with_device_id(mut self, device_id: impl Into<String>) -> Self {
         self.device_id = Some(device_id.into());
+        self
+    }
+
+    /// Sets `ORIGIN` (sent on every transaction request).
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+
+    /// Trusts the CA certificate(s) in `pem` in addition to the platform's
+    /// roots (a bank's UAT CA). Verification stays on: there is no way to
+    /// turn it off.
+    ///
+    /// # Errors
+    /// [`ConfigError::Tls`] when `pem` holds no usable certificate.
+    pub fn with_root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, ClientError> {
+        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| ConfigError::Tls {
+            what: "root certificate",
+            reason: super::transport::describe(&e),
+        })?;
+        if certs.is_empty() {
+            return Err(ConfigError::Tls {
+                what: "root certificate",
+                reason: "no CERTIFICATE block in the PEM".to_owned(),
+            }
+            .into());
+        }
+        self.tls.roots.extend(certs);
+        Ok(self)
+    }
+
+    /// Presents the client certificate and key in `pem` (one PEM with the
+    /// certificate chain and the PKCS#8, PKCS#1 or SEC1 key) to servers that
+    /// require mutual TLS.
+    ///
+    /// # Errors
+    /// [`ConfigError::Tls`] when `pem` lacks the certificate or the key (its
+    /// content is never shown).
+    pub fn with_identity_pem(mut self, pem: &[u8]) -> Result<Self, ClientError> {
+        let text = String::from_utf8_lossy(pem);
+        let missing = if !text.contains("-----BEGIN CERTIFICATE-----") {
+            Some("no CERTIFICATE block in the PEM")
+        } else if !text.contains("PRIVATE KEY-----") {
+            Some(
+                "no PRIVATE KEY block in the PEM (the identity file holds the certificate and its key)",
+            )
+        } else {
+            None
+        };
+        if let Some(reason) = missing {
+            return Err(ConfigError::Tls {
+                what: "client identity",
+                reason: reason.to_owned(),
+            }
+            .into());
+        }
+        let identity = reqwest::Identity::from_pem(pem).map_err(|e| ConfigError::Tls {
+            what: "client identity",
+            reason: super::transport::describe(&e),
+        })?;
+        self.tls.identity = Some(identity);
+        Ok(self)
+    }
+
+    /// Sets the time limit of connecting.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
         self
     }
 
@@ -205,42 +280,73 @@ impl ClientConfig {
     /// `CHANNEL-ID`, `X-DEVICE-ID`); a prefix that starts with `/`; the keys
     /// the signature mode needs (unless only signers of other schemes are
     /// configured: a client for a non-SNAP provider).
-    pub(crate) fn check(&self) -> Result<BaseUrl, ClientError> {
+    pub(crate) fn check(&self) -> Result<BaseUrl, ConfigError> {
         let base = BaseUrl::parse(&self.base_url)?;
-        let bad = |m: String| Err(ClientError::Config(m));
         // The header values, by the SNAP header table's rules.
         let header_values = [
             ("client id", &headers::X_CLIENT_KEY, Some(&self.client_id)),
             ("partner id", &headers::X_PARTNER_ID, Some(&self.partner_id)),
             ("channel id", &headers::CHANNEL_ID, Some(&self.channel_id)),
             ("device id", &headers::X_DEVICE_ID, self.device_id.as_ref()),
+            ("origin", &headers::ORIGIN, self.origin.as_ref()),
         ];
-        for (what, spec, value) in header_values {
+        for (setting, spec, value) in header_values {
             if let Some(v) = value {
                 spec.check(v)
-                    .map_err(|e| ClientError::Config(format!("{what}: {e}")))?;
+                    .map_err(|error| ConfigError::Header { setting, error })?;
             }
         }
         if !self.path_prefix.is_empty() && !self.path_prefix.starts_with('/') {
-            return bad(format!(
-                "path prefix {:?} must start with `/`",
-                self.path_prefix
-            ));
+            return Err(ConfigError::PathPrefix(self.path_prefix.clone()));
         }
         // A client for a non-SNAP provider only (IPG, Ayopop) needs no SNAP keys.
         let snap = self.signers.is_empty();
         if snap && self.private_key.is_none() {
-            return bad(
-                "a private key is required (token requests and asymmetric signatures)".into(),
-            );
+            return Err(ConfigError::MissingPrivateKey);
         }
         if snap
             && self.signature_mode == SignatureMode::SymmetricWithToken
             && self.client_secret.is_none()
         {
-            return bad("a client secret is required for symmetric signatures".into());
+            return Err(ConfigError::MissingClientSecret);
         }
         Ok(base)
+    }
+}
+
+/// Extra TLS settings of the default HTTP client: trusted roots added to the
+/// platform's, and a client certificate for mutual TLS. Certificate
+/// verification is always on. `Debug` shows how many roots and whether an
+/// identity is set, never the key.
+#[derive(Clone, Default)]
+pub struct TlsSettings {
+    pub(crate) roots: Vec<reqwest::Certificate>,
+    pub(crate) identity: Option<reqwest::Identity>,
+}
+
+impl TlsSettings {
+    /// Applies these settings to a `reqwest` builder.
+    pub(crate) fn apply(&self, builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+        let mut builder = builder;
+        if !self.roots.is_empty() {
+            builder = builder.tls_certs_merge(self.roots.iter().cloned());
+        }
+        if let Some(identity) = &self.identity {
+            builder = builder.identity(identity.clone());
+        }
+        builder
+    }
+}
+
+impl std::fmt::Debug for TlsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsSettings")
+            .field("extra_roots", &self.roots.len())
+            .field(
+                "identity",
+                &self.identity.as_ref().map(|_| "[client certificate]"),
+            )
+            .finish()
     }
 }
 
@@ -249,8 +355,13 @@ impl ClientConfig {
 pub(crate) struct BaseUrl(pub(crate) String);
 
 impl BaseUrl {
-    fn parse(url: &str) -> Result<BaseUrl, ClientError> {
-        let err = |m: &str| Err(ClientError::Config(format!("base URL {url:?}: {m}")));
+    fn parse(url: &str) -> Result<BaseUrl, ConfigError> {
+        let err = |problem: &'static str| {
+            Err(ConfigError::BaseUrl {
+                url: url.to_owned(),
+                problem,
+            })
+        };
         let trimmed = url.trim_end_matches('/');
         let (scheme, rest) = match trimmed.split_once("://") {
             Some(parts) => parts,
@@ -315,7 +426,7 @@ mod tests {
             "https://u:p@h",
         ] {
             assert!(
-                matches!(BaseUrl::parse(bad), Err(ClientError::Config(_))),
+                matches!(BaseUrl::parse(bad), Err(ConfigError::BaseUrl { .. })),
                 "{bad} accepted"
             );
         }
@@ -352,9 +463,12 @@ mod tests {
             (base().with_channel_id("H-2H"), "CHANNEL-ID"),
             (base().with_device_id("d".repeat(401)), "X-DEVICE-ID"),
             (base().with_device_id("caf\u{e9}"), "X-DEVICE-ID"),
+            (base().with_origin(" x"), "ORIGIN"),
         ] {
             match config.check() {
-                Err(ClientError::Config(m)) => assert!(m.contains(header), "{m}"),
+                Err(e @ ConfigError::Header { .. }) => {
+                    assert!(e.to_string().contains(header), "{e}")
+                }
                 other => panic!("{header}: {other:?}"),
             }
         }
@@ -363,9 +477,11 @@ mod tests {
     #[test]
     fn check_names_missing_keys() {
         let c = ClientConfig::new("https://h", "cid").with_client_secret("s");
-        match c.check() {
-            Err(ClientError::Config(m)) => assert!(m.contains("private key"), "{m}"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(c.check().unwrap_err(), ConfigError::MissingPrivateKey);
+        assert!(
+            ConfigError::MissingPrivateKey
+                .to_string()
+                .contains("private key")
+        );
     }
 }

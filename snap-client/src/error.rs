@@ -3,7 +3,95 @@
 use std::fmt;
 use std::time::Duration;
 
+use snap_core::headers::HeaderError;
 use snap_core::rules::Violations;
+use snap_core::sign::SignatureError;
+
+use super::transport::TransportErrorKind;
+
+/// Why the client is not set up for a call: found before anything is sent.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The base URL is not `https://host[:port]` (or `http://` to a loopback
+    /// host).
+    #[error("base URL {url:?}: {problem}")]
+    BaseUrl {
+        /// The URL as configured.
+        url: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The path prefix does not start with `/`.
+    #[error("path prefix {0:?} must start with `/`")]
+    PathPrefix(String),
+    /// A configured header value breaks the SNAP header table's rule.
+    #[error("{setting}: {error}")]
+    Header {
+        /// The setting (`"partner id"`, `"device id"`).
+        setting: &'static str,
+        /// The header and the rule.
+        error: HeaderError,
+    },
+    /// Symmetric signatures need the client secret.
+    #[error("a client secret is required (symmetric signatures)")]
+    MissingClientSecret,
+    /// Token requests and asymmetric signatures need the private key.
+    #[error("a private key is required (token requests and asymmetric signatures)")]
+    MissingPrivateKey,
+    /// An endpoint is signed with a scheme that has no signer.
+    #[error(
+        "{endpoint}: no signer configured for the `{scheme}` signature scheme (ClientConfig::with_signer)"
+    )]
+    MissingSigner {
+        /// The endpoint's declared name.
+        endpoint: &'static str,
+        /// The scheme's name.
+        scheme: &'static str,
+    },
+    /// The private key PEM could not be read (its content is never shown).
+    #[error("private key: {0}")]
+    PrivateKey(SignatureError),
+    /// The client secret cannot key the HMAC.
+    #[error("client secret: {0}")]
+    ClientSecret(SignatureError),
+    /// A B2B2C endpoint was called without a customer token.
+    #[error("{endpoint} needs a customer token (B2B2C): pass CallOptions::customer")]
+    CustomerTokenRequired {
+        /// The endpoint's declared name.
+        endpoint: &'static str,
+    },
+    /// A PEM file for TLS (a root certificate or the client identity) could
+    /// not be used.
+    #[error("{what}: {reason}")]
+    Tls {
+        /// `"root certificate"` or `"client identity"`.
+        what: &'static str,
+        /// What is wrong (never the key).
+        reason: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("HTTP client: {0}")]
+    HttpClient(String),
+    /// The request could not be serialized or prepared (a header value of
+    /// the call that breaks its rule, a token missing).
+    #[error("{endpoint}: {reason}")]
+    Request {
+        /// The endpoint's declared name.
+        endpoint: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The status query of a resolver could not be built from the request
+    /// that met a `409`.
+    #[error("status query {query} cannot be built from the {endpoint} request")]
+    StatusQueryNotBuilt {
+        /// The query endpoint's name.
+        query: &'static str,
+        /// The original endpoint's name.
+        endpoint: &'static str,
+    },
+}
 
 /// Why a call did not produce the endpoint's typed success response.
 ///
@@ -11,7 +99,7 @@ use snap_core::rules::Violations;
 /// `X-EXTERNAL-ID` that was used, and (where the body has one) the
 /// `partnerReferenceNo`, so the caller can reconcile with the endpoint's status
 /// query (Payment Query 64, Capture Query 66, Void Query 68).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
     /// The request breaks the endpoint's rules; nothing was sent. Holds every
@@ -33,10 +121,12 @@ pub enum ClientError {
     },
     /// The client is not set up for this call (missing key, an endpoint that
     /// needs a customer token called without one, an unsupported signature
-    /// scheme, a bad base URL). Nothing was sent.
+    /// scheme, a bad base URL): see [`ConfigError`]. Nothing was sent.
     #[error("client configuration: {0}")]
-    Config(String),
-    /// Connection-level failure (refused, reset, TLS) on every attempt.
+    Config(#[from] ConfigError),
+    /// Connection-level failure (refused, reset, TLS handshake refused) on
+    /// every attempt; [`TransportErrorKind`] says which, and for a TLS
+    /// refusal the message says which side refused.
     #[error(
         "{endpoint}: transport error after {attempts} attempt(s) ({}{}): {message}",
         shown_id(external_id),
@@ -51,6 +141,8 @@ pub enum ClientError {
         partner_reference: Option<String>,
         /// Attempts made.
         attempts: u32,
+        /// What failed on the last attempt.
+        kind: TransportErrorKind,
         /// What failed on the last attempt.
         message: String,
     },
@@ -100,6 +192,9 @@ pub enum ClientError {
         message: String,
         /// Whether trying again later may succeed (timeout, 5xx).
         retryable: bool,
+        /// When no answer came: how the exchange failed (a TLS handshake
+        /// refusal names the side that refused in `message`).
+        transport: Option<TransportErrorKind>,
     },
     /// Signing failed (bad key, body that cannot be minified).
     #[error("signature: {0}")]
@@ -144,11 +239,12 @@ fn partner_ref(r: &Option<String>) -> String {
 impl ClientError {
     /// Whether sending the same request again (same X-EXTERNAL-ID, same body)
     /// may succeed: timeouts, transport failures and 5xx answers. Business
-    /// answers (4xx), validation, configuration, signature and decode errors
-    /// are not retryable.
+    /// answers (4xx), TLS handshake refusals, validation, configuration,
+    /// signature and decode errors are not retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
-            ClientError::Timeout { .. } | ClientError::Transport { .. } => true,
+            ClientError::Timeout { .. } => true,
+            ClientError::Transport { kind, .. } => !kind.is_tls_refusal(),
             ClientError::Snap(a) => a.http_status >= 500,
             ClientError::Token { retryable, .. } => *retryable,
             _ => false,

@@ -36,7 +36,7 @@
 //!         .with_timeout(Duration::from_secs(10))
 //!         .with_retry(
 //!             RetryRules::new(RetryPolicy::default().with_max_attempts(3))
-//!                 .resolver("Auth Payment", payment_query),
+//!                 .resolver::<AuthPaymentRequest>(payment_query),
 //!         );
 //!     let client = SnapClient::new(config)?;
 //!
@@ -73,22 +73,34 @@
 //! 3. For each attempt: a fresh `X-TIMESTAMP`, the B2B token from the cache
 //!    (single flight), a fresh signature over the **same** body bytes with
 //!    the **same** `X-EXTERNAL-ID`, and the request.
-//! 4. Retries on timeout, connection error and the retryable 5xx statuses of
-//!    the endpoint's [`RetryPolicy`], with bounded exponential backoff and
-//!    jitter; never on a 4xx business answer. A `401{SS}01` (invalid B2B
-//!    token) causes one token refresh and one resend; a `401{SS}02`
-//!    (invalid customer token) one customer-token refresh and one resend.
+//! 4. Carries out the one retry decision, [`decide`] (a pure function of
+//!    the attempt, its outcome and the endpoint's [`RetryPolicy`], shared with
+//!    the token requests): resends on timeout, connection error and the
+//!    policy's retryable 5xx statuses, with bounded exponential backoff and
+//!    jitter; never on a 4xx business answer or a refused TLS handshake. A
+//!    `401{SS}01` (invalid B2B token) causes one token refresh and one
+//!    resend; a `401{SS}02` (invalid customer token) one customer-token
+//!    refresh and one resend.
 //! 5. A `409{SS}00` answer to a retry means an earlier attempt reached the
 //!    provider: [`ClientError::AlreadyProcessed`], with the status query's
-//!    answer when a [`ConflictResolver`] is configured for the endpoint.
+//!    answer when one is configured for the endpoint type
+//!    ([`RetryRules::status_query`], [`RetryRules::resolver`]).
 //! 6. Decodes the answer with [`decode_response`]. The HTTP status decides
 //!    the class of a failure (what is retried, what is a business answer);
 //!    a responseCode that disagrees with it is shown in
 //!    [`RefusedCall::disagreement`].
 //!
-//! TLS certificates are always verified (rustls with the platform's roots);
-//! there is no switch to turn that off. `http://` is accepted only for a
-//! loopback host, for a local sandbox.
+//! # Transport
+//! The HTTP exchange is a [`Transport`]: by default [`ReqwestTransport`]
+//! (rustls with the platform's roots plus [`ClientConfig::with_root_certificate_pem`],
+//! the client certificate of [`ClientConfig::with_identity_pem`], no
+//! redirects); your own `reqwest` client or builder
+//! ([`SnapClient::with_http_client`], [`SnapClient::with_http_builder`]); or
+//! any implementation ([`SnapClient::with_transport`]), such as the
+//! recorded-answers [`mock::RecordedTransport`] for tests. TLS certificates
+//! are always verified by the default transport; there is no switch to turn
+//! that off. `http://` is accepted only for a loopback host, for a local
+//! sandbox.
 //!
 //! Every call runs in a `tracing` span `snap.call` with the endpoint's name,
 //! service code, `X-EXTERNAL-ID` and attempt number. Secrets (client secret,
@@ -101,28 +113,34 @@ pub use snap_core;
 
 mod config;
 mod error;
+pub mod mock;
 mod resolve;
 mod retry;
 mod token;
+mod transport;
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use tracing::Instrument;
 
-pub use self::config::{ClientConfig, SignatureMode};
-pub use self::error::{AlreadyProcessed, ClientError, RefusedCall};
+pub use self::config::{ClientConfig, SignatureMode, TlsSettings};
+pub use self::error::{AlreadyProcessed, ClientError, ConfigError, RefusedCall};
 pub use self::resolve::{BoxFuture, ConflictContext, ConflictResolver, Resolution, StatusQuery};
-pub use self::retry::{Jitter, RetryPolicy, RetryRules};
+pub use self::retry::{Attempt, Jitter, Next, Outcome, RetryPolicy, RetryRules, decide};
+pub use self::transport::{
+    HttpAnswer, HttpRequest, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+};
 
 use self::config::BaseUrl;
-use self::token::{CachedToken, TokenCache, parse_expires_in, usable_for};
+use self::retry::CallKey;
+use self::token::{CachedToken, SingleFlight, parse_expires_in, same_token, usable_for};
 use snap_core::code::ResponseCode;
 use snap_core::endpoint::{Answer, Endpoint};
 use snap_core::endpoint::{
-    AnswerCode, CodeScheme, DecodeError, DecodeWarning, EndpointMeta, PrepareError,
-    PreparedRequest, RequestContext, Snap7, decode_response, prepare, prepare_bytes,
+    AnswerCode, BearerToken, CodeScheme, DecodeError, DecodeWarning, EndpointMeta, PartnerHeaders,
+    PrepareError, PreparedRequest, RequestContext, Snap7, decode_response, prepare, prepare_bytes,
 };
 use snap_core::headers::ExternalIdGenerator;
 use snap_core::secret::SecretString;
@@ -157,6 +175,15 @@ pub struct CallOptions {
     pub customer: Option<CustomerToken>,
     /// A query string, without `?` (part of the signed path).
     pub query: Option<String>,
+    /// `X-DEVICE-ID` of this call (B2B2C: the customer's device); the
+    /// config's [`ClientConfig::device_id`] is sent on B2B2C calls otherwise.
+    pub device_id: Option<String>,
+    /// `ORIGIN` of this call (else the config's, if any).
+    pub origin: Option<String>,
+    /// `X-IP-ADDRESS`: the customer's IPv4 address (B2B2C).
+    pub ip_address: Option<String>,
+    /// `X-LATITUDE` and `X-LONGITUDE`: the customer's position, ISO 6709 (B2B2C).
+    pub location: Option<(String, String)>,
 }
 
 impl CallOptions {
@@ -177,10 +204,34 @@ impl CallOptions {
         self.query = Some(query.into());
         self
     }
+
+    /// Options with this `X-DEVICE-ID`.
+    pub fn device_id(mut self, device_id: impl Into<String>) -> Self {
+        self.device_id = Some(device_id.into());
+        self
+    }
+
+    /// Options with this `ORIGIN`.
+    pub fn origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+
+    /// Options with this `X-IP-ADDRESS`.
+    pub fn ip_address(mut self, ip: impl Into<String>) -> Self {
+        self.ip_address = Some(ip.into());
+        self
+    }
+
+    /// Options with this `X-LATITUDE` / `X-LONGITUDE` (`"-6.2088"`, `"106.8456"`).
+    pub fn location(mut self, latitude: impl Into<String>, longitude: impl Into<String>) -> Self {
+        self.location = Some((latitude.into(), longitude.into()));
+        self
+    }
 }
 
 /// The async SNAP client. Cheap to clone (shared state behind an `Arc`):
-/// clones share the HTTP connection pool and the token cache.
+/// clones share the transport (and its connection pool) and the token cache.
 #[derive(Clone)]
 pub struct SnapClient {
     inner: Arc<Inner>,
@@ -189,11 +240,13 @@ pub struct SnapClient {
 struct Inner {
     config: ClientConfig,
     base: BaseUrl,
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
     /// Every signer: the config's, plus the BI keys (client secret as
     /// `Symmetric`, private key as `Asymmetric` and `AccessToken`).
     signers: Signers,
-    b2b: TokenCache,
+    /// `X-PARTNER-ID` and `CHANNEL-ID`, checked and built once.
+    partner: PartnerHeaders,
+    b2b: SingleFlight<CachedToken>,
     ids: ExternalIdGenerator,
     jitter: Jitter,
 }
@@ -209,18 +262,26 @@ impl std::fmt::Debug for SnapClient {
 /// A B2B2C customer token (service 74): the access token sent as
 /// `Authorization-Customer`, refreshed with its refresh token when it
 /// expires or the provider answers `401{SS}02`. Cheap to clone; clones share
-/// the state. `Debug` prints no token.
+/// the state, and concurrent refreshes are one refresh (whose failure every
+/// waiter shares). `Debug` prints no token.
 #[derive(Clone)]
 pub struct CustomerToken {
-    state: Arc<tokio::sync::Mutex<CustomerState>>,
+    state: Arc<SingleFlight<CustomerState>>,
 }
 
+#[derive(Clone)]
 struct CustomerState {
-    access: SecretString,
+    access: BearerToken,
     refresh: SecretString,
     /// Unix seconds after which the access token is refreshed (expiry minus
     /// the margin).
     refresh_after: i64,
+}
+
+impl std::fmt::Debug for CustomerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CustomerState([redacted])")
+    }
 }
 
 impl std::fmt::Debug for CustomerToken {
@@ -238,62 +299,56 @@ fn unix_now() -> i64 {
 
 impl CustomerToken {
     /// The access token, refreshed first if it expired.
-    async fn access(&self, client: &SnapClient) -> Result<SecretString, ClientError> {
-        let mut state = self.state.lock().await;
-        if unix_now() < state.refresh_after {
-            return Ok(state.access.clone());
-        }
-        let request = AccessTokenB2b2cRequest {
-            grant_type: "REFRESH_TOKEN".to_owned(),
-            auth_code: None,
-            refresh_token: Some(state.refresh.clone()),
-            additional_info: None,
-        };
-        let fresh = client.fetch_customer(&request).await?;
-        *state = fresh;
-        Ok(state.access.clone())
+    async fn access(&self, client: &SnapClient) -> Result<BearerToken, ClientError> {
+        let state = self
+            .state
+            .get(
+                |s| unix_now() < s.refresh_after,
+                |previous| async move {
+                    let refresh_token = previous.map(|p| p.refresh);
+                    let request = AccessTokenB2b2cRequest {
+                        grant_type: "REFRESH_TOKEN".to_owned(),
+                        auth_code: None,
+                        refresh_token,
+                        additional_info: None,
+                    };
+                    client.fetch_customer(&request).await
+                },
+            )
+            .await?;
+        Ok(state.access)
     }
 
     /// Marks `stale` as expired, unless another caller already replaced it.
-    async fn invalidate(&self, stale: &SecretString) {
-        let mut state = self.state.lock().await;
-        if state.access.expose() == stale.expose() {
-            state.refresh_after = i64::MIN;
-        }
+    async fn invalidate(&self, stale: &BearerToken) {
+        self.state
+            .invalidate(
+                |s| same_token(s.access.secret(), stale.secret()),
+                |s| s.refresh_after = i64::MIN,
+            )
+            .await;
     }
 
     /// Whether the access token is still used without a refresh.
     pub async fn is_fresh(&self) -> bool {
-        unix_now() < self.state.lock().await.refresh_after
+        self.state
+            .peek(|s| s.is_some_and(|s| unix_now() < s.refresh_after))
+            .await
     }
 }
 
-/// How a transport attempt failed.
-enum SendFailure {
-    Timeout,
-    Transport(String),
-}
-
-fn describe(err: &reqwest::Error) -> String {
-    use std::error::Error as _;
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
-}
-
-fn prepare_error(endpoint: &str, e: PrepareError) -> ClientError {
+fn prepare_error(endpoint: &'static str, e: PrepareError) -> ClientError {
     match e {
         PrepareError::Invalid(violations) => ClientError::Validation {
             endpoint: endpoint.to_owned(),
             violations,
         },
         PrepareError::Sign(s) => ClientError::Signature(s.to_string()),
-        other => ClientError::Config(format!("{endpoint}: {other}")),
+        other => ConfigError::Request {
+            endpoint,
+            reason: other.to_string(),
+        }
+        .into(),
     }
 }
 
@@ -338,14 +393,38 @@ fn warnings_text(warnings: &[DecodeWarning]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// Where a call stands, for errors.
+/// What one attempt came to, for [`decide`]: the case of the code is read
+/// only where the decision needs it (401 and 409 answers).
+fn outcome_of(result: &Result<HttpAnswer, TransportError>) -> Outcome {
+    match result {
+        Ok(a) => Outcome::Answer {
+            status: a.status,
+            case: matches!(a.status, 401 | 409)
+                .then(|| peek_code(&a.body).map(|c| c.case()))
+                .flatten(),
+        },
+        Err(e) => Outcome::Failed(e.kind),
+    }
+}
+
+/// Where a call stands, for errors and for the 409 resolver.
 struct CallSite<'a> {
     meta: &'a EndpointMeta,
+    /// How the retry rules find the endpoint.
+    key: CallKey<'a>,
     external_id: &'a str,
-    partner_reference: Option<String>,
+    /// The typed request, for a resolver (typed calls only).
+    request: Option<&'a (dyn std::any::Any + Send + Sync)>,
+    /// The body bytes every attempt carried (set by the first attempt).
+    sent: OnceLock<Vec<u8>>,
 }
 
 impl CallSite<'_> {
+    /// The body's `partnerReferenceNo`, read when an error needs it.
+    fn partner_reference(&self) -> Option<String> {
+        self.sent.get().and_then(|b| partner_reference(b))
+    }
+
     /// A SNAP error answer (HTTP status authoritative).
     fn answer(
         &self,
@@ -372,7 +451,7 @@ impl CallSite<'_> {
             disagreement,
             raw_body: raw.body.clone(),
             external_id: self.external_id.to_owned(),
-            partner_reference: self.partner_reference.clone(),
+            partner_reference: self.partner_reference(),
             attempts: raw.attempts,
         }))
     }
@@ -410,21 +489,73 @@ impl CallSite<'_> {
 }
 
 impl SnapClient {
-    /// Builds a client: checks the config (see [`ClientConfig`]), keys the
-    /// HMAC once, builds the HTTP client (rustls, certificate verification
-    /// always on, no redirects followed: a redirect would change the signed
-    /// path).
+    /// Builds a client with the default transport: a `reqwest` client with
+    /// rustls (the platform's roots plus [`ClientConfig::tls`]'s, and its
+    /// client certificate), certificate verification always on, no
+    /// redirects followed (a redirect would change the signed path), the
+    /// config's connect timeout. Checks the config (see [`ClientConfig`])
+    /// and keys the HMAC once.
     ///
     /// # Errors
     /// [`ClientError::Config`] naming what is wrong.
     pub fn new(config: ClientConfig) -> Result<SnapClient, ClientError> {
+        let builder = reqwest::Client::builder();
+        SnapClient::with_http_builder(config, builder)
+    }
+
+    /// Builds a client on a `reqwest::ClientBuilder` you prepared (proxy,
+    /// user agent, pool settings, your own TLS roots or identity): the
+    /// config's TLS settings, its connect timeout and "no redirects" are
+    /// applied on top.
+    ///
+    /// # Errors
+    /// As [`SnapClient::new`].
+    pub fn with_http_builder(
+        config: ClientConfig,
+        builder: reqwest::ClientBuilder,
+    ) -> Result<SnapClient, ClientError> {
+        let http = config
+            .tls
+            .apply(builder)
+            .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ConfigError::HttpClient(transport::describe(&e)))?;
+        SnapClient::with_http_client(config, http)
+    }
+
+    /// Builds a client on a ready `reqwest::Client`, used as it is (the
+    /// config's TLS settings and connect timeout do not apply). Configure it
+    /// with `redirect(reqwest::redirect::Policy::none())`: an answer that
+    /// arrives after a redirect is refused, as its path is not the signed
+    /// one.
+    ///
+    /// # Errors
+    /// As [`SnapClient::new`].
+    pub fn with_http_client(
+        config: ClientConfig,
+        http: reqwest::Client,
+    ) -> Result<SnapClient, ClientError> {
+        SnapClient::with_transport(config, ReqwestTransport::new(http))
+    }
+
+    /// Builds a client on any [`Transport`]: another HTTP stack, or
+    /// [`mock::RecordedTransport`] in tests. The client still signs, times
+    /// out ([`ClientConfig::timeout`] per attempt), retries and decodes.
+    ///
+    /// # Errors
+    /// As [`SnapClient::new`].
+    pub fn with_transport(
+        config: ClientConfig,
+        transport: impl Transport,
+    ) -> Result<SnapClient, ClientError> {
         let base = config.check()?;
         let mut signers = config.signers.clone();
         if let Some(secret) = &config.client_secret
             && !signers.contains(SchemeRef::of::<Symmetric>())
         {
-            let key = HmacKey::new(secret.expose().as_bytes())
-                .map_err(|e| ClientError::Config(format!("client secret: {e}")))?;
+            let key =
+                HmacKey::new(secret.expose().as_bytes()).map_err(ConfigError::ClientSecret)?;
             signers.insert::<Symmetric>(key);
         }
         if let Some(key) = &config.private_key {
@@ -435,18 +566,20 @@ impl SnapClient {
                 signers.insert::<AccessToken>(key.clone());
             }
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ClientError::Config(format!("HTTP client: {}", describe(&e))))?;
+        let partner = PartnerHeaders::new(&config.partner_id, &config.channel_id).map_err(|e| {
+            ConfigError::Request {
+                endpoint: "(every transaction)",
+                reason: e.to_string(),
+            }
+        })?;
         Ok(SnapClient {
             inner: Arc::new(Inner {
                 config,
                 base,
-                http,
+                transport: Arc::new(transport),
                 signers,
-                b2b: TokenCache::default(),
+                partner,
+                b2b: SingleFlight::new(None),
                 ids: ExternalIdGenerator::new(),
                 jitter: Jitter::from_time(),
             }),
@@ -466,7 +599,7 @@ impl SnapClient {
     /// `409{SS}00` to a retry, decode.
     pub async fn call<E>(&self, request: &E) -> Result<E::Response, ClientError>
     where
-        E: Endpoint + Serialize + Sync,
+        E: Endpoint + Serialize + Send + Sync + 'static,
     {
         self.call_with(request, CallOptions::default()).await
     }
@@ -481,7 +614,7 @@ impl SnapClient {
         options: CallOptions,
     ) -> Result<E::Response, ClientError>
     where
-        E: Endpoint + Serialize + Sync,
+        E: Endpoint + Serialize + Send + Sync + 'static,
     {
         let meta = &E::META;
         let external_id = self.external_id(meta, &options);
@@ -529,7 +662,7 @@ impl SnapClient {
     /// As [`SnapClient::call`], except that an answer is never an error.
     pub async fn send<E>(&self, request: &E, options: CallOptions) -> Result<RawAnswer, ClientError>
     where
-        E: Endpoint + Serialize + Sync,
+        E: Endpoint + Serialize + Send + Sync + 'static,
     {
         let external_id = self.external_id(&E::META, &options);
         let span = call_span(&E::META, &external_id);
@@ -541,12 +674,12 @@ impl SnapClient {
 
     async fn send_typed<'a, E>(
         &self,
-        request: &E,
+        request: &'a E,
         options: &CallOptions,
         external_id: &'a str,
     ) -> Result<(RawAnswer, CallSite<'a>), ClientError>
     where
-        E: Endpoint + Serialize + Sync,
+        E: Endpoint + Serialize + Send + Sync + 'static,
     {
         let meta: &'static EndpointMeta = &E::META;
         // Validate before anything else (no token fetched, nothing sent).
@@ -556,12 +689,12 @@ impl SnapClient {
                 endpoint: meta.name.to_owned(),
                 violations,
             })?;
-        let body = serde_json::to_vec(request)
-            .map_err(|e| ClientError::Config(format!("{}: serialize: {e}", meta.name)))?;
         let site = CallSite {
             meta,
+            key: CallKey::of::<E>(),
             external_id,
-            partner_reference: partner_reference(&body),
+            request: Some(request),
+            sent: OnceLock::new(),
         };
         let raw = self
             .execute(&site, options, |ctx| {
@@ -571,8 +704,6 @@ impl SnapClient {
         Ok((raw, site))
     }
 
-    /// Calls an endpoint known only by its [`EndpointMeta`] with a JSON body
-    /// (type-erased: `snap call`). `validate` checks the body against the
     /// endpoint's rules first (nothing is sent when it fails); the body is
     /// then minified and those bytes are signed and sent. The answer is
     /// returned when it is a success; a SNAP error answer is
@@ -611,8 +742,13 @@ impl SnapClient {
             })?;
             let site = CallSite {
                 meta,
+                key: CallKey {
+                    type_id: None,
+                    meta,
+                },
                 external_id: &external_id,
-                partner_reference: partner_reference(&minified),
+                request: None,
+                sent: OnceLock::new(),
             };
             let raw = self
                 .execute(&site, &options, |ctx| {
@@ -694,16 +830,13 @@ impl SnapClient {
         match self.inner.signers.credential(scheme) {
             Some(c) => Ok((Some(c), scheme.info().access_token)),
             None if !scheme.info().is_signed() => Ok((None, false)),
-            None => Err(ClientError::Config(format!(
-                "{}: {}",
-                meta.name,
-                missing_signer(scheme)
-            ))),
+            None => Err(missing_signer(meta.name, scheme).into()),
         }
     }
 
     /// Sends one request with tokens, fresh timestamps and signatures, and
-    /// retries; `build` makes the signed request of one attempt.
+    /// carries out [`decide`]'s decisions; `build` makes the signed request
+    /// of one attempt.
     async fn execute<F>(
         &self,
         site: &CallSite<'_>,
@@ -715,31 +848,35 @@ impl SnapClient {
     {
         let meta = site.meta;
         let config = &self.inner.config;
-        let policy = config.retry.policy_for(meta.name, meta.provider).clone();
+        let policy = config.retry.policy_for(&site.key).clone();
         let (credential, needs_token) = self.credential_for(meta)?;
         let customer = match (meta.customer_token, &options.customer) {
             (true, Some(c)) => Some(c),
             (true, None) => {
-                return Err(ClientError::Config(format!(
-                    "{} needs a customer token (B2B2C): pass CallOptions::customer",
-                    meta.name
-                )));
+                return Err(ConfigError::CustomerTokenRequired {
+                    endpoint: meta.name,
+                }
+                .into());
             }
             (false, _) => None,
         };
         let query = options.query.as_deref().unwrap_or("");
+        // The device headers: the call's, else (B2B2C) the config's.
+        let device_id = options
+            .device_id
+            .as_deref()
+            .or(config.device_id.as_deref().filter(|_| customer.is_some()));
+        let origin = options.origin.as_deref().or(config.origin.as_deref());
+        let mut attempt = Attempt {
+            idempotent: !site.external_id.is_empty(),
+            ..Attempt::default()
+        };
         let mut sends = 0u32;
-        let mut retries = 0u32;
-        let mut refreshed_b2b = false;
-        let mut refreshed_customer = false;
-        // Whether an earlier attempt may have reached the provider.
-        let mut uncertain = false;
-        let mut first_body: Option<Vec<u8>> = None;
         loop {
             sends += 1;
             tracing::Span::current().record("attempt", sends);
             let token = if needs_token {
-                Some(self.b2b_token().await?)
+                Some(self.b2b_bearer().await?)
             } else {
                 None
             };
@@ -752,14 +889,23 @@ impl SnapClient {
                 .with_path_prefix(&config.path_prefix)
                 .with_query(query)
                 .with_external_id(site.external_id)
-                .with_partner_id(&config.partner_id)
-                .with_channel_id(&config.channel_id)
+                .with_partner_headers(&self.inner.partner)
                 .with_client_id(&config.client_id);
             ctx.credential = credential;
-            ctx.access_token = token.as_ref();
-            ctx.customer_token = customer_token.as_ref();
-            let mut prepared = build(&ctx)?;
-            match &first_body {
+            if let Some(t) = &token {
+                ctx = ctx.with_bearer(t);
+            }
+            if let Some(t) = &customer_token {
+                ctx = ctx.with_customer_bearer(t);
+            }
+            ctx.device_id = device_id;
+            ctx.origin = origin;
+            ctx.ip_address = options.ip_address.as_deref();
+            if let Some((lat, lon)) = &options.location {
+                ctx = ctx.with_location(lat, lon);
+            }
+            let prepared = build(&ctx)?;
+            match site.sent.get() {
                 Some(first) if *first != prepared.body => {
                     return Err(ClientError::Signature(format!(
                         "{}: the body bytes changed between attempts; refusing to resend",
@@ -767,103 +913,74 @@ impl SnapClient {
                     )));
                 }
                 Some(_) => {}
-                None => first_body = Some(prepared.body.clone()),
+                None => {
+                    let _ = site.sent.set(prepared.body.clone());
+                }
             }
-            if customer.is_some()
-                && let Some(device) = &config.device_id
-            {
-                let value = reqwest::header::HeaderValue::from_str(device).map_err(|_| {
-                    ClientError::Config("device id must be visible ASCII".to_owned())
-                })?;
-                prepared
-                    .headers
-                    .insert(snap_core::headers::X_DEVICE_ID.name(), value);
-            }
+            attempt.sent_b2b_token = token.is_some();
+            attempt.sent_customer_token = customer_token.is_some();
             tracing::debug!(attempt = sends, method = %prepared.method, path = %prepared.path, bytes = prepared.body.len(), "sending");
-            let outcome = self.send_once(&prepared).await;
-            let retry_left = retries + 1 < policy.attempts();
-            match outcome {
-                Err(failure) => {
-                    uncertain = true;
-                    let what = match &failure {
-                        SendFailure::Timeout => "timeout".to_owned(),
-                        SendFailure::Transport(m) => m.clone(),
+            let result = self.transmit(&prepared).await;
+            let outcome = outcome_of(&result);
+            let next = decide(&attempt, &outcome, &policy);
+            match (next, result) {
+                (Next::Resend, result) => {
+                    let pause = policy.backoff(attempt.retries + 2, &self.inner.jitter);
+                    let what = match &result {
+                        Ok(a) => format!("HTTP {}", a.status),
+                        Err(e) => e.to_string(),
                     };
-                    if retry_left {
-                        retries += 1;
-                        let pause = policy.backoff(retries + 1, &self.inner.jitter);
-                        tracing::warn!(attempt = sends, failure = %what, pause_ms = pause.as_millis() as u64, "no answer; resending with the same X-EXTERNAL-ID");
-                        tokio::time::sleep(pause).await;
-                        continue;
+                    tracing::warn!(attempt = sends, failure = %what, pause_ms = pause.as_millis() as u64, "no usable answer; resending with the same X-EXTERNAL-ID");
+                    tokio::time::sleep(pause).await;
+                }
+                (Next::RefreshB2bToken, _) => {
+                    tracing::info!(
+                        attempt = sends,
+                        "B2B token rejected (401xx01); refreshing once"
+                    );
+                    if let Some(stale) = &token {
+                        self.invalidate_b2b(stale).await;
                     }
-                    tracing::warn!(attempt = sends, failure = %what, "no answer; retries exhausted");
-                    return Err(match failure {
-                        SendFailure::Timeout => ClientError::Timeout {
+                }
+                (Next::RefreshCustomerToken, _) => {
+                    tracing::info!(
+                        attempt = sends,
+                        "customer token rejected (401xx02); refreshing once"
+                    );
+                    if let (Some(c), Some(stale)) = (customer, &customer_token) {
+                        c.invalidate(stale).await;
+                    }
+                }
+                (Next::GiveUp, Err(failure)) | (_, Err(failure)) => {
+                    tracing::warn!(attempt = sends, failure = %failure, "no answer; giving up");
+                    return Err(match failure.kind {
+                        TransportErrorKind::Timeout => ClientError::Timeout {
                             endpoint: meta.name.to_owned(),
                             external_id: site.external_id.to_owned(),
-                            partner_reference: site.partner_reference.clone(),
+                            partner_reference: site.partner_reference(),
                             attempts: sends,
                             timeout: config.timeout,
                         },
-                        SendFailure::Transport(message) => ClientError::Transport {
+                        kind => ClientError::Transport {
                             endpoint: meta.name.to_owned(),
                             external_id: site.external_id.to_owned(),
-                            partner_reference: site.partner_reference.clone(),
+                            partner_reference: site.partner_reference(),
                             attempts: sends,
-                            message,
+                            kind,
+                            message: failure.to_string(),
                         },
                     });
                 }
-                Ok((status, body)) => {
-                    let code = peek_code(&body);
-                    let case = code.map(|c| c.case());
-                    if status == 401
-                        && case == Some(1)
-                        && !refreshed_b2b
-                        && let Some(stale) = &token
-                    {
-                        refreshed_b2b = true;
-                        tracing::info!(
-                            attempt = sends,
-                            "B2B token rejected (401xx01); refreshing once"
-                        );
-                        self.inner.b2b.invalidate(stale).await;
-                        continue;
-                    }
-                    if status == 401
-                        && case == Some(2)
-                        && !refreshed_customer
-                        && let (Some(c), Some(stale)) = (customer, &customer_token)
-                    {
-                        refreshed_customer = true;
-                        tracing::info!(
-                            attempt = sends,
-                            "customer token rejected (401xx02); refreshing once"
-                        );
-                        c.invalidate(stale).await;
-                        continue;
-                    }
-                    if policy.retries_status(status) && retry_left {
-                        uncertain = true;
-                        retries += 1;
-                        let pause = policy.backoff(retries + 1, &self.inner.jitter);
-                        tracing::warn!(
-                            attempt = sends,
-                            http_status = status,
-                            pause_ms = pause.as_millis() as u64,
-                            "retryable answer; resending with the same X-EXTERNAL-ID"
-                        );
-                        tokio::time::sleep(pause).await;
-                        continue;
-                    }
+                (next, Ok(answer)) => {
                     let raw = RawAnswer {
-                        http_status: status,
-                        body,
+                        http_status: answer.status,
+                        body: answer.body,
                         external_id: site.external_id.to_owned(),
                         attempts: sends,
                     };
-                    if status == 409 && case == Some(0) && uncertain {
-                        let sent = first_body.as_deref().unwrap_or_default();
+                    if next == Next::AlreadyProcessed {
+                        let code = peek_code(&raw.body);
+                        let sent = site.sent.get().map(Vec::as_slice).unwrap_or_default();
                         return Err(self
                             .already_processed(site, &raw, code, sent, customer)
                             .await);
@@ -871,6 +988,7 @@ impl SnapClient {
                     return Ok(raw);
                 }
             }
+            attempt = attempt.after(next, &outcome);
         }
     }
 
@@ -898,14 +1016,16 @@ impl SnapClient {
             "409 to a retry: an earlier attempt reached the provider"
         );
         let mut resolution_error = None;
-        let resolution = match self.inner.config.retry.resolver_for(site.meta.name) {
+        let partner_reference = site.partner_reference();
+        let resolution = match self.inner.config.retry.resolver_for(&site.key) {
             Some(resolver) => {
                 let ctx = ConflictContext {
                     endpoint: site.meta,
                     external_id: site.external_id,
                     body,
-                    partner_reference: site.partner_reference.as_deref(),
+                    partner_reference: partner_reference.as_deref(),
                     customer,
+                    request: site.request,
                 };
                 match resolver.resolve(self, ctx).await {
                     Ok(r) => {
@@ -923,43 +1043,57 @@ impl SnapClient {
         };
         ClientError::AlreadyProcessed(Box::new(AlreadyProcessed {
             answer,
-            partner_reference: site.partner_reference.clone(),
+            partner_reference,
             resolution,
             resolution_error,
         }))
     }
 
-    /// One HTTP exchange within the per-attempt timeout.
-    async fn send_once(&self, prepared: &PreparedRequest) -> Result<(u16, Vec<u8>), SendFailure> {
+    /// One exchange through the transport, within the per-attempt timeout.
+    async fn transmit(&self, prepared: &PreparedRequest) -> Result<HttpAnswer, TransportError> {
         let url = format!("{}{}", self.inner.base.0, prepared.path);
-        let request = self
-            .inner
-            .http
-            .request(prepared.method.to_http(), url)
-            .headers(prepared.headers.clone())
-            .body(prepared.body.clone())
-            .timeout(self.inner.config.timeout);
-        let classify = |e: reqwest::Error| {
-            if e.is_timeout() {
-                SendFailure::Timeout
-            } else {
-                SendFailure::Transport(describe(&e))
-            }
+        let method = prepared.method.to_http();
+        let timeout = self.inner.config.timeout;
+        let request = HttpRequest {
+            method: &method,
+            url: &url,
+            path: &prepared.path,
+            headers: &prepared.headers,
+            body: &prepared.body,
+            timeout,
         };
-        let response = request.send().await.map_err(classify)?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(classify)?;
-        Ok((status, body.to_vec()))
+        match tokio::time::timeout(timeout, self.inner.transport.send(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(TransportError::timeout()),
+        }
     }
 
     /// The B2B access token (service 73): from the cache while it is fresh,
     /// else fetched with the RSA token signature. Concurrent callers share
-    /// one fetch.
+    /// one fetch, and its failure.
     ///
     /// # Errors
     /// [`ClientError::Token`] when the provider refuses or does not answer.
     pub async fn b2b_token(&self) -> Result<SecretString, ClientError> {
-        self.inner.b2b.get(|| self.fetch_b2b()).await
+        self.b2b_bearer().await.map(|t| t.secret().clone())
+    }
+
+    async fn b2b_bearer(&self) -> Result<BearerToken, ClientError> {
+        self.inner
+            .b2b
+            .get(|c| Instant::now() < c.fresh_until, |_| self.fetch_b2b())
+            .await
+            .map(|c| c.token)
+    }
+
+    async fn invalidate_b2b(&self, stale: &BearerToken) {
+        self.inner
+            .b2b
+            .invalidate(
+                |c| same_token(c.token.secret(), stale.secret()),
+                |c| c.fresh_until = Instant::now(),
+            )
+            .await;
     }
 
     async fn fetch_b2b(&self) -> Result<CachedToken, ClientError> {
@@ -969,8 +1103,7 @@ impl SnapClient {
         };
         let meta = &AccessTokenB2bRequest::META;
         let answer = self.token_request(&request).await?;
-        let token = answer.access_token.expose();
-        if token.is_empty() {
+        if answer.access_token.expose().is_empty() {
             return Err(token_error(meta, None, "the answer's accessToken is empty"));
         }
         let expires_in = parse_expires_in(Some(&serde_json::Value::String(answer.expires_in)))
@@ -979,10 +1112,11 @@ impl SnapClient {
             Duration::from_secs(expires_in),
             self.inner.config.token_margin,
         );
+        let token = bearer(meta, answer.access_token, "accessToken")?;
         tracing::info!(expires_in, "B2B token fetched");
         Ok(CachedToken {
-            token: answer.access_token,
-            fresh_until: std::time::Instant::now() + usable,
+            token,
+            fresh_until: Instant::now() + usable,
         })
     }
 
@@ -1004,7 +1138,7 @@ impl SnapClient {
         };
         let state = self.fetch_customer(&request).await?;
         Ok(CustomerToken {
-            state: Arc::new(tokio::sync::Mutex::new(state)),
+            state: Arc::new(SingleFlight::new(Some(state))),
         })
     }
 
@@ -1029,7 +1163,7 @@ impl SnapClient {
         let margin = i64::try_from(self.inner.config.token_margin.as_secs()).unwrap_or(i64::MAX);
         tracing::info!("customer token fetched");
         Ok(CustomerState {
-            access: answer.access_token,
+            access: bearer(meta, answer.access_token, "accessToken")?,
             refresh: answer.refresh_token,
             refresh_after: answer
                 .access_token_expiry_time
@@ -1038,69 +1172,87 @@ impl SnapClient {
         })
     }
 
-    /// Sends a token request (73/74), typed, retrying transport failures and
-    /// retryable statuses, and returns the typed success answer.
+    /// Sends a token request (73/74), typed, carrying out [`decide`]'s
+    /// decisions as a call does (no token of its own to refresh, no
+    /// `X-EXTERNAL-ID`), and returns the typed success answer.
     async fn token_request<E>(&self, request: &E) -> Result<E::Response, ClientError>
     where
-        E: Endpoint + Serialize + Sync,
+        E: Endpoint + Serialize + Send + Sync + 'static,
     {
         let meta = &E::META;
         let config = &self.inner.config;
-        let policy = config.retry.policy_for(meta.name, meta.provider);
+        let policy = config.retry.policy_for(&CallKey::of::<E>()).clone();
         let credential = self
             .inner
             .signers
             .credential(meta.signature)
-            .ok_or_else(|| ClientError::Config(missing_signer(meta.signature)))?;
-        let mut attempt = 0;
+            .ok_or_else(|| missing_signer(meta.name, meta.signature))?;
+        let mut attempt = Attempt::default();
         loop {
-            attempt += 1;
             let timestamp = config.timestamp_profile.now();
             let ctx = RequestContext::new(&timestamp)
                 .with_path_prefix(&config.path_prefix)
-                .with_partner_id(&config.partner_id)
-                .with_channel_id(&config.channel_id)
+                .with_partner_headers(&self.inner.partner)
                 .with_client_id(&config.client_id)
                 .with_credential(credential);
             let prepared = prepare(request, &ctx).map_err(|e| prepare_error(meta.name, e))?;
-            let retry_left = attempt < policy.attempts();
-            let failure = match self.send_once(&prepared).await {
-                Ok((status, _)) if policy.retries_status(status) && retry_left => {
-                    format!("HTTP {status}")
+            let result = self.transmit(&prepared).await;
+            let outcome = outcome_of(&result);
+            let next = decide(&attempt, &outcome, &policy);
+            match (next, result) {
+                (Next::Resend, result) => {
+                    let pause = policy.backoff(attempt.retries + 2, &self.inner.jitter);
+                    let what = match &result {
+                        Ok(a) => format!("HTTP {}", a.status),
+                        Err(e) => e.to_string(),
+                    };
+                    tracing::warn!(endpoint = meta.name, retries = attempt.retries, failure = %what, "token request failed; retrying");
+                    tokio::time::sleep(pause).await;
                 }
-                Ok((status, answer)) => return token_answer::<E>(status, &answer),
-                Err(SendFailure::Timeout) if retry_left => "timeout".to_owned(),
-                Err(SendFailure::Transport(m)) if retry_left => m,
-                Err(SendFailure::Timeout) => {
-                    return Err(token_error(
-                        meta,
-                        None,
-                        &format!("no answer within {:?}", config.timeout),
-                    )
-                    .retryable());
+                (_, Err(failure)) => {
+                    let message = match failure.kind {
+                        TransportErrorKind::Timeout => {
+                            format!("no answer within {:?}", config.timeout)
+                        }
+                        _ => failure.to_string(),
+                    };
+                    return Err(ClientError::Token {
+                        endpoint: meta.name.to_owned(),
+                        http_status: None,
+                        response_code: None,
+                        message,
+                        retryable: !failure.kind.is_tls_refusal(),
+                        transport: Some(failure.kind),
+                    });
                 }
-                Err(SendFailure::Transport(m)) => {
-                    return Err(token_error(meta, None, &m).retryable());
-                }
-            };
-            let pause = policy.backoff(attempt + 1, &self.inner.jitter);
-            tracing::warn!(endpoint = meta.name, attempt, failure = %failure, "token request failed; retrying");
-            tokio::time::sleep(pause).await;
+                (_, Ok(answer)) => return token_answer::<E>(answer.status, &answer.body),
+            }
+            attempt = attempt.after(next, &outcome);
         }
     }
 }
 
-/// What is missing to sign with `scheme`, for a configuration error.
-fn missing_signer(scheme: SchemeRef) -> String {
+/// A token from an answer, as a ready `Bearer` value.
+fn bearer(
+    meta: &EndpointMeta,
+    token: SecretString,
+    name: &str,
+) -> Result<BearerToken, ClientError> {
+    BearerToken::new(token)
+        .map_err(|e| token_error(meta, None, &format!("the answer's {name}: {e}")))
+}
+
+/// What is missing to sign with `scheme`, as a configuration error.
+fn missing_signer(endpoint: &'static str, scheme: SchemeRef) -> ConfigError {
     if scheme.is::<Symmetric>() {
-        "a client secret is required (symmetric signature)".to_owned()
+        ConfigError::MissingClientSecret
     } else if scheme.is::<Asymmetric>() || scheme.is::<AccessToken>() {
-        "no private key configured".to_owned()
+        ConfigError::MissingPrivateKey
     } else {
-        format!(
-            "no signer configured for the `{}` signature scheme (ClientConfig::with_signer)",
-            scheme.name()
-        )
+        ConfigError::MissingSigner {
+            endpoint,
+            scheme: scheme.name(),
+        }
     }
 }
 
@@ -1111,15 +1263,7 @@ fn token_error(meta: &EndpointMeta, http_status: Option<u16>, message: &str) -> 
         response_code: None,
         message: message.to_owned(),
         retryable: false,
-    }
-}
-
-impl ClientError {
-    fn retryable(mut self) -> Self {
-        if let ClientError::Token { retryable, .. } = &mut self {
-            *retryable = true;
-        }
-        self
+        transport: None,
     }
 }
 
@@ -1135,6 +1279,7 @@ fn token_answer<E: Endpoint>(status: u16, body: &[u8]) -> Result<E::Response, Cl
         response_code: value.as_ref().and_then(raw_code),
         message: why,
         retryable: status >= 500,
+        transport: None,
     };
     match decode_response::<E>(status, body) {
         Ok(decoded) => {

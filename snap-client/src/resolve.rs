@@ -6,26 +6,31 @@
 //! `409{SS}00 Conflict` ("Cannot use same X-EXTERNAL-ID in same day"), which
 //! means an earlier attempt *did* reach it: the transaction may exist. The
 //! client then asks the endpoint's status query, if one is configured for the
-//! endpoint in [`RetryRules::resolver`](super::RetryRules::resolver), and
-//! returns [`ClientError::AlreadyProcessed`](super::ClientError::AlreadyProcessed)
+//! endpoint type in [`RetryRules`](super::RetryRules), and returns
+//! [`ClientError::AlreadyProcessed`](super::ClientError::AlreadyProcessed)
 //! with the query's answer; otherwise it reports the 409 plainly with the
 //! `X-EXTERNAL-ID` and the partner reference.
 //!
-//! Core knows no concrete endpoint, so the mapping (Auth Payment 63 -> Payment
-//! Query 64, Auth Capture 65 -> Capture Query 66, Auth Void 67 -> Void Query
-//! 68) is made where the endpoints are known, with [`StatusQuery`]: see the
-//! example of the [`client`](super) module, which resolves Auth Payment with
-//! Auth Payment Query.
+//! Core knows no concrete endpoint; the declarations say which query settles
+//! which operation by implementing
+//! [`StatusQueried`](snap_core::endpoint::StatusQueried) (Auth Payment 63 ->
+//! Auth Query 64, Virtual Account Payment 25 -> Inquiry Status 26, ...), and
+//! [`RetryRules::status_query`](super::RetryRules::status_query) plugs that
+//! in. [`StatusQuery`] builds a query by hand, for an operation without the
+//! trait.
 
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::error::ClientError;
+use serde::de::DeserializeOwned;
+
+use super::error::{ClientError, ConfigError};
 use super::{CallOptions, CustomerToken, RawAnswer, SnapClient};
-use snap_core::endpoint::{Endpoint, EndpointMeta};
+use snap_core::endpoint::{Endpoint, EndpointMeta, StatusQueried};
 
 /// A boxed future, as [`ConflictResolver`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -44,6 +49,9 @@ pub struct ConflictContext<'a> {
     /// The customer token of the call (B2B2C), for a status query that
     /// needs one too.
     pub customer: Option<&'a CustomerToken>,
+    /// The typed request of the call (`None` for type-erased calls such as
+    /// `snap call`): downcast it to the endpoint's request type.
+    pub request: Option<&'a (dyn Any + Send + Sync)>,
 }
 
 /// Finds out what became of a call whose retry was answered `409{SS}00`.
@@ -123,7 +131,9 @@ where
     Q: Endpoint + serde::Serialize + Send + Sync + 'static,
 {
     /// A resolver that builds `Q` with `build` and calls it, ready for
-    /// [`RetryRules::resolver`](super::RetryRules::resolver).
+    /// [`RetryRules::resolver`](super::RetryRules::resolver). For an
+    /// operation that implements [`StatusQueried`], prefer
+    /// [`RetryRules::status_query`](super::RetryRules::status_query).
     pub fn resolver(
         build: impl Fn(&serde_json::Value) -> Option<Q> + Send + Sync + 'static,
     ) -> Arc<dyn ConflictResolver> {
@@ -152,19 +162,66 @@ where
                     message: format!("original body is not JSON: {e}"),
                     raw_body: ctx.body.to_vec(),
                 })?;
-            let query = (self.build)(&original).ok_or_else(|| {
-                ClientError::Config(format!(
-                    "status query {} cannot be built from the {} body",
-                    Q::META.name,
-                    ctx.endpoint.name
-                ))
+            let query = (self.build)(&original).ok_or(ConfigError::StatusQueryNotBuilt {
+                query: Q::META.name,
+                endpoint: ctx.endpoint.name,
             })?;
-            let mut options = CallOptions::default();
-            if let Some(customer) = ctx.customer {
-                options = options.customer(customer);
+            ask(client, &query, &ctx).await
+        })
+    }
+}
+
+/// Sends `query` with the call's customer token.
+async fn ask<Q>(
+    client: &SnapClient,
+    query: &Q,
+    ctx: &ConflictContext<'_>,
+) -> Result<Resolution, ClientError>
+where
+    Q: Endpoint + serde::Serialize + Send + Sync + 'static,
+{
+    let mut options = CallOptions::default();
+    if let Some(customer) = ctx.customer {
+        options = options.customer(customer);
+    }
+    let raw = client.send(query, options).await?;
+    Ok(Resolution::from_raw(Q::META.name, &raw))
+}
+
+/// The resolver of [`RetryRules::status_query`](super::RetryRules::status_query):
+/// `E`'s own [`StatusQueried::status_query`], built from the typed request
+/// of the call (or, for a type-erased call, from its body bytes).
+pub(crate) struct ByStatusQuery<E>(PhantomData<fn() -> E>);
+
+impl<E> ByStatusQuery<E> {
+    pub(crate) fn new() -> Self {
+        ByStatusQuery(PhantomData)
+    }
+}
+
+impl<E> ConflictResolver for ByStatusQuery<E>
+where
+    E: StatusQueried + DeserializeOwned + Send + Sync + 'static,
+    E::Query: Send + Sync + 'static,
+{
+    fn resolve<'a>(
+        &'a self,
+        client: &'a SnapClient,
+        ctx: ConflictContext<'a>,
+    ) -> BoxFuture<'a, Result<Resolution, ClientError>> {
+        Box::pin(async move {
+            let typed = ctx.request.and_then(|r| r.downcast_ref::<E>());
+            let query = match typed {
+                Some(original) => original.status_query(),
+                None => serde_json::from_slice::<E>(ctx.body)
+                    .ok()
+                    .and_then(|original| original.status_query()),
             }
-            let raw = client.send(&query, options).await?;
-            Ok(Resolution::from_raw(Q::META.name, &raw))
+            .ok_or(ConfigError::StatusQueryNotBuilt {
+                query: <E::Query as Endpoint>::META.name,
+                endpoint: ctx.endpoint.name,
+            })?;
+            ask(client, &query, &ctx).await
         })
     }
 }

@@ -131,7 +131,10 @@ pub use decode::{
     decode_response,
 };
 pub use parse::{RequestError, parse_request};
-pub use prepare::{PrepareError, PreparedRequest, RequestContext, header, prepare, prepare_bytes};
+pub use prepare::{
+    BearerToken, PartnerHeaders, PrepareError, PreparedRequest, RequestContext, header, prepare,
+    prepare_bytes,
+};
 
 /// A value that can check itself against SNAP field rules.
 ///

@@ -276,23 +276,29 @@ impl Money {
 
     /// The wire value: integer part, `.`, two digits (`"10000.00"`).
     pub fn value_string(&self) -> String {
-        // The digits of `minor` (at least three: `0.05`), then the point
-        // before the last two; written directly rather than via `format!`.
-        let mut digits = [b'0'; 20];
+        self.value_str(&mut [0; 24]).to_owned()
+    }
+
+    /// [`Money::value_string`] written into `buf` (no allocation: what
+    /// serialization uses).
+    fn value_str<'b>(&self, buf: &'b mut [u8; 24]) -> &'b str {
+        // The digits of `minor` (at least three: `0.05`), from the end, with
+        // the point before the last two.
         let mut n = self.minor;
-        let mut start = digits.len();
-        while n > 0 {
-            start -= 1;
-            digits[start] = b'0' + (n % 10) as u8;
+        let mut at = buf.len();
+        let mut written = 0;
+        while n > 0 || written < 3 {
+            if written == 2 {
+                at -= 1;
+                buf[at] = b'.';
+            }
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
             n /= 10;
+            written += 1;
         }
-        let start = start.min(digits.len() - 3);
-        let (int, frac) = digits[start..].split_at(digits.len() - start - 2);
-        let mut s = String::with_capacity(int.len() + 3);
-        s.extend(int.iter().map(|&b| char::from(b)));
-        s.push('.');
-        s.extend(frac.iter().map(|&b| char::from(b)));
-        s
+        // ASCII digits and a point: always UTF-8.
+        std::str::from_utf8(&buf[at..]).unwrap_or("0.00")
     }
 
     /// `self + other`; same currency only, [`MoneyError::Overflow`] past
@@ -420,7 +426,7 @@ impl fmt::Display for Money {
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Money", 2)?;
-        s.serialize_field("value", &self.value_string())?;
+        s.serialize_field("value", self.value_str(&mut [0; 24]))?;
         s.serialize_field("currency", &self.currency)?;
         s.end()
     }

@@ -38,6 +38,18 @@ const PAIRS: &[(&str, &str, &str, f64)] = &[
         1.2,
     ),
     (
+        "(2)/(1) client, Auth Payment, context of plain strings",
+        "client/framework_plain_ctx/auth_payment",
+        "client/floor/auth_payment",
+        1.2,
+    ),
+    (
+        "floor + the 8 headers in a HeaderMap / floor, Auth Payment",
+        "client/floor_with_headers/auth_payment",
+        "client/floor/auth_payment",
+        f64::INFINITY,
+    ),
+    (
         "what-if (2)/(1) client, Auth Payment",
         "client/whatif/auth_payment",
         "client/floor/auth_payment",
@@ -59,7 +71,7 @@ const PAIRS: &[(&str, &str, &str, f64)] = &[
         "(5) response decoding vs plain from_slice",
         "response/framework/auth_payment",
         "response/floor/auth_payment",
-        f64::INFINITY,
+        1.5,
     ),
 ];
 

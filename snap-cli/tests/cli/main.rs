@@ -9,3 +9,4 @@ mod endpoints;
 mod openapi;
 mod sandbox;
 mod sign;
+mod tls;

@@ -3,6 +3,7 @@
 //! received bytes with snap-core's verifiers and records every request.
 
 mod readme;
+mod recorded;
 mod server;
 
 use std::sync::atomic::Ordering;
@@ -12,8 +13,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use snap_client::{
-    CallOptions, ClientConfig, ClientError, RetryPolicy, RetryRules, SignatureMode, SnapClient,
-    StatusQuery,
+    CallOptions, ClientConfig, ClientError, ConfigError, RetryPolicy, RetryRules, SignatureMode,
+    SnapClient, StatusQuery,
 };
 use snap_core::money::{Currency, Money};
 use snap_core::secret::SecretString;
@@ -409,14 +410,11 @@ async fn conflict_after_a_retry_is_resolved_with_the_status_query() {
     let rules = RetryRules::new(
         RetryPolicy::default().with_backoff(Duration::from_millis(5), Duration::from_millis(20)),
     )
-    .resolver(
-        "Test Pay",
-        StatusQuery::<PayQueryRequest>::resolver(|original| {
-            Some(PayQueryRequest {
-                original_partner_reference_no: original["partnerReferenceNo"].as_str()?.to_owned(),
-            })
-        }),
-    );
+    .resolver::<PayRequest>(StatusQuery::<PayQueryRequest>::resolver(|original| {
+        Some(PayQueryRequest {
+            original_partner_reference_no: original["partnerReferenceNo"].as_str()?.to_owned(),
+        })
+    }));
     let client = SnapClient::new(
         config(&server)
             .with_timeout(Duration::from_millis(200))
@@ -491,7 +489,13 @@ async fn customer_token_from_auth_code_is_sent_and_refreshed_on_401() {
     };
     // Without the customer token the call is refused before sending.
     let err = client.call(&request).await.unwrap_err();
-    assert!(matches!(err, ClientError::Config(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ClientError::Config(ConfigError::CustomerTokenRequired { .. })
+        ),
+        "{err:?}"
+    );
     assert!(server.provider.seen().is_empty());
 
     let options = CallOptions::default().customer(&customer);
@@ -660,6 +664,79 @@ async fn secrets_never_appear_in_logs_or_debug_output() {
         "{text}"
     );
     assert!(text.contains("attempt=2"), "{text}");
+}
+
+/// The same payment at a path the test provider redirects (307).
+#[derive(Debug, Clone, Serialize, Deserialize, SnapRequest)]
+#[snap(
+    service = 63,
+    method = "POST",
+    path = "/v1.0/test/moved-63",
+    response = PayResponse,
+    name = "Test Moved Pay"
+)]
+#[serde(rename_all = "camelCase")]
+struct MovedPayRequest {
+    #[snap(max = 64)]
+    partner_reference_no: String,
+}
+
+/// A `reqwest` client of the caller's is used as it is; an answer that comes
+/// after a redirect is refused (the signed path is not the one that
+/// answered), while the default client never follows one.
+#[tokio::test]
+async fn own_reqwest_client_is_used_and_redirected_answers_are_refused() {
+    let server = server::start().await;
+    let own = reqwest::Client::builder()
+        .user_agent("merchant-app/1.0")
+        .build()
+        .unwrap();
+    let client = SnapClient::with_http_client(config(&server), own).unwrap();
+    client.call(&pay("own-client")).await.unwrap();
+    let moved = MovedPayRequest {
+        partner_reference_no: "moved".to_owned(),
+    };
+    let err = client.call(&moved).await.unwrap_err();
+    match &err {
+        ClientError::Transport { message, .. } => {
+            assert!(message.contains("redirect"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // A base URL that reqwest normalizes (host case) is no redirect.
+    let mut shouting = config(&server);
+    shouting.base_url = server.base_url.replace("127.0.0.1", "LOCALHOST");
+    let plain = reqwest::Client::builder().build().unwrap();
+    SnapClient::with_http_client(shouting, plain)
+        .unwrap()
+        .call(&pay("shouting"))
+        .await
+        .unwrap();
+    // The default client does not follow: the 307 is the answer.
+    let err = SnapClient::new(config(&server))
+        .unwrap()
+        .call(&moved)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::Snap(a) if a.http_status == 307)
+            || matches!(
+                &err,
+                ClientError::Decode {
+                    http_status: 307,
+                    ..
+                }
+            ),
+        "{err:?}"
+    );
+    // A builder of the caller's gets "no redirects" applied.
+    let built = SnapClient::with_http_builder(
+        config(&server),
+        reqwest::Client::builder().user_agent("merchant-app/1.0"),
+    )
+    .unwrap();
+    let err = built.call(&moved).await.unwrap_err();
+    assert!(!matches!(err, ClientError::Transport { .. }), "{err:?}");
 }
 
 #[test]

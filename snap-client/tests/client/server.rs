@@ -109,6 +109,7 @@ pub async fn start() -> Server {
     let app = Router::new()
         .route("/v1.0/access-token/b2b", post(b2b_token))
         .route("/v1.0/access-token/b2b2c", post(customer_token))
+        .route("/v1.0/test/moved-63", post(moved))
         .fallback(transaction)
         .with_state(provider.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -120,6 +121,15 @@ pub async fn start() -> Server {
         base_url: format!("http://{addr}"),
         provider,
     }
+}
+
+/// A provider that moved an endpoint: 307 to the payment path.
+async fn moved() -> Response {
+    (
+        StatusCode::TEMPORARY_REDIRECT,
+        [("location", "/v1.0/test/pay-63")],
+    )
+        .into_response()
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {

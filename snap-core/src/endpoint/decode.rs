@@ -230,6 +230,10 @@ impl<R> Decoded<R> {
     }
 
     /// The response, or the error answer (warnings dropped).
+    #[allow(
+        clippy::result_large_err,
+        reason = "ErrorAnswer is what callers match on; it holds a serde_json::Value, whose map (an IndexMap with preserve_order) makes it large"
+    )]
     pub fn into_result(self) -> Result<R, ErrorAnswer> {
         match self.answer {
             Answer::Success(r) => Ok(r),
@@ -292,42 +296,165 @@ impl CodeScheme for Snap7 {
                 });
             }
         };
-        let code = ResponseCode::parse(&raw).map_err(|e: ResponseCodeError| {
-            DecodeError::MalformedCode {
-                http_status,
-                field: RESPONSE_CODE,
-                raw: raw.clone(),
-                reason: e.to_string(),
-            }
+        snap7_outcome(meta, http_status, raw, message, warnings)
+    }
+}
+
+/// Judges a SNAP code read from an answer (see the module policy).
+fn snap7_outcome(
+    meta: &EndpointMeta,
+    http_status: u16,
+    raw: String,
+    message: Option<String>,
+    mut warnings: Vec<DecodeWarning>,
+) -> Result<CodeOutcome, DecodeError> {
+    let code =
+        ResponseCode::parse(&raw).map_err(|e: ResponseCodeError| DecodeError::MalformedCode {
+            http_status,
+            field: RESPONSE_CODE,
+            raw: raw.clone(),
+            reason: e.to_string(),
         })?;
-        let code_status = code.http_status();
-        if is_2xx(code_status) != is_2xx(http_status) {
-            return Err(DecodeError::Contradiction {
-                http_status,
-                code: raw,
-                message,
-            });
-        }
-        if code_status != http_status {
-            warnings.push(DecodeWarning::StatusMismatch {
-                http_status,
-                code_status,
-            });
-        }
-        if let Some(expected) = meta.service
-            && code.service() != expected
-        {
-            warnings.push(DecodeWarning::ServiceMismatch {
-                expected,
-                got: code.service(),
-            });
-        }
-        Ok(CodeOutcome {
-            code: AnswerCode::Snap(code),
-            success: is_2xx(http_status),
+    let code_status = code.http_status();
+    if is_2xx(code_status) != is_2xx(http_status) {
+        return Err(DecodeError::Contradiction {
+            http_status,
+            code: raw,
             message,
-            warnings,
-        })
+        });
+    }
+    if code_status != http_status {
+        warnings.push(DecodeWarning::StatusMismatch {
+            http_status,
+            code_status,
+        });
+    }
+    if let Some(expected) = meta.service
+        && code.service() != expected
+    {
+        warnings.push(DecodeWarning::ServiceMismatch {
+            expected,
+            got: code.service(),
+        });
+    }
+    Ok(CodeOutcome {
+        code: AnswerCode::Snap(code),
+        success: is_2xx(http_status),
+        message,
+        warnings,
+    })
+}
+
+/// A cursor over the first members of a JSON object.
+struct Head<'b> {
+    b: &'b [u8],
+    i: usize,
+}
+
+impl<'b> Head<'b> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.b.get(self.i) == Some(&c)).then(|| self.i += 1)
+    }
+
+    /// A string without escapes (anything else: `None`, the caller falls
+    /// back to the full parse).
+    fn plain_string(&mut self) -> Option<&'b str> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let len = self.b[start..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        self.i = start + len;
+        self.eat(b'"')?;
+        std::str::from_utf8(&self.b[start..start + len]).ok()
+    }
+}
+
+/// `responseCode` and `responseMessage` when they are the first members of
+/// the body (in either order), plain strings: what almost every SNAP answer
+/// looks like. `None` for anything else (the caller takes the full path).
+fn peek_head(body: &[u8]) -> Option<(&str, Option<&str>)> {
+    let mut h = Head { b: body, i: 0 };
+    h.eat(b'{')?;
+    let (mut code, mut message) = (None, None);
+    for n in 0..2 {
+        if n > 0 {
+            h.ws();
+            if h.b.get(h.i) != Some(&b',') {
+                break;
+            }
+            h.i += 1;
+        }
+        let key = h.plain_string()?;
+        h.eat(b':')?;
+        let slot = match key {
+            RESPONSE_CODE if code.is_none() => &mut code,
+            RESPONSE_MESSAGE if message.is_none() => &mut message,
+            _ => break,
+        };
+        *slot = Some(h.plain_string()?);
+    }
+    // Without the message among the first two members, it may come later:
+    // the full path finds it.
+    Some((code?, Some(message?)))
+}
+
+/// The success path for SNAP answers whose head is plain
+/// ([`peek_head`]): the typed response parsed straight from the bytes,
+/// without an intermediate `Value`. `None` when it does not apply; the
+/// caller then takes the general path (same results, slower).
+fn decode_fast<E: Endpoint>(
+    http_status: u16,
+    body: &[u8],
+) -> Option<Result<Decoded<E::Response>, DecodeError>> {
+    if E::Codes::INFO != Snap7::INFO || !is_2xx(http_status) {
+        return None;
+    }
+    let (raw, message) = peek_head(body)?;
+    let code = ResponseCode::parse(raw).ok()?;
+    if !is_2xx(code.http_status()) {
+        return None;
+    }
+    let response: E::Response = serde_json::from_slice(body).ok()?;
+    let outcome = snap7_outcome(
+        &E::META,
+        http_status,
+        raw.to_owned(),
+        message.map(str::to_owned),
+        Vec::new(),
+    );
+    Some(outcome.map(|outcome| finish_success(http_status, outcome, response)))
+}
+
+/// A decoded success: the response's field rules checked (as warnings).
+fn finish_success<R: Validate>(http_status: u16, outcome: CodeOutcome, response: R) -> Decoded<R> {
+    let CodeOutcome {
+        code,
+        message,
+        mut warnings,
+        ..
+    } = outcome;
+    if let Err(violations) = response.validate() {
+        warnings.extend(
+            violations
+                .into_vec()
+                .into_iter()
+                .map(DecodeWarning::InvalidField),
+        );
+    }
+    Decoded {
+        http_status,
+        code,
+        message,
+        answer: Answer::Success(response),
+        warnings,
     }
 }
 
@@ -340,6 +467,9 @@ pub fn decode_response<E: Endpoint>(
     http_status: u16,
     body: &[u8],
 ) -> Result<Decoded<E::Response>, DecodeError> {
+    if let Some(decoded) = decode_fast::<E>(http_status, body) {
+        return decoded;
+    }
     let mut value: Value = serde_json::from_slice(body).map_err(|e| DecodeError::NotJson {
         http_status,
         reason: e.to_string(),
@@ -350,40 +480,59 @@ pub fn decode_response<E: Endpoint>(
             reason: "not an object".to_owned(),
         });
     }
-    let CodeOutcome {
-        code,
-        success,
-        message,
-        mut warnings,
-    } = E::Codes::read(&E::META, http_status, &mut value)?;
-    let answer = if success {
+    let outcome = E::Codes::read(&E::META, http_status, &mut value)?;
+    if outcome.success {
         let response: E::Response =
             serde_json::from_value(value).map_err(|e| DecodeError::Body {
-                code: code.to_string(),
+                code: outcome.code.to_string(),
                 reason: e.to_string(),
             })?;
-        if let Err(violations) = response.validate() {
-            warnings.extend(
-                violations
-                    .into_vec()
-                    .into_iter()
-                    .map(DecodeWarning::InvalidField),
-            );
-        }
-        Answer::Success(response)
-    } else {
-        Answer::Failure(ErrorAnswer {
+        return Ok(finish_success(http_status, outcome, response));
+    }
+    let CodeOutcome {
+        code,
+        message,
+        warnings,
+        ..
+    } = outcome;
+    Ok(Decoded {
+        http_status,
+        answer: Answer::Failure(ErrorAnswer {
             http_status,
             code: code.clone(),
             message: message.clone(),
             body: value,
-        })
-    };
-    Ok(Decoded {
-        http_status,
+        }),
         code,
         message,
-        answer,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::peek_head;
+
+    #[test]
+    fn head_is_read_only_when_plain() {
+        let ok = br#" { "responseCode" : "2006300", "responseMessage":"Successful", "x": 1}"#;
+        assert_eq!(peek_head(ok), Some(("2006300", Some("Successful"))));
+        let swapped = br#"{"responseMessage":"Successful","responseCode":"2006300"}"#;
+        // Only the head is read: the typed parse that follows judges the rest
+        // (an unterminated body fails it, and the general path reports it).
+        let unterminated = br#"{"responseCode":"2006300","responseMessage":"Successful""#;
+        assert!(peek_head(unterminated).is_some());
+        assert_eq!(peek_head(swapped), Some(("2006300", Some("Successful"))));
+        for other in [
+            &br#"{"responseCode":2006300,"responseMessage":"Successful"}"#[..],
+            br#"{"responseCode":"2006300","x":1,"responseMessage":"Successful"}"#,
+            br#"{"responseCode":"2006300","responseMessage":"Su\u0063cessful"}"#,
+            br#"{"a":"b","responseCode":"2006300"}"#,
+            br#"{"responseCode":"2006300"}"#,
+            br#"[]"#,
+            br#""#,
+        ] {
+            assert_eq!(peek_head(other), None, "{}", String::from_utf8_lossy(other));
+        }
+    }
 }

@@ -728,14 +728,14 @@ mod tests {
     fn every_problem_is_reported_once() {
         assert_eq!(
             violations(r#"{"inner":{"value":5},"items":[{"count":"x"}],"extra":true}"#),
-            // Members in the tree's (sorted) order; a missing member when
-            // its object has been read to the end.
+            // Members in the body's order (serde_json's `preserve_order`);
+            // a missing member when its object has been read to the end.
             [
-                ("extra".to_owned(), false),
                 ("inner.value".to_owned(), false),
                 ("inner.count".to_owned(), true),
                 ("items[0].count".to_owned(), false),
                 ("items[0].value".to_owned(), true),
+                ("extra".to_owned(), false),
                 ("name".to_owned(), true),
             ]
         );

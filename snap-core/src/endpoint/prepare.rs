@@ -13,8 +13,9 @@ use serde::Serialize;
 use super::{Endpoint, EndpointMeta, Method};
 use crate::rules::Violations;
 use crate::secret::SecretString;
-use crate::sign::{Credential, SignatureError, SignatureScheme, SigningInput};
+use crate::sign::{Credential, HmacKey, SignatureError, SignatureScheme, SigningInput, Symmetric};
 use crate::time::SnapTimestamp;
+use sha2::{Digest, Sha256};
 
 /// Header names [`prepare`] writes (as sent; HTTP header names are
 /// case-insensitive on the wire). The SNAP ones are the wire names of
@@ -96,6 +97,25 @@ pub struct RequestContext<'a> {
     pub access_token: Option<&'a SecretString>,
     /// The B2B2C customer token: `Authorization-Customer`.
     pub customer_token: Option<&'a SecretString>,
+    /// `X-DEVICE-ID`: the customer's device (mandatory on B2B2C calls, at
+    /// most 400 characters). Written when set.
+    pub device_id: Option<&'a str>,
+    /// `ORIGIN`: the origin domain of the call. Written when set.
+    pub origin: Option<&'a str>,
+    /// `X-IP-ADDRESS`: the customer's IPv4 address (B2B2C). Written when set.
+    pub ip_address: Option<&'a str>,
+    /// `X-LATITUDE`: ISO 6709 `±DD.DDDD` (B2B2C). Written when set.
+    pub latitude: Option<&'a str>,
+    /// `X-LONGITUDE`: ISO 6709 `±DDD.DDDD` (B2B2C). Written when set.
+    pub longitude: Option<&'a str>,
+    /// Ready header values of `partner_id` / `channel_id`, when the context
+    /// was given them ([`RequestContext::with_partner_headers`]).
+    partner: Option<&'a PartnerHeaders>,
+    /// Ready `Bearer` value of `access_token` ([`RequestContext::with_bearer`]).
+    access_bearer: Option<&'a BearerToken>,
+    /// Ready `Bearer` value of `customer_token`
+    /// ([`RequestContext::with_customer_bearer`]).
+    customer_bearer: Option<&'a BearerToken>,
 }
 
 impl<'a> RequestContext<'a> {
@@ -112,6 +132,14 @@ impl<'a> RequestContext<'a> {
             credential: None,
             access_token: None,
             customer_token: None,
+            device_id: None,
+            origin: None,
+            ip_address: None,
+            latitude: None,
+            longitude: None,
+            partner: None,
+            access_bearer: None,
+            customer_bearer: None,
         }
     }
 
@@ -174,6 +202,149 @@ impl<'a> RequestContext<'a> {
         self.customer_token = Some(token);
         self
     }
+
+    /// Sets `X-PARTNER-ID` and `CHANNEL-ID` from values checked and built
+    /// once ([`PartnerHeaders`]): `prepare` clones them (a reference count)
+    /// instead of checking and copying the strings on every call.
+    pub fn with_partner_headers(mut self, partner: &'a PartnerHeaders) -> Self {
+        self.partner_id = &partner.partner_id;
+        self.channel_id = &partner.channel_id;
+        self.partner = Some(partner);
+        self
+    }
+
+    /// Sets the B2B access token from a [`BearerToken`] (its `Bearer` value
+    /// built once per token).
+    pub fn with_bearer(mut self, token: &'a BearerToken) -> Self {
+        self.access_token = Some(&token.token);
+        self.access_bearer = Some(token);
+        self
+    }
+
+    /// Sets the B2B2C customer token from a [`BearerToken`].
+    pub fn with_customer_bearer(mut self, token: &'a BearerToken) -> Self {
+        self.customer_token = Some(&token.token);
+        self.customer_bearer = Some(token);
+        self
+    }
+
+    /// Sets `X-DEVICE-ID` (B2B2C: the customer's device).
+    pub fn with_device_id(mut self, device_id: &'a str) -> Self {
+        self.device_id = Some(device_id);
+        self
+    }
+
+    /// Sets `ORIGIN`.
+    pub fn with_origin(mut self, origin: &'a str) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+
+    /// Sets `X-IP-ADDRESS` (B2B2C: the customer's IPv4 address).
+    pub fn with_ip_address(mut self, ip: &'a str) -> Self {
+        self.ip_address = Some(ip);
+        self
+    }
+
+    /// Sets `X-LATITUDE` and `X-LONGITUDE` (B2B2C: the customer's position,
+    /// ISO 6709: `-6.2088`, `106.8456`).
+    pub fn with_location(mut self, latitude: &'a str, longitude: &'a str) -> Self {
+        self.latitude = Some(latitude);
+        self.longitude = Some(longitude);
+        self
+    }
+}
+
+/// `X-PARTNER-ID` and `CHANNEL-ID` of one partner, checked against the SNAP
+/// header table and turned into header values once (per client, not per
+/// call). See [`RequestContext::with_partner_headers`].
+///
+/// ```
+/// use snap_core::endpoint::PartnerHeaders;
+///
+/// let partner = PartnerHeaders::new("my-partner-id", "95221")?;
+/// assert_eq!(partner.partner_id(), "my-partner-id");
+/// assert!(PartnerHeaders::new("my-partner-id", "952210").is_err()); // CHANNEL-ID: 5 at most
+/// # Ok::<(), snap_core::endpoint::PrepareError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PartnerHeaders {
+    partner_id: String,
+    channel_id: String,
+    partner_value: HeaderValue,
+    channel_value: HeaderValue,
+}
+
+impl PartnerHeaders {
+    /// Checks both values by the header table's rules and builds them.
+    ///
+    /// # Errors
+    /// [`PrepareError::Header`] naming the header and the rule.
+    pub fn new(partner_id: &str, channel_id: &str) -> Result<Self, PrepareError> {
+        use crate::headers as table;
+        table::X_PARTNER_ID
+            .check(partner_id)
+            .map_err(header_error)?;
+        table::CHANNEL_ID.check(channel_id).map_err(header_error)?;
+        Ok(PartnerHeaders {
+            partner_value: value(&N_X_PARTNER_ID, partner_id)?,
+            channel_value: value(&N_CHANNEL_ID, channel_id)?,
+            partner_id: partner_id.to_owned(),
+            channel_id: channel_id.to_owned(),
+        })
+    }
+
+    /// `X-PARTNER-ID`.
+    pub fn partner_id(&self) -> &str {
+        &self.partner_id
+    }
+
+    /// `CHANNEL-ID`.
+    pub fn channel_id(&self) -> &str {
+        &self.channel_id
+    }
+}
+
+/// An access token (B2B or customer) with its `Bearer` header value, checked
+/// and built once per token (see [`RequestContext::with_bearer`]). `Debug`
+/// prints no token; the header value is marked sensitive.
+#[derive(Clone)]
+pub struct BearerToken {
+    token: SecretString,
+    header: HeaderValue,
+}
+
+impl BearerToken {
+    /// Checks `token` (the header table's token rule: visible ASCII, no
+    /// spaces, at most 2048 characters) and builds `Bearer {token}`.
+    ///
+    /// # Errors
+    /// [`PrepareError::Header`] naming the rule (never the token).
+    pub fn new(token: SecretString) -> Result<Self, PrepareError> {
+        crate::headers::AUTHORIZATION
+            .check(token.expose())
+            .map_err(header_error)?;
+        let mut header = value(&N_AUTHORIZATION, &bearer(token.expose()))?;
+        header.set_sensitive(true);
+        Ok(BearerToken { token, header })
+    }
+
+    /// The token, without `Bearer `.
+    pub fn secret(&self) -> &SecretString {
+        &self.token
+    }
+}
+
+impl std::fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BearerToken([redacted])")
+    }
+}
+
+/// Whether `a` is the very string `b` (same address and length): a ready
+/// value is used only for the string it was built from.
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b)
 }
 
 /// A request ready to send: send `body` exactly as it is.
@@ -280,8 +451,24 @@ const N_X_TIMESTAMP: Name = Name::of(header::X_TIMESTAMP);
 const N_X_PARTNER_ID: Name = Name::of(header::X_PARTNER_ID);
 const N_X_EXTERNAL_ID: Name = Name::of(header::X_EXTERNAL_ID);
 const N_CHANNEL_ID: Name = Name::of(header::CHANNEL_ID);
+const N_X_SIGNATURE: Name = Name::of(header::X_SIGNATURE);
 const N_AUTHORIZATION: Name = Name::of(header::AUTHORIZATION);
 const N_AUTHORIZATION_CUSTOMER: Name = Name::of(header::AUTHORIZATION_CUSTOMER);
+
+/// The device headers of B2B2C calls, from the header table, with the
+/// context value each one takes.
+fn device_headers<'c>(
+    ctx: &RequestContext<'c>,
+) -> [(&'static crate::headers::HeaderSpec, Option<&'c str>); 5] {
+    use crate::headers as table;
+    [
+        (&table::X_DEVICE_ID, ctx.device_id),
+        (&table::ORIGIN, ctx.origin),
+        (&table::X_IP_ADDRESS, ctx.ip_address),
+        (&table::X_LATITUDE, ctx.latitude),
+        (&table::X_LONGITUDE, ctx.longitude),
+    ]
+}
 
 fn value(name: &Name, value: &str) -> Result<HeaderValue, PrepareError> {
     HeaderValue::from_str(value).map_err(|_| PrepareError::Header {
@@ -311,34 +498,36 @@ fn bearer(token: &str) -> String {
     s
 }
 
-/// SNAP header rules (the header table's) checked before anything is
-/// signed: the values this call writes from `ctx`.
-fn check_snap_ids(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
+/// The tokens this call sends, checked by the header table's rule (a
+/// [`BearerToken`] was checked when it was built).
+fn check_tokens(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
     use crate::headers as table;
-    let rules = [
-        (&table::X_PARTNER_ID, ctx.partner_id),
-        (&table::X_EXTERNAL_ID, ctx.external_id),
-        (&table::CHANNEL_ID, ctx.channel_id),
+    let tokens = [
+        (&table::AUTHORIZATION, ctx.access_token, ctx.access_bearer),
+        (
+            &table::AUTHORIZATION_CUSTOMER,
+            ctx.customer_token,
+            ctx.customer_bearer,
+        ),
     ];
-    for (spec, value) in rules {
-        spec.check(value).map_err(header_error)?;
+    for (spec, token, ready) in tokens {
+        match (token, ready) {
+            (Some(t), Some(r)) if std::ptr::eq(t, &r.token) => {}
+            (Some(t), _) => spec.check(t.expose()).map_err(header_error)?,
+            (None, _) => {}
+        }
     }
     Ok(())
 }
 
-/// The tokens this call sends, checked by the header table's rule.
-fn check_tokens(ctx: &RequestContext<'_>) -> Result<(), PrepareError> {
-    use crate::headers as table;
-    let tokens = [
-        (&table::AUTHORIZATION, ctx.access_token),
-        (&table::AUTHORIZATION_CUSTOMER, ctx.customer_token),
-    ];
-    for (spec, token) in tokens {
-        if let Some(t) = token {
-            spec.check(t.expose()).map_err(header_error)?;
-        }
-    }
-    Ok(())
+/// The ready `Bearer` value of `token`, if `ready` was built from it.
+fn ready_bearer<'c>(
+    token: &SecretString,
+    ready: Option<&'c BearerToken>,
+) -> Option<&'c HeaderValue> {
+    ready
+        .filter(|r| std::ptr::eq(token, &r.token))
+        .map(|r| &r.header)
 }
 
 fn header_error(e: crate::headers::HeaderError) -> PrepareError {
@@ -362,16 +551,99 @@ fn header_error(e: crate::headers::HeaderError) -> PrepareError {
 /// X-EXTERNAL-ID / CHANNEL-ID (SNAP transactions), Authorization (the B2B
 /// token, when given), Authorization-Customer (B2B2C endpoints) and the
 /// scheme's own headers (X-SIGNATURE; X-CLIENT-KEY for access tokens).
-/// Headers outside the signature (X-DEVICE-ID, which B2B2C calls
-/// need, ORIGIN, X-IP-ADDRESS, X-LATITUDE, X-LONGITUDE) are the caller's to
-/// add to [`PreparedRequest::headers`].
+/// The headers outside the signature that the context carries
+/// (X-DEVICE-ID, which B2B2C calls need, ORIGIN, X-IP-ADDRESS, X-LATITUDE,
+/// X-LONGITUDE) are checked by the header table's rules and written when
+/// set.
 pub fn prepare<E>(req: &E, ctx: &RequestContext<'_>) -> Result<PreparedRequest, PrepareError>
 where
     E: Endpoint + Serialize,
 {
     req.validate().map_err(PrepareError::Invalid)?;
-    let body = serde_json::to_vec(req).map_err(|e| PrepareError::Serialize(e.to_string()))?;
-    prepare_target(&E::META, &req.target(), body, ctx)
+    let (body, compact) = serialize(req)?;
+    prepare_target(&E::META, &req.target(), body, compact, ctx)
+}
+
+/// serde_json's compact formatter that notes whether a raw fragment (a
+/// `RawValue`, written as it is) went into the output: without one the
+/// output provably has no whitespace outside strings.
+struct Compact<'f> {
+    raw: &'f mut bool,
+}
+
+impl serde_json::ser::Formatter for Compact<'_> {
+    fn write_raw_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        *self.raw = true;
+        writer.write_all(fragment.as_bytes())
+    }
+}
+
+/// The body, serialized once, and whether it is known to be compact (the
+/// signature then hashes it as it is, without checking it again).
+fn serialize<T: Serialize + ?Sized>(req: &T) -> Result<(Vec<u8>, bool), PrepareError> {
+    // Most SNAP bodies fit: no regrowth while writing.
+    let mut body = Vec::with_capacity(512);
+    let mut raw = false;
+    let mut ser = serde_json::Serializer::with_formatter(&mut body, Compact { raw: &mut raw });
+    req.serialize(&mut ser)
+        .map_err(|e| PrepareError::Serialize(e.to_string()))?;
+    Ok((body, !raw))
+}
+
+/// The symmetric `X-SIGNATURE` of a body known to be compact, straight from
+/// the HMAC key: the same bytes as [`Symmetric::signature`] (which would
+/// check and minify the body again), for inputs `prepare` has already
+/// checked (token by the header table, timestamp by its type, path built
+/// here and checked for whitespace by the caller).
+fn symmetric_compact(
+    key: &HmacKey,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    timestamp: &str,
+) -> Result<HeaderValue, PrepareError> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(body);
+    let mut hash = [0u8; 64];
+    for (i, b) in digest.iter().enumerate() {
+        hash[2 * i] = HEX[usize::from(b >> 4)];
+        hash[2 * i + 1] = HEX[usize::from(b & 0x0f)];
+    }
+    let parts = [
+        method.as_bytes(),
+        path.as_bytes(),
+        token.as_bytes(),
+        &hash,
+        timestamp.as_bytes(),
+    ];
+    let len = parts.iter().map(|p| p.len()).sum::<usize>() + parts.len() - 1;
+    // The string-to-sign on the stack when it fits (it nearly always does).
+    let mut stack = [0u8; 1024];
+    let mut heap = Vec::new();
+    let buf: &mut [u8] = if len <= stack.len() {
+        &mut stack[..len]
+    } else {
+        heap.resize(len, 0);
+        &mut heap
+    };
+    let mut at = 0;
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            buf[at] = b':';
+            at += 1;
+        }
+        buf[at..at + part.len()].copy_from_slice(part);
+        at += part.len();
+    }
+    HeaderValue::try_from(key.sign(buf)).map_err(|_| PrepareError::Header {
+        name: header::X_SIGNATURE,
+        reason: "must be visible ASCII".to_owned(),
+    })
 }
 
 /// Signs `body`, already serialized, for the endpoint `meta` describes, and
@@ -394,7 +666,7 @@ pub fn prepare_bytes(
     body: Vec<u8>,
     ctx: &RequestContext<'_>,
 ) -> Result<PreparedRequest, PrepareError> {
-    prepare_target(meta, meta.path, body, ctx)
+    prepare_target(meta, meta.path, body, false, ctx)
 }
 
 /// [`prepare_bytes`] with the path as sent (`target`: the declared path with
@@ -403,6 +675,7 @@ fn prepare_target(
     meta: &EndpointMeta,
     target: &str,
     mut body: Vec<u8>,
+    compact: bool,
     ctx: &RequestContext<'_>,
 ) -> Result<PreparedRequest, PrepareError> {
     let credential = match ctx.credential {
@@ -439,38 +712,85 @@ fn prepare_target(
     }
     let ts = ctx.timestamp.as_str();
 
-    // At most 8 headers: content type, 4 SNAP ids, 2 tokens, signature.
-    let mut headers = HeaderMap::with_capacity(8);
+    // Sized exactly: content type, the SNAP ids, the tokens, the signature,
+    // the device headers given (a larger map costs more to set up).
+    let capacity = 2
+        + if info.transaction_headers { 4 } else { 1 }
+        + usize::from(ctx.access_token.is_some())
+        + usize::from(meta.customer_token)
+        + device_headers(ctx)
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .count()
+        + info.headers.len();
+    let mut headers = HeaderMap::with_capacity(capacity);
     headers.insert(
         N_CONTENT_TYPE.0,
         HeaderValue::from_static("application/json"),
     );
     let mut external_id = String::new();
     if info.transaction_headers {
-        check_snap_ids(ctx)?;
+        crate::headers::X_EXTERNAL_ID
+            .check(ctx.external_id)
+            .map_err(header_error)?;
         put(&mut headers, N_X_TIMESTAMP, ts)?;
-        put(&mut headers, N_X_PARTNER_ID, ctx.partner_id)?;
-        put(&mut headers, N_X_EXTERNAL_ID, ctx.external_id)?;
-        put(&mut headers, N_CHANNEL_ID, ctx.channel_id)?;
+        match ctx.partner {
+            Some(p)
+                if same(ctx.partner_id, &p.partner_id) && same(ctx.channel_id, &p.channel_id) =>
+            {
+                headers.insert(N_X_PARTNER_ID.0, p.partner_value.clone());
+                put(&mut headers, N_X_EXTERNAL_ID, ctx.external_id)?;
+                headers.insert(N_CHANNEL_ID.0, p.channel_value.clone());
+            }
+            _ => {
+                use crate::headers as table;
+                table::X_PARTNER_ID
+                    .check(ctx.partner_id)
+                    .map_err(header_error)?;
+                table::CHANNEL_ID
+                    .check(ctx.channel_id)
+                    .map_err(header_error)?;
+                put(&mut headers, N_X_PARTNER_ID, ctx.partner_id)?;
+                put(&mut headers, N_X_EXTERNAL_ID, ctx.external_id)?;
+                put(&mut headers, N_CHANNEL_ID, ctx.channel_id)?;
+            }
+        }
         external_id = ctx.external_id.to_owned();
     } else if info.timestamp {
         put(&mut headers, N_X_TIMESTAMP, ts)?;
     }
     check_tokens(ctx)?;
     let access_token = ctx.access_token.map(|t| t.expose().as_str());
-    if let Some(token) = access_token {
-        put_secret(&mut headers, N_AUTHORIZATION, &bearer(token))?;
+    if let Some(token) = ctx.access_token {
+        match ready_bearer(token, ctx.access_bearer) {
+            Some(v) => {
+                headers.insert(N_AUTHORIZATION.0, v.clone());
+            }
+            None => put_secret(&mut headers, N_AUTHORIZATION, &bearer(token.expose()))?,
+        }
     }
     if meta.customer_token {
         let token = ctx.customer_token.ok_or(PrepareError::MissingToken {
             endpoint: meta.name,
             what: "a customer token (Authorization-Customer, B2B2C)",
         })?;
-        put_secret(
-            &mut headers,
-            N_AUTHORIZATION_CUSTOMER,
-            &bearer(token.expose()),
-        )?;
+        match ready_bearer(token, ctx.customer_bearer) {
+            Some(v) => {
+                headers.insert(N_AUTHORIZATION_CUSTOMER.0, v.clone());
+            }
+            None => put_secret(
+                &mut headers,
+                N_AUTHORIZATION_CUSTOMER,
+                &bearer(token.expose()),
+            )?,
+        }
+    }
+    for (spec, v) in device_headers(ctx) {
+        if let Some(v) = v {
+            spec.check(v).map_err(header_error)?;
+            let v = value(&Name(spec.name(), spec.wire), v)?;
+            headers.insert(spec.name(), v);
+        }
     }
     if info.access_token && access_token.is_none() {
         return Err(PrepareError::MissingToken {
@@ -478,7 +798,18 @@ fn prepare_target(
             what: "a B2B access token (Authorization), which its signature covers",
         });
     }
-    if let Some(credential) = credential {
+    let plain_path = path.starts_with('/')
+        && !path
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b >= 0x80);
+    if let Some(credential) = credential
+        && compact
+        && plain_path
+        && let (Some(key), Some(token)) = (credential.signer::<Symmetric>(), access_token)
+    {
+        let signature = symmetric_compact(key, meta.method.as_str(), &path, token, &body, ts)?;
+        headers.insert(N_X_SIGNATURE.0, signature);
+    } else if let Some(credential) = credential {
         let mut input = SigningInput::new(meta.method.as_str(), &path)
             .body(&body)
             .timestamp(ts);

@@ -294,6 +294,16 @@ impl<'a> Credential<'a> {
         self.scheme
     }
 
+    /// The signer, when this credential is of scheme `S` (lets `prepare`
+    /// take a direct path for a scheme it knows).
+    pub fn signer<S: SignatureScheme>(&self) -> Option<&'a S::Signer> {
+        if self.scheme == SchemeRef::of::<S>() {
+            self.signer.downcast_ref::<S::Signer>()
+        } else {
+            None
+        }
+    }
+
     /// Signs `input` with the scheme's [`SignatureScheme::sign`].
     ///
     /// # Errors

@@ -96,3 +96,100 @@ fn prepare_signature_is_sign_symmetric_over_the_sent_bytes() {
     assert!(prepared.headers["authorization-customer"].is_sensitive());
     assert!(!prepared.headers["content-type"].is_sensitive());
 }
+
+/// Ready values (`PartnerHeaders`, `BearerToken`) give the same headers and
+/// signature as plain strings, are used only for the very string they were
+/// built from, and the device headers of the context are checked by the
+/// header table and written.
+#[test]
+fn ready_values_and_device_headers() {
+    use snap_core::endpoint::{BearerToken, PartnerHeaders, PrepareError};
+    let key = HmacKey::new(b"my-client-secret").unwrap();
+    let (b2b, customer) = (
+        SecretString::from("b2b-token"),
+        SecretString::from("customer-token"),
+    );
+    let ts = SnapTimestamp::parse("2020-12-23T09:19:47+07:00").unwrap();
+    let req = AuthVoidRequest {
+        original_reference_no: "2020102977770000000009".into(),
+        merchant_id: "00007100010926".into(),
+        void_amount: Some(Money::parse("10000.00", Currency::IDR).unwrap()),
+        reason: None,
+    };
+    let plain = RequestContext::new(&ts)
+        .with_external_id("1")
+        .with_partner_id("partner-1")
+        .with_channel_id("95221")
+        .with_signer::<Symmetric>(&key)
+        .with_access_token(&b2b)
+        .with_customer_token(&customer);
+    let partner = PartnerHeaders::new("partner-1", "95221").unwrap();
+    let (bearer, customer_bearer) = (
+        BearerToken::new(b2b.clone()).unwrap(),
+        BearerToken::new(customer.clone()).unwrap(),
+    );
+    let ready = RequestContext::new(&ts)
+        .with_external_id("1")
+        .with_partner_headers(&partner)
+        .with_signer::<Symmetric>(&key)
+        .with_bearer(&bearer)
+        .with_customer_bearer(&customer_bearer);
+    let a = prepare(&req, &plain).unwrap();
+    let b = prepare(&req, &ready).unwrap();
+    assert_eq!(a.headers, b.headers);
+    assert_eq!(a.body, b.body);
+    assert!(b.headers["authorization"].is_sensitive());
+    assert!(b.headers["authorization-customer"].is_sensitive());
+
+    // A field changed after the ready value was given wins.
+    let mut changed = ready.clone();
+    changed.partner_id = "partner-2";
+    let c = prepare(&req, &changed).unwrap();
+    assert_eq!(c.headers["x-partner-id"], "partner-2");
+    assert_eq!(c.headers["channel-id"], "95221");
+    let other = SecretString::from("other-token");
+    changed.access_token = Some(&other);
+    let c = prepare(&req, &changed).unwrap();
+    assert_eq!(c.headers["authorization"], "Bearer other-token");
+    assert_ne!(c.headers["x-signature"], b.headers["x-signature"]);
+
+    // Device headers: written when set, checked by the header table.
+    let with_device = ready
+        .clone()
+        .with_device_id("device-1")
+        .with_origin("www.merchant.example")
+        .with_ip_address("203.0.113.9")
+        .with_location("-6.2088", "106.8456");
+    let d = prepare(&req, &with_device).unwrap();
+    for (name, value) in [
+        ("x-device-id", "device-1"),
+        ("origin", "www.merchant.example"),
+        ("x-ip-address", "203.0.113.9"),
+        ("x-latitude", "-6.2088"),
+        ("x-longitude", "106.8456"),
+    ] {
+        assert_eq!(d.headers[name], value, "{name}");
+    }
+    assert_eq!(d.headers["x-signature"], b.headers["x-signature"]);
+    assert!(!b.headers.contains_key("x-device-id"));
+    for (bad, header) in [
+        (
+            ready.clone().with_ip_address("172.24.281.24"),
+            "X-IP-ADDRESS",
+        ),
+        (ready.clone().with_location("-96.0", "106.8"), "X-LATITUDE"),
+        (
+            ready.clone().with_device_id(&"d".repeat(401)),
+            "X-DEVICE-ID",
+        ),
+    ] {
+        match prepare(&req, &bad) {
+            Err(PrepareError::Header { name, .. }) => assert_eq!(name, header),
+            other => panic!("{header}: {other:?}"),
+        }
+    }
+    // Ready values are checked when built.
+    assert!(PartnerHeaders::new(&"p".repeat(37), "95221").is_err());
+    assert!(BearerToken::new(SecretString::from("has space")).is_err());
+    assert!(!format!("{bearer:?}").contains("b2b-token"));
+}
