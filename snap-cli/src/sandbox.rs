@@ -3,6 +3,7 @@
 //! ```text
 //! snap sandbox --addr 127.0.0.1:8080 --client-id ID --client-secret S --public-key PEMFILE
 //! snap sandbox --config sandbox.json
+//! snap sandbox --profile gopay --client-id ID --client-secret S --public-key PEMFILE
 //! ```
 //!
 //! The partner's `X-CLIENT-KEY` and `X-PARTNER-ID` are `ID`. Prints
@@ -40,6 +41,11 @@ pub struct Args {
     /// The partner signs B2B transactions asymmetrically (no B2B token).
     #[arg(long, requires = "public_key")]
     pub asymmetric: bool,
+    /// Serve one provider at its own paths, no mount prefix: bi, gopay,
+    /// paydia, ayopop, ipg. Without it, the combined layout (BI at its
+    /// paths, other providers under /<provider>).
+    #[arg(long)]
+    pub profile: Option<snap_sandbox::profile::Profile>,
     /// A JSON config file registering several partners (see the README).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -177,6 +183,10 @@ pub fn run(args: Args) -> ExitCode {
                 eprintln!("snap sandbox: {e}");
                 return ExitCode::from(2);
             }
+        };
+        let sandbox = match args.profile {
+            Some(p) => sandbox.with_profile(p),
+            None => sandbox,
         };
         let running = match sandbox.bind(args.addr).await {
             Ok(r) => r,

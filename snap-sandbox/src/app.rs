@@ -29,6 +29,7 @@ use crate::auth_codes::{AuthCodes, CODE_LIFETIME, valid_customer_id};
 use crate::config::{ConfigError, SandboxConfig};
 use crate::faults::{Fault, Faults};
 use crate::ledger::Ledger;
+use crate::profile::Profile;
 use crate::routes::{self, State};
 
 /// The sandbox: provider side, state and fault knobs.
@@ -37,6 +38,7 @@ pub struct Sandbox {
     provider: Arc<Provider>,
     state: Arc<State>,
     faults: Arc<Faults>,
+    profile: Option<Profile>,
 }
 
 /// Where the sandbox serves `E`: the registry's `sandbox_path` (BI at the
@@ -88,7 +90,32 @@ impl Sandbox {
             provider,
             state,
             faults: Arc::new(faults),
+            profile: None,
         })
+    }
+
+    /// Serves only `profile`'s provider, at that provider's own paths (no
+    /// `/<provider>` prefix), with its deviations (see [`crate::profile`]).
+    /// Without a profile the combined layout is served.
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// The profile set with [`Sandbox::with_profile`], if any.
+    pub fn profile(&self) -> Option<Profile> {
+        self.profile
+    }
+
+    /// Where this sandbox serves `meta`: its combined-layout path without a
+    /// profile; its declared path when the profile is its provider's; `None`
+    /// when the profile leaves it out.
+    pub fn path_of(&self, meta: &EndpointMeta) -> Option<String> {
+        match self.profile {
+            None => Some(sandbox_path_of(meta)),
+            Some(p) if p.serves(meta.provider) => Some(meta.path.to_owned()),
+            Some(_) => None,
+        }
     }
 
     /// The shared state (ledger, tokens), for inspection.
@@ -130,6 +157,14 @@ impl Sandbox {
                 },
             ));
         }
+        if token_endpoint && self.profile.is_some_and(Profile::accepts_snake_grant_type) {
+            let limit = self.provider.config().body_limit();
+            method_router = method_router.layer(axum::middleware::from_fn(
+                move |req: Request, next: Next| async move {
+                    next.run(snake_grant_type(req, limit).await).await
+                },
+            ));
+        }
         router.route(path, method_router)
     }
 
@@ -138,16 +173,24 @@ impl Sandbox {
         E: Endpoint + DeserializeOwned + Send + 'static,
         F: Fn(&State, Inbound<E>) -> Reply + Clone + Send + Sync + 'static,
     {
-        let path = sandbox_path_of(&E::META);
-        self.add::<E, F>(router, &path, f, render, false)
+        match self.path_of(&E::META) {
+            Some(path) => self.add::<E, F>(router, &path, f, render, false),
+            None => router,
+        }
     }
 
     /// The axum router: every endpoint of snap-endpoints at its sandbox
     /// path, the token endpoints also under `/gopay` and `/paydia`, and the
-    /// sandbox-only helpers under `/sandbox/v1.0/`.
+    /// sandbox-only helpers under `/sandbox/v1.0/`. With a profile, only
+    /// that provider's endpoints, at its own paths (and the helpers).
     pub fn router(&self) -> Router {
         let mut r = Router::new();
-        for prefix in TOKEN_PREFIXES {
+        let prefixes: &[&str] = match self.profile {
+            None => &TOKEN_PREFIXES,
+            Some(p) if p.has_tokens() => &[""],
+            Some(_) => &[],
+        };
+        for prefix in prefixes {
             let p73 = format!("{prefix}{}", bi::AccessTokenB2bRequest::META.path);
             let p74 = format!("{prefix}{}", bi::AccessTokenB2b2cRequest::META.path);
             r = self.add::<bi::AccessTokenB2bRequest, _>(
@@ -325,6 +368,38 @@ async fn with_faults(
             res
         }
     }
+}
+
+/// GoPay profile: a token request spelling `grant_type` (Midtrans' Node
+/// SDK) is read as `grantType`. The token request's signature covers
+/// `clientId|timestamp`, not the body, so renaming the member changes no
+/// signed byte. A body that is not a JSON object, or already has
+/// `grantType`, passes unchanged; one over `limit` arrives empty (and is
+/// refused as a bad request).
+async fn snake_grant_type(req: Request, limit: usize) -> Request {
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, limit.saturating_add(1)).await {
+        Ok(b) => b,
+        Err(_) => return Request::from_parts(parts, Body::empty()),
+    };
+    let renamed = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+        .ok()
+        .filter(|m| m.contains_key("grant_type") && !m.contains_key("grantType"))
+        .map(|mut m| {
+            if let Some(v) = m.remove("grant_type") {
+                m.insert("grantType".to_owned(), v);
+            }
+            serde_json::Value::Object(m).to_string()
+        });
+    let mut parts = parts;
+    let body = match renamed {
+        Some(text) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Body::from(text)
+        }
+        None => Body::from(bytes),
+    };
+    Request::from_parts(parts, body)
 }
 
 fn bad(reason: &str) -> Response {

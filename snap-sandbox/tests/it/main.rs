@@ -12,6 +12,7 @@ mod faults;
 mod fuzz_replay;
 mod header_table;
 mod ledger_flow;
+mod midtrans;
 mod notify;
 mod one_parser;
 mod provider;
