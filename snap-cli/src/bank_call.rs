@@ -353,7 +353,12 @@ async fn va_flow(c: &mut Caller, r: &mut Report, args: &Args) -> Result<(), Stop
     if r.success(step, &first, "2002400") {
         r.mandatory(step, &first, INQUIRY_FIELDS);
         r.echo(step, &first, "virtualAccountData.virtualAccountNo", &va_no);
-        r.echo(step, &first, "virtualAccountData.inquiryRequestId", &inquiry_id);
+        r.echo(
+            step,
+            &first,
+            "virtualAccountData.inquiryRequestId",
+            &inquiry_id,
+        );
     }
     let again = c.transaction(&path, &body, &ext).await?;
     r.replay(step, &first, &again);
@@ -389,7 +394,12 @@ async fn va_flow(c: &mut Caller, r: &mut Report, args: &Args) -> Result<(), Stop
     if r.success(step, &first, "2002500") {
         r.mandatory(step, &first, PAYMENT_FIELDS);
         r.echo(step, &first, "virtualAccountData.virtualAccountNo", &va_no);
-        r.echo(step, &first, "virtualAccountData.paymentRequestId", &payment_id);
+        r.echo(
+            step,
+            &first,
+            "virtualAccountData.paymentRequestId",
+            &payment_id,
+        );
         let paid = lookup(&first.json, "virtualAccountData.paidAmount");
         r.check(
             step,
@@ -435,7 +445,12 @@ async fn run_flows(args: &Args, mut c: Caller) -> Result<Report, Stop> {
     let t = c.token().await?;
     let step = "access token 73";
     if !r.success(step, &t, "2007300") || c.token.is_empty() {
-        r.check(step, "accessToken issued", !c.token.is_empty(), "no accessToken");
+        r.check(
+            step,
+            "accessToken issued",
+            !c.token.is_empty(),
+            "no accessToken",
+        );
         return Ok(r);
     }
     let want = |f: &str| args.only.is_empty() || args.only.iter().any(|o| o == f);
@@ -495,7 +510,10 @@ fn caller(args: &Args) -> Result<Caller, String> {
     let key = RsaPrivateKey::from_pem(&pem)
         .map_err(|e| format!("--private-key {}: {e}", args.private_key.display()))?;
     if !(args.url.starts_with("http://") || args.url.starts_with("https://")) {
-        return Err(format!("--url {}: must start with http:// or https://", args.url));
+        return Err(format!(
+            "--url {}: must start with http:// or https://",
+            args.url
+        ));
     }
     if args.partner_service_id.chars().count() != 8 {
         return Err(format!(
@@ -516,9 +534,15 @@ fn caller(args: &Args) -> Result<Caller, String> {
         .timeout(Duration::from_millis(args.timeout_ms))
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    // Unique per run (a second run must not look like a resend of the first).
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros())
+        .unwrap_or(0);
     let run = format!(
-        "{}",
-        SnapTimestamp::now().unix_seconds().unsigned_abs() % 100_000_000
+        "{}{:012}",
+        std::process::id() % 100_000,
+        micros % 1_000_000_000_000
     );
     Ok(Caller {
         http,
