@@ -35,5 +35,6 @@ pub mod faults;
 pub mod ledger;
 pub mod profile;
 pub mod routes;
+pub mod va;
 
 pub use app::{RunningSandbox, Sandbox, sandbox_path_of, serve};

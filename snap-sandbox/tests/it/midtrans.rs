@@ -116,10 +116,18 @@ async fn midtrans_node_sdk_runs_unmodified_against_the_gopay_profile() {
     assert!(!sdk.is_empty(), "{v}");
 
     assert_eq!(code(&v, "token"), "2007300", "{v}");
-    assert!(v["token"]["accessToken"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(
+        v["token"]["accessToken"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
 
     assert_eq!(code(&v, "debitCancel"), "2005700", "{v}");
-    assert_eq!(v["debitCancel"]["originalReferenceNo"], dd_ref_sent.as_str(), "{v}");
+    assert_eq!(
+        v["debitCancel"]["originalReferenceNo"],
+        dd_ref_sent.as_str(),
+        "{v}"
+    );
     // GoPay refuses a second cancel with its 403{SS}15.
     assert_eq!(code(&v, "debitCancelAgain"), "4035715", "{v}");
 
