@@ -144,3 +144,22 @@ fn sandbox_refuses_a_bad_configuration() {
         assert!(stderr.starts_with("snap sandbox: "), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn sandbox_profile_names_are_checked() {
+    let out = Command::new(env!("CARGO_BIN_EXE_snap"))
+        .args([
+            "sandbox",
+            "--profile",
+            "midtrans",
+            "--client-id",
+            "x",
+            "--client-secret",
+            "y",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bi, gopay, paydia, ayopop, ipg"), "{err}");
+}

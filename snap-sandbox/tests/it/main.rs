@@ -15,6 +15,7 @@ mod ledger_flow;
 mod midtrans;
 mod notify;
 mod one_parser;
+mod profiles;
 mod provider;
 mod security;
 mod support;
