@@ -28,6 +28,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+pub mod accounts;
+pub mod accounts;
 mod app;
 pub mod auth_codes;
 pub mod config;
