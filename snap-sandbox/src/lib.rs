@@ -29,7 +29,6 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
-pub mod accounts;
 mod app;
 pub mod auth_codes;
 pub mod config;
