@@ -470,7 +470,10 @@ mod tests {
         let sum: u64 =
             accounts.iter().map(|a| b.balance(a).unwrap()).sum::<u64>() + b.balance_of_clearing();
         assert_eq!(sum, 4 * OPENING_BALANCE);
-        assert!(b.balance_of_clearing() > 0, "some interbank transfers went through");
+        assert!(
+            b.balance_of_clearing() > 0,
+            "some interbank transfers went through"
+        );
         assert!(b.statement(accounts[0]).unwrap().len() > 10);
     }
 }

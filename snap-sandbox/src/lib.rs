@@ -35,6 +35,7 @@ pub mod config;
 pub mod faults;
 pub mod ledger;
 pub mod profile;
+pub mod qris;
 pub mod routes;
 pub mod va;
 
