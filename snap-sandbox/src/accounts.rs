@@ -28,6 +28,10 @@
 //! # let _ = t;
 //! ```
 
+// Amounts are written in minor units grouped as rupiah_sen (`10_000_00` is
+// Rp 10,000.00).
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -380,6 +384,13 @@ impl Accounts {
     }
 }
 
+impl Accounts {
+    /// What left for other banks (the clearing account's balance).
+    pub fn balance_of_clearing(&self) -> u64 {
+        self.lock().balances.get(CLEARING).copied().unwrap_or(0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,12 +486,5 @@ mod tests {
             "some interbank transfers went through"
         );
         assert!(b.statement(accounts[0]).unwrap().len() > 10);
-    }
-}
-
-impl Accounts {
-    /// What left for other banks (the clearing account's balance).
-    pub fn balance_of_clearing(&self) -> u64 {
-        self.lock().balances.get(CLEARING).copied().unwrap_or(0)
     }
 }

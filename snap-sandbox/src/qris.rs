@@ -19,6 +19,10 @@
 //! assert_eq!(book.get("m-1", &qr.reference_no).unwrap().status(), QrStatus::Success);
 //! ```
 
+// Amounts are written in minor units grouped as rupiah_sen (`10_000_00` is
+// Rp 10,000.00).
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 

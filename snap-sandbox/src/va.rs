@@ -40,6 +40,10 @@
 //! assert_eq!(book.get("merchant-1", "   123450001").unwrap().paid, 10_000_00);
 //! ```
 
+// Amounts are written in minor units grouped as rupiah_sen (`10_000_00` is
+// Rp 10,000.00).
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 
