@@ -16,6 +16,7 @@ use axum::routing::post;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use snap_core::endpoint::{Endpoint, EndpointMeta};
+use snap_core::time::SnapTimestamp;
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 use snap_server::tokens::TokenStore;
 use snap_server::{
@@ -85,6 +86,9 @@ impl Sandbox {
             ledger: Ledger::new(),
             auth_codes: AuthCodes::default(),
             closed: Mutex::default(),
+            vas: Default::default(),
+            qris: Default::default(),
+            accounts: Default::default(),
         });
         Ok(Sandbox {
             provider,
@@ -250,6 +254,16 @@ impl Sandbox {
                 let st = st.clone();
                 let provider = provider.clone();
                 async move { issue_auth_code(&st, &provider, &body) }
+            }),
+        );
+        let st = self.state.clone();
+        let provider = self.provider.clone();
+        r = r.route(
+            "/sandbox/v1.0/qris/pay",
+            post(move |body: axum::body::Bytes| {
+                let st = st.clone();
+                let provider = provider.clone();
+                async move { customer_pays_qr(&st, &provider, &body) }
             }),
         );
         let st = self.state.clone();
@@ -426,6 +440,46 @@ fn issue_auth_code(st: &State, provider: &Provider, body: &[u8]) -> Response {
             .to_string()
             .into_bytes(),
     )
+}
+
+/// The customer pays a generated QR: `{"clientId":"...","referenceNo":"..."}`
+/// (`referenceNo` or the merchant's `partnerReferenceNo`).
+fn customer_pays_qr(st: &State, provider: &Provider, body: &[u8]) -> Response {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return bad("body must be JSON: {\"clientId\":\"...\",\"referenceNo\":\"...\"}");
+    };
+    let client = v.get("clientId").and_then(|c| c.as_str()).unwrap_or("");
+    let reference = v.get("referenceNo").and_then(|c| c.as_str()).unwrap_or("");
+    if provider.partners().get(client).is_none() {
+        return bad("clientId is not a configured partner");
+    }
+    let paid = st.qris.get(client, reference).and_then(|q| {
+        st.qris
+            .pay(&q.reference_no, &SnapTimestamp::now().into_string())
+    });
+    match paid {
+        Ok(q) => {
+            tracing::info!(target: "snap::server", "POST /sandbox/v1.0/qris/pay -> 200 (partner {client}, QR {})", q.reference_no);
+            json_response(
+                200,
+                json!({
+                    "referenceNo": q.reference_no,
+                    "partnerReferenceNo": q.partner_reference_no,
+                    "latestTransactionStatus": q.status().code(),
+                    "paidTime": q.paid_time,
+                })
+                .to_string()
+                .into_bytes(),
+            )
+        }
+        Err(e) => {
+            let (status, _) = e.case();
+            json_response(
+                status,
+                json!({ "error": e.to_string() }).to_string().into_bytes(),
+            )
+        }
+    }
 }
 
 fn expire_tokens(st: &State, body: &[u8]) -> Response {

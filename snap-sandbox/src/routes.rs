@@ -28,6 +28,12 @@ pub struct State {
     /// Deleted VAs, cancelled Ayopop bills, reversed IPG payments:
     /// `(partner, kind, key)`.
     pub closed: Mutex<HashSet<(String, &'static str, String)>>,
+    /// Virtual accounts (24-35).
+    pub vas: crate::va::VaBook,
+    /// QRIS MPM QRs (47, 51, 77, 78).
+    pub qris: crate::qris::QrBook,
+    /// Accounts and transfers (11-23, 36).
+    pub accounts: crate::accounts::Accounts,
 }
 
 impl State {

@@ -149,3 +149,46 @@ fn profile_names_round_trip() {
         "{e}"
     );
 }
+
+/// The customer's side of QRIS: `/sandbox/v1.0/qris/pay` pays a generated
+/// QR once, for its owner only, under every profile.
+#[tokio::test]
+async fn the_customer_pays_a_qr_through_the_helper() {
+    let env = start(Some(Profile::Gopay)).await;
+    let st = env.running.sandbox().state().clone();
+    let now = crate::support::now();
+    let qr = st
+        .qris
+        .generate(CLIENT_ID, "order-77", "M1", 12_345, &now)
+        .expect("generate");
+    let pay = |client: &'static str, reference: String| {
+        let env = &env;
+        async move {
+            let mut h = http::HeaderMap::new();
+            h.insert("content-type", "application/json".parse().unwrap());
+            let body = json!({ "clientId": client, "referenceNo": reference });
+            env.send(
+                "POST",
+                "/sandbox/v1.0/qris/pay",
+                h,
+                body.to_string().into_bytes(),
+            )
+            .await
+        }
+    };
+    let a = pay("nobody", qr.reference_no.clone()).await;
+    assert_eq!(a.status, 400, "{:?}", a.json);
+    let a = pay(CLIENT_ID, "order-77".to_owned()).await;
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["latestTransactionStatus"], "00");
+    assert_eq!(a.json["referenceNo"], qr.reference_no.as_str());
+    let again = pay(CLIENT_ID, qr.reference_no.clone()).await;
+    assert_eq!(again.status, 404, "paid once: {:?}", again.json);
+    let unknown = pay(CLIENT_ID, "QR-NOPE".to_owned()).await;
+    assert_eq!(unknown.status, 404, "{:?}", unknown.json);
+    assert_eq!(
+        st.qris.get(CLIENT_ID, "order-77").unwrap().status(),
+        snap_sandbox::qris::QrStatus::Success
+    );
+    env.running.shutdown().await;
+}
