@@ -42,6 +42,16 @@ impl State {
         let mut set = self.closed.lock().unwrap_or_else(|p| p.into_inner());
         set.insert((partner.to_owned(), kind, key.to_owned()))
     }
+
+    /// Deletes a VA: one of the VA book (created by 27) takes no more
+    /// payments; any other number is marked deleted once. False when it
+    /// already was deleted.
+    fn delete_va(&self, partner: &str, va_no: &str) -> bool {
+        if self.vas.get(partner, va_no).is_some() {
+            return self.vas.delete(partner, va_no).is_ok() && self.close(partner, "va", va_no);
+        }
+        self.close(partner, "va", va_no)
+    }
 }
 
 fn now() -> String {
@@ -542,7 +552,7 @@ pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
-    if !st.close(req.partner_id(), "va", &r.virtual_account_no) {
+    if !st.delete_va(req.partner_id(), &r.virtual_account_no) {
         return snap(
             meta,
             ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
@@ -708,7 +718,7 @@ pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Repl
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
-    if !st.close(req.partner_id(), "va", &r.virtual_account_no) {
+    if !st.delete_va(req.partner_id(), &r.virtual_account_no) {
         return snap(
             meta,
             ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),

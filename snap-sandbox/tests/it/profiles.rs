@@ -192,3 +192,43 @@ async fn the_customer_pays_a_qr_through_the_helper() {
     );
     env.running.shutdown().await;
 }
+
+/// Delete VA (31, here GoPay's through the Midtrans path) deletes a VA of the
+/// VA book: it takes no more payments.
+#[tokio::test]
+async fn a_deleted_va_cannot_be_paid() {
+    use snap_sandbox::va::{NewVa, TrxType};
+    let env = start(Some(Profile::Gopay)).await;
+    let st = env.running.sandbox().state().clone();
+    let now = crate::support::now();
+    let va = st
+        .vas
+        .create(
+            CLIENT_ID,
+            NewVa::new("   70012", "0812345678", "Budi", TrxType::Open, None),
+            &now,
+        )
+        .expect("create");
+    let token = env.b2b_token().await;
+    let body = json!({
+        "partnerServiceId": "   70012",
+        "customerNo": "0812345678",
+        "virtualAccountNo": va.virtual_account_no,
+        "trxId": "trx-1",
+        "additionalInfo": {"merchantId": "M1"},
+    });
+    let a = env
+        .post("/v1.0/transfer-va/delete-va", &body, &token, None)
+        .await;
+    assert_eq!(a.code(), "2003100", "{:?}", a.json);
+    let refused = st
+        .vas
+        .pay(CLIENT_ID, &va.virtual_account_no, "p-1", 10_000, &now)
+        .unwrap_err();
+    assert_eq!(refused.case(), (404, 12));
+    let a = env
+        .post("/v1.0/transfer-va/delete-va", &body, &token, None)
+        .await;
+    assert_eq!(a.code(), "4043112", "{:?}", a.json);
+    env.running.shutdown().await;
+}
