@@ -747,6 +747,7 @@ impl SnapClient {
             let timestamp = config.timestamp_profile.now();
             let mut ctx = RequestContext::new(&timestamp)
                 .with_path_prefix(&config.path_prefix)
+                .with_paths(&config.paths)
                 .with_query(query)
                 .with_external_id(site.external_id)
                 .with_partner_id(&config.partner_id)
@@ -1055,6 +1056,7 @@ impl SnapClient {
             let timestamp = config.timestamp_profile.now();
             let ctx = RequestContext::new(&timestamp)
                 .with_path_prefix(&config.path_prefix)
+                .with_paths(&config.paths)
                 .with_partner_id(&config.partner_id)
                 .with_channel_id(&config.channel_id)
                 .with_client_id(&config.client_id)

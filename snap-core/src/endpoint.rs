@@ -123,6 +123,7 @@ use crate::sign::{Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned};
 
 mod decode;
 mod parse;
+mod paths;
 mod prepare;
 
 pub use decode::{
@@ -130,6 +131,7 @@ pub use decode::{
     decode_response,
 };
 pub use parse::{RequestError, parse_request};
+pub use paths::{PathMap, PathMapError};
 pub use prepare::{PrepareError, PreparedRequest, RequestContext, header, prepare, prepare_bytes};
 
 /// A value that can check itself against SNAP field rules.

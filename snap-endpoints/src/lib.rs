@@ -32,6 +32,7 @@ pub mod bi;
 pub mod gopay;
 pub mod ipg;
 pub mod models;
+pub mod paths;
 pub mod paydia;
 pub mod registry;
 

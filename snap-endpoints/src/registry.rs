@@ -34,9 +34,10 @@
 use std::fmt;
 use std::sync::LazyLock;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use snap_core::code::{ErrorBody, GeneralCase, ResponseCode};
-use snap_core::endpoint::{Endpoint, EndpointMeta, RequestError, parse_request};
+use snap_core::endpoint::{Endpoint, EndpointMeta, Fields, RequestError, parse_request};
 use snap_core::rules::{Violation, Violations};
 
 use crate::{ayopop, bi, gopay, ipg, paydia};
@@ -55,12 +56,47 @@ pub struct EntryInfo {
     pub response_type: &'static str,
     /// Parses and validates a request body against the request type.
     pub validate_fn: fn(&[u8]) -> Result<(), RequestError>,
+    /// The typed operations behind [`validate_response`](Self::validate_response),
+    /// [`to_wire`](Self::to_wire) and [`reserialize`](Self::reserialize).
+    ops: Ops,
+}
+
+/// The type-erased operations of one entry.
+#[derive(Debug, Clone, Copy)]
+struct Ops {
+    validate_response: fn(&[u8]) -> Result<(), RequestError>,
+    to_wire: fn(&[u8]) -> Result<WireRequest, RequestError>,
+    /// A `path_param` or `query` field.
+    target_params: bool,
+    reserialize: fn(Body, &[u8]) -> Result<serde_json::Value, serde_json::Error>,
+}
+
+/// Which body of an endpoint: its request or its success response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// The request body.
+    Request,
+    /// The success answer.
+    Response,
+}
+
+/// A request body as it goes on the wire: the path as declared with its
+/// `path_param` values and `?query` ([`Endpoint::target`]), and the body
+/// without them ([`EntryInfo::to_wire`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireRequest {
+    /// The declared path with its parameters filled, and the query.
+    pub target: String,
+    /// The JSON body, minified (`{}` for a GET whose fields are all
+    /// parameters; [`prepare`](snap_core::endpoint::prepare) sends it empty).
+    pub body: Vec<u8>,
 }
 
 impl EntryInfo {
     fn of<E>() -> EntryInfo
     where
-        E: Endpoint + DeserializeOwned,
+        E: Endpoint + Fields + DeserializeOwned + Serialize,
+        E::Response: Serialize,
     {
         let meta = E::META;
         let sandbox_path = sandbox_path(&meta);
@@ -70,7 +106,51 @@ impl EntryInfo {
             request_type: std::any::type_name::<E>(),
             response_type: std::any::type_name::<E::Response>(),
             validate_fn: validate_body::<E>,
+            ops: Ops {
+                validate_response: validate_response::<E>,
+                to_wire: to_wire::<E>,
+                target_params: E::FIELDS.iter().any(|f| f.path_param || f.query),
+                reserialize: reserialize::<E>,
+            },
         }
+    }
+
+    /// Parses a success answer's body as this endpoint's response type and
+    /// checks its rules (`responseCode`, `responseMessage` and every
+    /// declared member), with [`parse_request`]'s error reporting.
+    pub fn validate_response(&self, body: &[u8]) -> Result<(), RequestError> {
+        (self.ops.validate_response)(body)
+    }
+
+    /// Parses and validates a request body, then splits it as it is sent:
+    /// the path with its `path_param` fields and `query` fields
+    /// ([`Endpoint::target`]), and the body without them. For an endpoint
+    /// without parameters the target is the declared path.
+    pub fn to_wire(&self, body: &[u8]) -> Result<WireRequest, RequestError> {
+        (self.ops.to_wire)(body)
+    }
+
+    /// Whether the request has `path_param` or `query` fields: its path as
+    /// sent depends on the body ([`to_wire`](Self::to_wire)).
+    pub fn has_target_params(&self) -> bool {
+        self.ops.target_params
+    }
+
+    /// What the declaration writes back for `body`: deserialized into the
+    /// request or response type (without checking its rules) and serialized
+    /// again. It differs from `body` where the declaration normalizes: a
+    /// number read by an `accept_number` field is written as a string, a
+    /// key read through a serde alias is written with its declared
+    /// spelling, undeclared keys are left out.
+    ///
+    /// # Errors
+    /// The body does not deserialize into the type.
+    pub fn reserialize(
+        &self,
+        which: Body,
+        body: &[u8],
+    ) -> Result<serde_json::Value, serde_json::Error> {
+        (self.ops.reserialize)(which, body)
     }
 
     /// Parses `body` as this endpoint's request and checks every rule, with
@@ -117,6 +197,33 @@ where
     parse_request::<E>(body).map(drop)
 }
 
+fn validate_response<E: Endpoint>(body: &[u8]) -> Result<(), RequestError> {
+    parse_request::<E::Response>(body).map(drop)
+}
+
+fn to_wire<E>(body: &[u8]) -> Result<WireRequest, RequestError>
+where
+    E: Endpoint + DeserializeOwned + Serialize,
+{
+    let request = parse_request::<E>(body)?;
+    let body = serde_json::to_vec(&request).map_err(|e| RequestError::NotJson(e.to_string()))?;
+    Ok(WireRequest {
+        target: request.target().into_owned(),
+        body,
+    })
+}
+
+fn reserialize<E>(which: Body, body: &[u8]) -> Result<serde_json::Value, serde_json::Error>
+where
+    E: Endpoint + DeserializeOwned + Serialize,
+    E::Response: Serialize,
+{
+    match which {
+        Body::Request => serde_json::to_value(serde_json::from_slice::<E>(body)?),
+        Body::Response => serde_json::to_value(serde_json::from_slice::<E::Response>(body)?),
+    }
+}
+
 fn sandbox_path(meta: &EndpointMeta) -> String {
     if meta.provider == "BI" {
         meta.path.to_owned()
@@ -125,21 +232,18 @@ fn sandbox_path(meta: &EndpointMeta) -> String {
     }
 }
 
+/// `EntryInfo::of` for each listed BI request type (`module::Type` under
+/// `crate::bi`).
+macro_rules! bi_entries {
+    ($($module:ident :: $ty:ident),* $(,)?) => {
+        vec![$(EntryInfo::of::<bi::$module::$ty>()),*]
+    };
+}
+
 static REGISTRY: LazyLock<Vec<EntryInfo>> = LazyLock::new(|| {
-    vec![
-        // BI standard, by service code.
-        EntryInfo::of::<bi::DeleteVaRequest>(),
-        EntryInfo::of::<bi::DebitCancelRequest>(),
-        EntryInfo::of::<bi::AuthPaymentRequest>(),
-        EntryInfo::of::<bi::AuthQueryRequest>(),
-        EntryInfo::of::<bi::AuthCaptureRequest>(),
-        EntryInfo::of::<bi::AuthCaptureQueryRequest>(),
-        EntryInfo::of::<bi::AuthVoidRequest>(),
-        EntryInfo::of::<bi::AuthVoidQueryRequest>(),
-        EntryInfo::of::<bi::AuthRefundRequest>(),
-        EntryInfo::of::<bi::AccessTokenB2bRequest>(),
-        EntryInfo::of::<bi::AccessTokenB2b2cRequest>(),
-        EntryInfo::of::<bi::QrMpmCancelRequest>(),
+    // BI standard, all 81 services by service code (the generated list).
+    let mut all = bi::list::bi_requests!(bi_entries);
+    all.extend([
         // GoPay / Midtrans.
         EntryInfo::of::<gopay::DeleteVaRequest>(),
         EntryInfo::of::<gopay::DebitCancelRequest>(),
@@ -150,7 +254,8 @@ static REGISTRY: LazyLock<Vec<EntryInfo>> = LazyLock::new(|| {
         // Not SNAP.
         EntryInfo::of::<ayopop::BillCancelRequest>(),
         EntryInfo::of::<ipg::VaReversalRequest>(),
-    ]
+    ]);
+    all
 });
 
 /// Every declared endpoint: BI first, then the providers, each by service

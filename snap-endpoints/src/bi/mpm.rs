@@ -7,6 +7,10 @@ use snap_core::money::Money;
 
 use crate::models::{AdditionalInfo, CancelResponse};
 
+mod generated;
+/// The page's other services (47-52, 78), generated from the catalogue tables.
+pub use generated::*;
+
 /// API Cancel Payment (QR MPM) — SNAP service 77 (BI MPM page).
 ///
 /// Provider variant: [`crate::gopay::QrisCancelRequest`] (an either/or rule on

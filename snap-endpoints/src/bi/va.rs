@@ -6,6 +6,10 @@ use snap_core as snap;
 
 use crate::models::AdditionalInfo;
 
+mod generated;
+/// The page's other services (24-30, 32-35), generated from the catalogue tables.
+pub use generated::*;
+
 /// API Virtual Account — Delete VA, SNAP service 31 (BI VA page).
 ///
 /// The page's overview and snippet say **DELETE** (with a JSON body, and the

@@ -7,6 +7,10 @@ use snap_core::money::Money;
 
 use crate::models::{AdditionalInfo, CancelResponse};
 
+mod generated;
+/// The page's other services (54-56, 58), generated from the catalogue tables.
+pub use generated::*;
+
 /// API Direct Debit Payment Cancel — SNAP service 57 (BI Direct Debit page).
 ///
 /// Provider variant: [`crate::gopay::DebitCancelRequest`] (an either/or rule
