@@ -714,6 +714,23 @@ class Sample:
     text: str  # after fixes
     edits: list
     data: object = None
+    duplicates: list = field(default_factory=list)  # keys sent twice in one object
+
+
+def load_json(text: str) -> tuple:
+    """The parsed JSON (the last of duplicate members wins, as in Python) and the
+    duplicate keys (serde_json refuses them)."""
+    dups = []
+
+    def pairs(items):
+        seen = {}
+        for k, v in items:
+            if k in seen:
+                dups.append(k)
+            seen[k] = v
+        return seen
+
+    return json.loads(text, object_pairs_hook=pairs), dups
 
 
 def extract_samples(portal: Path, services: dict) -> dict:
@@ -781,7 +798,7 @@ def extract_samples(portal: Path, services: dict) -> dict:
                     edits.append(why)
             s = Sample(svc, side, fname, bs + j + 1, bs + k, raw, text, edits)
             try:
-                s.data = json.loads(text)
+                s.data, s.duplicates = load_json(text)
             except json.JSONDecodeError as e:
                 s.edits.append(f"STILL INVALID JSON: {e}")
             out[(svc, side)] = s
@@ -1566,6 +1583,7 @@ def generate(args, root: Path) -> dict:
             seed = SEED_COVER.get((n, side))
             seed_note = ""
             data = smp.data
+            duplicates = smp.duplicates
             if seed and (seed_dir / seed).exists():
                 seed_text = (seed_dir / seed).read_text(encoding="utf-8")
                 if seed_text.strip() == smp.text.strip():
@@ -1576,7 +1594,7 @@ def generate(args, root: Path) -> dict:
                     how = "DIFFERENT JSON from the portal body (the seed document's sample)"
                 seed_note = f"Held by the hand-written fixture `bi/{seed}` ({how}); checked as that file."
                 fname = seed
-                data = json.loads(seed_text)
+                data, duplicates = load_json(seed_text)
             else:
                 fname = f"{n:02d}_{snake(svc.prefix)}.{side}.json"
                 (fx / fname).write_text(smp.text, encoding="utf-8")
@@ -1585,6 +1603,10 @@ def generate(args, root: Path) -> dict:
             top = svc.req if side == "request" else svc.resp
             if data is not None:
                 validate(top, data, "", viol, unknown, top_response=(side == "response"))
+            if duplicates and not viol:
+                # serde_json refuses a member sent twice; parse_request reports it at the root.
+                viol.append({"path": "", "rule": "format",
+                             "detail": "member sent twice: " + ", ".join(f"`{d}`" for d in duplicates)})
             parse_fails = any(v["rule"] == "format" for v in viol)
             if data is not None and not parse_fails:
                 reserialize_edits(top, data, [], edits, top_response=(side == "response"))

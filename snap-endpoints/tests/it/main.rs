@@ -4,6 +4,7 @@
 mod codes;
 mod common;
 mod fixtures;
+mod portal;
 mod provider_schemes;
 mod registry;
 mod rules;
