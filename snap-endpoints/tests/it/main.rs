@@ -1,9 +1,11 @@
 //! snap-endpoints proofs: the seed documents' own samples, and every
 //! endpoint's rules, driven from the registry.
 
+mod catalogue;
 mod codes;
 mod common;
 mod fixtures;
+mod generated;
 mod portal;
 mod provider_schemes;
 mod registry;
