@@ -1481,6 +1481,24 @@ def render_list(services: dict, emitted: dict) -> str:
         module = emitted.get(n) or HAND_WRITTEN_MODULE.get(n) or svc.module
         out.append(f"            {module}::{svc.prefix}Request, // {n:02d} {svc.name}")
     out += ["        }", "    };", "}", "", "pub(crate) use bi_requests;", ""]
+    # Pages, grouped by category in the standard's order, each by its first service.
+    categories = ["Registration", "Balance Inquiry", "Transaction History", "Transfer Credit",
+                  "Transfer Debit", "Security"]
+    pages = {}
+    for n in sorted(services):
+        svc = services[n]
+        module = emitted.get(n) or HAND_WRITTEN_MODULE.get(n) or svc.module
+        cat = svc.meta["category"]
+        assert cat in categories, cat
+        pages.setdefault(module, (categories.index(cat), n, cat, svc.meta["subgroup"]))
+    out += [
+        "/// The portal pages, one module each: `(module, category, page)`, grouped by",
+        "/// category in the standard's order, each category's pages by their first service.",
+        "pub(crate) const PAGES: &[(&str, &str, &str)] = &[",
+    ]
+    for module, (_, _, cat, page) in sorted(pages.items(), key=lambda kv: kv[1][:2]):
+        out.append(f"    ({rust_str(module)}, {rust_str(cat)}, {rust_str(page)}),")
+    out += ["];", ""]
     return "\n".join(out)
 
 

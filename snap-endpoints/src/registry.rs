@@ -54,6 +54,10 @@ pub struct EntryInfo {
     pub request_type: &'static str,
     /// The Rust success-response type.
     pub response_type: &'static str,
+    /// For a BI service, the module of its portal page under
+    /// `snap_endpoints::bi` (`"va"`, `"registration"`); `None` for a provider
+    /// variant or a non-SNAP API.
+    pub page: Option<&'static str>,
     /// Parses and validates a request body against the request type.
     pub validate_fn: fn(&[u8]) -> Result<(), RequestError>,
     /// The typed operations behind [`validate_response`](Self::validate_response),
@@ -105,6 +109,7 @@ impl EntryInfo {
             sandbox_path,
             request_type: std::any::type_name::<E>(),
             response_type: std::any::type_name::<E::Response>(),
+            page: None,
             validate_fn: validate_body::<E>,
             ops: Ops {
                 validate_response: validate_response::<E>,
@@ -233,10 +238,13 @@ fn sandbox_path(meta: &EndpointMeta) -> String {
 }
 
 /// `EntryInfo::of` for each listed BI request type (`module::Type` under
-/// `crate::bi`).
+/// `crate::bi`), with its page.
 macro_rules! bi_entries {
     ($($module:ident :: $ty:ident),* $(,)?) => {
-        vec![$(EntryInfo::of::<bi::$module::$ty>()),*]
+        vec![$(EntryInfo {
+            page: Some(stringify!($module)),
+            ..EntryInfo::of::<bi::$module::$ty>()
+        }),*]
     };
 }
 
@@ -262,6 +270,106 @@ static REGISTRY: LazyLock<Vec<EntryInfo>> = LazyLock::new(|| {
 /// code.
 pub fn registry() -> &'static [EntryInfo] {
     &REGISTRY
+}
+
+/// The Rust request type as a user names it: `bi::va::VaInquiryRequest`,
+/// `gopay::PreAuthVoidRequest` (BI types at their page module, also the
+/// access tokens snap-core declares).
+pub fn type_path(entry: &EntryInfo) -> String {
+    let name = entry
+        .request_type
+        .rsplit("::")
+        .next()
+        .unwrap_or(entry.request_type);
+    match entry.page {
+        Some(page) => format!("bi::{page}::{name}"),
+        None => entry
+            .request_type
+            .strip_prefix("snap_endpoints::")
+            .unwrap_or(entry.request_type)
+            .to_owned(),
+    }
+}
+
+/// The signature column of the listings: the scheme, `+ customer token` for
+/// B2B2C endpoints.
+pub fn signature_label(entry: &EntryInfo) -> String {
+    let scheme = entry.meta.signature.name();
+    if entry.meta.customer_token {
+        format!("{scheme} + customer token")
+    } else {
+        scheme.to_owned()
+    }
+}
+
+/// `outbound` / `inbound`.
+pub fn direction_label(entry: &EntryInfo) -> &'static str {
+    match entry.meta.direction {
+        snap_core::endpoint::Direction::Outbound => "outbound",
+        snap_core::endpoint::Direction::Inbound => "inbound",
+    }
+}
+
+/// Every endpoint as Markdown tables: the BI services grouped by category
+/// and portal page, then the provider variants and non-SNAP APIs (what
+/// `snap endpoints --markdown` prints and the README's endpoint table is).
+pub fn markdown() -> String {
+    use std::fmt::Write as _;
+    let all = registry();
+    let mut out = String::new();
+    let mut category = "";
+    for (module, cat, page) in bi::list::PAGES {
+        if *cat != category {
+            category = cat;
+            let _ = writeln!(out, "### {cat}\n");
+        }
+        let entries: Vec<&EntryInfo> = all.iter().filter(|e| e.page == Some(*module)).collect();
+        let services: Vec<String> = entries.iter().filter_map(|e| e.key()).collect();
+        let _ = writeln!(
+            out,
+            "{page} (`bi::{module}`, {} service{}):\n",
+            services.len(),
+            if services.len() == 1 { "" } else { "s" }
+        );
+        out.push_str("| SC | name | method | path | signature | direction | request type |\n");
+        out.push_str("|---|---|---|---|---|---|---|\n");
+        for e in entries {
+            let _ = writeln!(
+                out,
+                "| {:02} | {} | {} | `{}` | {} | {} | `{}` |",
+                e.meta.service.map_or(0, |s| s.get()),
+                e.meta.name,
+                e.meta.method,
+                e.meta.path,
+                signature_label(e),
+                direction_label(e),
+                type_path(e),
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("### Provider variants and non-SNAP APIs\n\n");
+    out.push_str(
+        "| provider | SC | name | method | path | sandbox path | signature | request type |\n",
+    );
+    out.push_str("|---|---|---|---|---|---|---|---|\n");
+    for e in all.iter().filter(|e| e.page.is_none()) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | `{}` | `{}` | {} | `{}` |",
+            e.meta.provider,
+            e.meta
+                .service
+                .map_or_else(|| "–".to_owned(), |s| format!("{:02}", s.get())),
+            e.meta.name,
+            e.meta.method,
+            e.meta.path,
+            e.sandbox_path,
+            signature_label(e),
+            type_path(e),
+        );
+    }
+    out
 }
 
 /// Why [`find`] found nothing.

@@ -2,6 +2,7 @@
 //! Each subcommand has its module here.
 
 mod call;
+mod call_paths;
 mod decode;
 mod demo;
 mod endpoints;

@@ -438,7 +438,7 @@ impl<'de> Deserializer<'de> for ValueDe<'de> {
         // tree's own deserializer writes the member back as its JSON text.
         if name == RAW_VALUE_TOKEN {
             return Deserializer::deserialize_newtype_struct(self.0, name, visitor)
-                .map_err(|e| de::Error::custom(e));
+                .map_err(de::Error::custom);
         }
         visitor.visit_newtype_struct(self)
     }

@@ -95,3 +95,38 @@ macro_rules! bi_requests {
 }
 
 pub(crate) use bi_requests;
+
+/// The portal pages, one module each: `(module, category, page)`, grouped by
+/// category in the standard's order, each category's pages by their first service.
+pub(crate) const PAGES: &[(&str, &str, &str)] = &[
+    ("registration", "Registration", "Registrasi"),
+    ("balance", "Balance Inquiry", "Informasi Saldo"),
+    ("history", "Transaction History", "Riwayat Transaksi"),
+    ("account_inquiry", "Transfer Credit", "Account Inquiry"),
+    ("trigger_transfer", "Transfer Credit", "Trigger Transfer"),
+    ("va", "Transfer Credit", "Virtual Account"),
+    (
+        "transaction_status_bank",
+        "Transfer Credit",
+        "Transaction Status Inquiry (Bank)",
+    ),
+    ("customer_topup", "Transfer Credit", "Customer Top Up"),
+    ("bulk_cashin", "Transfer Credit", "Bulk Cashin"),
+    ("transfer_to_bank", "Transfer Credit", "Transfer To Bank"),
+    ("transfer_to_otc", "Transfer Credit", "Transfer To OTC"),
+    ("mpm", "Transfer Credit", "MPM (QRIS merchant-presented)"),
+    (
+        "transaction_status",
+        "Transfer Credit",
+        "Transaction Status Inquiry (Non-Bank)",
+    ),
+    ("direct_debit", "Transfer Debit", "Direct Debit"),
+    ("cpm", "Transfer Debit", "CPM (QRIS customer-presented)"),
+    ("auth", "Transfer Debit", "Auth Payment"),
+    (
+        "direct_debit_bi_fast",
+        "Transfer Debit",
+        "Direct Debit BI-FAST",
+    ),
+    ("security", "Security", "Keamanan (Access Token)"),
+];
