@@ -1075,6 +1075,8 @@ def plan_service(meta: dict, fields: dict, samples: dict) -> Service:
                    f"no evidence either way): {g.strip()}. Basis: {meta.get('b2b2c_basis', '').strip()}")
 
     for d in fields.get("disagreements", []):
+        # Plain text in rustdoc: no HTML tags, no link brackets.
+        d = d.replace("<", "‹").replace(">", "›").replace("[", "\\[").replace("]", "\\]")
         doc.append(f"Catalogue note: {d}")
     svc.doc = doc
 

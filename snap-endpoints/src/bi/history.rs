@@ -15,7 +15,7 @@ use snap::secret::SecretString;
 ///
 /// B2B2C: Portal Riwayat Transaksi Skema 1: explicit consumer consent via OAuth 2.0, access
 /// token as credential; Skema 2 uses partner credentials (B2B). => B2B2C optional.
-/// Catalogue note: detailData container row lacks M/O; sourceOfFunds typed List<SourceOfFund>
+/// Catalogue note: detailData container row lacks M/O; sourceOfFunds typed List‹SourceOfFund›
 /// (children from the portal "Definisi Tipe" table).
 #[snap::request(
     service = 12,

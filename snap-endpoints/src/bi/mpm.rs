@@ -1,6 +1,10 @@
-//! BI standard, Transfer Kredit — QR MPM Cancel Payment, service 77 (SNAP
-//! Developer Site, page "MPM"; `seed_endpoints.json` `bi_qr_mpm_cancel_77`,
-//! kept for reconciliation with GoPay's variant).
+//! BI standard, page "Transfer Kredit / MPM" (QRIS merchant-presented):
+//! SNAP services 47-52, 77 and 78.
+//!
+//! QR MPM Cancel Payment (77) is written by hand (`seed_endpoints.json`
+//! `bi_qr_mpm_cancel_77`, kept for reconciliation with GoPay's variant); the
+//! page's other services are generated from the catalogue tables and
+//! re-exported here.
 
 use snap_core as snap;
 use snap_core::money::Money;

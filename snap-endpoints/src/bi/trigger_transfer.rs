@@ -304,7 +304,7 @@ pub struct InterbankBulkTransferResponse {
 /// Transfer page).
 ///
 /// Direction: inbound — a notification the service provider sends to the partner's endpoint.
-/// Catalogue note: bulkObject[].beneficiaryAccountNo is 19 (34 in 17/18 requests).
+/// Catalogue note: bulkObject\[\].beneficiaryAccountNo is 19 (34 in 17/18 requests).
 #[snap::request(
     service = 21,
     method = "POST",

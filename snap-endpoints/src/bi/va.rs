@@ -1,6 +1,11 @@
-//! BI standard, Transfer Kredit — Virtual Account Delete VA, service 31 (SNAP
-//! Developer Site, page "Virtual Account"; `seed_endpoints.json`
-//! `bi_va_delete_31`, kept for reconciliation with Midtrans' variant).
+//! BI standard, page "Transfer Kredit / Virtual Account": SNAP services
+//! 24-35.
+//!
+//! Delete VA (31) is written by hand (`seed_endpoints.json`
+//! `bi_va_delete_31`, kept for reconciliation with Midtrans' variant); the
+//! page's other services are generated from the catalogue tables and
+//! re-exported here. VA Inquiry (24) and VA Payment (25) are `inbound`: the
+//! bank calls the partner that issued the VA.
 
 use snap_core as snap;
 

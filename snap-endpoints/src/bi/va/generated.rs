@@ -93,8 +93,8 @@ pub struct VaInquiryResponse {
 /// referenceNo 64 (request) vs 15 (response).
 /// Catalogue note: paymentType is String(1) in the table but the sample sends the JSON number
 /// 1; billReferenceNo is Number(15) but the sample sends a string.
-/// Catalogue note: Response row billDetails[].billerReferenceId has no type cell in the capture
-/// (O, 64).
+/// Catalogue note: Response row billDetails\[\].billerReferenceId has no type cell in the
+/// capture (O, 64).
 /// Catalogue note: maja-id/snap-core makes paidAmount optional (standard M) and sourceBankCode
 /// Length(3) (standard 11).
 #[snap::request(
@@ -193,8 +193,8 @@ pub struct VaPaymentResponse {
 /// Virtual Account – Inquiry Status — SNAP service 26 (BI Transfer Kredit / Virtual Account
 /// page).
 ///
-/// Catalogue note: billDetails[].reason typed Object with length 2 in the table (the 2 belongs
-/// to status); sample shows an object {english, indonesia}.
+/// Catalogue note: billDetails\[\].reason typed Object with length 2 in the table (the 2
+/// belongs to status); sample shows an object {english, indonesia}.
 /// Catalogue note: Portal text: inquiryRequestId "if not sent, returns array based on
 /// virtualAccountNo" but the response is documented as a single object (KORIE).
 #[snap::request(
@@ -500,7 +500,7 @@ pub struct VaIntrabankInquiryResponse {
 /// Virtual Account page).
 ///
 /// Catalogue note: Response container is virtualAccountdata (lower-case d) in table and sample;
-/// response table lists referenceNo twice (128 and 15); billDetails[].reason typed String(2)
+/// response table lists referenceNo twice (128 and 15); billDetails\[\].reason typed String(2)
 /// but the sample is an object.
 #[snap::request(
     service = 33,
