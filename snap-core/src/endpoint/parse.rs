@@ -792,6 +792,16 @@ mod tests {
         impl Validate for Drift {
             fn validate_at(&self, _: &crate::rules::Path<'_>, _: &mut crate::rules::Report) {}
         }
+        let ok = parse_request::<Drift>(br#"{"customerNo":812,"paymentType":"1","count":3}"#)
+            .expect("valid");
+        assert_eq!(
+            (
+                ok.customer_no.as_str(),
+                ok.payment_type.as_deref(),
+                ok.count
+            ),
+            ("812", Some("1"), 3)
+        );
         let v: Value =
             serde_json::from_str(r#"{"customerNo":"0812","paymentType":1,"count":"x"}"#).unwrap();
         let e = Drift::deserialize(ValueDe(&v)).unwrap_err();

@@ -219,7 +219,7 @@ fn leaf(row: &Row) -> Value {
         "Date" | "Datetime" => Value::from("2020-12-23T09:19:47+07:00"),
         "Array of String" => Value::Array(vec![Value::from("1")]),
         "Object" if !row.max_len.is_u64() => Value::Object(Map::new()),
-        _ if row.max_len == Value::from(2) && row.description.trim_start().starts_with("00") => {
+        _ if row.max_len == 2 && row.description.trim_start().starts_with("00") => {
             Value::from("00")
         }
         _ => Value::from("1"),
@@ -339,7 +339,7 @@ fn base(service: u8, side: Side, root: &Node, rows: &[Row], entry: &EntryInfo) -
     };
     let file = expected
         .iter()
-        .find(|e| e["service"] == Value::from(service) && e["type"] == Value::from(want));
+        .find(|e| e["service"] == service && e["type"] == want);
     let mut body = match file {
         Some(e) => {
             let mut sample = common::value(e["file"].as_str().expect("a file name"));
