@@ -1463,6 +1463,18 @@ def reserialize_edits(st: SSpec, data, path: list, edits: list, top_response=Fal
             raise SystemExit(f"{here}: a money value that is not a string: extend the generator")
 
 
+# The cargo feature of each category (snap-endpoints/Cargo.toml, all on by default): the
+# generated services compile only with it. Security (73/74) is hand-written and always on.
+CATEGORY_FEATURE = {
+    "Registration": "registration",
+    "Balance Inquiry": "balance",
+    "Transaction History": "history",
+    "Transfer Credit": "transfer-credit",
+    "Transfer Debit": "transfer-debit",
+    "Security": None,
+}
+
+
 def render_list(services: dict, emitted: dict) -> str:
     """src/bi/list.rs: every BI request type, by service code."""
     out = [
@@ -1472,8 +1484,9 @@ def render_list(services: dict, emitted: dict) -> str:
         f"//! {GENERATED_MARK} from `tests/catalogue/services.json`;",
         "//! do not edit by hand.",
         "",
-        "/// Calls `$m!` with `module::RequestType` (relative to `crate::bi`) of every BI",
-        "/// service, in service-code order.",
+        "/// Calls `$m!` with `[cfg] module::RequestType` (relative to `crate::bi`) of every",
+        "/// BI service, in service-code order: a generated service is compiled with its",
+        "/// category's feature, a hand-written one always (`all()`).",
         "macro_rules! bi_requests {",
         "    ($m:ident) => {",
         "        $m! {",
@@ -1481,7 +1494,9 @@ def render_list(services: dict, emitted: dict) -> str:
     for n in sorted(services):
         svc = services[n]
         module = emitted.get(n) or HAND_WRITTEN_MODULE.get(n) or svc.module
-        out.append(f"            {module}::{svc.prefix}Request, // {n:02d} {svc.name}")
+        feature = CATEGORY_FEATURE[svc.meta["category"]] if n in emitted else None
+        cfg = f'feature = "{feature}"' if feature else "all()"
+        out.append(f"            [{cfg}] {module}::{svc.prefix}Request, // {n:02d} {svc.name}")
     out += ["        }", "    };", "}", "", "pub(crate) use bi_requests;", ""]
     # Pages, grouped by category in the standard's order, each by its first service.
     categories = ["Registration", "Balance Inquiry", "Transaction History", "Transfer Credit",

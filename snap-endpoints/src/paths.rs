@@ -11,12 +11,12 @@
 //!
 //! ```
 //! use snap_core::endpoint::{Endpoint, PathMap};
-//! use snap_endpoints::bi::va::VaInquiryRequest;
+//! use snap_endpoints::bi::va::DeleteVaRequest;
 //! use snap_endpoints::paths;
 //!
 //! let bca = paths::bca();
-//! let meta = VaInquiryRequest::META;
-//! assert_eq!(bca.path_for(&meta, meta.path)?, "/openapi/v1.0/transfer-va/inquiry");
+//! let meta = DeleteVaRequest::META;
+//! assert_eq!(bca.path_for(&meta, meta.path)?, "/openapi/v1.0/transfer-va/delete-va");
 //!
 //! // One more service at a path of its own.
 //! let mine = paths::bca().with_path("BI:26", "/openapi/v1.0/transfer-va/status-v2");

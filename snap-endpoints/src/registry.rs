@@ -240,14 +240,22 @@ fn sandbox_path(meta: &EndpointMeta) -> String {
 /// `EntryInfo::of` for each listed BI request type (`module::Type` under
 /// `crate::bi`), with its page.
 macro_rules! bi_entries {
-    ($($module:ident :: $ty:ident),* $(,)?) => {
-        vec![$(EntryInfo {
-            page: Some(stringify!($module)),
-            ..EntryInfo::of::<bi::$module::$ty>()
-        }),*]
-    };
+    ($([$($cfg:tt)*] $module:ident :: $ty:ident),* $(,)?) => {{
+        // One push per service, each under its feature.
+        let mut all = Vec::with_capacity(81);
+        $(
+            #[cfg($($cfg)*)]
+            all.push(EntryInfo {
+                page: Some(stringify!($module)),
+                ..EntryInfo::of::<bi::$module::$ty>()
+            });
+        )*
+        all
+    }};
 }
 
+// `bi_entries!` pushes one entry per service, each under its feature.
+#[allow(clippy::vec_init_then_push)]
 static REGISTRY: LazyLock<Vec<EntryInfo>> = LazyLock::new(|| {
     // BI standard, all 81 services by service code (the generated list).
     let mut all = bi::list::bi_requests!(bi_entries);
@@ -319,11 +327,14 @@ pub fn markdown() -> String {
     let mut out = String::new();
     let mut category = "";
     for (module, cat, page) in bi::list::PAGES {
+        let entries: Vec<&EntryInfo> = all.iter().filter(|e| e.page == Some(*module)).collect();
+        if entries.is_empty() {
+            continue; // a page whose feature is off
+        }
         if *cat != category {
             category = cat;
             let _ = writeln!(out, "### {cat}\n");
         }
-        let entries: Vec<&EntryInfo> = all.iter().filter(|e| e.page == Some(*module)).collect();
         let services: Vec<String> = entries.iter().filter_map(|e| e.key()).collect();
         let _ = writeln!(
             out,

@@ -10,8 +10,11 @@ use snap_core::money::Money;
 
 use crate::models::{AdditionalInfo, CancelResponse};
 
+#[cfg(feature = "transfer-debit")]
 mod generated;
 /// The page's other services (54-56, 58), generated from the catalogue tables.
+#[cfg(feature = "transfer-debit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-debit")))]
 pub use generated::*;
 
 /// API Direct Debit Payment Cancel — SNAP service 57 (BI Direct Debit page).

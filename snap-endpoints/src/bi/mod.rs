@@ -38,25 +38,60 @@
 //!
 //! The status query of each operation that has one is in [`status`]
 //! ([`snap_core::endpoint::StatusQueried`]).
+//!
+//! # Features
+//!
+//! The generated services compile with their category's cargo feature, all
+//! on by default: `registration` (01-10, 81), `balance` (11), `history`
+//! (12-14), `transfer-credit` (15-53, 75-78), `transfer-debit` (54-72, 79,
+//! 80). The hand-written declarations (31, 57, 63-69, 73, 74, 77) are always
+//! there. With `default-features = false, features = ["transfer-credit"]`
+//! only the Transfer Kredit pages' generated code is built.
 
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub mod account_inquiry;
 pub mod auth;
+#[cfg(feature = "balance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "balance")))]
 pub mod balance;
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub mod bulk_cashin;
+#[cfg(feature = "transfer-debit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-debit")))]
 pub mod cpm;
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub mod customer_topup;
 pub mod direct_debit;
+#[cfg(feature = "transfer-debit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-debit")))]
 pub mod direct_debit_bi_fast;
+#[cfg(feature = "history")]
+#[cfg_attr(docsrs, doc(cfg(feature = "history")))]
 pub mod history;
 pub(crate) mod list;
 pub mod mpm;
+#[cfg(feature = "registration")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registration")))]
 pub mod registration;
 pub mod security;
 pub mod status;
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub mod transaction_status;
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub mod transaction_status_bank;
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub mod transfer_to_bank;
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub mod transfer_to_otc;
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub mod trigger_transfer;
 pub mod va;
 

@@ -11,8 +11,11 @@ use snap_core::money::Money;
 
 use crate::models::{AdditionalInfo, CancelResponse};
 
+#[cfg(feature = "transfer-credit")]
 mod generated;
 /// The page's other services (47-52, 78), generated from the catalogue tables.
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub use generated::*;
 
 /// API Cancel Payment (QR MPM) — SNAP service 77 (BI MPM page).

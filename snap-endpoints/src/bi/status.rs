@@ -31,6 +31,7 @@
 //! identifiers); refunds (58, 69, 78, 80) and cancels have none.
 //!
 //! ```
+//! # #[cfg(feature = "transfer-credit")] {
 //! use snap_core::endpoint::StatusQueried;
 //! use snap_core::money::{Currency, Money};
 //! use snap_endpoints::bi::trigger_transfer::IntrabankTransferRequest;
@@ -46,248 +47,263 @@
 //! assert_eq!(query.service_code, "17");
 //! assert_eq!(query.original_partner_reference_no.as_deref(), Some("2020102900000000000001"));
 //! assert_eq!(query.amount, Some(Money::parse("12345678.00", Currency::IDR)?));
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use snap_core::endpoint::StatusQueried;
-use snap_core::money::Money;
+#[cfg(feature = "transfer-credit")]
+mod credit {
+    use snap_core::endpoint::StatusQueried;
+    use snap_core::money::Money;
 
-use super::auth::{
-    AuthCaptureQueryRequest, AuthCaptureRequest, AuthPaymentRequest, AuthQueryRequest,
-    AuthVoidQueryRequest, AuthVoidRequest,
-};
-use super::cpm::{QrCpmPaymentRequest, QrCpmQueryRequest};
-use super::customer_topup::{CustomerTopUpRequest, TopUpStatusRequest};
-use super::direct_debit::{DebitPaymentRequest, DebitStatusRequest};
-use super::mpm::{QrMpmGenerateRequest, QrMpmPaymentRequest, QrMpmQueryRequest};
-use super::transaction_status_bank::TransferStatusRequest;
-use super::transfer_to_otc::{OtcCashoutRequest, OtcStatusRequest};
-use super::trigger_transfer::{
-    InterbankTransferRequest, IntrabankTransferRequest, RtgsTransferRequest, SknTransferRequest,
-};
-use super::va::{VaIntrabankPaymentRequest, VaPaymentRequest, VaStatusRequest};
+    use crate::bi::customer_topup::{CustomerTopUpRequest, TopUpStatusRequest};
+    use crate::bi::mpm::{QrMpmGenerateRequest, QrMpmPaymentRequest, QrMpmQueryRequest};
+    use crate::bi::transaction_status_bank::TransferStatusRequest;
+    use crate::bi::transfer_to_otc::{OtcCashoutRequest, OtcStatusRequest};
+    use crate::bi::trigger_transfer::{
+        InterbankTransferRequest, IntrabankTransferRequest, RtgsTransferRequest, SknTransferRequest,
+    };
+    use crate::bi::va::{VaIntrabankPaymentRequest, VaPaymentRequest, VaStatusRequest};
 
-/// Transaction Status Inquiry (36) of a transfer of service `code`.
-fn transfer_status(
-    code: &str,
-    partner_reference_no: &str,
-    transaction_date: &str,
-    amount: Option<&Money>,
-) -> TransferStatusRequest {
-    TransferStatusRequest {
-        original_partner_reference_no: Some(partner_reference_no.to_owned()),
-        original_reference_no: None,
-        original_external_id: None,
-        service_code: code.to_owned(),
-        transaction_date: Some(transaction_date.to_owned()).filter(|d| !d.is_empty()),
-        amount: amount.copied(),
-        additional_info: None,
-    }
-}
-
-/// `impl StatusQueried` for the transfers of the Trigger Transfer page.
-macro_rules! transfer_status_queried {
-    ($($ty:ty => $code:literal),* $(,)?) => {$(
-        /// Transaction Status Inquiry (36) with `serviceCode`
-        #[doc = concat!("`\"", $code, "\"`,")]
-        /// `originalPartnerReferenceNo`, `transactionDate` and `amount` from the transfer.
-        impl StatusQueried for $ty {
-            type Query = TransferStatusRequest;
-            fn status_query(&self) -> Option<TransferStatusRequest> {
-                Some(transfer_status(
-                    $code,
-                    &self.partner_reference_no,
-                    &self.transaction_date,
-                    // `&Money` and `&Option<Money>` both convert.
-                    Option::from(&self.amount),
-                ))
-            }
+    /// Transaction Status Inquiry (36) of a transfer of service `code`.
+    fn transfer_status(
+        code: &str,
+        partner_reference_no: &str,
+        transaction_date: &str,
+        amount: Option<&Money>,
+    ) -> TransferStatusRequest {
+        TransferStatusRequest {
+            original_partner_reference_no: Some(partner_reference_no.to_owned()),
+            original_reference_no: None,
+            original_external_id: None,
+            service_code: code.to_owned(),
+            transaction_date: Some(transaction_date.to_owned()).filter(|d| !d.is_empty()),
+            amount: amount.copied(),
+            additional_info: None,
         }
-    )*};
-}
+    }
 
-transfer_status_queried! {
-    IntrabankTransferRequest => "17",
-    InterbankTransferRequest => "18",
-    RtgsTransferRequest => "22",
-    SknTransferRequest => "23",
-}
+    /// `impl StatusQueried` for the transfers of the Trigger Transfer page.
+    macro_rules! transfer_status_queried {
+        ($($ty:ty => $code:literal),* $(,)?) => {$(
+            /// Transaction Status Inquiry (36) with `serviceCode`
+            #[doc = concat!("`\"", $code, "\"`,")]
+            /// `originalPartnerReferenceNo`, `transactionDate` and `amount` from the transfer.
+            impl StatusQueried for $ty {
+                type Query = TransferStatusRequest;
+                fn status_query(&self) -> Option<TransferStatusRequest> {
+                    Some(transfer_status(
+                        $code,
+                        &self.partner_reference_no,
+                        &self.transaction_date,
+                        // `&Money` and `&Option<Money>` both convert.
+                        Option::from(&self.amount),
+                    ))
+                }
+            }
+        )*};
+    }
 
-/// VA Inquiry Status (26): the VA and the payment's `paymentRequestId`.
-impl StatusQueried for VaPaymentRequest {
-    type Query = VaStatusRequest;
-    fn status_query(&self) -> Option<VaStatusRequest> {
-        Some(VaStatusRequest {
-            partner_service_id: self.partner_service_id.clone(),
-            customer_no: self.customer_no.clone(),
-            virtual_account_no: self.virtual_account_no.clone(),
-            inquiry_request_id: None,
-            payment_request_id: Some(self.payment_request_id.clone()),
-            additional_info: None,
-        })
+    transfer_status_queried! {
+        IntrabankTransferRequest => "17",
+        InterbankTransferRequest => "18",
+        RtgsTransferRequest => "22",
+        SknTransferRequest => "23",
+    }
+
+    /// VA Inquiry Status (26): the VA and the payment's `paymentRequestId`.
+    impl StatusQueried for VaPaymentRequest {
+        type Query = VaStatusRequest;
+        fn status_query(&self) -> Option<VaStatusRequest> {
+            Some(VaStatusRequest {
+                partner_service_id: self.partner_service_id.clone(),
+                customer_no: self.customer_no.clone(),
+                virtual_account_no: self.virtual_account_no.clone(),
+                inquiry_request_id: None,
+                payment_request_id: Some(self.payment_request_id.clone()),
+                additional_info: None,
+            })
+        }
+    }
+
+    /// VA Inquiry Status (26): the VA and the payment's `inquiryRequestId`.
+    impl StatusQueried for VaIntrabankPaymentRequest {
+        type Query = VaStatusRequest;
+        fn status_query(&self) -> Option<VaStatusRequest> {
+            Some(VaStatusRequest {
+                partner_service_id: self.partner_service_id.clone(),
+                customer_no: self.customer_no.clone(),
+                virtual_account_no: self.virtual_account_no.clone(),
+                inquiry_request_id: self.inquiry_request_id.clone(),
+                payment_request_id: None,
+                additional_info: None,
+            })
+        }
+    }
+
+    /// Customer Top Up Status (39), `serviceCode` `"38"`.
+    impl StatusQueried for CustomerTopUpRequest {
+        type Query = TopUpStatusRequest;
+        fn status_query(&self) -> Option<TopUpStatusRequest> {
+            Some(TopUpStatusRequest {
+                original_partner_reference_no: Some(self.partner_reference_no.clone()),
+                original_reference_no: None,
+                original_external_id: None,
+                service_code: "38".to_owned(),
+                additional_info: None,
+            })
+        }
+    }
+
+    /// OTC Status (45), `serviceCode` `"44"`, with the customer and amount.
+    impl StatusQueried for OtcCashoutRequest {
+        type Query = OtcStatusRequest;
+        fn status_query(&self) -> Option<OtcStatusRequest> {
+            Some(OtcStatusRequest {
+                original_partner_reference_no: self.partner_reference_no.clone(),
+                original_reference_no: None,
+                original_external_id: None,
+                service_code: "44".to_owned(),
+                customer_number: self.customer_number.clone(),
+                transaction_date: None,
+                amount: self.amount,
+                additional_info: None,
+            })
+        }
+    }
+
+    /// QR MPM Query (51), `serviceCode` `"47"`; `None` without a
+    /// `partnerReferenceNo` (O in Generate QR).
+    impl StatusQueried for QrMpmGenerateRequest {
+        type Query = QrMpmQueryRequest;
+        fn status_query(&self) -> Option<QrMpmQueryRequest> {
+            Some(QrMpmQueryRequest {
+                original_reference_no: None,
+                original_partner_reference_no: Some(self.partner_reference_no.clone()?),
+                original_external_id: None,
+                service_code: "47".to_owned(),
+                merchant_id: self.merchant_id.clone(),
+                sub_merchant_id: self.sub_merchant_id.clone(),
+                external_store_id: None,
+                additional_info: None,
+            })
+        }
+    }
+
+    /// QR MPM Query (51), `serviceCode` `"50"`.
+    impl StatusQueried for QrMpmPaymentRequest {
+        type Query = QrMpmQueryRequest;
+        fn status_query(&self) -> Option<QrMpmQueryRequest> {
+            Some(QrMpmQueryRequest {
+                original_reference_no: None,
+                original_partner_reference_no: Some(self.partner_reference_no.clone()),
+                original_external_id: None,
+                service_code: "50".to_owned(),
+                merchant_id: self.merchant_id.clone(),
+                sub_merchant_id: self.sub_merchant_id.clone(),
+                external_store_id: None,
+                additional_info: None,
+            })
+        }
     }
 }
 
-/// VA Inquiry Status (26): the VA and the payment's `inquiryRequestId`.
-impl StatusQueried for VaIntrabankPaymentRequest {
-    type Query = VaStatusRequest;
-    fn status_query(&self) -> Option<VaStatusRequest> {
-        Some(VaStatusRequest {
-            partner_service_id: self.partner_service_id.clone(),
-            customer_no: self.customer_no.clone(),
-            virtual_account_no: self.virtual_account_no.clone(),
-            inquiry_request_id: self.inquiry_request_id.clone(),
-            payment_request_id: None,
-            additional_info: None,
-        })
+#[cfg(feature = "transfer-debit")]
+mod debit {
+    use snap_core::endpoint::StatusQueried;
+
+    use crate::bi::cpm::{QrCpmPaymentRequest, QrCpmQueryRequest};
+    use crate::bi::direct_debit::{DebitPaymentRequest, DebitStatusRequest};
+
+    /// Direct Debit Status (55), `serviceCode` `"54"`, with the amount and the
+    /// merchant identifiers.
+    impl StatusQueried for DebitPaymentRequest {
+        type Query = DebitStatusRequest;
+        fn status_query(&self) -> Option<DebitStatusRequest> {
+            Some(DebitStatusRequest {
+                original_partner_reference_no: Some(self.partner_reference_no.clone()),
+                original_reference_no: None,
+                original_external_id: None,
+                service_code: "54".to_owned(),
+                transaction_date: None,
+                amount: self.amount,
+                merchant_id: self.merchant_id.clone(),
+                sub_merchant_id: self.sub_merchant_id.clone(),
+                external_store_id: self.external_store_id.clone(),
+                additional_info: None,
+            })
+        }
+    }
+
+    /// QR CPM Query (61) with the merchant identifiers.
+    impl StatusQueried for QrCpmPaymentRequest {
+        type Query = QrCpmQueryRequest;
+        fn status_query(&self) -> Option<QrCpmQueryRequest> {
+            Some(QrCpmQueryRequest {
+                original_reference_no: None,
+                original_partner_reference_no: Some(self.partner_reference_no.clone()),
+                original_external_id: None,
+                merchant_id: Some(self.merchant_id.clone()),
+                sub_merchant_id: self.sub_merchant_id.clone(),
+                external_store_id: self.external_store_id.clone(),
+                additional_info: None,
+            })
+        }
     }
 }
 
-/// Customer Top Up Status (39), `serviceCode` `"38"`.
-impl StatusQueried for CustomerTopUpRequest {
-    type Query = TopUpStatusRequest;
-    fn status_query(&self) -> Option<TopUpStatusRequest> {
-        Some(TopUpStatusRequest {
-            original_partner_reference_no: Some(self.partner_reference_no.clone()),
-            original_reference_no: None,
-            original_external_id: None,
-            service_code: "38".to_owned(),
-            additional_info: None,
-        })
-    }
-}
+mod auth {
+    use snap_core::endpoint::StatusQueried;
 
-/// OTC Status (45), `serviceCode` `"44"`, with the customer and amount.
-impl StatusQueried for OtcCashoutRequest {
-    type Query = OtcStatusRequest;
-    fn status_query(&self) -> Option<OtcStatusRequest> {
-        Some(OtcStatusRequest {
-            original_partner_reference_no: self.partner_reference_no.clone(),
-            original_reference_no: None,
-            original_external_id: None,
-            service_code: "44".to_owned(),
-            customer_number: self.customer_number.clone(),
-            transaction_date: None,
-            amount: self.amount,
-            additional_info: None,
-        })
-    }
-}
+    use crate::bi::auth::{
+        AuthCaptureQueryRequest, AuthCaptureRequest, AuthPaymentRequest, AuthQueryRequest,
+        AuthVoidQueryRequest, AuthVoidRequest,
+    };
 
-/// QR MPM Query (51), `serviceCode` `"47"`; `None` without a
-/// `partnerReferenceNo` (O in Generate QR).
-impl StatusQueried for QrMpmGenerateRequest {
-    type Query = QrMpmQueryRequest;
-    fn status_query(&self) -> Option<QrMpmQueryRequest> {
-        Some(QrMpmQueryRequest {
-            original_reference_no: None,
-            original_partner_reference_no: Some(self.partner_reference_no.clone()?),
-            original_external_id: None,
-            service_code: "47".to_owned(),
-            merchant_id: self.merchant_id.clone(),
-            sub_merchant_id: self.sub_merchant_id.clone(),
-            external_store_id: None,
-            additional_info: None,
-        })
+    /// Payment Query (64) with the merchant identifiers.
+    impl StatusQueried for AuthPaymentRequest {
+        type Query = AuthQueryRequest;
+        fn status_query(&self) -> Option<AuthQueryRequest> {
+            Some(AuthQueryRequest {
+                original_partner_reference_no: Some(self.partner_reference_no.clone()),
+                original_reference_no: None,
+                merchant_id: Some(self.merchant_id.clone()),
+                sub_merchant_id: self.sub_merchant_id.clone(),
+                external_store_id: None,
+                additional_info: None,
+            })
+        }
     }
-}
 
-/// QR MPM Query (51), `serviceCode` `"50"`.
-impl StatusQueried for QrMpmPaymentRequest {
-    type Query = QrMpmQueryRequest;
-    fn status_query(&self) -> Option<QrMpmQueryRequest> {
-        Some(QrMpmQueryRequest {
-            original_reference_no: None,
-            original_partner_reference_no: Some(self.partner_reference_no.clone()),
-            original_external_id: None,
-            service_code: "50".to_owned(),
-            merchant_id: self.merchant_id.clone(),
-            sub_merchant_id: self.sub_merchant_id.clone(),
-            external_store_id: None,
-            additional_info: None,
-        })
+    /// Capture Query (66): the payment's identifiers and `partnerCaptureNo`.
+    impl StatusQueried for AuthCaptureRequest {
+        type Query = AuthCaptureQueryRequest;
+        fn status_query(&self) -> Option<AuthCaptureQueryRequest> {
+            Some(AuthCaptureQueryRequest {
+                original_reference_no: self.original_reference_no.clone(),
+                original_partner_reference_no: Some(self.original_partner_reference_no.clone()),
+                merchant_id: self.merchant_id.clone(),
+                sub_merchant_id: self.sub_merchant_id.clone(),
+                capture_no: None,
+                partner_capture_no: self.partner_capture_no.clone(),
+                additional_info: None,
+            })
+        }
     }
-}
 
-/// Direct Debit Status (55), `serviceCode` `"54"`, with the amount and the
-/// merchant identifiers.
-impl StatusQueried for DebitPaymentRequest {
-    type Query = DebitStatusRequest;
-    fn status_query(&self) -> Option<DebitStatusRequest> {
-        Some(DebitStatusRequest {
-            original_partner_reference_no: Some(self.partner_reference_no.clone()),
-            original_reference_no: None,
-            original_external_id: None,
-            service_code: "54".to_owned(),
-            transaction_date: None,
-            amount: self.amount,
-            merchant_id: self.merchant_id.clone(),
-            sub_merchant_id: self.sub_merchant_id.clone(),
-            external_store_id: self.external_store_id.clone(),
-            additional_info: None,
-        })
-    }
-}
-
-/// QR CPM Query (61) with the merchant identifiers.
-impl StatusQueried for QrCpmPaymentRequest {
-    type Query = QrCpmQueryRequest;
-    fn status_query(&self) -> Option<QrCpmQueryRequest> {
-        Some(QrCpmQueryRequest {
-            original_reference_no: None,
-            original_partner_reference_no: Some(self.partner_reference_no.clone()),
-            original_external_id: None,
-            merchant_id: Some(self.merchant_id.clone()),
-            sub_merchant_id: self.sub_merchant_id.clone(),
-            external_store_id: self.external_store_id.clone(),
-            additional_info: None,
-        })
-    }
-}
-
-/// Payment Query (64) with the merchant identifiers.
-impl StatusQueried for AuthPaymentRequest {
-    type Query = AuthQueryRequest;
-    fn status_query(&self) -> Option<AuthQueryRequest> {
-        Some(AuthQueryRequest {
-            original_partner_reference_no: Some(self.partner_reference_no.clone()),
-            original_reference_no: None,
-            merchant_id: Some(self.merchant_id.clone()),
-            sub_merchant_id: self.sub_merchant_id.clone(),
-            external_store_id: None,
-            additional_info: None,
-        })
-    }
-}
-
-/// Capture Query (66): the payment's identifiers and `partnerCaptureNo`.
-impl StatusQueried for AuthCaptureRequest {
-    type Query = AuthCaptureQueryRequest;
-    fn status_query(&self) -> Option<AuthCaptureQueryRequest> {
-        Some(AuthCaptureQueryRequest {
-            original_reference_no: self.original_reference_no.clone(),
-            original_partner_reference_no: Some(self.original_partner_reference_no.clone()),
-            merchant_id: self.merchant_id.clone(),
-            sub_merchant_id: self.sub_merchant_id.clone(),
-            capture_no: None,
-            partner_capture_no: self.partner_capture_no.clone(),
-            additional_info: None,
-        })
-    }
-}
-
-/// Void Query (68): the payment's identifiers and `partnerVoidNo`.
-impl StatusQueried for AuthVoidRequest {
-    type Query = AuthVoidQueryRequest;
-    fn status_query(&self) -> Option<AuthVoidQueryRequest> {
-        Some(AuthVoidQueryRequest {
-            original_reference_no: self.original_reference_no.clone(),
-            original_partner_reference_no: Some(self.original_partner_reference_no.clone()),
-            merchant_id: self.merchant_id.clone(),
-            sub_merchant_id: self.sub_merchant_id.clone(),
-            void_no: None,
-            partner_void_no: self.partner_void_no.clone(),
-            additional_info: None,
-        })
+    /// Void Query (68): the payment's identifiers and `partnerVoidNo`.
+    impl StatusQueried for AuthVoidRequest {
+        type Query = AuthVoidQueryRequest;
+        fn status_query(&self) -> Option<AuthVoidQueryRequest> {
+            Some(AuthVoidQueryRequest {
+                original_reference_no: self.original_reference_no.clone(),
+                original_partner_reference_no: Some(self.original_partner_reference_no.clone()),
+                merchant_id: self.merchant_id.clone(),
+                sub_merchant_id: self.sub_merchant_id.clone(),
+                void_no: None,
+                partner_void_no: self.partner_void_no.clone(),
+                additional_info: None,
+            })
+        }
     }
 }

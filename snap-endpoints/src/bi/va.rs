@@ -11,8 +11,11 @@ use snap_core as snap;
 
 use crate::models::AdditionalInfo;
 
+#[cfg(feature = "transfer-credit")]
 mod generated;
 /// The page's other services (24-30, 32-35), generated from the catalogue tables.
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
 pub use generated::*;
 
 /// API Virtual Account — Delete VA, SNAP service 31 (BI VA page).
