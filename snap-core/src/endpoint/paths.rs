@@ -1,53 +1,4 @@
-//! Provider paths: where a provider serves a declared service, set in
-//! configuration instead of a second declaration.
-//!
-//! Providers serve the BI services under their own prefixes and versions
-//! (BCA `/openapi/v1.0/...` and `/openapi/v2.0/transfer-interbank`, BRI
-//! `/snap/v1.1/bank-statement`, DOKU `/virtual-accounts/bi-snap-va/v1.1/...`,
-//! DANA `.../payment.htm`). A [`PathMap`] says so once, for every call:
-//!
-//! - a **template** per endpoint, keyed by `provider:service` (`"BI:18"`) or
-//!   by the endpoint's name (`"Interbank Transfer"`, compared like the
-//!   registry compares names: case, spaces, `-` and `_` ignored): the whole
-//!   path as the provider serves it, `{name}` segments filled by the
-//!   declaration's `path_param` fields exactly as in the declared path;
-//! - a **prefix** and a **suffix** put around the declared path of every
-//!   endpoint without a template (`/openapi` + `/v1.0/balance-inquiry`,
-//!   `/v1.0/balance-inquiry` + `.htm`).
-//!
-//! The query of a GET declaration (its `query` fields) follows the path as
-//! in the declared form. What [`prepare`](super::prepare) signs is the path
-//! as sent: the [`RequestContext`](super::RequestContext)'s deployment
-//! prefix, then the mapped path, then the query.
-//!
-//! ```
-//! use snap_core::endpoint::PathMap;
-//! # use snap_core as snap;
-//! # use snap::endpoint::Endpoint;
-//! # /// Interbank Transfer — SNAP service 18.
-//! # #[snap::request(service = 18, method = "POST", path = "/v1.0/transfer-interbank", response = R)]
-//! # pub struct InterbankTransfer {}
-//! # /// Balance Inquiry — SNAP service 11.
-//! # #[snap::request(service = 11, method = "POST", path = "/v1.0/balance-inquiry", response = R)]
-//! # pub struct BalanceInquiry {}
-//! # /// Answer.
-//! # #[snap::response]
-//! # pub struct R {}
-//!
-//! let bca = PathMap::new()
-//!     .with_prefix("/openapi")
-//!     .with_path("BI:18", "/openapi/v2.0/transfer-interbank");
-//! let meta = InterbankTransfer::META;
-//! assert_eq!(bca.path_for(&meta, meta.path)?, "/openapi/v2.0/transfer-interbank");
-//! let meta = BalanceInquiry::META;
-//! assert_eq!(bca.path_for(&meta, meta.path)?, "/openapi/v1.0/balance-inquiry");
-//!
-//! // The same map from a configuration file.
-//! let file = PathMap::from_json(r#"{"prefix": "/openapi",
-//!     "paths": {"BI:18": "/openapi/v2.0/transfer-interbank"}}"#)?;
-//! assert_eq!(file, bca);
-//! # Ok::<(), snap_core::endpoint::PathMapError>(())
-//! ```
+//! Provider paths: [`PathMap`](super::PathMap).
 
 use std::fmt;
 
@@ -56,9 +7,56 @@ use serde::Deserialize;
 use super::EndpointMeta;
 use crate::wire::placeholder;
 
-/// Where a provider serves declared endpoints: a prefix and suffix for every
-/// declared path, and whole path templates for single endpoints. See the
-/// [module docs](self).
+/// Provider paths: where a provider serves a declared service, set in
+/// configuration instead of a second declaration.
+///
+/// Providers serve the BI services under their own prefixes and versions
+/// (BCA `/openapi/v1.0/...` and `/openapi/v2.0/transfer-interbank`, BRI
+/// `/snap/v1.1/bank-statement`, DOKU `/virtual-accounts/bi-snap-va/v1.1/...`,
+/// DANA `.../payment.htm`). A [`PathMap`] says so once, for every call:
+///
+/// - a **template** per endpoint, keyed by `provider:service` (`"BI:18"`) or
+///   by the endpoint's name (`"Interbank Transfer"`, compared like the
+///   registry compares names: case, spaces, `-` and `_` ignored): the whole
+///   path as the provider serves it, `{name}` segments filled by the
+///   declaration's `path_param` fields exactly as in the declared path;
+/// - a **prefix** and a **suffix** put around the declared path of every
+///   endpoint without a template (`/openapi` + `/v1.0/balance-inquiry`,
+///   `/v1.0/balance-inquiry` + `.htm`).
+///
+/// The query of a GET declaration (its `query` fields) follows the path as
+/// in the declared form. What [`prepare`](super::prepare) signs is the path
+/// as sent: the [`RequestContext`](super::RequestContext)'s deployment
+/// prefix, then the mapped path, then the query.
+///
+/// ```
+/// use snap_core::endpoint::PathMap;
+/// # use snap_core as snap;
+/// # use snap::endpoint::Endpoint;
+/// # /// Interbank Transfer — SNAP service 18.
+/// # #[snap::request(service = 18, method = "POST", path = "/v1.0/transfer-interbank", response = R)]
+/// # pub struct InterbankTransfer {}
+/// # /// Balance Inquiry — SNAP service 11.
+/// # #[snap::request(service = 11, method = "POST", path = "/v1.0/balance-inquiry", response = R)]
+/// # pub struct BalanceInquiry {}
+/// # /// Answer.
+/// # #[snap::response]
+/// # pub struct R {}
+///
+/// let bca = PathMap::new()
+///     .with_prefix("/openapi")
+///     .with_path("BI:18", "/openapi/v2.0/transfer-interbank");
+/// let meta = InterbankTransfer::META;
+/// assert_eq!(bca.path_for(&meta, meta.path)?, "/openapi/v2.0/transfer-interbank");
+/// let meta = BalanceInquiry::META;
+/// assert_eq!(bca.path_for(&meta, meta.path)?, "/openapi/v1.0/balance-inquiry");
+///
+/// // The same map from a configuration file.
+/// let file = PathMap::from_json(r#"{"prefix": "/openapi",
+///     "paths": {"BI:18": "/openapi/v2.0/transfer-interbank"}}"#)?;
+/// assert_eq!(file, bca);
+/// # Ok::<(), snap_core::endpoint::PathMapError>(())
+/// ```
 ///
 /// The builder methods do not check their input (presets are static); a
 /// malformed prefix or template is reported by [`PathMap::check`], by

@@ -1,5 +1,5 @@
 //! Status resolvers: for every BI operation with a status query, the query
-//! that asks what became of it ([`StatusQueried`]).
+//! that asks what became of it ([`StatusQueried`](snap_core::endpoint::StatusQueried)).
 //!
 //! A client that gets no answer, or a `409` to a retry (an earlier attempt
 //! got through), asks the provider instead of guessing. Each impl copies
