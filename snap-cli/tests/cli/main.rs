@@ -3,6 +3,7 @@
 
 mod bank_call;
 mod call;
+mod call_paths;
 mod conformance;
 mod decode;
 mod demo;
