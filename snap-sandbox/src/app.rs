@@ -224,6 +224,30 @@ impl Sandbox {
         r = self.add_at::<bi::AuthVoidQueryRequest, _>(r, routes::auth_void_query, snap_renderer);
         r = self.add_at::<bi::AuthRefundRequest, _>(r, routes::auth_refund, snap_renderer);
         r = self.add_at::<bi::DebitCancelRequest, _>(r, routes::bi_debit_cancel, snap_renderer);
+        // The stateful families: VA, direct debit, QRIS MPM.
+        r = self.add_at::<bi::va::CreateVaRequest, _>(r, routes::va_create, snap_renderer);
+        r = self.add_at::<bi::va::VaInquiryRequest, _>(r, routes::va_inquiry, snap_renderer);
+        r = self.add_at::<bi::va::VaPaymentRequest, _>(r, routes::va_payment, snap_renderer);
+        r = self.add_at::<bi::va::VaStatusRequest, _>(r, routes::va_status, snap_renderer);
+        r = self.add_at::<bi::va::InquiryVaRequest, _>(r, routes::va_inquiry_va, snap_renderer);
+        r = self.add_at::<bi::direct_debit::DebitPaymentRequest, _>(
+            r,
+            routes::debit_payment,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::direct_debit::DebitStatusRequest, _>(
+            r,
+            routes::debit_status,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::direct_debit::DebitRefundRequest, _>(
+            r,
+            routes::debit_refund,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::mpm::QrMpmGenerateRequest, _>(r, routes::qr_generate, snap_renderer);
+        r = self.add_at::<bi::mpm::QrMpmQueryRequest, _>(r, routes::qr_query, snap_renderer);
+        r = self.add_at::<bi::mpm::QrMpmRefundRequest, _>(r, routes::qr_refund, snap_renderer);
         r = self.add_at::<bi::QrMpmCancelRequest, _>(r, routes::bi_qr_cancel, snap_renderer);
         r = self.add_at::<bi::DeleteVaRequest, _>(r, routes::bi_delete_va, snap_renderer);
         r = self.add_at::<gopay::DebitCancelRequest, _>(

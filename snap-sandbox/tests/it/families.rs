@@ -1,0 +1,324 @@
+//! The stateful families over HTTP: VA (27 -> 24 -> 25 -> 26, 30, 31),
+//! direct debit (54 -> 55 -> 58), QRIS MPM (47 -> customer pays -> 51 ->
+//! 78, 77), each with the standard's codes and invariants, and concurrent
+//! VA payments never paying more than the billing type allows.
+
+use serde_json::{Value, json};
+
+use crate::support::{CLIENT_ID, Env, start};
+
+fn va_body(cust: &str) -> Value {
+    json!({
+        "partnerServiceId": "   12345",
+        "customerNo": cust,
+        "virtualAccountNo": format!("   12345{cust}"),
+    })
+}
+
+fn with(mut base: Value, extra: Value) -> Value {
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    base
+}
+
+async fn create_va(env: &Env, token: &str, cust: &str, trx_type: &str, total: &str) -> Value {
+    let body = with(
+        va_body(cust),
+        json!({
+            "virtualAccountName": "Budi",
+            "trxId": format!("trx-{cust}"),
+            "totalAmount": {"value": total, "currency": "IDR"},
+            "virtualAccountTrxType": trx_type,
+        }),
+    );
+    let a = env
+        .post("/v1.0/transfer-va/create-va", &body, token, None)
+        .await;
+    assert_eq!(a.code(), "2002700", "{:?}", a.json);
+    a.json
+}
+
+async fn pay_va(
+    env: &Env,
+    token: &str,
+    cust: &str,
+    pid: &str,
+    value: &str,
+) -> crate::support::Answer {
+    let body = with(
+        va_body(cust),
+        json!({
+            "paymentRequestId": pid,
+            "paidAmount": {"value": value, "currency": "IDR"},
+        }),
+    );
+    env.post("/v1.0/transfer-va/payment", &body, token, None)
+        .await
+}
+
+#[tokio::test]
+async fn va_flow_create_inquiry_pay_status_delete() {
+    let env = start().await;
+    let token = env.b2b_token().await;
+    let created = create_va(&env, &token, "0001", "C", "150000.00").await;
+    assert_eq!(created["virtualAccountData"]["virtualAccountTrxType"], "C");
+    let again = env
+        .post(
+            "/v1.0/transfer-va/create-va",
+            &with(va_body("0001"), json!({"virtualAccountName": "X", "trxId": "t", "totalAmount": {"value": "1.00", "currency": "IDR"}})),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(again.code(), "4092700", "{:?}", again.json);
+
+    let inq = env
+        .post(
+            "/v1.0/transfer-va/inquiry",
+            &with(va_body("0001"), json!({"inquiryRequestId": "inq-1"})),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(inq.code(), "2002400", "{:?}", inq.json);
+    assert_eq!(
+        inq.json["virtualAccountData"]["totalAmount"]["value"],
+        "150000.00"
+    );
+    assert_eq!(inq.json["virtualAccountData"]["inquiryRequestId"], "inq-1");
+
+    let wrong = pay_va(&env, &token, "0001", "pay-0", "100000.00").await;
+    assert_eq!(wrong.code(), "4042513", "{:?}", wrong.json);
+    let paid = pay_va(&env, &token, "0001", "pay-1", "150000.00").await;
+    assert_eq!(paid.code(), "2002500", "{:?}", paid.json);
+    let twice = pay_va(&env, &token, "0001", "pay-2", "150000.00").await;
+    assert_eq!(twice.code(), "4042514", "Paid Bill: {:?}", twice.json);
+
+    let status = env
+        .post(
+            "/v1.0/transfer-va/status",
+            &with(va_body("0001"), json!({"paymentRequestId": "pay-1"})),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status.code(), "2002600", "{:?}", status.json);
+    assert_eq!(
+        status.json["virtualAccountData"]["paidAmount"]["value"],
+        "150000.00"
+    );
+    let inq_va = env
+        .post(
+            "/v1.0/transfer-va/inquiry-va",
+            &with(va_body("0001"), json!({"trxId": "trx-0001"})),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(inq_va.code(), "2003000", "{:?}", inq_va.json);
+
+    // Delete (31, DELETE with a body), then the VA takes no payment.
+    create_va(&env, &token, "0002", "O", "1.00").await;
+    let body = with(va_body("0002"), json!({"trxId": "trx-0002"}))
+        .to_string()
+        .into_bytes();
+    let path = "/v1.0/transfer-va/delete-va";
+    let h = env.headers_for("DELETE", path, &body, &token);
+    let del = env.send("DELETE", path, h, body).await;
+    assert_eq!(del.code(), "2003100", "{:?}", del.json);
+    let after = pay_va(&env, &token, "0002", "pay-3", "10.00").await;
+    assert_eq!(after.code(), "4042512", "{:?}", after.json);
+    env.running
+        .sandbox()
+        .state()
+        .vas
+        .check_invariants()
+        .unwrap();
+    env.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_va_payments_keep_the_billing_type() {
+    let env = start().await;
+    let token = env.b2b_token().await;
+    create_va(&env, &token, "0003", "I", "1000.00").await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let http = env.http.clone();
+        let base = env.base.clone();
+        let body = with(
+            va_body("0003"),
+            json!({"paymentRequestId": format!("p-{i}"), "paidAmount": {"value": "100.00", "currency": "IDR"}}),
+        );
+        let bytes = body.to_string().into_bytes();
+        let h = env.headers(
+            "/v1.0/transfer-va/payment",
+            &bytes,
+            &token,
+            None,
+            &crate::support::ext_id(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let res = http
+                .post(format!("{base}/v1.0/transfer-va/payment"))
+                .headers(h)
+                .body(bytes)
+                .send()
+                .await
+                .expect("send");
+            let bytes = res.bytes().await.expect("body");
+            let v: Value = serde_json::from_slice(&bytes).expect("json");
+            v["responseCode"].as_str().unwrap_or("").to_owned()
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let code = t.await.expect("join");
+        if code == "2002500" {
+            ok += 1;
+        } else {
+            assert!(code == "4042514" || code == "4042513", "{code}");
+        }
+    }
+    assert_eq!(
+        ok, 10,
+        "a partial VA of 1000.00 takes ten payments of 100.00"
+    );
+    let st = env.running.sandbox().state();
+    assert_eq!(st.vas.get(CLIENT_ID, "   123450003").unwrap().paid, 1000_00);
+    st.vas.check_invariants().unwrap();
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn direct_debit_pay_status_refund() {
+    let env = start().await;
+    let token = env.b2b_token().await;
+    let cust = env.customer_token("cust-dd").await;
+    let pay = env
+        .post(
+            "/v1.0/debit/payment-host-to-host",
+            &json!({"partnerReferenceNo": "dd-1", "merchantId": "M1", "amount": {"value": "50000.00", "currency": "IDR"}}),
+            &token,
+            Some(&cust),
+        )
+        .await;
+    assert_eq!(pay.code(), "2005400", "{:?}", pay.json);
+    let refund = |no: &'static str, value: &'static str| {
+        let env = &env;
+        let token = token.clone();
+        async move {
+            env.post(
+                "/v1.0/debit/refund",
+                &json!({"originalPartnerReferenceNo": "dd-1", "partnerRefundNo": no, "refundAmount": {"value": value, "currency": "IDR"}}),
+                &token,
+                None,
+            )
+            .await
+        }
+    };
+    assert_eq!(refund("rf-1", "20000.00").await.code(), "2005800");
+    let over = refund("rf-2", "30000.01").await;
+    assert_eq!(over.code(), "4045813", "{:?}", over.json);
+    assert_eq!(refund("rf-3", "30000.00").await.code(), "2005800");
+    let status = env
+        .post(
+            "/v1.0/debit/status",
+            &json!({"originalPartnerReferenceNo": "dd-1", "serviceCode": "54"}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status.code(), "2005500", "{:?}", status.json);
+    assert_eq!(
+        status.json["latestTransactionStatus"], "04",
+        "{:?}",
+        status.json
+    );
+    assert_eq!(
+        status.json["refundHistory"].as_array().map(Vec::len),
+        Some(2)
+    );
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn qris_generate_pay_query_refund_cancel() {
+    let env = start().await;
+    let token = env.b2b_token().await;
+    let gen_qr = env
+        .post(
+            "/v1.0/qr/qr-mpm-generate",
+            &json!({"partnerReferenceNo": "qr-1", "merchantId": "M1", "amount": {"value": "25000.00", "currency": "IDR"}}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(gen_qr.code(), "2004700", "{:?}", gen_qr.json);
+    let query = || {
+        let env = &env;
+        let token = token.clone();
+        async move {
+            env.post(
+                "/v1.0/qr/qr-mpm-query",
+                &json!({"originalPartnerReferenceNo": "qr-1", "serviceCode": "47"}),
+                &token,
+                None,
+            )
+            .await
+        }
+    };
+    assert_eq!(query().await.json["latestTransactionStatus"], "03");
+    let mut h = http::HeaderMap::new();
+    h.insert("content-type", "application/json".parse().unwrap());
+    let paid = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/qris/pay",
+            h,
+            json!({"clientId": CLIENT_ID, "referenceNo": "qr-1"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+    assert_eq!(paid.status, 200, "{:?}", paid.json);
+    let q = query().await;
+    assert_eq!(q.code(), "2005100", "{:?}", q.json);
+    assert_eq!(q.json["latestTransactionStatus"], "00");
+    let refund = env
+        .post(
+            "/v1.0/qr/qr-mpm-refund",
+            &json!({"originalPartnerReferenceNo": "qr-1", "partnerRefundNo": "r1", "refundAmount": {"value": "25000.01", "currency": "IDR"}}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(refund.code(), "4047813", "{:?}", refund.json);
+    // A second QR, cancelled before it is paid (77).
+    let g = env
+        .post(
+            "/v1.0/qr/qr-mpm-generate",
+            &json!({"partnerReferenceNo": "qr-2", "merchantId": "M1", "amount": {"value": "1000.00", "currency": "IDR"}}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(g.code(), "2004700");
+    let c = env
+        .post(
+            "/v1.0/qr/qr-mpm-cancel",
+            &json!({"originalPartnerReferenceNo": "qr-2", "merchantId": "M1", "reason": "customer left"}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(c.code(), "2007700", "{:?}", c.json);
+    env.running
+        .sandbox()
+        .state()
+        .qris
+        .check_invariants()
+        .unwrap();
+    env.running.shutdown().await;
+}
