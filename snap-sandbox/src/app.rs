@@ -248,6 +248,41 @@ impl Sandbox {
         r = self.add_at::<bi::mpm::QrMpmGenerateRequest, _>(r, routes::qr_generate, snap_renderer);
         r = self.add_at::<bi::mpm::QrMpmQueryRequest, _>(r, routes::qr_query, snap_renderer);
         r = self.add_at::<bi::mpm::QrMpmRefundRequest, _>(r, routes::qr_refund, snap_renderer);
+        r = self.add_at::<bi::balance::BalanceInquiryRequest, _>(
+            r,
+            routes::balance_inquiry,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::history::BankStatementRequest, _>(
+            r,
+            routes::bank_statement,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::trigger_transfer::IntrabankTransferRequest, _>(
+            r,
+            routes::transfer_intrabank,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::trigger_transfer::InterbankTransferRequest, _>(
+            r,
+            routes::transfer_interbank,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::trigger_transfer::RtgsTransferRequest, _>(
+            r,
+            routes::transfer_rtgs,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::trigger_transfer::SknTransferRequest, _>(
+            r,
+            routes::transfer_skn,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::transaction_status_bank::TransferStatusRequest, _>(
+            r,
+            routes::transfer_status,
+            snap_renderer,
+        );
         r = self.add_at::<bi::QrMpmCancelRequest, _>(r, routes::bi_qr_cancel, snap_renderer);
         r = self.add_at::<bi::DeleteVaRequest, _>(r, routes::bi_delete_va, snap_renderer);
         r = self.add_at::<gopay::DebitCancelRequest, _>(

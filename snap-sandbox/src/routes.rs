@@ -1407,3 +1407,216 @@ pub fn qr_refund(st: &State, req: Inbound<bi::mpm::QrMpmRefundRequest>) -> Reply
         Err(e) => qr_error(meta, &e),
     }
 }
+
+// ---------------------------------------------------------------- BI accounts and transfers (11, 14, 17, 18, 22, 23, 36)
+
+use crate::accounts::{AccountError, Rail};
+
+fn account_error(meta: &EndpointMeta, e: &AccountError) -> Reply {
+    let (http, case) = e.case();
+    let msg: String = e.to_string().chars().take(150).collect();
+    Reply::error(meta.service, &ErrorReply::new(http, case, msg))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn transfer_reply(
+    st: &State,
+    meta: &EndpointMeta,
+    partner: &str,
+    partner_reference_no: &str,
+    amount: Option<&Money>,
+    source: &str,
+    beneficiary: &str,
+    rail: Rail,
+    additional_info: Option<&serde_json::Map<String, Value>>,
+) -> Reply {
+    let Some(amount) = amount else {
+        return snap(meta, ErrorReply::missing_field("amount"));
+    };
+    match st.accounts.transfer(
+        partner,
+        partner_reference_no,
+        source,
+        beneficiary,
+        amount.minor(),
+        rail,
+        &now(),
+    ) {
+        Ok(t) => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "referenceNo": t.reference_no,
+            "partnerReferenceNo": t.partner_reference_no,
+            "amount": money(amount),
+            "beneficiaryAccountNo": t.beneficiary,
+            "sourceAccountNo": t.source,
+            "transactionDate": t.time,
+            "additionalInfo": additional_info,
+        })),
+        Err(e) => account_error(meta, &e),
+    }
+}
+
+/// Intrabank transfer (17): both accounts at the sandbox bank.
+pub fn transfer_intrabank(
+    st: &State,
+    req: Inbound<bi::trigger_transfer::IntrabankTransferRequest>,
+) -> Reply {
+    let r = &req.request;
+    transfer_reply(
+        st,
+        &req.meta,
+        req.partner_id(),
+        &r.partner_reference_no,
+        Some(&r.amount),
+        &r.source_account_no,
+        &r.beneficiary_account_no,
+        Rail::Intrabank,
+        r.additional_info.as_ref(),
+    )
+}
+
+/// Interbank transfer (18): the money leaves through clearing.
+pub fn transfer_interbank(
+    st: &State,
+    req: Inbound<bi::trigger_transfer::InterbankTransferRequest>,
+) -> Reply {
+    let r = &req.request;
+    transfer_reply(
+        st,
+        &req.meta,
+        req.partner_id(),
+        &r.partner_reference_no,
+        Some(&r.amount),
+        &r.source_account_no,
+        &format!("{}:{}", r.beneficiary_bank_code, r.beneficiary_account_no),
+        Rail::Interbank,
+        r.additional_info.as_ref(),
+    )
+}
+
+/// RTGS transfer (22): amounts above Rp 100,000,000.
+pub fn transfer_rtgs(st: &State, req: Inbound<bi::trigger_transfer::RtgsTransferRequest>) -> Reply {
+    let r = &req.request;
+    transfer_reply(
+        st,
+        &req.meta,
+        req.partner_id(),
+        &r.partner_reference_no,
+        Some(&r.amount),
+        &r.source_account_no,
+        &format!("{}:{}", r.beneficiary_bank_code, r.beneficiary_account_no),
+        Rail::Rtgs,
+        r.additional_info.as_ref(),
+    )
+}
+
+/// SKN transfer (23): at most Rp 1,000,000,000.
+pub fn transfer_skn(st: &State, req: Inbound<bi::trigger_transfer::SknTransferRequest>) -> Reply {
+    let r = &req.request;
+    transfer_reply(
+        st,
+        &req.meta,
+        req.partner_id(),
+        &r.partner_reference_no,
+        r.amount.as_ref(),
+        &r.source_account_no,
+        &format!("{}:{}", r.beneficiary_bank_code, r.beneficiary_account_no),
+        Rail::Skn,
+        r.additional_info.as_ref(),
+    )
+}
+
+/// Transfer status (36).
+pub fn transfer_status(
+    st: &State,
+    req: Inbound<bi::transaction_status_bank::TransferStatusRequest>,
+) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    match st.accounts.status(
+        req.partner_id(),
+        r.original_partner_reference_no.as_deref(),
+        r.original_reference_no.as_deref(),
+    ) {
+        Ok(t) => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "originalReferenceNo": t.reference_no,
+            "originalPartnerReferenceNo": t.partner_reference_no,
+            "serviceCode": r.service_code,
+            "transactionDate": t.time,
+            "amount": idr(t.amount),
+            "beneficiaryAccountNo": t.beneficiary,
+            "referenceNumber": t.reference_no,
+            "sourceAccountNo": t.source,
+            "latestTransactionStatus": "00",
+            "transactionStatusDesc": "Success",
+        })),
+        Err(e) => account_error(meta, &e),
+    }
+}
+
+/// Balance inquiry (11): the account's balance (opened on first use).
+pub fn balance_inquiry(st: &State, req: Inbound<bi::balance::BalanceInquiryRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let Some(account) = &r.account_no else {
+        return snap(meta, ErrorReply::missing_field("accountNo"));
+    };
+    match st.accounts.balance(account) {
+        Ok(b) => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "referenceNo": format!("BAL{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
+            "partnerReferenceNo": r.partner_reference_no,
+            "accountNo": account,
+            "name": "Sandbox account",
+            "accountInfos": [{
+                "balanceType": "Cash",
+                "amount": idr(b),
+                "availableBalance": idr(b),
+                "ledgerBalance": idr(b),
+                "status": "0001",
+            }],
+        })),
+        Err(e) => account_error(meta, &e),
+    }
+}
+
+/// Bank statement (14): what moved on the account, oldest first.
+pub fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let Some(account) = &r.account_no else {
+        return snap(meta, ErrorReply::missing_field("accountNo"));
+    };
+    let entries = match st.accounts.statement(account) {
+        Ok(e) => e,
+        Err(e) => return account_error(meta, &e),
+    };
+    let balance = st.accounts.balance(account).unwrap_or(0);
+    let list: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            json!({
+                "amount": idr(e.amount),
+                "transactionDate": e.time,
+                "remark": format!("{} {}", if e.credit { "from" } else { "to" }, e.counterparty),
+                "transactionId": e.reference_no,
+                "type": if e.credit { "CREDIT" } else { "DEBIT" },
+                "endingBalance": idr(e.balance_after),
+            })
+        })
+        .collect();
+    ok_json(json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+        "referenceNo": format!("STM{}", entries.len()),
+        "partnerReferenceNo": r.partner_reference_no,
+        "balance": [{ "amount": idr(balance), "startingBalance": idr(crate::accounts::OPENING_BALANCE), "endingBalance": idr(balance) }],
+        "totalCreditEntries": { "numberOfEntries": entries.iter().filter(|e| e.credit).count().to_string(), "amount": idr(entries.iter().filter(|e| e.credit).map(|e| e.amount).sum()) },
+        "totalDebitEntries": { "numberOfEntries": entries.iter().filter(|e| !e.credit).count().to_string(), "amount": idr(entries.iter().filter(|e| !e.credit).map(|e| e.amount).sum()) },
+        "detailData": list,
+    }))
+}

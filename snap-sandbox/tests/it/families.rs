@@ -322,3 +322,97 @@ async fn qris_generate_pay_query_refund_cancel() {
         .unwrap();
     env.running.shutdown().await;
 }
+
+#[tokio::test]
+async fn transfers_move_balances_and_statements_list_them() {
+    let env = start().await;
+    let token = env.b2b_token().await;
+    let cust = env.customer_token("cust-acct").await;
+    let balance = |acct: &'static str| {
+        let env = &env;
+        let token = token.clone();
+        let cust = cust.clone();
+        async move {
+            let a = env
+                .post(
+                    "/v1.0/balance-inquiry",
+                    &json!({"partnerReferenceNo": "bal-1", "accountNo": acct}),
+                    &token,
+                    Some(&cust),
+                )
+                .await;
+            assert_eq!(a.code(), "2001100", "{:?}", a.json);
+            a.json["accountInfos"][0]["availableBalance"]["value"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert_eq!(balance("1234567890").await, "10000000.00");
+    let intra = env
+        .post(
+            "/v1.0/transfer-intrabank",
+            &json!({
+                "partnerReferenceNo": "tr-1",
+                "amount": {"value": "250000.00", "currency": "IDR"},
+                "beneficiaryAccountNo": "9876543210",
+                "sourceAccountNo": "1234567890",
+                "transactionDate": crate::support::now(),
+            }),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(intra.code(), "2001700", "{:?}", intra.json);
+    let inter = env
+        .post(
+            "/v1.0/transfer-interbank",
+            &json!({
+                "partnerReferenceNo": "tr-2",
+                "amount": {"value": "9800000.00", "currency": "IDR"},
+                "beneficiaryAccountName": "Sari",
+                "beneficiaryAccountNo": "555000111",
+                "beneficiaryBankCode": "014",
+                "sourceAccountNo": "1234567890",
+                "transactionDate": crate::support::now(),
+            }),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(
+        inter.code(),
+        "4031814",
+        "Insufficient Funds: {:?}",
+        inter.json
+    );
+    assert_eq!(balance("1234567890").await, "9750000.00");
+    assert_eq!(balance("9876543210").await, "10250000.00");
+    let status = env
+        .post(
+            "/v1.0/transfer/status",
+            &json!({"originalPartnerReferenceNo": "tr-1", "serviceCode": "17"}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status.code(), "2003600", "{:?}", status.json);
+    let stmt = env
+        .post(
+            "/v1.0/bank-statement",
+            &json!({"partnerReferenceNo": "st-1", "accountNo": "9876543210"}),
+            &token,
+            Some(&cust),
+        )
+        .await;
+    assert_eq!(stmt.code(), "2001400", "{:?}", stmt.json);
+    assert_eq!(stmt.json["detailData"][0]["type"], "CREDIT");
+    assert_eq!(stmt.json["detailData"][0]["amount"]["value"], "250000.00");
+    env.running
+        .sandbox()
+        .state()
+        .accounts
+        .check_invariants()
+        .unwrap();
+    env.running.shutdown().await;
+}
