@@ -230,6 +230,18 @@ impl Sandbox {
         r = self.add_at::<bi::va::VaPaymentRequest, _>(r, routes::va_payment, snap_renderer);
         r = self.add_at::<bi::va::VaStatusRequest, _>(r, routes::va_status, snap_renderer);
         r = self.add_at::<bi::va::InquiryVaRequest, _>(r, routes::va_inquiry_va, snap_renderer);
+        r = self.add_at::<bi::va::UpdateVaRequest, _>(r, routes::va_update, snap_renderer);
+        r = self.add_at::<bi::va::VaIntrabankInquiryRequest, _>(
+            r,
+            routes::va_intrabank_inquiry,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::va::VaIntrabankPaymentRequest, _>(
+            r,
+            routes::va_intrabank_payment,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::va::VaReportRequest, _>(r, routes::va_report, snap_renderer);
         r = self.add_at::<bi::direct_debit::DebitPaymentRequest, _>(
             r,
             routes::debit_payment,

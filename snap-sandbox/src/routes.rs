@@ -1620,3 +1620,146 @@ pub fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementRequest
         "detailData": list,
     }))
 }
+
+// ---------------------------------------------------------------- BI VA (28, 32, 33, 35)
+
+/// Update VA (28): name, bill, type, expiry; a partial VA's bill never goes
+/// below what was paid.
+pub fn va_update(st: &State, req: Inbound<bi::va::UpdateVaRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    if let Some(bad) = check_va_no(
+        meta,
+        &r.partner_service_id,
+        &r.customer_no,
+        &r.virtual_account_no,
+    ) {
+        return bad;
+    }
+    let trx_type = match r.virtual_account_trx_type.as_deref().map(TrxType::parse) {
+        Some(None) => {
+            return snap(
+                meta,
+                ErrorReply::invalid_field("virtualAccountTrxType")
+                    .with_log("C, O, I, M, L, N or X"),
+            );
+        }
+        Some(t) => t,
+        None => None,
+    };
+    let updated = st.vas.update(req.partner_id(), &r.virtual_account_no, |s| {
+        s.name = r.virtual_account_name.clone();
+        s.trx_id = Some(r.trx_id.clone());
+        if let Some(t) = trx_type {
+            s.trx_type = t;
+        }
+        if let Some(m) = &r.total_amount {
+            s.total = Some(m.minor());
+        }
+        if r.expired_date.is_some() {
+            s.expired_date = r.expired_date.clone();
+        }
+    });
+    match updated {
+        Ok(v) => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "virtualAccountData": va_data(&v),
+        })),
+        Err(e) => va_error(meta, &e),
+    }
+}
+
+/// VA intrabank inquiry (32): as 24, from an account of this bank.
+pub fn va_intrabank_inquiry(st: &State, req: Inbound<bi::va::VaIntrabankInquiryRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    if let Some(bad) = check_va_no(
+        meta,
+        &r.partner_service_id,
+        &r.customer_no,
+        &r.virtual_account_no,
+    ) {
+        return bad;
+    }
+    match st
+        .vas
+        .inquiry(req.partner_id(), &r.virtual_account_no, &now())
+    {
+        Ok(v) => {
+            let mut d = va_data(&v);
+            if v.spec.total.is_some() {
+                d.insert("totalAmount".into(), idr(v.outstanding()));
+            }
+            ok_json(json!({
+                "responseCode": ok_code(meta),
+                "responseMessage": "Successful",
+                "virtualAccountData": d,
+            }))
+        }
+        Err(e) => va_error(meta, &e),
+    }
+}
+
+/// VA intrabank payment (33): as 25; `partnerReferenceNo` pays once.
+pub fn va_intrabank_payment(st: &State, req: Inbound<bi::va::VaIntrabankPaymentRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    if let Some(bad) = check_va_no(
+        meta,
+        &r.partner_service_id,
+        &r.customer_no,
+        &r.virtual_account_no,
+    ) {
+        return bad;
+    }
+    match st.vas.pay(
+        req.partner_id(),
+        &r.virtual_account_no,
+        &r.partner_reference_no,
+        r.paid_amount.minor(),
+        &now(),
+    ) {
+        Ok((v, p)) => {
+            let mut d = va_data(&v);
+            d.insert("partnerReferenceNo".into(), json!(p.payment_request_id));
+            d.insert("paidAmount".into(), idr(p.amount));
+            d.insert("trxDateTime".into(), json!(p.time));
+            d.insert("paymentFlagStatus".into(), json!("00"));
+            ok_json(json!({
+                "responseCode": ok_code(meta),
+                "responseMessage": "Successful",
+                "virtualAccountData": d,
+            }))
+        }
+        Err(e) => va_error(meta, &e),
+    }
+}
+
+/// VA report (35): every payment into the partner's VAs of
+/// `partnerServiceId`.
+pub fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let data: Vec<Value> = st
+        .vas
+        .report(req.partner_id())
+        .into_iter()
+        .filter(|(va, _)| va.starts_with(&r.partner_service_id))
+        .map(|(va, p)| {
+            json!({
+                "partnerServiceId": r.partner_service_id,
+                "virtualAccountNo": va,
+                "customerNo": va.get(r.partner_service_id.len()..).unwrap_or(""),
+                "paymentRequestId": p.payment_request_id,
+                "paidAmount": idr(p.amount),
+                "trxDateTime": p.time,
+            })
+        })
+        .collect();
+    ok_json(json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+        "virtualAccountData": data,
+    }))
+}

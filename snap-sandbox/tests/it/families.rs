@@ -416,3 +416,79 @@ async fn transfers_move_balances_and_statements_list_them() {
         .unwrap();
     env.running.shutdown().await;
 }
+
+#[tokio::test]
+async fn va_update_intrabank_payment_and_report() {
+    let env = start().await;
+    let token = env.b2b_token().await;
+    create_va(&env, &token, "0004", "I", "1000.00").await;
+    // Intrabank payment (33) of 600.00, then the bill lowered below it is refused.
+    let pay = env
+        .post(
+            "/v1.0/transfer-va/payment-intrabank",
+            &with(
+                va_body("0004"),
+                json!({"partnerReferenceNo": "ib-1", "paidAmount": {"value": "600.00", "currency": "IDR"}}),
+            ),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(pay.code(), "2003300", "{:?}", pay.json);
+    let update = |total: &str| {
+        with(
+            va_body("0004"),
+            json!({"virtualAccountName": "Budi", "trxId": "trx-0004", "totalAmount": {"value": total, "currency": "IDR"}}),
+        )
+        .to_string()
+        .into_bytes()
+    };
+    let path = "/v1.0/transfer-va/update-va";
+    let body = update("500.00");
+    let a = env
+        .send(
+            "PUT",
+            path,
+            env.headers_for("PUT", path, &body, &token),
+            body,
+        )
+        .await;
+    assert_eq!(a.code(), "4042813", "{:?}", a.json);
+    let body = update("800.00");
+    let a = env
+        .send(
+            "PUT",
+            path,
+            env.headers_for("PUT", path, &body, &token),
+            body,
+        )
+        .await;
+    assert_eq!(a.code(), "2002800", "{:?}", a.json);
+    let inq = env
+        .post(
+            "/v1.0/transfer-va/inquiry-intrabank",
+            &va_body("0004"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(inq.code(), "2003200", "{:?}", inq.json);
+    assert_eq!(
+        inq.json["virtualAccountData"]["totalAmount"]["value"],
+        "200.00"
+    );
+    let report = env
+        .post(
+            "/v1.0/transfer-va/report",
+            &json!({"partnerServiceId": "   12345"}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(report.code(), "2003500", "{:?}", report.json);
+    assert_eq!(
+        report.json["virtualAccountData"].as_array().map(Vec::len),
+        Some(1)
+    );
+    env.running.shutdown().await;
+}
