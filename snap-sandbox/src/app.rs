@@ -89,6 +89,7 @@ impl Sandbox {
             vas: Default::default(),
             qris: Default::default(),
             accounts: Default::default(),
+            bindings: Mutex::default(),
         });
         Ok(Sandbox {
             provider,
@@ -242,6 +243,21 @@ impl Sandbox {
             snap_renderer,
         );
         r = self.add_at::<bi::va::VaReportRequest, _>(r, routes::va_report, snap_renderer);
+        r = self.add_at::<bi::registration::AccountBindingRequest, _>(
+            r,
+            routes::account_binding,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::registration::AccountBindingInquiryRequest, _>(
+            r,
+            routes::account_binding_inquiry,
+            snap_renderer,
+        );
+        r = self.add_at::<bi::registration::AccountUnbindingRequest, _>(
+            r,
+            routes::account_unbinding,
+            snap_renderer,
+        );
         r = self.add_at::<bi::direct_debit::DebitPaymentRequest, _>(
             r,
             routes::debit_payment,

@@ -34,6 +34,8 @@ pub struct State {
     pub qris: crate::qris::QrBook,
     /// Accounts and transfers (11-23, 36).
     pub accounts: crate::accounts::Accounts,
+    /// Account bindings (07-09): `(partner, linkId)` -> customer.
+    pub bindings: Mutex<std::collections::HashMap<(String, String), String>>,
 }
 
 impl State {
@@ -1762,4 +1764,133 @@ pub fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Reply {
         "responseMessage": "Successful",
         "virtualAccountData": data,
     }))
+}
+
+// ---------------------------------------------------------------- BI registration (07-09)
+
+/// Most bindings the sandbox keeps.
+const MAX_BINDINGS: usize = 100_000;
+
+/// Account binding (07): binds the customer (`phoneNo`, else `msisdn`)
+/// and hands out a single-use auth code for Access Token B2B2C (74): the
+/// binding is where the customer's tokens come from.
+pub fn account_binding(st: &State, req: Inbound<bi::registration::AccountBindingRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let Some(customer) = r.phone_no.clone().or_else(|| r.msisdn.clone()) else {
+        return snap(meta, ErrorReply::missing_field("phoneNo"));
+    };
+    if !crate::auth_codes::valid_customer_id(&customer) {
+        return snap(
+            meta,
+            ErrorReply::invalid_field("phoneNo").with_log("1-64 letters, digits, '-', '_' or '.'"),
+        );
+    }
+    let partner = req.partner_id();
+    let link_id = {
+        let mut b = st.bindings.lock().unwrap_or_else(|p| p.into_inner());
+        if b.len() >= MAX_BINDINGS {
+            return snap(
+                meta,
+                ErrorReply::new(403, 4, "Activity Count Limit Exceeded"),
+            );
+        }
+        let mut n = b.len() + 1;
+        while b.contains_key(&(partner.to_owned(), format!("LNK{n:012}"))) {
+            n += 1;
+        }
+        let id = format!("LNK{n:012}");
+        b.insert((partner.to_owned(), id.clone()), customer.clone());
+        id
+    };
+    let code = st.auth_codes.issue(partner, &customer);
+    ok_json(json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+        "referenceNo": link_id,
+        "partnerReferenceNo": r.partner_reference_no,
+        "linkId": link_id,
+        "nextAction": "ACCESS_TOKEN",
+        "additionalInfo": { "authCode": code, "customerId": customer },
+    }))
+}
+
+/// Binding inquiry (08): the binding behind the caller's customer token.
+pub fn account_binding_inquiry(
+    st: &State,
+    req: Inbound<bi::registration::AccountBindingInquiryRequest>,
+) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    // 08 is not declared B2B2C; the customer is the one behind an
+    // `Authorization-Customer: Bearer ...` token when one is sent.
+    let customer = req
+        .customer
+        .as_ref()
+        .map(|c| c.customer.clone())
+        .or_else(|| {
+            let bearer = req
+                .headers
+                .get("authorization-customer")?
+                .to_str()
+                .ok()?
+                .strip_prefix("Bearer ")?;
+            st.tokens
+                .check_customer(req.partner_id(), bearer)
+                .ok()
+                .map(|g| g.customer)
+        });
+    let bound = customer.as_ref().and_then(|c| {
+        let b = st.bindings.lock().unwrap_or_else(|p| p.into_inner());
+        b.iter()
+            .find(|((p, _), cust)| p == req.partner_id() && *cust == c)
+            .map(|((_, link), _)| link.clone())
+    });
+    match (customer, bound) {
+        (Some(c), Some(link)) => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "referenceNo": link,
+            "partnerReferenceNo": r.partner_reference_no,
+            "accountCurrency": "IDR",
+            "accountName": format!("Sandbox {c}"),
+            "accountNo": c,
+        })),
+        _ => snap(
+            meta,
+            ErrorReply::new(404, 11, "Invalid Customer. not bound"),
+        ),
+    }
+}
+
+/// Unbinding (09): removes the binding named by `linkId`, once.
+pub fn account_unbinding(
+    st: &State,
+    req: Inbound<bi::registration::AccountUnbindingRequest>,
+) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let Some(link) = &r.link_id else {
+        return snap(meta, ErrorReply::missing_field("linkId"));
+    };
+    let removed = st
+        .bindings
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&(req.partner_id().to_owned(), link.clone()));
+    match removed {
+        Some(_) => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "referenceNo": link,
+            "partnerReferenceNo": r.partner_reference_no,
+            "merchantId": r.merchant_id,
+            "linkId": link,
+            "unlinkResult": "success",
+        })),
+        None => snap(
+            meta,
+            ErrorReply::new(404, 11, "Invalid Customer. linkId not bound"),
+        ),
+    }
 }

@@ -492,3 +492,81 @@ async fn va_update_intrabank_payment_and_report() {
     );
     env.running.shutdown().await;
 }
+
+#[tokio::test]
+async fn binding_gives_the_customer_token() {
+    let env = start().await;
+    let token = env.b2b_token().await;
+    let bind = env
+        .post(
+            "/v1.0/registration-account-binding",
+            &json!({"merchantId": "M1", "phoneNo": "628123456789"}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(bind.code(), "2000700", "{:?}", bind.json);
+    let code = bind.json["additionalInfo"]["authCode"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let link = bind.json["linkId"].as_str().unwrap().to_owned();
+    // The binding's auth code is redeemed once for a customer token (74).
+    let t = env
+        .token_request(
+            "/v1.0/access-token/b2b2c",
+            CLIENT_ID,
+            &json!({"grantType": "AUTHORIZATION_CODE", "authCode": code}),
+        )
+        .await;
+    assert_eq!(t.code(), "2007400", "{:?}", t.json);
+    assert_eq!(t.json["additionalInfo"]["customerId"], "628123456789");
+    let cust = t.json["accessToken"].as_str().unwrap().to_owned();
+    let again = env
+        .token_request(
+            "/v1.0/access-token/b2b2c",
+            CLIENT_ID,
+            &json!({"grantType": "AUTHORIZATION_CODE", "authCode": code}),
+        )
+        .await;
+    assert_eq!(again.code(), "4017400", "{:?}", again.json);
+    let inq = env
+        .post(
+            "/v1.0/registration-account-inquiry",
+            &json!({"partnerReferenceNo": "inq-1"}),
+            &token,
+            Some(&cust),
+        )
+        .await;
+    assert_eq!(inq.code(), "2000800", "{:?}", inq.json);
+    assert_eq!(inq.json["accountNo"], "628123456789");
+    let unbind = json!({"merchantId": "M1", "linkId": link});
+    let a = env
+        .post(
+            "/v1.0/registration-account-unbinding",
+            &unbind,
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(a.code(), "2000900", "{:?}", a.json);
+    let a = env
+        .post(
+            "/v1.0/registration-account-unbinding",
+            &unbind,
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(a.code(), "4040911", "{:?}", a.json);
+    let inq = env
+        .post(
+            "/v1.0/registration-account-inquiry",
+            &json!({"partnerReferenceNo": "inq-2"}),
+            &token,
+            Some(&cust),
+        )
+        .await;
+    assert_eq!(inq.code(), "4040811", "unbound: {:?}", inq.json);
+    env.running.shutdown().await;
+}
