@@ -186,7 +186,11 @@ async fn concurrent_va_payments_keep_the_billing_type() {
         "a partial VA of 1000.00 takes ten payments of 100.00"
     );
     let st = env.running.sandbox().state();
-    assert_eq!(st.vas.get(CLIENT_ID, "   123450003").unwrap().paid, 1000_00);
+    assert_eq!(
+        st.vas.get(CLIENT_ID, "   123450003").unwrap().paid,
+        100_000,
+        "1000.00 in minor units"
+    );
     st.vas.check_invariants().unwrap();
     env.running.shutdown().await;
 }
