@@ -15,8 +15,10 @@
 //! snap bank-call --url http://127.0.0.1:9090 --client-id BANK --client-secret S --private-key bank.pem
 //! ```
 //!
-//! The request types are declared here with `#[snap::request]`, as any
-//! merchant can declare the endpoints it serves.
+//! The request types are snap-endpoints' declarations of the services a
+//! bank sends (`direction = "inbound"`): `bi::va::VaInquiryRequest`,
+//! `bi::va::VaPaymentRequest`, `bi::mpm::QrMpmNotifyRequest`,
+//! `bi::direct_debit::DebitNotifyRequest`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -24,167 +26,15 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use serde_json::json;
-use snap_core as snap;
 use snap_core::money::{Currency, Money};
 use snap_core::token::AccessTokenB2bRequest;
+use snap_endpoints::bi::direct_debit::DebitNotifyRequest as DebitNotify;
+use snap_endpoints::bi::mpm::QrMpmNotifyRequest as QrisNotify;
+use snap_endpoints::bi::va::{VaInquiryRequest as VaInquiry, VaPaymentRequest as VaPayment};
 use snap_server::tokens::{TokenLifetimes, TokenStore};
 use snap_server::{
     ErrorReply, Inbound, Partner, Provider, ProviderConfig, Reply, StaticPartners, route,
 };
-
-/// `additionalInfo`.
-pub type AdditionalInfo = serde_json::Map<String, serde_json::Value>;
-
-/// VA inquiry (24), as the bank sends it.
-#[snap::request(
-    service = 24,
-    method = "POST",
-    path = "/v1.0/transfer-va/inquiry",
-    response = VaResponse,
-    name = "VA Inquiry (merchant side)",
-    provider = "BI",
-    signature = "symmetric"
-)]
-pub struct VaInquiry {
-    /// 8 characters, left-padded with spaces. M.
-    #[snap(max = 8)]
-    pub partner_service_id: String,
-    /// Customer number. M.
-    #[snap(max = 20, digits)]
-    pub customer_no: String,
-    /// `partnerServiceId` + `customerNo`. M.
-    #[snap(max = 28)]
-    pub virtual_account_no: String,
-    /// When the customer started. O.
-    #[snap(max = 25)]
-    pub trx_date_init: Option<String>,
-    /// Channel (ISO 18245). O.
-    pub channel_code: Option<u32>,
-    /// The bank's inquiry id. M.
-    #[snap(max = 128)]
-    pub inquiry_request_id: String,
-    /// Amount asked about. O.
-    pub amount: Option<Money>,
-    /// Additional information. O.
-    pub additional_info: Option<AdditionalInfo>,
-}
-
-/// VA payment (25), as the bank sends it.
-#[snap::request(
-    service = 25,
-    method = "POST",
-    path = "/v1.0/transfer-va/payment",
-    response = VaResponse,
-    name = "VA Payment (merchant side)",
-    provider = "BI",
-    signature = "symmetric"
-)]
-pub struct VaPayment {
-    /// M.
-    #[snap(max = 8)]
-    pub partner_service_id: String,
-    /// M.
-    #[snap(max = 20, digits)]
-    pub customer_no: String,
-    /// M.
-    #[snap(max = 28)]
-    pub virtual_account_no: String,
-    /// O.
-    #[snap(max = 255)]
-    pub virtual_account_name: Option<String>,
-    /// The bank's payment id. M.
-    #[snap(max = 128)]
-    pub payment_request_id: String,
-    /// O.
-    pub channel_code: Option<u32>,
-    /// What the customer paid. M.
-    pub paid_amount: Money,
-    /// The bill. O.
-    pub total_amount: Option<Money>,
-    /// O.
-    #[snap(max = 25)]
-    pub trx_date_time: Option<String>,
-    /// The bank's reference. O.
-    #[snap(max = 64)]
-    pub reference_no: Option<String>,
-    /// `Y` for an advice (resend of a timed-out payment). O.
-    #[snap(max = 1)]
-    pub flag_advise: Option<String>,
-    /// O.
-    pub additional_info: Option<AdditionalInfo>,
-}
-
-/// Answer of 24 and 25.
-#[snap::response]
-pub struct VaResponse {
-    /// The VA. M.
-    pub virtual_account_data: Option<AdditionalInfo>,
-}
-
-/// QRIS payment notification (52).
-#[snap::request(
-    service = 52,
-    method = "POST",
-    path = "/v1.0/qr/qr-mpm-notify",
-    response = NotifyResponse,
-    name = "QRIS Notification (merchant side)",
-    provider = "BI",
-    signature = "symmetric"
-)]
-pub struct QrisNotify {
-    /// M.
-    #[snap(max = 64)]
-    pub original_reference_no: String,
-    /// O.
-    #[snap(max = 64)]
-    pub original_partner_reference_no: Option<String>,
-    /// `00` success. M.
-    #[snap(max = 2)]
-    pub latest_transaction_status: String,
-    /// O.
-    #[snap(max = 50)]
-    pub transaction_status_desc: Option<String>,
-    /// M.
-    pub amount: Money,
-    /// O.
-    pub additional_info: Option<AdditionalInfo>,
-}
-
-/// Direct debit payment notification (56).
-#[snap::request(
-    service = 56,
-    method = "POST",
-    path = "/v1.0/debit/notify",
-    response = NotifyResponse,
-    name = "Debit Notification (merchant side)",
-    provider = "BI",
-    signature = "symmetric"
-)]
-pub struct DebitNotify {
-    /// M.
-    #[snap(max = 64)]
-    pub original_reference_no: String,
-    /// O.
-    #[snap(max = 64)]
-    pub original_partner_reference_no: Option<String>,
-    /// M.
-    #[snap(max = 2)]
-    pub latest_transaction_status: String,
-    /// O.
-    #[snap(max = 50)]
-    pub transaction_status_desc: Option<String>,
-    /// M.
-    pub amount: Money,
-    /// O.
-    pub additional_info: Option<AdditionalInfo>,
-}
-
-/// Answer of 52 and 56.
-#[snap::response]
-pub struct NotifyResponse {
-    /// O.
-    pub additional_info: Option<AdditionalInfo>,
-}
 
 /// The merchant's books: paid VAs (VA number -> paymentRequestId) and the
 /// notifications received.
