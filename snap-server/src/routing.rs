@@ -233,23 +233,11 @@ where
 const MAX_ANSWER: usize = 16 * 1024 * 1024;
 
 /// Buffers the answer, stores it for replays (when the request claimed an
-/// X-EXTERNAL-ID), adds `Content-Type` and `X-TIMESTAMP` when missing.
+/// X-EXTERNAL-ID and the route did not store it already), adds
+/// `Content-Type` and `X-TIMESTAMP` when missing.
 async fn finish(res: Response, slot: &Slot) -> (Response, String) {
-    let ticket = slot.with(|d| d.ticket.take());
-    let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_ANSWER)
-        .await
-        .unwrap_or_default();
+    let (mut parts, bytes) = store_answer(res, slot).await;
     let code = response_code_of(&bytes);
-    if let Some(t) = ticket {
-        let answer = StoredAnswer {
-            status: parts.status.as_u16(),
-            body: bytes.clone(),
-        };
-        if let Err(e) = t.complete(answer).await {
-            tracing::warn!(target: "snap::server", error = %e, "answer not stored for replays");
-        }
-    }
     let h = &mut parts.headers;
     if !h.contains_key(header::CONTENT_TYPE) {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -260,6 +248,41 @@ async fn finish(res: Response, slot: &Slot) -> (Response, String) {
         h.insert(snap_core::headers::X_TIMESTAMP.name(), v);
     }
     (Response::from_parts(parts, Body::from(bytes)), code)
+}
+
+/// Buffers `res`; when the slot holds a claimed X-EXTERNAL-ID, stores the
+/// answer for replays.
+async fn store_answer(res: Response, slot: &Slot) -> (http::response::Parts, Bytes) {
+    let ticket = slot.with(|d| d.ticket.take());
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_ANSWER)
+        .await
+        .unwrap_or_default();
+    if let Some(t) = ticket {
+        let answer = StoredAnswer {
+            status: parts.status.as_u16(),
+            body: bytes.clone(),
+        };
+        if let Err(e) = t.complete(answer).await {
+            tracing::warn!(target: "snap::server", error = %e, "answer not stored for replays");
+        }
+    }
+    (parts, bytes)
+}
+
+/// Route middleware (innermost, around the handler): the handler's answer
+/// is stored for replays as soon as it is made, before any outer layer
+/// (a delay, a proxy) holds it back.
+async fn store_at_handler(req: Request, next: axum::middleware::Next) -> Response {
+    let slot = req.extensions().get::<Ctx>().map(|c| c.slot.clone());
+    let res = next.run(req).await;
+    match slot {
+        Some(slot) if slot.with(|d| d.ticket.is_some()) => {
+            let (parts, bytes) = store_answer(res, &slot).await;
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        _ => res,
+    }
 }
 
 /// The `responseCode` (or IPG's `rc`) of an answer, for the log: a scan,
@@ -668,8 +691,10 @@ where
             .with_log(format!("method {}", Escaped(req.method().as_str())));
         Rejection::refused(meta, render, err)
     };
-    axum::routing::on(method_filter(meta.method), handler)
-        .fallback(wrong_method)
+    let router: MethodRouter<S> = axum::routing::on(method_filter(meta.method), handler)
+        .fallback(wrong_method);
+    router
+        .layer::<_, Infallible>(axum::middleware::from_fn(store_at_handler))
         .layer(Extension(Render(render)))
 }
 

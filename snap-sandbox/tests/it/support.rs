@@ -84,6 +84,15 @@ pub fn now() -> String {
     SnapTimestamp::now().into_string()
 }
 
+/// Now, with a fraction that differs on every call (a request of its own).
+pub fn unique_now() -> String {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 1_000_000;
+    let ts = now();
+    let (head, offset) = ts.split_at(ts.len() - 6);
+    format!("{head}.{n:06}{offset}")
+}
+
 /// A timestamp `secs` seconds away from now (negative: in the past).
 pub fn shifted(secs: i64) -> String {
     let now = SnapTimestamp::now();
@@ -140,7 +149,9 @@ impl Env {
 
     /// A token request (73 or 74) signed with the partner's key.
     pub async fn token_request(&self, path: &str, client_id: &str, body: &Value) -> Answer {
-        let ts = now();
+        // A distinct X-TIMESTAMP per request: the same request replayed
+        // (same timestamp and signature) gets the first one's tokens.
+        let ts = unique_now();
         let sig = sign_token(&KEY, client_id, &ts).expect("sign");
         let mut h = HeaderMap::new();
         h.insert("content-type", "application/json".parse().unwrap());
@@ -308,4 +319,17 @@ pub fn sign_token(
 ) -> Result<String, SignatureError> {
     let input = SigningInput::default().client_id(client_id).timestamp(ts);
     AccessToken::signature(key, &input)
+}
+
+/// Runs a provider-side step to completion: with the in-memory stores every
+/// step is ready at once.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for _ in 0..1_000_000 {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+    panic!("a provider-side step waited on I/O");
 }
