@@ -184,7 +184,14 @@ impl RedisStores {
     /// The URL does not parse, or the server cannot be reached.
     pub async fn connect(url: &str, prefix: &str, config: &ProviderConfig) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(backend)?;
-        let conn = tokio::time::timeout(Duration::from_secs(10), client.get_connection_manager())
+        let manager = redis::aio::ConnectionManagerConfig::new()
+            .set_number_of_retries(2)
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(5)));
+        let conn = tokio::time::timeout(
+            Duration::from_secs(10),
+            client.get_connection_manager_with_config(manager),
+        )
             .await
             .map_err(|_| StoreError::Backend(format!("no answer from {url} within 10 s")))?
             .map_err(backend)?;

@@ -36,6 +36,51 @@ pub async fn start() -> Env {
     start_with(|_| {}).await
 }
 
+/// A sandbox on a Redis store (`redis_url`, keys under `prefix`): several
+/// of them on one store act as one provider.
+pub async fn start_on_redis(redis_url: &str, prefix: &str) -> Env {
+    let public = KEY.public_key().expect("public key");
+    let mut config = SandboxConfig::single(
+        sandbox_partner(CLIENT_ID, SECRET, Some(public.clone())).expect("partner"),
+    );
+    config
+        .partners
+        .push(sandbox_partner(OTHER_ID, OTHER_SECRET, Some(public)).expect("partner"));
+    config.redis = Some(redis_url.to_owned());
+    config.redis_prefix = prefix.to_owned();
+    let running = Sandbox::connect(config)
+        .await
+        .expect("sandbox on redis")
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("bind");
+    let base = running.base_url();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("http client");
+    Env {
+        running,
+        base,
+        http,
+    }
+}
+
+/// The Redis URL of the service tests, or `None` (with a notice) when they
+/// are off; a failure when `SNAP_REQUIRE_SERVICES=1`.
+pub fn redis_url() -> Option<String> {
+    match std::env::var("SNAP_TEST_REDIS_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            if std::env::var("SNAP_REQUIRE_SERVICES").as_deref() == Ok("1") {
+                panic!("SNAP_REQUIRE_SERVICES=1 but SNAP_TEST_REDIS_URL is not set");
+            }
+            eprintln!("skipped: SNAP_TEST_REDIS_URL is not set (run scripts/test.sh for the Redis tests)");
+            None
+        }
+    }
+}
+
 pub async fn start_with(tweak: impl FnOnce(&mut SandboxConfig)) -> Env {
     let public = KEY.public_key().expect("public key");
     let mut config = SandboxConfig::single(

@@ -161,6 +161,11 @@ async fn handler_logs_are_inside_the_request_span_with_structured_fields() {
         .with_max_level(tracing::Level::INFO)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // A callsite first hit by a concurrent test (no subscriber there) would
+    // be cached as uninteresting; a second live dispatcher makes tracing
+    // consult every dispatcher (see snap-sandbox's checks.rs).
+    let _pin = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    tracing::callsite::rebuild_interest_cache();
     let app = serve_app(memory_provider(ProviderConfig::default()), "A", Duration::ZERO).await;
     let token = token(&app.base).await;
     let a = call(&app.base, &token, &ext_id(), &pay_request("o", "1.00")).await;
