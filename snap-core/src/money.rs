@@ -734,9 +734,19 @@ mod tests {
     #[test]
     fn json_numbers_are_read_from_their_text_never_through_a_float() {
         // As floats these read as 3000, 100 and 1.00 (or 1.01): refused.
-        for bad in ["2999.9999999999999", "1E2", "1e2", "1.005", "1.0e1", "3000.000"] {
+        for bad in [
+            "2999.9999999999999",
+            "1E2",
+            "1e2",
+            "1.005",
+            "1.0e1",
+            "3000.000",
+        ] {
             let e = from_json(bad).unwrap_err();
-            assert!(e.contains("not exact") || e.contains("fraction"), "{bad}: {e}");
+            assert!(
+                e.contains("not exact") || e.contains("fraction"),
+                "{bad}: {e}"
+            );
         }
         // A serde_json::Value has lost the text already: the f64 rules.
         let v: serde_json::Value =
@@ -760,8 +770,16 @@ mod tests {
                 .unwrap_err()
                 .contains("at most 16")
         );
-        assert!(from_json("null").unwrap_err().contains("expected a money value"));
-        assert!(from_json("{}").unwrap_err().contains("expected a money value"));
+        assert!(
+            from_json("null")
+                .unwrap_err()
+                .contains("expected a money value")
+        );
+        assert!(
+            from_json("{}")
+                .unwrap_err()
+                .contains("expected a money value")
+        );
         assert!(
             from_json("18446744073709551615")
                 .unwrap_err()

@@ -95,12 +95,13 @@ impl Sandbox {
         let Some(url) = config.redis.clone() else {
             return Self::new(config);
         };
-        let stores = snap_server::redis::RedisStores::connect(&url, &config.redis_prefix, &config.provider)
-            .await
-            .map_err(|e| ConfigError::Redis {
-                url: url.clone(),
-                reason: e.to_string(),
-            })?;
+        let stores =
+            snap_server::redis::RedisStores::connect(&url, &config.redis_prefix, &config.provider)
+                .await
+                .map_err(|e| ConfigError::Redis {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                })?;
         let tokens: Arc<dyn TokenStore> = Arc::new(stores.clone());
         let records: Arc<dyn RecordStore> = Arc::new(stores.clone());
         Self::assemble(config, tokens, records, Some(stores))
@@ -181,7 +182,12 @@ impl Sandbox {
         router.route(path, method_router)
     }
 
-    fn add_at<E, H, T>(&self, router: Router<Shared>, handler: H, render: ErrorRenderer) -> Router<Shared>
+    fn add_at<E, H, T>(
+        &self,
+        router: Router<Shared>,
+        handler: H,
+        render: ErrorRenderer,
+    ) -> Router<Shared>
     where
         E: Endpoint,
         H: Handler<T, Shared>,
@@ -200,8 +206,20 @@ impl Sandbox {
         for prefix in TOKEN_PREFIXES {
             let p73 = format!("{prefix}{}", bi::AccessTokenB2bRequest::META.path);
             let p74 = format!("{prefix}{}", bi::AccessTokenB2b2cRequest::META.path);
-            r = self.add::<bi::AccessTokenB2bRequest, _, _>(r, &p73, access_token_b2b, snap_renderer, true);
-            r = self.add::<bi::AccessTokenB2b2cRequest, _, _>(r, &p74, access_token_b2b2c, snap_renderer, true);
+            r = self.add::<bi::AccessTokenB2bRequest, _, _>(
+                r,
+                &p73,
+                access_token_b2b,
+                snap_renderer,
+                true,
+            );
+            r = self.add::<bi::AccessTokenB2b2cRequest, _, _>(
+                r,
+                &p74,
+                access_token_b2b2c,
+                snap_renderer,
+                true,
+            );
         }
         let snap = snap_renderer;
         r = self.add_at::<bi::AuthPaymentRequest, _, _>(r, handlers::auth_payment, snap);
@@ -219,24 +237,40 @@ impl Sandbox {
         r = self.add_at::<gopay::PreAuthVoidRequest, _, _>(r, handlers::gopay_preauth_void, snap);
         r = self.add_at::<gopay::DeleteVaRequest, _, _>(r, handlers::gopay_delete_va, snap);
         r = self.add_at::<paydia::AuthVoidRequest, _, _>(r, handlers::paydia_void, snap);
-        r = self.add_at::<ayopop::BillCancelRequest, _, _>(r, handlers::ayopop_cancel, routes::ayopop_render);
-        r = self.add_at::<ipg::VaReversalRequest, _, _>(r, handlers::ipg_reversal, routes::ipg_render);
+        r = self.add_at::<ayopop::BillCancelRequest, _, _>(
+            r,
+            handlers::ayopop_cancel,
+            routes::ayopop_render,
+        );
+        r = self.add_at::<ipg::VaReversalRequest, _, _>(
+            r,
+            handlers::ipg_reversal,
+            routes::ipg_render,
+        );
 
         let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/auth-code",
-            post(move |st: axum::extract::State<Shared>, headers: HeaderMap, body: axum::body::Bytes| {
-                let provider = provider.clone();
-                async move { issue_auth_code(&st, &provider, &headers, &body).await }
-            }),
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { issue_auth_code(&st, &provider, &headers, &body).await }
+                },
+            ),
         );
         let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/expire-tokens",
-            post(move |st: axum::extract::State<Shared>, headers: HeaderMap, body: axum::body::Bytes| {
-                let provider = provider.clone();
-                async move { expire_tokens(&st, &provider, &headers, &body).await }
-            }),
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { expire_tokens(&st, &provider, &headers, &body).await }
+                },
+            ),
         );
         r.fallback(|req: Request| async move {
             let reply = json!({
@@ -404,9 +438,17 @@ async fn helper_partner(
     Ok(grant.partner)
 }
 
-async fn issue_auth_code(st: &State, provider: &Provider, headers: &HeaderMap, body: &[u8]) -> Response {
+async fn issue_auth_code(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return bad(400, "body must be JSON: {\"clientId\":\"...\",\"customerId\":\"...\"}");
+        return bad(
+            400,
+            "body must be JSON: {\"clientId\":\"...\",\"customerId\":\"...\"}",
+        );
     };
     let client = match helper_partner(provider, headers, &v).await {
         Ok(c) => c,
@@ -414,7 +456,10 @@ async fn issue_auth_code(st: &State, provider: &Provider, headers: &HeaderMap, b
     };
     let customer = v.get("customerId").and_then(|c| c.as_str()).unwrap_or("");
     if !valid_customer_id(customer) {
-        return bad(400, "customerId must be 1-64 letters, digits, '-', '_' or '.'");
+        return bad(
+            400,
+            "customerId must be 1-64 letters, digits, '-', '_' or '.'",
+        );
     }
     let code = match st.auth_codes.issue(&client, customer).await {
         Ok(c) => c,
@@ -429,7 +474,12 @@ async fn issue_auth_code(st: &State, provider: &Provider, headers: &HeaderMap, b
     )
 }
 
-async fn expire_tokens(st: &State, provider: &Provider, headers: &HeaderMap, body: &[u8]) -> Response {
+async fn expire_tokens(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     let v = serde_json::from_slice::<serde_json::Value>(body).unwrap_or(json!({}));
     let client = match helper_partner(provider, headers, &v).await {
         Ok(c) => c,

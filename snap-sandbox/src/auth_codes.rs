@@ -63,7 +63,12 @@ impl AuthCodes {
         let code = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let value = format!("{partner}{SEP}{customer}").into_bytes();
         self.store
-            .put(&format!("authcode:{code}"), value, Expect::Absent, Some(CODE_LIFETIME))
+            .put(
+                &format!("authcode:{code}"),
+                value,
+                Expect::Absent,
+                Some(CODE_LIFETIME),
+            )
             .await?;
         Ok(code)
     }
@@ -88,7 +93,12 @@ impl AuthCodes {
         // Consume: mark used with compare-and-set, whoever the caller.
         if !self
             .store
-            .put(&key, b"used".to_vec(), Expect::Version(rec.version), Some(CODE_LIFETIME))
+            .put(
+                &key,
+                b"used".to_vec(),
+                Expect::Version(rec.version),
+                Some(CODE_LIFETIME),
+            )
             .await?
         {
             return Ok(None);
@@ -116,9 +126,16 @@ mod tests {
     async fn issued_codes_are_single_use_and_bound_to_the_partner() {
         let c = AuthCodes::new(Arc::new(MemoryRecords::new(100)));
         let code = c.issue("p1", "cust-1").await.unwrap();
-        assert_eq!(c.redeem("p2", &code).await.unwrap(), None, "another partner");
+        assert_eq!(
+            c.redeem("p2", &code).await.unwrap(),
+            None,
+            "another partner"
+        );
         let code = c.issue("p1", "cust-1").await.unwrap();
-        assert_eq!(c.redeem("p1", &code).await.unwrap().as_deref(), Some("cust-1"));
+        assert_eq!(
+            c.redeem("p1", &code).await.unwrap().as_deref(),
+            Some("cust-1")
+        );
         assert_eq!(c.redeem("p1", &code).await.unwrap(), None, "single use");
         assert_eq!(c.redeem("p1", "made-up").await.unwrap(), None);
     }
@@ -126,8 +143,14 @@ mod tests {
     #[tokio::test]
     async fn deterministic_rule() {
         let c = AuthCodes::new(Arc::new(MemoryRecords::new(100)));
-        assert_eq!(c.redeem("any", "sandbox:cust-7").await.unwrap().as_deref(), Some("cust-7"));
-        assert_eq!(c.redeem("any", "sandbox:cust-7").await.unwrap().as_deref(), Some("cust-7"));
+        assert_eq!(
+            c.redeem("any", "sandbox:cust-7").await.unwrap().as_deref(),
+            Some("cust-7")
+        );
+        assert_eq!(
+            c.redeem("any", "sandbox:cust-7").await.unwrap().as_deref(),
+            Some("cust-7")
+        );
         assert_eq!(c.redeem("any", "sandbox:").await.unwrap(), None);
         assert_eq!(c.redeem("any", "sandbox:a b").await.unwrap(), None);
     }

@@ -229,7 +229,10 @@ impl Payment {
             ));
         }
         if self.operations > MAX_OPERATIONS {
-            return Err(format!("{}: more operations than the cap", self.reference_no));
+            return Err(format!(
+                "{}: more operations than the cap",
+                self.reference_no
+            ));
         }
         Ok(())
     }
@@ -506,14 +509,25 @@ impl Ledger {
     }
 
     fn sub_key(kind: &str, partner: &str, reference: &str, number: &str) -> String {
-        format!("ledger:{kind}:{}:{}:{number}", part(partner), part(reference))
+        format!(
+            "ledger:{kind}:{}:{}:{number}",
+            part(partner),
+            part(reference)
+        )
     }
 
     /// The key of the payment `target` names, its record and version.
-    async fn load(&self, partner: &str, target: &Target) -> Result<(String, Payment, u64), LedgerError> {
+    async fn load(
+        &self,
+        partner: &str,
+        target: &Target,
+    ) -> Result<(String, Payment, u64), LedgerError> {
         let not_found = || LedgerError::NotFound(describe(target));
         let by_ref = target.reference_no.as_deref().filter(|s| !s.is_empty());
-        let by_partner = target.partner_reference_no.as_deref().filter(|s| !s.is_empty());
+        let by_partner = target
+            .partner_reference_no
+            .as_deref()
+            .filter(|s| !s.is_empty());
         let by_ext = target.external_id.as_deref().filter(|s| !s.is_empty());
         let reference = if let Some(r) = by_ref {
             r.to_owned()
@@ -592,7 +606,12 @@ impl Ledger {
             }
             if self
                 .store
-                .put(&key, encode(&payment)?, Expect::Version(version), self.ttl())
+                .put(
+                    &key,
+                    encode(&payment)?,
+                    Expect::Version(version),
+                    self.ttl(),
+                )
                 .await?
             {
                 return Ok((payment, out));
@@ -623,7 +642,12 @@ impl Ledger {
         let index = format!("ledger:pref:{}:{}", part(partner), cmd.partner_reference_no);
         if !self
             .store
-            .put(&index, reference_no.clone().into_bytes(), Expect::Absent, self.ttl())
+            .put(
+                &index,
+                reference_no.clone().into_bytes(),
+                Expect::Absent,
+                self.ttl(),
+            )
             .await?
         {
             return Err(LedgerError::Duplicate {
@@ -647,7 +671,12 @@ impl Ledger {
         if let Some(ext) = &cmd.external_id {
             let k = format!("ledger:pext:{}:{ext}", part(partner));
             self.store
-                .put(&k, reference_no.clone().into_bytes(), Expect::Any, self.ttl())
+                .put(
+                    &k,
+                    reference_no.clone().into_bytes(),
+                    Expect::Any,
+                    self.ttl(),
+                )
                 .await?;
         }
         self.store
@@ -684,7 +713,11 @@ impl Ledger {
         let reference = self.load(partner, &cmd.target).await?.1.reference_no;
         let cap_key = Self::sub_key("cap", partner, &reference, &cmd.partner_capture_no);
         let auto_key = Self::sub_key("avoid", partner, &reference, &cmd.partner_capture_no);
-        let dup = Some(("partnerCaptureNo", cmd.partner_capture_no.as_str(), cap_key.clone()));
+        let dup = Some((
+            "partnerCaptureNo",
+            cmd.partner_capture_no.as_str(),
+            cap_key.clone(),
+        ));
         let (payment, (capture, rest_void)) = self
             .apply(partner, &cmd.target, dup, |payment| {
                 let key = &payment.reference_no;
@@ -775,7 +808,12 @@ impl Ledger {
 
     /// Void (67): voids `amount` (or all that remains); with
     /// `void_remaining` voids the rest too.
-    pub async fn void(&self, partner: &str, cmd: VoidCmd, now: &str) -> Result<VoidDone, LedgerError> {
+    pub async fn void(
+        &self,
+        partner: &str,
+        cmd: VoidCmd,
+        now: &str,
+    ) -> Result<VoidDone, LedgerError> {
         let void_no = self.next("SBXVOD").await?;
         let reference = self.load(partner, &cmd.target).await?.1.reference_no;
         let key = Self::sub_key("void", partner, &reference, &cmd.partner_void_no);
@@ -924,7 +962,11 @@ impl Ledger {
         let refund_no = self.next("SBXREF").await?;
         let reference = self.load(partner, &cmd.target).await?.1.reference_no;
         let key = Self::sub_key("ref", partner, &reference, &cmd.partner_refund_no);
-        let dup = Some(("partnerRefundNo", cmd.partner_refund_no.as_str(), key.clone()));
+        let dup = Some((
+            "partnerRefundNo",
+            cmd.partner_refund_no.as_str(),
+            key.clone(),
+        ));
         let (payment, refund) = self
             .apply(partner, &cmd.target, dup, |payment| {
                 let r = &payment.reference_no;
@@ -1133,10 +1175,14 @@ mod tests {
         let l = Ledger::new();
         let p = authorize(&l, "order-1", 10_000_00).await;
         assert_eq!(p.status(), TransactionStatus::Success);
-        let c1 = capture(&l, &p, "cap-1", Some(3_000_00), false).await.unwrap();
+        let c1 = capture(&l, &p, "cap-1", Some(3_000_00), false)
+            .await
+            .unwrap();
         assert_eq!(c1.payment.captured, 3_000_00);
         assert_eq!(c1.payment.remaining(), 7_000_00);
-        let c2 = capture(&l, &p, "cap-2", Some(2_000_00), false).await.unwrap();
+        let c2 = capture(&l, &p, "cap-2", Some(2_000_00), false)
+            .await
+            .unwrap();
         assert_eq!(c2.payment.captured, 5_000_00);
         let v = void(&l, &p, "void-1", Some(1_000_00), true).await.unwrap();
         assert_eq!(v.void.amount, idr(5_000_00), "void of the remainder");
@@ -1151,7 +1197,10 @@ mod tests {
         let r = refund(&l, &p, "ref-3", None).await.unwrap();
         assert_eq!(r.refund.amount, idr(1_000_00));
         assert_eq!(r.payment.status(), TransactionStatus::Refunded);
-        assert_eq!(refund(&l, &p, "ref-4", None).await.unwrap_err().case(), (404, 0));
+        assert_eq!(
+            refund(&l, &p, "ref-4", None).await.unwrap_err().case(),
+            (404, 0)
+        );
         assert_eq!(r.payment.operations, 5);
         l.check_invariants().await.unwrap();
     }
@@ -1164,7 +1213,10 @@ mod tests {
         let rest = done.rest_void.as_ref().unwrap();
         assert_eq!((rest.amount.minor(), rest.automatic), (60_00, true));
         assert_eq!(done.payment.remaining(), 0);
-        assert_eq!(void(&l, &p, "v", None, false).await.unwrap_err().case(), (404, 0));
+        assert_eq!(
+            void(&l, &p, "v", None, false).await.unwrap_err().case(),
+            (404, 0)
+        );
         // The automatic void answers to `c-rest` ...
         let (_, found) = l.void_query(P, &by_ref(&p), "c-rest", None).await.unwrap();
         assert_eq!(found.void_no, rest.void_no);
@@ -1172,9 +1224,15 @@ mod tests {
         let q = authorize(&l, "q", 100_00).await;
         let own = void(&l, &q, "k-rest", Some(10_00), false).await.unwrap();
         let last = capture(&l, &q, "k", Some(10_00), true).await.unwrap();
-        assert!(last.rest_void.is_some(), "not a duplicate of the partner's k-rest");
+        assert!(
+            last.rest_void.is_some(),
+            "not a duplicate of the partner's k-rest"
+        );
         let (_, found) = l.void_query(P, &by_ref(&q), "k-rest", None).await.unwrap();
-        assert_eq!(found.void_no, own.void.void_no, "the partner's own void first");
+        assert_eq!(
+            found.void_no, own.void.void_no,
+            "the partner's own void first"
+        );
         l.check_invariants().await.unwrap();
     }
 
@@ -1185,7 +1243,10 @@ mod tests {
         let v = void(&l, &p, "v", None, false).await.unwrap();
         assert_eq!(v.void.amount.minor(), 100_00);
         assert_eq!(v.payment.status(), TransactionStatus::Canceled);
-        assert_eq!(refund(&l, &p, "r", None).await.unwrap_err().case(), (404, 0));
+        assert_eq!(
+            refund(&l, &p, "r", None).await.unwrap_err().case(),
+            (404, 0)
+        );
     }
 
     #[tokio::test]
@@ -1199,7 +1260,10 @@ mod tests {
             external_id: None,
             customer: None,
         };
-        assert_eq!(l.authorize(P, again.clone(), NOW).await.unwrap_err().case(), (409, 1));
+        assert_eq!(
+            l.authorize(P, again.clone(), NOW).await.unwrap_err().case(),
+            (409, 1)
+        );
         // the same partnerReferenceNo is fine for another partner
         assert!(l.authorize("other", again, NOW).await.is_ok());
         let zero = Authorize {
@@ -1209,9 +1273,15 @@ mod tests {
             external_id: None,
             customer: None,
         };
-        assert_eq!(l.authorize(P, zero, NOW).await.unwrap_err().case(), (404, 13));
         assert_eq!(
-            capture(&l, &p, "c1", Some(100_01), false).await.unwrap_err().case(),
+            l.authorize(P, zero, NOW).await.unwrap_err().case(),
+            (404, 13)
+        );
+        assert_eq!(
+            capture(&l, &p, "c1", Some(100_01), false)
+                .await
+                .unwrap_err()
+                .case(),
             (404, 13)
         );
         let usd = l
@@ -1228,9 +1298,21 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(usd.case(), (404, 13));
-        assert_eq!(capture(&l, &p, "c3", Some(0), false).await.unwrap_err().case(), (404, 13));
+        assert_eq!(
+            capture(&l, &p, "c3", Some(0), false)
+                .await
+                .unwrap_err()
+                .case(),
+            (404, 13)
+        );
         capture(&l, &p, "c4", Some(1_00), false).await.unwrap();
-        assert_eq!(capture(&l, &p, "c4", Some(1_00), false).await.unwrap_err().case(), (409, 1));
+        assert_eq!(
+            capture(&l, &p, "c4", Some(1_00), false)
+                .await
+                .unwrap_err()
+                .case(),
+            (409, 1)
+        );
         let ghost = Target {
             reference_no: Some("nope".into()),
             ..Target::default()
@@ -1242,14 +1324,29 @@ mod tests {
             ..Target::default()
         };
         assert_eq!(l.payment(P, &mismatch).await.unwrap_err().case(), (404, 1));
-        assert_eq!(l.payment("stranger", &by_ref(&p)).await.unwrap_err().case(), (404, 1));
-        assert_eq!(l.payment(P, &Target::default()).await.unwrap_err().case(), (404, 1));
+        assert_eq!(
+            l.payment("stranger", &by_ref(&p)).await.unwrap_err().case(),
+            (404, 1)
+        );
+        assert_eq!(
+            l.payment(P, &Target::default()).await.unwrap_err().case(),
+            (404, 1)
+        );
         let by_ext = Target {
             external_id: Some("ext-o".into()),
             ..Target::default()
         };
-        assert_eq!(l.payment(P, &by_ext).await.unwrap().reference_no, p.reference_no);
-        assert_eq!(void(&l, &p, "v", Some(99_01), false).await.unwrap_err().case(), (404, 13));
+        assert_eq!(
+            l.payment(P, &by_ext).await.unwrap().reference_no,
+            p.reference_no
+        );
+        assert_eq!(
+            void(&l, &p, "v", Some(99_01), false)
+                .await
+                .unwrap_err()
+                .case(),
+            (404, 13)
+        );
         l.check_invariants().await.unwrap();
     }
 
@@ -1291,11 +1388,17 @@ mod tests {
             .unwrap();
         assert_eq!(found.amount.minor(), 10_00);
         assert_eq!(
-            l.capture_query(P, &by_ref(&p), "pc", Some("x")).await.unwrap_err().case(),
+            l.capture_query(P, &by_ref(&p), "pc", Some("x"))
+                .await
+                .unwrap_err()
+                .case(),
             (404, 1)
         );
         assert_eq!(
-            l.capture_query(P, &by_ref(&p), "zz", None).await.unwrap_err().case(),
+            l.capture_query(P, &by_ref(&p), "zz", None)
+                .await
+                .unwrap_err()
+                .case(),
             (404, 1)
         );
         let v = void(&l, &p, "pv", Some(5_00), false).await.unwrap();
@@ -1311,10 +1414,22 @@ mod tests {
         let done = l.cancel(P, &by_ref(&p), "c1", NOW).await.unwrap();
         assert_eq!(done.void.amount.minor(), 100_00);
         assert_eq!(done.payment.status(), TransactionStatus::Canceled);
-        assert_eq!(l.cancel(P, &by_ref(&p), "c2", NOW).await.unwrap_err().case(), (404, 0));
+        assert_eq!(
+            l.cancel(P, &by_ref(&p), "c2", NOW)
+                .await
+                .unwrap_err()
+                .case(),
+            (404, 0)
+        );
         let q = authorize(&l, "q", 100_00).await;
         capture(&l, &q, "k", Some(1_00), false).await.unwrap();
-        assert_eq!(l.cancel(P, &by_ref(&q), "c3", NOW).await.unwrap_err().case(), (404, 0));
+        assert_eq!(
+            l.cancel(P, &by_ref(&q), "c3", NOW)
+                .await
+                .unwrap_err()
+                .case(),
+            (404, 0)
+        );
         l.check_invariants().await.unwrap();
     }
 
@@ -1331,7 +1446,9 @@ mod tests {
             .put(&key, encode(&full).unwrap(), Expect::Any, None)
             .await
             .unwrap();
-        let e = capture(&l, &p, "one-more", Some(1), false).await.unwrap_err();
+        let e = capture(&l, &p, "one-more", Some(1), false)
+            .await
+            .unwrap_err();
         assert_eq!(e.case(), (404, 0));
         assert!(e.to_string().contains("20000 operations"), "{e}");
     }

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
+use axum::extract::State as AxumState;
 use serde_json::{Value, json};
 use snap_core::endpoint::EndpointMeta;
 use snap_core::money::Money;
 use snap_core::time::SnapTimestamp;
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
-use axum::extract::State as AxumState;
 use snap_server::store::{Expect, RecordStore};
 use snap_server::tokens::TokenStore;
 use snap_server::{ErrorReply, Inbound, Reply, SnapReply};
@@ -146,13 +146,15 @@ fn gopay_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
 /// The store failed: `500{SS}01`, the reason in the log only.
 fn store_error(meta: &EndpointMeta, why: &str) -> Reply {
     tracing::error!(target: "snap::server", endpoint = meta.name, error = %why, "ledger store failed");
-    Reply::error(meta.service, &ErrorReply::internal().with_log(why.to_owned()))
+    Reply::error(
+        meta.service,
+        &ErrorReply::internal().with_log(why.to_owned()),
+    )
 }
 
 fn snap(meta: &EndpointMeta, err: ErrorReply) -> Reply {
     Reply::error(meta.service, &err)
 }
-
 
 // ---------------------------------------------------------------- BI 63-69
 
@@ -271,12 +273,16 @@ pub async fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryReq
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: None,
     };
-    match st.ledger.capture_query(
-        req.partner_id(),
-        &target,
-        &r.partner_capture_no,
-        r.capture_no.as_deref(),
-    ).await {
+    match st
+        .ledger
+        .capture_query(
+            req.partner_id(),
+            &target,
+            &r.partner_capture_no,
+            r.capture_no.as_deref(),
+        )
+        .await
+    {
         Ok((p, c)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -343,12 +349,16 @@ pub async fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>)
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: None,
     };
-    match st.ledger.void_query(
-        req.partner_id(),
-        &target,
-        &r.partner_void_no,
-        r.void_no.as_deref(),
-    ).await {
+    match st
+        .ledger
+        .void_query(
+            req.partner_id(),
+            &target,
+            &r.partner_void_no,
+            r.void_no.as_deref(),
+        )
+        .await
+    {
         Ok((p, v)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -491,7 +501,10 @@ pub async fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Repl
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
-    if !st.close(req.partner_id(), "va", &r.virtual_account_no).await {
+    if !st
+        .close(req.partner_id(), "va", &r.virtual_account_no)
+        .await
+    {
         return snap(
             meta,
             ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
@@ -531,7 +544,8 @@ pub async fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelReque
     let void_no = format!("cancel-{}", req.external_id.as_deref().unwrap_or("-"));
     match st
         .ledger
-        .cancel(req.partner_id(), &target, &void_no, &now()).await
+        .cancel(req.partner_id(), &target, &void_no, &now())
+        .await
     {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
@@ -558,8 +572,10 @@ pub async fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest
             r.original_external_id.clone()
         },
     };
-    if let (Some(m), Ok(p)) = (&r.amount, st.ledger.payment(req.partner_id(), &target).await)
-        && *m != p.amount
+    if let (Some(m), Ok(p)) = (
+        &r.amount,
+        st.ledger.payment(req.partner_id(), &target).await,
+    ) && *m != p.amount
     {
         return ledger_error(
             meta,
@@ -572,7 +588,8 @@ pub async fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest
     let void_no = format!("cancel-{}", req.external_id.as_deref().unwrap_or("-"));
     match st
         .ledger
-        .cancel(req.partner_id(), &target, &void_no, &now()).await
+        .cancel(req.partner_id(), &target, &void_no, &now())
+        .await
     {
         Ok(done) => {
             let t = SnapTimestamp::parse(&done.void.time).ok();
@@ -660,7 +677,10 @@ pub async fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
-    if !st.close(req.partner_id(), "va", &r.virtual_account_no).await {
+    if !st
+        .close(req.partner_id(), "va", &r.virtual_account_no)
+        .await
+    {
         return snap(
             meta,
             ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),

@@ -16,9 +16,7 @@ use serde::de::DeserializeOwned;
 
 use super::config::ProviderConfig;
 use super::error::ErrorReply;
-use super::idempotency::{
-    Claim, Fingerprint, IdempotencyStore, MemoryIdempotency, Ticket, Waiter,
-};
+use super::idempotency::{Claim, Fingerprint, IdempotencyStore, MemoryIdempotency, Ticket, Waiter};
 use super::limits::{MemoryRateLimiter, RateLimiter};
 use super::store::{BoxFuture, Escaped, StoreError, unix_millis};
 use super::tokens::{CustomerGrant, TokenStore};
@@ -114,8 +112,10 @@ impl fmt::Debug for Partner {
 /// Where a provider looks partners up (a database in production).
 pub trait Partners: Send + Sync + 'static {
     /// The partner with this client id.
-    fn get<'a>(&'a self, client_id: &'a str)
-    -> BoxFuture<'a, Result<Option<Arc<Partner>>, StoreError>>;
+    fn get<'a>(
+        &'a self,
+        client_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Arc<Partner>>, StoreError>>;
     /// Every partner (used only by schemes that do not name the caller
     /// ([`SchemeInfo::partner_header`] is `None`, as IPG's body HMAC), to
     /// find whose key verifies).
@@ -243,7 +243,11 @@ impl Head {
     /// `X-TIMESTAMP` and `X-SIGNATURE` as received (token requests key
     /// their replays on them).
     pub fn timestamp_and_signature(&self) -> (&str, &str) {
-        let ts = self.snap.as_ref().map(|s| s.timestamp.as_str()).unwrap_or("");
+        let ts = self
+            .snap
+            .as_ref()
+            .map(|s| s.timestamp.as_str())
+            .unwrap_or("");
         let sig = self
             .headers
             .get(headers::X_SIGNATURE.wire)
@@ -486,7 +490,11 @@ impl Provider {
         // own rules (`SnapHeaders`: lengths, timestamp syntax, Bearer form,
         // IPv4, coordinates, repeated headers).
         if has_body {
-            if h.get_all(http::header::CONTENT_TYPE).iter().nth(1).is_some() {
+            if h.get_all(http::header::CONTENT_TYPE)
+                .iter()
+                .nth(1)
+                .is_some()
+            {
                 return Err(ErrorReply::invalid_field("Content-Type").with_log("sent twice"));
             }
             let ct = header(h, "content-type")?.unwrap_or("");
@@ -610,8 +618,10 @@ impl Provider {
         if let (Some(limiter), Some(p)) = (&self.limiter, &partner)
             && !limiter.admit(&p.client_id).await.map_err(store_error)?
         {
-            return Err(ErrorReply::too_many_requests()
-                .with_log(format!("partner {} over its rate limit", Escaped(&p.client_id))));
+            return Err(ErrorReply::too_many_requests().with_log(format!(
+                "partner {} over its rate limit",
+                Escaped(&p.client_id)
+            )));
         }
 
         // 8. X-EXTERNAL-ID
@@ -651,7 +661,9 @@ impl Provider {
         // first (`Endpoint::from_target`). A refusal here is an answer too:
         // replays give it again.
         let parsed = match with_target::<E>(&head.method, &head.path, &body) {
-            Ok(filled) => snap_core::endpoint::parse_request::<E>(filled.as_deref().unwrap_or(&body)),
+            Ok(filled) => {
+                snap_core::endpoint::parse_request::<E>(filled.as_deref().unwrap_or(&body))
+            }
             Err(v) => Err(snap_core::endpoint::RequestError::Invalid(v)),
         };
         let request = match parsed {

@@ -115,7 +115,8 @@ impl ProviderConfig {
 
     /// Lifetimes and the per-partner cap, for a token store.
     pub fn token_policy(&self) -> TokenPolicy {
-        TokenPolicy::new(self.token_lifetimes).with_max_live_per_partner(self.max_tokens_per_partner)
+        TokenPolicy::new(self.token_lifetimes)
+            .with_max_live_per_partner(self.max_tokens_per_partner)
     }
 
     /// The X-EXTERNAL-ID store's bounds.
@@ -311,7 +312,12 @@ impl ProviderConfigBuilder {
                 ms,
                 Duration::from_secs(3600),
             ),
-            ("idle_timeout", c.idle_timeout, ms, Duration::from_secs(3600)),
+            (
+                "idle_timeout",
+                c.idle_timeout,
+                ms,
+                Duration::from_secs(3600),
+            ),
         ]);
         if let Some(r) = c.rate_limit {
             checks.push(("rate_limit", r.per, ms, Duration::from_secs(3600)));
@@ -327,7 +333,11 @@ impl ProviderConfigBuilder {
             }
         }
         let sizes = [
-            ("max_tokens_per_partner", c.max_tokens_per_partner, 1_000_000),
+            (
+                "max_tokens_per_partner",
+                c.max_tokens_per_partner,
+                1_000_000,
+            ),
             (
                 "max_external_ids_per_partner",
                 c.idempotency.max_per_partner,
@@ -429,6 +439,48 @@ mod tests {
         );
         let c = ProviderConfig::default();
         assert_eq!(c.to_builder().build(), Ok(c));
+    }
+
+    #[test]
+    fn connection_and_store_settings_are_checked() {
+        let ms = Duration::from_millis;
+        type Set = fn(ProviderConfigBuilder) -> ProviderConfigBuilder;
+        let bad: [(&str, Set); 8] = [
+            ("header_read_timeout", |b| {
+                b.header_read_timeout(Duration::ZERO)
+            }),
+            ("body_read_timeout", |b| {
+                b.body_read_timeout(Duration::from_secs(u64::MAX))
+            }),
+            ("idle_timeout", |b| b.idle_timeout(Duration::ZERO)),
+            ("max_connections", |b| b.max_connections(0)),
+            ("max_tokens_per_partner", |b| b.max_tokens_per_partner(0)),
+            ("max_external_ids_per_partner", |b| {
+                b.max_external_ids_per_partner(usize::MAX)
+            }),
+            ("external_id_grace", |b| {
+                b.external_id_grace(Duration::from_secs(86_401))
+            }),
+            ("rate_limit", |b| {
+                b.rate_limit(Some(RateLimit {
+                    requests: 0,
+                    per: Duration::from_secs(1),
+                }))
+            }),
+        ];
+        for (name, set) in bad {
+            let e = set(ProviderConfig::builder()).build().unwrap_err();
+            assert_eq!(e.setting(), name, "{e}");
+        }
+        let c = ProviderConfig::builder()
+            .header_read_timeout(ms(500))
+            .max_connections(8)
+            .rate_limit(None)
+            .build()
+            .unwrap();
+        assert_eq!(c.header_read_timeout(), ms(500));
+        assert_eq!(c.max_connections(), 8);
+        assert_eq!(c.rate_limit(), None);
     }
 
     #[test]

@@ -464,7 +464,6 @@ impl MemoryIdempotency {
     }
 }
 
-
 impl IdempotencyStore for MemoryIdempotency {
     fn claim<'a>(
         &'a self,
@@ -598,7 +597,10 @@ mod tests {
             let st = s.stats();
             assert_eq!(st.records, 100);
             assert_eq!(st.evicted, 900);
-            assert!(st.approx_bytes > 100 * 64 && st.approx_bytes < 100 * 1024, "{st:?}");
+            assert!(
+                st.approx_bytes > 100 * 64 && st.approx_bytes < 100 * 1024,
+                "{st:?}"
+            );
             // Another partner is not affected by p's volume.
             let f = Fingerprint::of("POST", "/x", b"0");
             assert!(matches!(s.claim_now("q", "id-0", f, T), Claim::New(_)));

@@ -91,8 +91,12 @@ impl MemoryRateLimiter {
             if base - now > tolerance {
                 return false;
             }
-            match slot.compare_exchange_weak(tat, base + interval, Ordering::AcqRel, Ordering::Relaxed)
-            {
+            match slot.compare_exchange_weak(
+                tat,
+                base + interval,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
                 Ok(_) => return true,
                 Err(seen) => tat = seen,
             }
@@ -102,7 +106,9 @@ impl MemoryRateLimiter {
 
 impl RateLimiter for MemoryRateLimiter {
     fn admit<'a>(&'a self, partner: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(std::future::ready(Ok(self.admit_at(partner, Instant::now()))))
+        Box::pin(std::future::ready(Ok(
+            self.admit_at(partner, Instant::now())
+        )))
     }
 }
 

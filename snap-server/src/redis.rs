@@ -182,7 +182,11 @@ impl RedisStores {
     ///
     /// # Errors
     /// The URL does not parse, or the server cannot be reached.
-    pub async fn connect(url: &str, prefix: &str, config: &ProviderConfig) -> Result<Self, StoreError> {
+    pub async fn connect(
+        url: &str,
+        prefix: &str,
+        config: &ProviderConfig,
+    ) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(backend)?;
         let manager = redis::aio::ConnectionManagerConfig::new()
             .set_number_of_retries(2)
@@ -192,9 +196,9 @@ impl RedisStores {
             Duration::from_secs(10),
             client.get_connection_manager_with_config(manager),
         )
-            .await
-            .map_err(|_| StoreError::Backend(format!("no answer from {url} within 10 s")))?
-            .map_err(backend)?;
+        .await
+        .map_err(|_| StoreError::Backend(format!("no answer from {url} within 10 s")))?
+        .map_err(backend)?;
         let mut s = RedisStores {
             conn,
             prefix: Arc::from(prefix),
@@ -230,7 +234,14 @@ impl RedisStores {
     }
 
     /// One token's arguments for [`ISSUE`].
-    fn token_args(&self, kind: &str, token: &str, partner: &str, customer: &str, now: u64) -> [String; 6] {
+    fn token_args(
+        &self,
+        kind: &str,
+        token: &str,
+        partner: &str,
+        customer: &str,
+        now: u64,
+    ) -> [String; 6] {
         let digest = token_digest(token);
         let life = ms(self.lifetime(kind));
         [
@@ -797,7 +808,8 @@ impl RecordStore for RedisStores {
                 if ttl_ms > 0 {
                     cmd.arg("PX").arg(ttl_ms);
                 }
-                let set: Option<String> = cmd.query_async(&mut self.conn()).await.map_err(backend)?;
+                let set: Option<String> =
+                    cmd.query_async(&mut self.conn()).await.map_err(backend)?;
                 return Ok(set.is_some());
             }
             let (mode, version) = match expect {

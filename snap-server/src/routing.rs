@@ -240,7 +240,10 @@ async fn finish(res: Response, slot: &Slot) -> (Response, String) {
     let code = response_code_of(&bytes);
     let h = &mut parts.headers;
     if !h.contains_key(header::CONTENT_TYPE) {
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
     }
     if !h.contains_key(snap_core::headers::X_TIMESTAMP.wire)
         && let Ok(v) = HeaderValue::from_str(&super::check::now_timestamp())
@@ -296,7 +299,11 @@ fn response_code_of(body: &[u8]) -> String {
                 .position(|b| !b.is_ascii_whitespace())
                 .map_or(&rest[..0], |s| &rest[s..]);
             let v: Vec<u8> = if rest.first() == Some(&b'"') {
-                rest[1..].iter().take_while(|b| **b != b'"').copied().collect()
+                rest[1..]
+                    .iter()
+                    .take_while(|b| **b != b'"')
+                    .copied()
+                    .collect()
             } else {
                 rest.iter()
                     .take_while(|b| b.is_ascii_alphanumeric())
@@ -487,7 +494,8 @@ where
                     }
                     Err(_) => {
                         return Err(refuse(
-                            ErrorReply::conflict().with_log("the original request is still running"),
+                            ErrorReply::conflict()
+                                .with_log("the original request is still running"),
                         ));
                     }
                 },
@@ -691,8 +699,8 @@ where
             .with_log(format!("method {}", Escaped(req.method().as_str())));
         Rejection::refused(meta, render, err)
     };
-    let router: MethodRouter<S> = axum::routing::on(method_filter(meta.method), handler)
-        .fallback(wrong_method);
+    let router: MethodRouter<S> =
+        axum::routing::on(method_filter(meta.method), handler).fallback(wrong_method);
     router
         .layer::<_, Infallible>(axum::middleware::from_fn(store_at_handler))
         .layer(Extension(Render(render)))

@@ -45,7 +45,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -225,9 +225,7 @@ impl MemoryRecords {
     }
 
     fn shard(&self, key: &str) -> std::sync::MutexGuard<'_, Shard> {
-        let mut h = self.hasher.build_hasher();
-        key.hash(&mut h);
-        let i = (h.finish() as usize) % SHARDS;
+        let i = (self.hasher.hash_one(key) as usize) % SHARDS;
         // Each critical section is one map operation: never half-done.
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -295,8 +293,7 @@ impl MemoryRecords {
             shard.order.push_back((key.to_owned(), stamp));
             // Bounded: drop the oldest entries (expired or not) past the cap;
             // stale order entries (rewritten or removed keys) are skipped.
-            while shard.map.len() > self.per_shard || shard.order.len() > 2 * self.per_shard + 16
-            {
+            while shard.map.len() > self.per_shard || shard.order.len() > 2 * self.per_shard + 16 {
                 let Some((old, st)) = shard.order.pop_front() else {
                     break;
                 };
@@ -327,7 +324,9 @@ impl RecordStore for MemoryRecords {
         expect: Expect,
         ttl: Option<Duration>,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(std::future::ready(Ok(self.put_now(key, value, expect, ttl))))
+        Box::pin(std::future::ready(
+            Ok(self.put_now(key, value, expect, ttl)),
+        ))
     }
 
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
@@ -387,12 +386,28 @@ mod tests {
     fn compare_and_set_and_update() {
         block(async {
             let s = MemoryRecords::new(100);
-            assert!(s.put("k", b"a".to_vec(), Expect::Absent, None).await.unwrap());
-            assert!(!s.put("k", b"b".to_vec(), Expect::Absent, None).await.unwrap());
+            assert!(
+                s.put("k", b"a".to_vec(), Expect::Absent, None)
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !s.put("k", b"b".to_vec(), Expect::Absent, None)
+                    .await
+                    .unwrap()
+            );
             let r = s.get("k").await.unwrap().unwrap();
             assert_eq!((r.value.as_slice(), r.version), (&b"a"[..], 1));
-            assert!(!s.put("k", b"c".to_vec(), Expect::Version(7), None).await.unwrap());
-            assert!(s.put("k", b"c".to_vec(), Expect::Version(1), None).await.unwrap());
+            assert!(
+                !s.put("k", b"c".to_vec(), Expect::Version(7), None)
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                s.put("k", b"c".to_vec(), Expect::Version(1), None)
+                    .await
+                    .unwrap()
+            );
             let out = update(&s, "k", None, |v| {
                 assert_eq!(v, Some(&b"c"[..]));
                 Ok::<_, ()>(Some(b"d".to_vec()))

@@ -394,10 +394,7 @@ impl MemoryTokens {
         let queue = &mut q.by_kind[kind_index(kind)];
         let mut retire = Vec::new();
         while let Some(front) = queue.front() {
-            let expired = maps
-                .tokens
-                .get(front)
-                .is_none_or(|(_, r)| r.expires <= now);
+            let expired = maps.tokens.get(front).is_none_or(|(_, r)| r.expires <= now);
             if expired || queue.len() >= cap {
                 if let Some(t) = queue.pop_front() {
                     retire.push(t);
@@ -450,7 +447,12 @@ impl MemoryTokens {
     }
 
     /// [`MemoryTokens::issue_b2b_now`] at a given instant.
-    pub fn issue_b2b_at(&self, partner: &str, replay: Option<ReplayKey>, now: Instant) -> IssuedToken {
+    pub fn issue_b2b_at(
+        &self,
+        partner: &str,
+        replay: Option<ReplayKey>,
+        now: Instant,
+    ) -> IssuedToken {
         let mut maps = self.write();
         if let Some(Replayed::B2b(t)) = Self::replayed(&maps, replay.as_ref(), now) {
             return t;
@@ -473,7 +475,13 @@ impl MemoryTokens {
             token,
             expires_in: self.lifetime(Kind::B2b),
         };
-        self.remember(&mut maps, partner, replay, Replayed::B2b(issued.clone()), now);
+        self.remember(
+            &mut maps,
+            partner,
+            replay,
+            Replayed::B2b(issued.clone()),
+            now,
+        );
         issued
     }
 
@@ -508,11 +516,23 @@ impl MemoryTokens {
             return t;
         }
         let t = self.mint_customer(&mut maps, partner, customer, now);
-        self.remember(&mut maps, partner, replay, Replayed::Customer(t.clone()), now);
+        self.remember(
+            &mut maps,
+            partner,
+            replay,
+            Replayed::Customer(t.clone()),
+            now,
+        );
         t
     }
 
-    fn mint_customer(&self, maps: &mut Maps, partner: &str, customer: &str, now: Instant) -> CustomerTokens {
+    fn mint_customer(
+        &self,
+        maps: &mut Maps,
+        partner: &str,
+        customer: &str,
+        now: Instant,
+    ) -> CustomerTokens {
         let access = random_token();
         let refresh = random_token();
         let p: Arc<str> = Arc::from(partner);
@@ -559,12 +579,22 @@ impl MemoryTokens {
         maps.tokens.remove(refresh);
         let customer = rec.customer.as_deref().unwrap_or_default().to_owned();
         let t = self.mint_customer(&mut maps, partner, &customer, now);
-        self.remember(&mut maps, partner, replay, Replayed::Customer(t.clone()), now);
+        self.remember(
+            &mut maps,
+            partner,
+            replay,
+            Replayed::Customer(t.clone()),
+            now,
+        );
         Ok(t)
     }
 
     /// Checks a customer token presented by `partner`.
-    pub fn check_customer_now(&self, partner: &str, token: &str) -> Result<CustomerGrant, TokenProblem> {
+    pub fn check_customer_now(
+        &self,
+        partner: &str,
+        token: &str,
+    ) -> Result<CustomerGrant, TokenProblem> {
         self.check_customer_at(partner, token, Instant::now())
     }
 
@@ -640,7 +670,12 @@ impl TokenStore for MemoryTokens {
         customer: &'a str,
         replay: Option<ReplayKey>,
     ) -> BoxFuture<'a, Result<CustomerTokens, StoreError>> {
-        ready(Ok(self.issue_customer_at(partner, customer, replay, Instant::now())))
+        ready(Ok(self.issue_customer_at(
+            partner,
+            customer,
+            replay,
+            Instant::now(),
+        )))
     }
 
     fn refresh_customer<'a>(

@@ -291,7 +291,8 @@ async fn external_id_replays_the_same_request_and_refuses_another() {
             .sandbox()
             .state()
             .ledger
-            .payments(CLIENT_ID).await
+            .payments(CLIENT_ID)
+            .await
             .len(),
         1
     );
@@ -368,7 +369,8 @@ async fn body_is_parsed_and_validated_naming_the_wire_field() {
             .sandbox()
             .state()
             .ledger
-            .payments(CLIENT_ID).await
+            .payments(CLIENT_ID)
+            .await
             .is_empty()
     );
     env.running.shutdown().await;
@@ -641,7 +643,10 @@ async fn a_rejected_signature_logs_the_doctors_diagnosis() {
     assert_eq!(a.code(), "4016300");
     let logs = out.lock().unwrap().clone();
     assert!(logs.contains("signature rejected"), "{logs}");
-    assert!(logs.contains("diagnosis=") && logs.contains("php-escaped-slashes"), "{logs}");
+    assert!(
+        logs.contains("diagnosis=") && logs.contains("php-escaped-slashes"),
+        "{logs}"
+    );
     assert!(
         logs.lines().any(|l| l.starts_with("INFO")
             && l.contains("message=answered")

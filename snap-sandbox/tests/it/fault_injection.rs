@@ -208,7 +208,8 @@ async fn run_lane(setup: Setup, lane: usize) -> LaneReport {
     let state = env.running.sandbox().state().clone();
     r.ledger = state
         .ledger
-        .payments(CLIENT_ID).await
+        .payments(CLIENT_ID)
+        .await
         .into_iter()
         .map(|p| (p.partner_reference_no, p.external_id, p.reference_no))
         .collect();

@@ -86,7 +86,8 @@ async fn the_real_client_runs_the_flow_with_typed_answers() {
         .sandbox()
         .state()
         .ledger
-        .check_invariants().await
+        .check_invariants()
+        .await
         .unwrap();
     env.running.shutdown().await;
 }

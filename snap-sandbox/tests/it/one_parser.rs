@@ -42,8 +42,7 @@ where
         .body(())
         .expect("request")
         .into_parts();
-    let head = provider
-        .check_head(&meta, &parts, meta.path);
+    let head = provider.check_head(&meta, &parts, meta.path);
     let head = crate::support::block_on(head).expect("head checks pass");
     match crate::support::block_on(provider.admit::<E>(head, Bytes::copy_from_slice(body))) {
         Ok(Admitted::Proceed { .. }) => None,

@@ -56,15 +56,26 @@ async fn one_provider(a: &Env, b: &Env) {
     let q = json!({"originalReferenceNo": reference, "originalPartnerReferenceNo": "one-1"});
     let seen = a.post(QUERY, &q, &token, Some(&alice)).await;
     assert_eq!(seen.code(), "2006400", "{:?}", seen.json);
-    assert_eq!(seen.json["additionalInfo"]["capturedAmount"]["value"], "100.00");
+    assert_eq!(
+        seen.json["additionalInfo"]["capturedAmount"]["value"],
+        "100.00"
+    );
 
     // Bound to its customer: Bob gets the standard's not-found answer.
     let q_bob = a.post(QUERY, &q, &token, Some(&bob)).await;
-    assert_eq!((q_bob.status, q_bob.code()), (404, "4046401"), "{:?}", q_bob.json);
+    assert_eq!(
+        (q_bob.status, q_bob.code()),
+        (404, "4046401"),
+        "{:?}",
+        q_bob.json
+    );
     let cap_bob = json!({"originalReferenceNo": reference, "originalPartnerReferenceNo": "one-1",
         "merchantId": "m-1", "partnerCaptureNo": "c-2", "title": "t",
         "captureAmount": {"value": "1.00", "currency": "IDR"}});
-    assert_eq!(b.post(CAPTURE, &cap_bob, &token, Some(&bob)).await.code(), "4046501");
+    assert_eq!(
+        b.post(CAPTURE, &cap_bob, &token, Some(&bob)).await.code(),
+        "4046501"
+    );
 
     // An auth code handed out by A is redeemed on B, once.
     let code = a
@@ -77,13 +88,25 @@ async fn one_provider(a: &Env, b: &Env) {
         .await;
     assert_eq!(code.status, 200, "{:?}", code.json);
     let redeem = json!({"grantType": "AUTHORIZATION_CODE", "authCode": code.json["authCode"]});
-    let r = b.token_request("/v1.0/access-token/b2b2c", CLIENT_ID, &redeem).await;
+    let r = b
+        .token_request("/v1.0/access-token/b2b2c", CLIENT_ID, &redeem)
+        .await;
     assert_eq!(r.code(), "2007400", "{:?}", r.json);
-    assert_eq!(a.token_request("/v1.0/access-token/b2b2c", CLIENT_ID, &redeem).await.code(), "4017400");
+    assert_eq!(
+        a.token_request("/v1.0/access-token/b2b2c", CLIENT_ID, &redeem)
+            .await
+            .code(),
+        "4017400"
+    );
 
     // Expiring the partner's tokens on B expires them on A.
     let e = b
-        .send("POST", "/sandbox/v1.0/expire-tokens", bearer(&token), b"{}".to_vec())
+        .send(
+            "POST",
+            "/sandbox/v1.0/expire-tokens",
+            bearer(&token),
+            b"{}".to_vec(),
+        )
         .await;
     assert_eq!(e.status, 200, "{:?}", e.json);
     let q2 = a.post(QUERY, &q, &token, Some(&alice)).await;
@@ -114,7 +137,9 @@ async fn helpers_need_the_partners_token() {
     for path in ["/sandbox/v1.0/expire-tokens", "/sandbox/v1.0/auth-code"] {
         let mut h = HeaderMap::new();
         h.insert("content-type", "application/json".parse().unwrap());
-        let body = json!({"clientId": CLIENT_ID, "customerId": "c"}).to_string().into_bytes();
+        let body = json!({"clientId": CLIENT_ID, "customerId": "c"})
+            .to_string()
+            .into_bytes();
         let a = env.send("POST", path, h.clone(), body.clone()).await;
         assert_eq!(a.status, 401, "{path}: {:?}", a.json);
         h.insert("authorization", "Bearer made-up".parse().unwrap());
@@ -134,7 +159,11 @@ async fn helpers_need_the_partners_token() {
     assert_eq!(a.status, 403);
     let q = json!({"originalReferenceNo": "x", "originalPartnerReferenceNo": "y"});
     let cust = env.customer_token("dave").await;
-    assert_eq!(env.post(QUERY, &q, &mine, Some(&cust)).await.code(), "4046401", "still live");
+    assert_eq!(
+        env.post(QUERY, &q, &mine, Some(&cust)).await.code(),
+        "4046401",
+        "still live"
+    );
     env.running.shutdown().await;
 }
 

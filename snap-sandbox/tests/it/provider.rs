@@ -42,15 +42,19 @@ async fn serve_app() -> App {
     }
     // Any axum response works too (here: not the declared answer, unchecked).
     async fn query(req: Inbound<bi::AuthQueryRequest>) -> (axum::http::StatusCode, String) {
-        (axum::http::StatusCode::OK, json!({
-                "responseCode": "2006400",
-                "responseMessage": "Successful",
-                "partner": req.partner_id(),
-                "customer": req.customer.as_ref().map(|c| c.customer.clone()),
-                "externalId": req.external_id,
-                "path": req.path,
-                "raw": String::from_utf8_lossy(&req.raw_body),
-        }).to_string())
+        (
+            axum::http::StatusCode::OK,
+            json!({
+                    "responseCode": "2006400",
+                    "responseMessage": "Successful",
+                    "partner": req.partner_id(),
+                    "customer": req.customer.as_ref().map(|c| c.customer.clone()),
+                    "externalId": req.external_id,
+                    "path": req.path,
+                    "raw": String::from_utf8_lossy(&req.raw_body),
+            })
+            .to_string(),
+        )
     }
     let app = axum::Router::new()
         .route(
@@ -80,7 +84,11 @@ async fn a_provider_built_on_snap_core_server() {
         http: reqwest::Client::new(),
     };
     let token = app.tokens.issue_b2b_now(CLIENT_ID, None).token;
-    let cust = app.tokens.issue_customer_now(CLIENT_ID, "cust-7").access.token;
+    let cust = app
+        .tokens
+        .issue_customer_now(CLIENT_ID, "cust-7")
+        .access
+        .token;
 
     let body = json!({"originalReferenceNo": "R1"});
     let a = env

@@ -89,7 +89,8 @@ async fn replay_after_timestamp_window_is_rejected() {
             .sandbox()
             .state()
             .ledger
-            .payments(CLIENT_ID).await
+            .payments(CLIENT_ID)
+            .await
             .len(),
         1
     );
@@ -129,7 +130,13 @@ async fn same_external_id_different_body_is_409() {
         "{:?}",
         second.json
     );
-    let payments = env.running.sandbox().state().ledger.payments(CLIENT_ID).await;
+    let payments = env
+        .running
+        .sandbox()
+        .state()
+        .ledger
+        .payments(CLIENT_ID)
+        .await;
     assert_eq!(payments.len(), 1);
     assert_eq!(payments[0].partner_reference_no, "conflict-a");
     env.running.shutdown().await;
@@ -208,7 +215,8 @@ async fn signature_over_modified_body_path_method_or_timestamp_is_rejected() {
             .sandbox()
             .state()
             .ledger
-            .payments(CLIENT_ID).await
+            .payments(CLIENT_ID)
+            .await
             .is_empty()
     );
     // control: the same construction, unmodified, is accepted
@@ -288,7 +296,8 @@ async fn expired_token_is_rejected() {
             .sandbox()
             .state()
             .ledger
-            .payments(CLIENT_ID).await
+            .payments(CLIENT_ID)
+            .await
             .len(),
         1
     );
@@ -381,7 +390,8 @@ async fn oversized_body_refused_without_buffering_it() {
             .sandbox()
             .state()
             .ledger
-            .payments(CLIENT_ID).await
+            .payments(CLIENT_ID)
+            .await
             .is_empty()
     );
 

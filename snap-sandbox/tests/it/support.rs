@@ -75,7 +75,9 @@ pub fn redis_url() -> Option<String> {
             if std::env::var("SNAP_REQUIRE_SERVICES").as_deref() == Ok("1") {
                 panic!("SNAP_REQUIRE_SERVICES=1 but SNAP_TEST_REDIS_URL is not set");
             }
-            eprintln!("skipped: SNAP_TEST_REDIS_URL is not set (run scripts/test.sh for the Redis tests)");
+            eprintln!(
+                "skipped: SNAP_TEST_REDIS_URL is not set (run scripts/test.sh for the Redis tests)"
+            );
             None
         }
     }

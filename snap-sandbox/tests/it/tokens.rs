@@ -205,7 +205,10 @@ async fn customer_tokens_from_auth_codes_and_refresh_tokens() {
     // A code handed out to another partner does not work for us.
     let mut oh = h.clone();
     let other_token = env.b2b_token_for(OTHER_ID).await;
-    oh.insert("authorization", format!("Bearer {other_token}").parse().unwrap());
+    oh.insert(
+        "authorization",
+        format!("Bearer {other_token}").parse().unwrap(),
+    );
     let other = env
         .send(
             "POST",

@@ -13,13 +13,23 @@ use crate::support::*;
 
 #[tokio::test]
 async fn state_nest_tokens_replays_and_typed_replies() {
-    let app = serve_app(memory_provider(ProviderConfig::default()), "A", Duration::ZERO).await;
+    let app = serve_app(
+        memory_provider(ProviderConfig::default()),
+        "A",
+        Duration::ZERO,
+    )
+    .await;
     let base = &app.base;
 
     // 73 under /snap: the signature covers the client id only; X-CLIENT-KEY answered.
     let ts = SnapTimestamp::now().into_string();
     let first = token_at(base, &ts).await;
-    assert_eq!((first.status, first.code()), (200, "2007300"), "{:?}", first.json);
+    assert_eq!(
+        (first.status, first.code()),
+        (200, "2007300"),
+        "{:?}",
+        first.json
+    );
     assert_eq!(first.headers["x-client-key"], CLIENT_ID);
     // The same request replayed mints nothing new.
     let again = token_at(base, &ts).await;
@@ -37,7 +47,10 @@ async fn state_nest_tokens_replays_and_typed_replies() {
     let b = call(base, &token, &ext, &pay_request("order-1", "1000.50")).await;
     assert_eq!(b.raw, a.raw);
     assert_eq!(b.headers["x-idempotent-replay"], "true");
-    assert_eq!(app.state.executed.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(
+        app.state.executed.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
     // Another body with the same X-EXTERNAL-ID: 409.
     let c = call(base, &token, &ext, &pay_request("order-2", "1000.50")).await;
     assert_eq!((c.status, c.code()), (409, "4095400"));
@@ -73,11 +86,17 @@ async fn state_nest_tokens_replays_and_typed_replies() {
         &token,
         &ext_id(),
         body,
-        &[("content-type", "application/json"), ("content-type", "text/plain")],
+        &[
+            ("content-type", "application/json"),
+            ("content-type", "text/plain"),
+        ],
     )
     .await;
     assert_eq!((d.status, d.code()), (400, "4005401"), "{:?}", d.json);
-    assert_eq!(d.json["responseMessage"], "Invalid Field Format {Content-Type}");
+    assert_eq!(
+        d.json["responseMessage"],
+        "Invalid Field Format {Content-Type}"
+    );
     app.stop().await;
 }
 
@@ -93,17 +112,61 @@ impl JsonBody for reqwest::Response {
 
 #[tokio::test]
 async fn amounts_sent_as_json_numbers_are_read_from_their_text() {
-    let app = serve_app(memory_provider(ProviderConfig::default()), "A", Duration::ZERO).await;
+    let app = serve_app(
+        memory_provider(ProviderConfig::default()),
+        "A",
+        Duration::ZERO,
+    )
+    .await;
     let token = token(&app.base).await;
-    let body = |v: &str| format!(r#"{{"partnerReferenceNo":"n","amount":{{"value":{v},"currency":"IDR"}}}}"#);
-    for (sent, booked) in [("1000", "1000.00"), ("1000.5", "1000.50"), ("1000.50", "1000.50")] {
-        let a = raw(&app.base, "/snap/v1.0/debit/pay", &token, &ext_id(), body(sent).as_bytes(), &[]).await;
-        assert_eq!((a.status, a.code()), (200, "2005400"), "{sent}: {:?}", a.json);
+    let body = |v: &str| {
+        format!(r#"{{"partnerReferenceNo":"n","amount":{{"value":{v},"currency":"IDR"}}}}"#)
+    };
+    for (sent, booked) in [
+        ("1000", "1000.00"),
+        ("1000.5", "1000.50"),
+        ("1000.50", "1000.50"),
+    ] {
+        let a = raw(
+            &app.base,
+            "/snap/v1.0/debit/pay",
+            &token,
+            &ext_id(),
+            body(sent).as_bytes(),
+            &[],
+        )
+        .await;
+        assert_eq!(
+            (a.status, a.code()),
+            (200, "2005400"),
+            "{sent}: {:?}",
+            a.json
+        );
         assert_eq!(a.json["amount"]["value"], booked, "{sent}");
     }
-    for sent in ["2999.9999999999999", "1E2", "1e2", "1.005", "-1.00", "1.0e1"] {
-        let a = raw(&app.base, "/snap/v1.0/debit/pay", &token, &ext_id(), body(sent).as_bytes(), &[]).await;
-        assert_eq!((a.status, a.code()), (400, "4005401"), "{sent}: {:?}", a.json);
+    for sent in [
+        "2999.9999999999999",
+        "1E2",
+        "1e2",
+        "1.005",
+        "-1.00",
+        "1.0e1",
+    ] {
+        let a = raw(
+            &app.base,
+            "/snap/v1.0/debit/pay",
+            &token,
+            &ext_id(),
+            body(sent).as_bytes(),
+            &[],
+        )
+        .await;
+        assert_eq!(
+            (a.status, a.code()),
+            (400, "4005401"),
+            "{sent}: {:?}",
+            a.json
+        );
         assert_eq!(
             a.json["responseMessage"], "Invalid Field Format {amount.value}",
             "{sent}"
@@ -125,7 +188,13 @@ async fn a_partner_over_its_rate_limit_is_answered_429() {
     let token = token(&app.base).await; // 1
     let mut codes = Vec::new();
     for i in 0..4 {
-        let a = call(&app.base, &token, &ext_id(), &pay_request(&format!("o{i}"), "1.00")).await;
+        let a = call(
+            &app.base,
+            &token,
+            &ext_id(),
+            &pay_request(&format!("o{i}"), "1.00"),
+        )
+        .await;
         codes.push(a.code().to_owned());
     }
     assert_eq!(codes, ["2005400", "2005400", "4295400", "4295400"]);
@@ -166,7 +235,12 @@ async fn handler_logs_are_inside_the_request_span_with_structured_fields() {
     // consult every dispatcher (see snap-sandbox's checks.rs).
     let _pin = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     tracing::callsite::rebuild_interest_cache();
-    let app = serve_app(memory_provider(ProviderConfig::default()), "A", Duration::ZERO).await;
+    let app = serve_app(
+        memory_provider(ProviderConfig::default()),
+        "A",
+        Duration::ZERO,
+    )
+    .await;
     let token = token(&app.base).await;
     let a = call(&app.base, &token, &ext_id(), &pay_request("o", "1.00")).await;
     assert_eq!(a.status, 200);
@@ -184,5 +258,8 @@ async fn handler_logs_are_inside_the_request_span_with_structured_fields() {
         .lines()
         .find(|l| l.contains("answered") && l.contains("status=200") && l.contains("2005400"))
         .unwrap_or_else(|| panic!("no answer event in:\n{text}"));
-    assert!(answered.contains("endpoint=\"Pay\"") || answered.contains("endpoint=Pay"), "{answered}");
+    assert!(
+        answered.contains("endpoint=\"Pay\"") || answered.contains("endpoint=Pay"),
+        "{answered}"
+    );
 }

@@ -48,7 +48,10 @@ async fn slow_header_clients_are_closed_while_a_normal_client_is_served() {
     for s in slow {
         let lived = s.await.unwrap();
         // Sending for 60 s would be the attack; the server cut it at ~0.5 s.
-        assert!(lived < Duration::from_secs(30), "slow client lived {lived:?}");
+        assert!(
+            lived < Duration::from_secs(30),
+            "slow client lived {lived:?}"
+        );
     }
     app.stop().await;
 }

@@ -16,8 +16,12 @@ use crate::support::*;
 async fn pair(test: &str, config: &ProviderConfig) -> Option<(RedisStores, RedisStores)> {
     let url = redis_url()?;
     let prefix = prefix(test);
-    let a = RedisStores::connect(&url, &prefix, config).await.expect("connect A");
-    let b = RedisStores::connect(&url, &prefix, config).await.expect("connect B");
+    let a = RedisStores::connect(&url, &prefix, config)
+        .await
+        .expect("connect A");
+    let b = RedisStores::connect(&url, &prefix, config)
+        .await
+        .expect("connect B");
     Some((a, b))
 }
 
@@ -32,31 +36,56 @@ async fn tokens_are_shared_replays_mint_nothing_and_the_cap_holds() {
     };
     let t = a.issue_b2b("p1", None).await.unwrap();
     assert_eq!(b.check_b2b(&t.token).await.unwrap().unwrap().partner, "p1");
-    assert_eq!(b.check_b2b("nope").await.unwrap(), Err(TokenProblem::Unknown));
+    assert_eq!(
+        b.check_b2b("nope").await.unwrap(),
+        Err(TokenProblem::Unknown)
+    );
     let key = ReplayKey::of("p1", "2026-11-22T10:00:00+07:00", "sig");
     let r1 = a.issue_b2b("p1", Some(key)).await.unwrap();
     let r2 = b.issue_b2b("p1", Some(key)).await.unwrap();
-    assert_eq!(r1.token, r2.token, "a replay on another instance gets the same token");
+    assert_eq!(
+        r1.token, r2.token,
+        "a replay on another instance gets the same token"
+    );
     let mut all = Vec::new();
     for _ in 0..10 {
         all.push(a.issue_b2b("p1", None).await.unwrap().token);
     }
-    assert_eq!(b.check_b2b(&all[0]).await.unwrap(), Err(TokenProblem::Unknown), "retired past the cap");
+    assert_eq!(
+        b.check_b2b(&all[0]).await.unwrap(),
+        Err(TokenProblem::Unknown),
+        "retired past the cap"
+    );
     assert!(b.check_b2b(&all[9]).await.unwrap().is_ok());
 
     let c = a.issue_customer("p1", "cust-1", None).await.unwrap();
-    let g = b.check_customer("p1", &c.access.token).await.unwrap().unwrap();
+    let g = b
+        .check_customer("p1", &c.access.token)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(g.customer, "cust-1");
     assert_eq!(
         b.check_customer("p2", &c.access.token).await.unwrap(),
         Err(TokenProblem::WrongPartner)
     );
-    let fresh = b.refresh_customer("p1", &c.refresh.token, None).await.unwrap();
+    let fresh = b
+        .refresh_customer("p1", &c.refresh.token, None)
+        .await
+        .unwrap();
     assert_eq!(fresh.customer, "cust-1");
-    assert!(a.refresh_customer("p1", &c.refresh.token, None).await.is_err(), "single use");
+    assert!(
+        a.refresh_customer("p1", &c.refresh.token, None)
+            .await
+            .is_err(),
+        "single use"
+    );
 
     assert!(a.expire_partner("p1").await.unwrap() >= 1);
-    assert_eq!(b.check_b2b(&all[9]).await.unwrap(), Err(TokenProblem::Expired));
+    assert_eq!(
+        b.check_b2b(&all[9]).await.unwrap(),
+        Err(TokenProblem::Expired)
+    );
 }
 
 fn answer(body: &str) -> StoredAnswer {
@@ -77,7 +106,10 @@ async fn an_external_id_is_claimed_once_across_instances_and_retries_wait() {
     let Claim::New(ticket) = a.claim("p", "ext-1", f, now).await.unwrap() else {
         panic!("first claim")
     };
-    assert!(matches!(b.claim("p", "ext-1", g, now).await.unwrap(), Claim::Conflict));
+    assert!(matches!(
+        b.claim("p", "ext-1", g, now).await.unwrap(),
+        Claim::Conflict
+    ));
     let Claim::InFlight(waiter) = b.claim("p", "ext-1", f, now).await.unwrap() else {
         panic!("B waits for A")
     };
@@ -99,9 +131,15 @@ async fn an_external_id_is_claimed_once_across_instances_and_retries_wait() {
     };
     drop(t2);
     assert!(w2.wait().await.is_none());
-    assert!(matches!(b.claim("p", "ext-2", f, now).await.unwrap(), Claim::New(_)));
+    assert!(matches!(
+        b.claim("p", "ext-2", f, now).await.unwrap(),
+        Claim::New(_)
+    ));
     // Another partner is independent.
-    assert!(matches!(b.claim("q", "ext-1", g, now).await.unwrap(), Claim::New(_)));
+    assert!(matches!(
+        b.claim("q", "ext-1", g, now).await.unwrap(),
+        Claim::New(_)
+    ));
 }
 
 #[tokio::test]
@@ -110,16 +148,36 @@ async fn records_compare_and_set_and_counters_are_shared() {
         return;
     };
     let ttl = Some(Duration::from_secs(60));
-    assert!(a.put("k", b"one".to_vec(), Expect::Absent, ttl).await.unwrap());
-    assert!(!b.put("k", b"two".to_vec(), Expect::Absent, ttl).await.unwrap());
+    assert!(
+        a.put("k", b"one".to_vec(), Expect::Absent, ttl)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !b.put("k", b"two".to_vec(), Expect::Absent, ttl)
+            .await
+            .unwrap()
+    );
     let r = b.get("k").await.unwrap().unwrap();
     assert_eq!((r.value.as_slice(), r.version), (&b"one"[..], 1));
-    assert!(!b.put("k", b"x".to_vec(), Expect::Version(9), ttl).await.unwrap());
-    assert!(b.put("k", b"two".to_vec(), Expect::Version(1), ttl).await.unwrap());
+    assert!(
+        !b.put("k", b"x".to_vec(), Expect::Version(9), ttl)
+            .await
+            .unwrap()
+    );
+    assert!(
+        b.put("k", b"two".to_vec(), Expect::Version(1), ttl)
+            .await
+            .unwrap()
+    );
     // Concurrent read-modify-writes from both instances: none is lost.
     let a = Arc::new(a);
     let b = Arc::new(b);
-    assert!(a.put("n", b"0".to_vec(), Expect::Absent, ttl).await.unwrap());
+    assert!(
+        a.put("n", b"0".to_vec(), Expect::Absent, ttl)
+            .await
+            .unwrap()
+    );
     let mut tasks = Vec::new();
     for i in 0..20 {
         let s = if i % 2 == 0 { a.clone() } else { b.clone() };

@@ -105,7 +105,10 @@ pub fn partners() -> StaticPartners {
 pub fn app(provider: Arc<Provider>, state: AppState) -> Router {
     let snap: Router<AppState> = Router::new()
         .route("/v1.0/debit/pay", route::<PayRequest, _, _, _>(pay))
-        .route("/v1.0/debit/refund", route::<RefundRequest, _, _, _>(refund))
+        .route(
+            "/v1.0/debit/refund",
+            route::<RefundRequest, _, _, _>(refund),
+        )
         .merge(token_routes());
     Router::new()
         .nest("/snap", snap)
@@ -267,7 +270,14 @@ where
 }
 
 /// Raw signed POST of `body` to `path` (prefix included) with extra headers.
-pub async fn raw(base: &str, path: &str, token: &str, ext: &str, body: &[u8], extra: &[(&str, &str)]) -> Answer {
+pub async fn raw(
+    base: &str,
+    path: &str,
+    token: &str,
+    ext: &str,
+    body: &[u8],
+    extra: &[(&str, &str)],
+) -> Answer {
     let key = HmacKey::new(SECRET.as_bytes()).expect("key");
     let ts = SnapTimestamp::now().into_string();
     let input = SigningInput::new("POST", path)
@@ -310,7 +320,9 @@ pub fn redis_url() -> Option<String> {
             if std::env::var("SNAP_REQUIRE_SERVICES").as_deref() == Ok("1") {
                 panic!("SNAP_REQUIRE_SERVICES=1 but SNAP_TEST_REDIS_URL is not set");
             }
-            eprintln!("skipped: SNAP_TEST_REDIS_URL is not set (run scripts/test.sh for the Redis tests)");
+            eprintln!(
+                "skipped: SNAP_TEST_REDIS_URL is not set (run scripts/test.sh for the Redis tests)"
+            );
             None
         }
     }
