@@ -311,6 +311,7 @@ pub fn pay_request(reference: &str, value: &str) -> PayRequest {
     }
 }
 
+#[cfg(feature = "redis")]
 /// The Redis URL of the service tests, or `None` (with a notice) when they
 /// are off; a failure when `SNAP_REQUIRE_SERVICES=1`.
 pub fn redis_url() -> Option<String> {
@@ -328,6 +329,7 @@ pub fn redis_url() -> Option<String> {
     }
 }
 
+#[cfg(feature = "redis")]
 /// A key prefix of its own for each test (tests share one redis-server).
 pub fn prefix(test: &str) -> String {
     format!("snaptest:{}:{}:{test}:", std::process::id(), unix_nanos())
