@@ -36,7 +36,7 @@ use crate::routes::{self, Shared, State, handlers};
 
 /// Records the in-memory sandbox keeps (payments, their operations, auth
 /// codes, closed VAs and bills); past it the oldest go first.
-pub const MEMORY_RECORDS: usize = 1_000_000;
+pub const MEMORY_RECORDS: usize = 300_000;
 
 /// The sandbox: provider side, state and fault knobs.
 #[derive(Debug, Clone)]

@@ -475,10 +475,10 @@ impl Default for Ledger {
 }
 
 impl Ledger {
-    /// An empty in-memory ledger (at most 1,000,000 records; the oldest go
+    /// An empty in-memory ledger (at most 300,000 records; the oldest go
     /// first).
     pub fn new() -> Self {
-        Ledger::with_store(Arc::new(MemoryRecords::new(1_000_000)))
+        Ledger::with_store(Arc::new(MemoryRecords::new(300_000)))
     }
 
     /// A ledger in `store` (Redis: shared by every sandbox process on it).
