@@ -85,10 +85,13 @@ pub async fn serve(
 }
 
 /// A TCP stream that fails (`TimedOut`) once it made no progress in either
-/// direction for `idle` while someone waits on it.
+/// direction for `idle` while someone waits on it. Progress only records an
+/// instant; the timer is re-armed when it fires early, so a busy connection
+/// costs no timer operation per read or write.
 struct IdleIo {
     io: TcpStream,
     idle: Duration,
+    last_progress: Instant,
     deadline: Pin<Box<Sleep>>,
 }
 
@@ -97,17 +100,27 @@ impl IdleIo {
         IdleIo {
             io,
             idle,
+            last_progress: Instant::now(),
             deadline: Box::pin(tokio::time::sleep(idle)),
         }
     }
 
     fn progressed(&mut self) {
-        let at = Instant::now() + self.idle;
-        self.deadline.as_mut().reset(at);
+        self.last_progress = Instant::now();
     }
 
     fn stalled(&mut self, cx: &mut Context<'_>) -> bool {
-        self.deadline.as_mut().poll(cx).is_ready()
+        loop {
+            if self.deadline.as_mut().poll(cx).is_pending() {
+                return false;
+            }
+            let due = self.last_progress + self.idle;
+            if Instant::now() >= due {
+                return true;
+            }
+            // Progress since the timer was set: wait for the rest.
+            self.deadline.as_mut().reset(due);
+        }
     }
 }
 
