@@ -159,15 +159,18 @@ fn snap(meta: &EndpointMeta, err: ErrorReply) -> Reply {
 // ---------------------------------------------------------------- BI 63-69
 
 /// Auth Payment (63).
-pub async fn auth_payment(st: &State, req: Inbound<bi::AuthPaymentRequest>) -> Reply {
+pub async fn auth_payment(
+    st: &State,
+    req: Inbound<bi::AuthPaymentRequest>,
+) -> SnapReply<bi::AuthPaymentRequest> {
     let meta = &req.meta;
     let r = &req.request;
     let Some(m) = &r.amount else {
-        return snap(
+        return SnapReply::from_reply(snap(
             meta,
             ErrorReply::missing_field("amount")
                 .with_log("the sandbox needs an amount to authorize"),
-        );
+        ));
     };
     let cmd = Authorize {
         partner_reference_no: r.partner_reference_no.clone(),
@@ -176,17 +179,23 @@ pub async fn auth_payment(st: &State, req: Inbound<bi::AuthPaymentRequest>) -> R
         external_id: req.external_id.clone(),
         customer: req.customer_id().map(str::to_owned),
     };
-    match st.ledger.authorize(req.partner_id(), cmd, &now()).await {
-        Ok(p) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": OK_MESSAGE,
-            "referenceNo": p.reference_no,
-            "partnerReferenceNo": p.partner_reference_no,
-            "amount": money(&p.amount),
-            "paidTime": p.paid_time,
-            "additionalInfo": r.additional_info,
-        })),
-        Err(e) => ledger_error(meta, &e),
+    let paid = SnapTimestamp::now();
+    match st
+        .ledger
+        .authorize(req.partner_id(), cmd, paid.as_str())
+        .await
+    {
+        // The typed answer: checked against the declaration, serialized once.
+        Ok(p) => SnapReply::ok(&bi::AuthPaymentResponse {
+            response_code: ok_code(meta),
+            response_message: OK_MESSAGE.to_owned(),
+            reference_no: Some(p.reference_no),
+            partner_reference_no: Some(p.partner_reference_no),
+            amount: Some(p.amount),
+            paid_time: paid,
+            additional_info: r.additional_info.clone(),
+        }),
+        Err(e) => SnapReply::from_reply(ledger_error(meta, &e)),
     }
 }
 
@@ -902,8 +911,15 @@ pub mod handlers {
         )*};
     }
 
+    /// axum handler of [`auth_payment`](super::auth_payment) (a typed reply).
+    pub async fn auth_payment(
+        AxumState(st): AxumState<Shared>,
+        req: Inbound<bi::AuthPaymentRequest>,
+    ) -> SnapReply<bi::AuthPaymentRequest> {
+        super::auth_payment(&st, req).await
+    }
+
     handlers! {
-        auth_payment: bi::AuthPaymentRequest;
         auth_query: bi::AuthQueryRequest;
         auth_capture: bi::AuthCaptureRequest;
         auth_capture_query: bi::AuthCaptureQueryRequest;

@@ -47,8 +47,8 @@ use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::hash::BuildHasher;
 use std::pin::Pin;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A boxed, sendable future: what the store traits return.
@@ -193,8 +193,8 @@ struct Slot {
 
 #[derive(Debug, Default)]
 struct Shard {
-    map: HashMap<String, Slot>,
-    order: VecDeque<(String, u64)>,
+    map: HashMap<Arc<str>, Slot>,
+    order: VecDeque<(Arc<str>, u64)>,
 }
 
 /// [`RecordStore`] in memory: sharded (16 locks, each held for one map
@@ -206,7 +206,7 @@ pub struct MemoryRecords {
     shards: Vec<Mutex<Shard>>,
     per_shard: usize,
     stamp: AtomicU64,
-    counters: Mutex<HashMap<String, u64>>,
+    counters: std::sync::RwLock<HashMap<String, Arc<AtomicU64>>>,
     hasher: std::collections::hash_map::RandomState,
     evicted: AtomicU64,
 }
@@ -218,7 +218,7 @@ impl MemoryRecords {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             per_shard: capacity.div_ceil(SHARDS).max(1),
             stamp: AtomicU64::new(0),
-            counters: Mutex::default(),
+            counters: Default::default(),
             hasher: Default::default(),
             evicted: AtomicU64::new(0),
         }
@@ -276,21 +276,22 @@ impl MemoryRecords {
             (_, None) => 1,
         };
         let fresh = live.is_none();
-        let stamp = if fresh {
-            self.stamp.fetch_add(1, Ordering::Relaxed)
-        } else {
-            shard.map.get(key).map(|s| s.stamp).unwrap_or(0)
+        let slot = Slot {
+            record: Record { value, version },
+            expires: ttl.map(|t| now + t),
+            stamp: 0,
         };
-        shard.map.insert(
-            key.to_owned(),
-            Slot {
-                record: Record { value, version },
-                expires: ttl.map(|t| now + t),
-                stamp,
-            },
-        );
-        if fresh {
-            shard.order.push_back((key.to_owned(), stamp));
+        if !fresh && let Some(existing) = shard.map.get_mut(key) {
+            // Rewritten in place: keeps its place in the eviction order.
+            let stamp = existing.stamp;
+            *existing = Slot { stamp, ..slot };
+            return true;
+        }
+        let stamp = self.stamp.fetch_add(1, Ordering::Relaxed);
+        let key: Arc<str> = Arc::from(key);
+        shard.map.insert(key.clone(), Slot { stamp, ..slot });
+        {
+            shard.order.push_back((key, stamp));
             // Bounded: drop the oldest entries (expired or not) past the cap;
             // stale order entries (rewritten or removed keys) are skipped.
             while shard.map.len() > self.per_shard || shard.order.len() > 2 * self.per_shard + 16 {
@@ -335,10 +336,26 @@ impl RecordStore for MemoryRecords {
     }
 
     fn next<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<u64, StoreError>> {
-        let mut c = self.counters.lock().unwrap_or_else(|p| p.into_inner());
-        let n = c.entry(name.to_owned()).or_insert(0);
-        *n += 1;
-        Box::pin(std::future::ready(Ok(*n)))
+        // Read lock and one atomic on the common path.
+        let found = self
+            .counters
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(name)
+            .cloned();
+        let counter = match found {
+            Some(c) => c,
+            None => self
+                .counters
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(name.to_owned())
+                .or_default()
+                .clone(),
+        };
+        Box::pin(std::future::ready(Ok(counter
+            .fetch_add(1, Ordering::Relaxed)
+            + 1)))
     }
 }
 
