@@ -34,6 +34,57 @@ struct Args {
     /// Keep the ledger on this Redis instead of in memory.
     #[arg(long, value_name = "URL")]
     redis: Option<String>,
+    /// Also measure the in-memory X-EXTERNAL-ID store: bytes per record
+    /// after this many records (one partner, a 240-byte answer each).
+    #[arg(long, default_value_t = 100_000)]
+    xid_records: usize,
+}
+
+/// VmRSS of this process, kB.
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Fills a `MemoryIdempotency` with `n` answered records; prints the
+/// store's own estimate and the VmRSS growth per record.
+async fn xid_bytes(n: usize) {
+    use snap_server::idempotency::{
+        Claim, Fingerprint, IdempotencyPolicy, MemoryIdempotency, StoredAnswer,
+    };
+    let store = MemoryIdempotency::with_policy(IdempotencyPolicy::default());
+    let answer = vec![b'x'; 240];
+    let before = rss_kb();
+    let now = snap_server::store::unix_millis();
+    for i in 0..n {
+        let id = format!("{:032}", i);
+        let fp = Fingerprint::of("POST", "/v1.0/auth/payment", id.as_bytes());
+        if let Claim::New(t) = store.claim_now("bench-partner", &id, fp, now) {
+            let _ = t
+                .complete(StoredAnswer {
+                    status: 200,
+                    body: answer.clone().into(),
+                })
+                .await;
+        }
+    }
+    let after = rss_kb();
+    let stats = store.stats();
+    println!(
+        "\nX-EXTERNAL-ID store (memory), {} records kept of {n} claimed (cap {}), 32-character ids, 240-byte answers:\n\n| estimate (bytes/record) | VmRSS growth (bytes/record) | evicted |\n|---:|---:|---:|\n| {} | {} | {} |",
+        stats.records,
+        IdempotencyPolicy::default().max_per_partner,
+        stats.approx_bytes / stats.records.max(1),
+        (after.saturating_sub(before) * 1024) / (stats.records.max(1) as u64),
+        stats.evicted,
+    );
 }
 
 const NOW: &str = "2026-11-22T10:00:00+07:00";
@@ -157,6 +208,9 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             }
+        }
+        if args.redis.is_none() && args.xid_records > 0 {
+            xid_bytes(args.xid_records).await;
         }
         ExitCode::SUCCESS
     })
