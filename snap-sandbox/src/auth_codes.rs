@@ -4,8 +4,10 @@
 //! receives an auth code. The sandbox hands codes out in two scriptable ways:
 //!
 //! 1. `POST /sandbox/v1.0/auth-code` with `{"clientId":"ID","customerId":"C"}`
+//!    and the partner's B2B token (`Authorization: Bearer ...`, from 73)
 //!    answers `{"authCode":"...","customerId":"C","expiresIn":"300"}`: a
-//!    random, single-use code for that partner, valid 5 minutes.
+//!    random, single-use code for that partner, valid 5 minutes, kept in the
+//!    sandbox's record store (shared through Redis with `--redis`).
 //! 2. The deterministic rule: the code `sandbox:C` (C = 1-64 letters, digits,
 //!    `-`, `_`, `.`) is always accepted, for any partner, as customer C.
 //!    Handy in scripts and CI, where no extra request is wanted.
