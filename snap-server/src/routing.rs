@@ -8,13 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, OriginalUri, Request};
 use axum::handler::Handler;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
-use axum::{Extension, Router};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
@@ -237,7 +237,12 @@ const MAX_ANSWER: usize = 16 * 1024 * 1024;
 /// `Content-Type` and `X-TIMESTAMP` when missing.
 async fn finish(res: Response, slot: &Slot) -> (Response, String) {
     let (mut parts, bytes) = store_answer(res, slot).await;
-    let code = response_code_of(&bytes);
+    // Read only for the log line.
+    let code = if tracing::enabled!(target: "snap::server", tracing::Level::INFO) {
+        response_code_of(&bytes)
+    } else {
+        String::new()
+    };
     let h = &mut parts.headers;
     if !h.contains_key(header::CONTENT_TYPE) {
         h.insert(
@@ -246,7 +251,7 @@ async fn finish(res: Response, slot: &Slot) -> (Response, String) {
         );
     }
     if !h.contains_key(snap_core::headers::X_TIMESTAMP.wire)
-        && let Ok(v) = HeaderValue::from_str(&super::check::now_timestamp())
+        && let Some(v) = timestamp_header()
     {
         h.insert(snap_core::headers::X_TIMESTAMP.name(), v);
     }
@@ -292,7 +297,13 @@ async fn store_at_handler(req: Request, next: axum::middleware::Next) -> Respons
 /// not a parse.
 fn response_code_of(body: &[u8]) -> String {
     for key in [&b"\"responseCode\":"[..], b"\"rc\":"] {
-        if let Some(i) = body.windows(key.len()).position(|w| w == key) {
+        let found = body
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'"')
+            .map(|(i, _)| i)
+            .find(|&i| body[i..].starts_with(key));
+        if let Some(i) = found {
             let rest = &body[i + key.len()..];
             let rest = rest
                 .iter()
@@ -316,6 +327,30 @@ fn response_code_of(body: &[u8]) -> String {
     "-".to_owned()
 }
 
+/// `X-TIMESTAMP` for an answer sent now (Jakarta, second precision),
+/// formatted once per second per thread.
+fn timestamp_header() -> Option<HeaderValue> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<Option<(u64, HeaderValue)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some((s, v)) = c.as_ref()
+            && *s == second
+        {
+            return Some(v.clone());
+        }
+        let v = HeaderValue::from_str(&super::check::now_timestamp()).ok()?;
+        *c = Some((second, v.clone()));
+        Some(v)
+    })
+}
+
 /// Builds the HTTP response of a reply: JSON body, `X-TIMESTAMP` now
 /// (Jakarta), and `X-Idempotent-Replay: true` on a replayed answer.
 fn respond(reply: &Reply, replay: bool) -> Response {
@@ -331,7 +366,7 @@ fn respond_bytes(status: u16, body: Bytes, replay: bool) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    if let Ok(v) = HeaderValue::from_str(&super::check::now_timestamp()) {
+    if let Some(v) = timestamp_header() {
         h.insert(snap_core::headers::X_TIMESTAMP.name(), v);
     }
     if replay {
@@ -701,9 +736,14 @@ where
     };
     let router: MethodRouter<S> =
         axum::routing::on(method_filter(meta.method), handler).fallback(wrong_method);
-    router
-        .layer::<_, Infallible>(axum::middleware::from_fn(store_at_handler))
-        .layer(Extension(Render(render)))
+    // One layer: the route's renderer for the extractor, and the answer
+    // stored right at the handler.
+    router.layer::<_, Infallible>(axum::middleware::from_fn(
+        move |mut req: Request, next: axum::middleware::Next| {
+            req.extensions_mut().insert(Render(render));
+            store_at_handler(req, next)
+        },
+    ))
 }
 
 /// Access Token B2B (73), ready: checks `grantType` and issues a token from
@@ -882,4 +922,26 @@ where
             AccessTokenB2b2cRequest::META.path,
             route::<AccessTokenB2b2cRequest, _, _, S>(access_token_b2b2c),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_logged_code_is_read_without_parsing() {
+        assert_eq!(
+            response_code_of(br#"{"responseCode":"2006300","responseMessage":"x"}"#),
+            "2006300"
+        );
+        assert_eq!(
+            response_code_of(br#"{"a":"\"","rc": "SUCCESS"}"#),
+            "SUCCESS"
+        );
+        assert_eq!(
+            response_code_of(br#"{"responseCode":600,"success":true}"#),
+            "600"
+        );
+        assert_eq!(response_code_of(b"not json"), "-");
+    }
 }
