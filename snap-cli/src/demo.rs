@@ -639,7 +639,7 @@ pub fn run(args: Args) -> ExitCode {
             running.base_url()
         );
         let result = flow(&running.base_url(), key, &secret).await;
-        let invariants = running.sandbox().state().ledger.check_invariants();
+        let invariants = running.sandbox().state().ledger.check_invariants().await;
         running.shutdown().await;
         let rows = match result {
             Ok(rows) => rows,
