@@ -25,15 +25,16 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use axum::extract::State;
 use serde_json::json;
 use snap_core::money::{Currency, Money};
-use snap_core::token::AccessTokenB2bRequest;
 use snap_endpoints::bi::direct_debit::DebitNotifyRequest as DebitNotify;
 use snap_endpoints::bi::mpm::QrMpmNotifyRequest as QrisNotify;
 use snap_endpoints::bi::va::{VaInquiryRequest as VaInquiry, VaPaymentRequest as VaPayment};
-use snap_server::tokens::{TokenLifetimes, TokenStore};
+use snap_server::tokens::{MemoryTokens, TokenLifetimes};
 use snap_server::{
-    ErrorReply, Inbound, Partner, Provider, ProviderConfig, Reply, StaticPartners, route,
+    ErrorReply, Inbound, Partner, Provider, ProviderConfig, Reply, SnapLayer, SnapReply,
+    StaticPartners, route, token_routes,
 };
 
 /// The merchant's books: paid VAs (VA number -> paymentRequestId) and the
@@ -62,128 +63,123 @@ fn money(m: &Money) -> serde_json::Value {
     json!({ "value": m.value_string(), "currency": m.currency().as_str() })
 }
 
-/// The merchant's router: the bank (`bank`) is its one partner.
+/// The merchant's state: its books and the bill every VA carries.
+#[derive(Debug, Clone)]
+pub struct Merchant {
+    /// Paid VAs and notifications.
+    pub books: Arc<Books>,
+    /// The bill of every VA.
+    pub bill: Money,
+}
+
+async fn inquiry(State(m): State<Merchant>, req: Inbound<VaInquiry>) -> SnapReply<VaInquiry> {
+    let r = &req.request;
+    if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
+        return SnapReply::error(&ErrorReply::new(404, 12, "Invalid Bill/Virtual Account"));
+    }
+    let paid = m.books.paid.lock().unwrap_or_else(|p| p.into_inner());
+    if paid.contains_key(&r.virtual_account_no) {
+        return SnapReply::error(&ErrorReply::new(404, 14, "Paid Bill"));
+    }
+    drop(paid);
+    let mut data = va_data(&r.partner_service_id, &r.customer_no, &r.virtual_account_no);
+    data.insert("inquiryRequestId".into(), json!(r.inquiry_request_id));
+    data.insert("totalAmount".into(), money(&m.bill));
+    data.insert("virtualAccountTrxType".into(), json!("C"));
+    SnapReply::from_reply(Reply::ok(&json!({
+        "responseCode": "2002400",
+        "responseMessage": "Successful",
+        "virtualAccountData": data,
+    })))
+}
+
+async fn payment(State(m): State<Merchant>, req: Inbound<VaPayment>) -> SnapReply<VaPayment> {
+    let r = &req.request;
+    if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
+        return SnapReply::error(&ErrorReply::new(404, 12, "Invalid Bill/Virtual Account"));
+    }
+    if r.paid_amount != m.bill {
+        return SnapReply::error(&ErrorReply::new(404, 13, "Invalid Amount"));
+    }
+    {
+        let mut paid = m.books.paid.lock().unwrap_or_else(|p| p.into_inner());
+        if paid.contains_key(&r.virtual_account_no) {
+            return SnapReply::error(&ErrorReply::new(404, 14, "Paid Bill"));
+        }
+        paid.insert(r.virtual_account_no.clone(), r.payment_request_id.clone());
+    }
+    let mut data = va_data(&r.partner_service_id, &r.customer_no, &r.virtual_account_no);
+    data.insert("paymentRequestId".into(), json!(r.payment_request_id));
+    data.insert("paidAmount".into(), money(&r.paid_amount));
+    data.insert("totalAmount".into(), money(&m.bill));
+    SnapReply::from_reply(Reply::ok(&json!({
+        "responseCode": "2002500",
+        "responseMessage": "Successful",
+        "virtualAccountData": data,
+    })))
+}
+
+async fn qris_notify(State(m): State<Merchant>, req: Inbound<QrisNotify>) -> SnapReply<QrisNotify> {
+    m.books
+        .notified
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((52, req.request.original_reference_no.clone()));
+    SnapReply::from_reply(Reply::ok(
+        &json!({ "responseCode": "2005200", "responseMessage": "Successful" }),
+    ))
+}
+
+async fn debit_notify(
+    State(m): State<Merchant>,
+    req: Inbound<DebitNotify>,
+) -> SnapReply<DebitNotify> {
+    m.books
+        .notified
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((56, req.request.original_reference_no.clone()));
+    SnapReply::from_reply(Reply::ok(
+        &json!({ "responseCode": "2005600", "responseMessage": "Successful" }),
+    ))
+}
+
+/// The merchant's router: the bank (`bank`) is its one partner; the token
+/// endpoint (73) is snap-server's.
 pub fn router(bank: Partner, bill: Money) -> (Router, Arc<Books>) {
     let mut partners = StaticPartners::default();
     partners.insert(bank);
-    let tokens = TokenStore::new(TokenLifetimes::default());
+    let tokens = MemoryTokens::new(TokenLifetimes::default());
     let provider = Arc::new(Provider::new(
         ProviderConfig::default(),
         Arc::new(partners),
-        Arc::new(tokens.clone()),
+        Arc::new(tokens),
     ));
     let books = Arc::new(Books::default());
-
-    let token = route::<AccessTokenB2bRequest, _>(
-        provider.clone(),
-        move |req: Inbound<AccessTokenB2bRequest>| {
-            let tokens = tokens.clone();
-            async move {
-                let issued = tokens.issue_b2b(req.partner_id());
-                Reply::ok(&json!({
-                    "responseCode": "2007300",
-                    "responseMessage": "Successful",
-                    "accessToken": issued.token,
-                    "tokenType": "Bearer",
-                    "expiresIn": issued.expires_in.as_secs().to_string(),
-                }))
-            }
-        },
-    );
-
-    let b = books.clone();
-    let inquiry = route::<VaInquiry, _>(provider.clone(), move |req: Inbound<VaInquiry>| {
-        let b = b.clone();
-        async move {
-            let r = &req.request;
-            if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
-                return Reply::error(
-                    req.meta.service,
-                    &ErrorReply::new(404, 12, "Invalid Bill/Virtual Account"),
-                );
-            }
-            if b.paid
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .contains_key(&r.virtual_account_no)
-            {
-                return Reply::error(req.meta.service, &ErrorReply::new(404, 14, "Paid Bill"));
-            }
-            let mut data = va_data(&r.partner_service_id, &r.customer_no, &r.virtual_account_no);
-            data.insert("inquiryRequestId".into(), json!(r.inquiry_request_id));
-            data.insert("totalAmount".into(), money(&bill));
-            data.insert("virtualAccountTrxType".into(), json!("C"));
-            Reply::ok(&json!({
-                "responseCode": "2002400",
-                "responseMessage": "Successful",
-                "virtualAccountData": data,
-            }))
-        }
-    });
-
-    let b = books.clone();
-    let payment = route::<VaPayment, _>(provider.clone(), move |req: Inbound<VaPayment>| {
-        let b = b.clone();
-        async move {
-            let r = &req.request;
-            let service = req.meta.service;
-            if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
-                return Reply::error(
-                    service,
-                    &ErrorReply::new(404, 12, "Invalid Bill/Virtual Account"),
-                );
-            }
-            if r.paid_amount != bill {
-                return Reply::error(service, &ErrorReply::new(404, 13, "Invalid Amount"));
-            }
-            {
-                let mut paid = b.paid.lock().unwrap_or_else(|p| p.into_inner());
-                if paid.contains_key(&r.virtual_account_no) {
-                    return Reply::error(service, &ErrorReply::new(404, 14, "Paid Bill"));
-                }
-                paid.insert(r.virtual_account_no.clone(), r.payment_request_id.clone());
-            }
-            let mut data = va_data(&r.partner_service_id, &r.customer_no, &r.virtual_account_no);
-            data.insert("paymentRequestId".into(), json!(r.payment_request_id));
-            data.insert("paidAmount".into(), money(&r.paid_amount));
-            data.insert("totalAmount".into(), money(&bill));
-            Reply::ok(&json!({
-                "responseCode": "2002500",
-                "responseMessage": "Successful",
-                "virtualAccountData": data,
-            }))
-        }
-    });
-
-    let b = books.clone();
-    let qris = route::<QrisNotify, _>(provider.clone(), move |req: Inbound<QrisNotify>| {
-        let b = b.clone();
-        async move {
-            b.notified
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((52, req.request.original_reference_no.clone()));
-            Reply::ok(&json!({ "responseCode": "2005200", "responseMessage": "Successful" }))
-        }
-    });
-    let b = books.clone();
-    let debit = route::<DebitNotify, _>(provider, move |req: Inbound<DebitNotify>| {
-        let b = b.clone();
-        async move {
-            b.notified
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((56, req.request.original_reference_no.clone()));
-            Reply::ok(&json!({ "responseCode": "2005600", "responseMessage": "Successful" }))
-        }
-    });
-
+    let state = Merchant {
+        books: books.clone(),
+        bill,
+    };
     let app = Router::new()
-        .route("/v1.0/access-token/b2b", token)
-        .route("/v1.0/transfer-va/inquiry", inquiry)
-        .route("/v1.0/transfer-va/payment", payment)
-        .route("/v1.0/qr/qr-mpm-notify", qris)
-        .route("/v1.0/debit/notify", debit);
+        .route(
+            "/v1.0/transfer-va/inquiry",
+            route::<VaInquiry, _, _, _>(inquiry),
+        )
+        .route(
+            "/v1.0/transfer-va/payment",
+            route::<VaPayment, _, _, _>(payment),
+        )
+        .route(
+            "/v1.0/qr/qr-mpm-notify",
+            route::<QrisNotify, _, _, _>(qris_notify),
+        )
+        .route(
+            "/v1.0/debit/notify",
+            route::<DebitNotify, _, _, _>(debit_notify),
+        )
+        .merge(token_routes())
+        .layer(SnapLayer::new(provider))
+        .with_state(state);
     (app, books)
 }
 

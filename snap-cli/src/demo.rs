@@ -181,12 +181,14 @@ fn request<T: DeserializeOwned>(v: Value) -> Result<T, String> {
     serde_json::from_value(v).map_err(|e| format!("building a demo request: {e}"))
 }
 
-/// The customer pays the QR (the sandbox helper `POST /sandbox/v1.0/qris/pay`).
-async fn customer_pays_qr(base: &str, reference: &str) -> Result<(), String> {
+/// The customer pays the QR (the sandbox helper `POST /sandbox/v1.0/qris/pay`,
+/// authorized by the partner's B2B token as every helper).
+async fn customer_pays_qr(base: &str, b2b_token: &str, reference: &str) -> Result<(), String> {
     let body = json!({ "clientId": CLIENT_ID, "referenceNo": reference });
     let res = reqwest::Client::new()
         .post(format!("{base}/sandbox/v1.0/qris/pay"))
         .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {b2b_token}"))
         .body(body.to_string())
         .timeout(Duration::from_secs(10))
         .send()
@@ -568,7 +570,11 @@ async fn flow(base: &str, key: Arc<RsaPrivateKey>, secret: &str) -> Result<Vec<R
         (200, "2004700"),
     )
     .await;
-    customer_pays_qr(base, &qr_pref).await?;
+    let b2b_token = bi_client
+        .b2b_token()
+        .await
+        .map_err(|e| format!("B2B token for the sandbox helper: {e}"))?;
+    customer_pays_qr(base, b2b_token.expose(), &qr_pref).await?;
     let qr_query: bi::mpm::QrMpmQueryRequest = request(json!({
         "originalPartnerReferenceNo": qr_pref,
         "serviceCode": "47",
@@ -875,6 +881,7 @@ pub fn run(args: Args) -> ExitCode {
         let invariants = st
             .ledger
             .check_invariants()
+            .await
             .and_then(|()| st.vas.check_invariants())
             .and_then(|()| st.qris.check_invariants());
         running.shutdown().await;

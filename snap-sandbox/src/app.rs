@@ -1,26 +1,29 @@
 //! Building and running the sandbox: routes at their sandbox paths, fault
-//! knobs, sandbox-only helper endpoints, graceful shutdown.
+//! knobs, sandbox-only helper endpoints, connection limits, graceful
+//! shutdown.
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::handler::Handler;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::post;
-use serde::de::DeserializeOwned;
 use serde_json::json;
 use snap_core::endpoint::{Endpoint, EndpointMeta};
 use snap_core::time::SnapTimestamp;
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
-use snap_server::tokens::TokenStore;
+use snap_server::store::{Escaped, MemoryRecords, RecordStore};
+use snap_server::tokens::{MemoryTokens, TokenStore};
 use snap_server::{
-    ErrorRenderer, ErrorReply, Inbound, Provider, Reply, StaticPartners, route_with, snap_renderer,
+    ErrorRenderer, ErrorReply, Provider, ProviderConfig, SnapLayer, StaticPartners,
+    access_token_b2b, access_token_b2b2c, route_with, snap_renderer,
 };
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -31,7 +34,11 @@ use crate::config::{ConfigError, SandboxConfig};
 use crate::faults::{Fault, Faults};
 use crate::ledger::Ledger;
 use crate::profile::Profile;
-use crate::routes::{self, State};
+use crate::routes::{self, Shared, State, handlers};
+
+/// Records the in-memory sandbox keeps (payments, their operations, auth
+/// codes, closed VAs and bills); past it the oldest go first.
+pub const MEMORY_RECORDS: usize = 300_000;
 
 /// The sandbox: provider side, state and fault knobs.
 #[derive(Debug, Clone)]
@@ -68,31 +75,76 @@ fn json_response(status: u16, body: Vec<u8>) -> Response {
 }
 
 impl Sandbox {
-    /// A sandbox for this configuration.
+    /// An in-memory sandbox for this configuration (a configuration naming
+    /// a Redis URL needs [`Sandbox::connect`]).
     pub fn new(config: SandboxConfig) -> Result<Self, ConfigError> {
+        if let Some(url) = &config.redis {
+            return Err(ConfigError::Redis {
+                url: url.clone(),
+                reason: "use Sandbox::connect for a Redis-backed sandbox".to_owned(),
+            });
+        }
+        let tokens: Arc<dyn TokenStore> =
+            Arc::new(MemoryTokens::with_policy(config.provider.token_policy()));
+        let records: Arc<dyn RecordStore> = Arc::new(MemoryRecords::new(MEMORY_RECORDS));
+        Self::assemble(config, tokens, records, None)
+    }
+
+    /// A sandbox for this configuration: in memory, or, when it names a
+    /// Redis URL (`snap sandbox --redis`), with tokens, X-EXTERNAL-ID
+    /// records, rate limits, the ledger and auth codes in Redis, so that
+    /// several sandbox processes on one Redis act as one provider.
+    pub async fn connect(config: SandboxConfig) -> Result<Self, ConfigError> {
+        let Some(url) = config.redis.clone() else {
+            return Self::new(config);
+        };
+        let stores =
+            snap_server::redis::RedisStores::connect(&url, &config.redis_prefix, &config.provider)
+                .await
+                .map_err(|e| ConfigError::Redis {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                })?;
+        let tokens: Arc<dyn TokenStore> = Arc::new(stores.clone());
+        let records: Arc<dyn RecordStore> = Arc::new(stores.clone());
+        Self::assemble(config, tokens, records, Some(stores))
+    }
+
+    fn assemble(
+        config: SandboxConfig,
+        tokens: Arc<dyn TokenStore>,
+        records: Arc<dyn RecordStore>,
+        redis: Option<snap_server::redis::RedisStores>,
+    ) -> Result<Self, ConfigError> {
         let faults = Faults::new(config.faults.clone())?;
         let mut partners = StaticPartners::default();
         for p in config.partners {
             partners.insert(p);
         }
-        let tokens = TokenStore::new(config.provider.token_lifetimes());
-        let provider = Arc::new(Provider::new(
-            config.provider,
-            Arc::new(partners),
-            Arc::new(tokens.clone()),
-        ));
+        let auth_codes = AuthCodes::new(records.clone());
+        let mut provider = Provider::new(config.provider, Arc::new(partners), tokens.clone())
+            .with_auth_codes(Arc::new(auth_codes.clone()));
+        if let Some(stores) = redis {
+            let limiter = provider
+                .config()
+                .rate_limit()
+                .map(|_| Arc::new(stores.clone()) as Arc<dyn snap_server::limits::RateLimiter>);
+            provider = provider
+                .with_idempotency(Arc::new(stores))
+                .with_rate_limiter(limiter);
+        }
         let state = Arc::new(State {
             tokens,
-            ledger: Ledger::new(),
-            auth_codes: AuthCodes::default(),
-            closed: Mutex::default(),
+            ledger: Ledger::with_store(records.clone()),
+            auth_codes,
+            records,
             vas: Default::default(),
             qris: Default::default(),
             accounts: Default::default(),
-            bindings: Mutex::default(),
+            bindings: Default::default(),
         });
         Ok(Sandbox {
-            provider,
+            provider: Arc::new(provider),
             state,
             faults: Arc::new(faults),
             profile: None,
@@ -133,26 +185,23 @@ impl Sandbox {
         &self.provider
     }
 
-    fn add<E, F>(
+    /// The route of `E` at `path` with `handler`, behind the fault knobs
+    /// (token endpoints only when the knobs include them).
+    fn add<E, H, T>(
         &self,
-        router: Router,
+        router: Router<Shared>,
         path: &str,
-        f: F,
+        handler: H,
         render: ErrorRenderer,
         token_endpoint: bool,
-    ) -> Router
+    ) -> Router<Shared>
     where
-        E: Endpoint + DeserializeOwned + Send + 'static,
-        F: Fn(&State, Inbound<E>) -> Reply + Clone + Send + Sync + 'static,
+        E: Endpoint,
+        H: Handler<T, Shared>,
+        T: 'static,
     {
-        let st = self.state.clone();
-        let handler = move |req: Inbound<E>| {
-            let st = st.clone();
-            let f = f.clone();
-            async move { f(&st, req) }
-        };
         let meta = E::META;
-        let mut method_router = route_with::<E, _>(self.provider.clone(), handler, render);
+        let mut method_router = route_with::<E, H, T, Shared>(handler, render);
         if !token_endpoint || self.faults.config().include_token_endpoints {
             let faults = self.faults.clone();
             method_router = method_router.layer(axum::middleware::from_fn(
@@ -173,23 +222,29 @@ impl Sandbox {
         router.route(path, method_router)
     }
 
-    fn add_at<E, F>(&self, router: Router, f: F, render: ErrorRenderer) -> Router
+    fn add_at<E, H, T>(
+        &self,
+        router: Router<Shared>,
+        handler: H,
+        render: ErrorRenderer,
+    ) -> Router<Shared>
     where
-        E: Endpoint + DeserializeOwned + Send + 'static,
-        F: Fn(&State, Inbound<E>) -> Reply + Clone + Send + Sync + 'static,
+        E: Endpoint,
+        H: Handler<T, Shared>,
+        T: 'static,
     {
         match self.path_of(&E::META) {
-            Some(path) => self.add::<E, F>(router, &path, f, render, false),
+            Some(path) => self.add::<E, H, T>(router, &path, handler, render, false),
             None => router,
         }
     }
 
     /// The axum router: every endpoint of snap-endpoints at its sandbox
-    /// path, the token endpoints also under `/gopay` and `/paydia`, and the
-    /// sandbox-only helpers under `/sandbox/v1.0/`. With a profile, only
-    /// that provider's endpoints, at its own paths (and the helpers).
+    /// path, the token endpoints also under `/gopay` and `/paydia`, the
+    /// sandbox-only helpers under `/sandbox/v1.0/`, all behind
+    /// [`SnapLayer`].
     pub fn router(&self) -> Router {
-        let mut r = Router::new();
+        let mut r: Router<Shared> = Router::new();
         let prefixes: &[&str] = match self.profile {
             None => &TOKEN_PREFIXES,
             Some(p) if p.has_tokens() => &[""],
@@ -198,177 +253,142 @@ impl Sandbox {
         for prefix in prefixes {
             let p73 = format!("{prefix}{}", bi::AccessTokenB2bRequest::META.path);
             let p74 = format!("{prefix}{}", bi::AccessTokenB2b2cRequest::META.path);
-            r = self.add::<bi::AccessTokenB2bRequest, _>(
+            r = self.add::<bi::AccessTokenB2bRequest, _, _>(
                 r,
                 &p73,
-                routes::access_token_b2b,
+                access_token_b2b,
                 snap_renderer,
                 true,
             );
-            r = self.add::<bi::AccessTokenB2b2cRequest, _>(
+            r = self.add::<bi::AccessTokenB2b2cRequest, _, _>(
                 r,
                 &p74,
-                routes::access_token_b2b2c,
+                access_token_b2b2c,
                 snap_renderer,
                 true,
             );
         }
-        r = self.add_at::<bi::AuthPaymentRequest, _>(r, routes::auth_payment, snap_renderer);
-        r = self.add_at::<bi::AuthQueryRequest, _>(r, routes::auth_query, snap_renderer);
-        r = self.add_at::<bi::AuthCaptureRequest, _>(r, routes::auth_capture, snap_renderer);
-        r = self.add_at::<bi::AuthCaptureQueryRequest, _>(
+        let snap = snap_renderer;
+        r = self.add_at::<bi::AuthPaymentRequest, _, _>(r, handlers::auth_payment, snap);
+        r = self.add_at::<bi::AuthQueryRequest, _, _>(r, handlers::auth_query, snap);
+        r = self.add_at::<bi::AuthCaptureRequest, _, _>(r, handlers::auth_capture, snap);
+        r = self.add_at::<bi::AuthCaptureQueryRequest, _, _>(r, handlers::auth_capture_query, snap);
+        r = self.add_at::<bi::AuthVoidRequest, _, _>(r, handlers::auth_void, snap);
+        r = self.add_at::<bi::AuthVoidQueryRequest, _, _>(r, handlers::auth_void_query, snap);
+        r = self.add_at::<bi::AuthRefundRequest, _, _>(r, handlers::auth_refund, snap);
+        r = self.add_at::<bi::DebitCancelRequest, _, _>(r, handlers::bi_debit_cancel, snap);
+        r = self.add_at::<bi::QrMpmCancelRequest, _, _>(r, handlers::bi_qr_cancel, snap);
+        r = self.add_at::<bi::DeleteVaRequest, _, _>(r, handlers::bi_delete_va, snap);
+        // The stateful families: VA, direct debit, QRIS MPM, accounts and
+        // transfers, registration.
+        use bi::{balance, direct_debit as dd, history, mpm, registration as reg, va};
+        use bi::{transaction_status_bank as tsb, trigger_transfer as tt};
+        r = self.add_at::<va::CreateVaRequest, _, _>(r, handlers::va_create, snap);
+        r = self.add_at::<va::VaInquiryRequest, _, _>(r, handlers::va_inquiry, snap);
+        r = self.add_at::<va::VaPaymentRequest, _, _>(r, handlers::va_payment, snap);
+        r = self.add_at::<va::VaStatusRequest, _, _>(r, handlers::va_status, snap);
+        r = self.add_at::<va::InquiryVaRequest, _, _>(r, handlers::va_inquiry_va, snap);
+        r = self.add_at::<va::UpdateVaRequest, _, _>(r, handlers::va_update, snap);
+        r = self.add_at::<va::VaIntrabankInquiryRequest, _, _>(
             r,
-            routes::auth_capture_query,
-            snap_renderer,
+            handlers::va_intrabank_inquiry,
+            snap,
         );
-        r = self.add_at::<bi::AuthVoidRequest, _>(r, routes::auth_void, snap_renderer);
-        r = self.add_at::<bi::AuthVoidQueryRequest, _>(r, routes::auth_void_query, snap_renderer);
-        r = self.add_at::<bi::AuthRefundRequest, _>(r, routes::auth_refund, snap_renderer);
-        r = self.add_at::<bi::DebitCancelRequest, _>(r, routes::bi_debit_cancel, snap_renderer);
-        // The stateful families: VA, direct debit, QRIS MPM.
-        r = self.add_at::<bi::va::CreateVaRequest, _>(r, routes::va_create, snap_renderer);
-        r = self.add_at::<bi::va::VaInquiryRequest, _>(r, routes::va_inquiry, snap_renderer);
-        r = self.add_at::<bi::va::VaPaymentRequest, _>(r, routes::va_payment, snap_renderer);
-        r = self.add_at::<bi::va::VaStatusRequest, _>(r, routes::va_status, snap_renderer);
-        r = self.add_at::<bi::va::InquiryVaRequest, _>(r, routes::va_inquiry_va, snap_renderer);
-        r = self.add_at::<bi::va::UpdateVaRequest, _>(r, routes::va_update, snap_renderer);
-        r = self.add_at::<bi::va::VaIntrabankInquiryRequest, _>(
+        r = self.add_at::<va::VaIntrabankPaymentRequest, _, _>(
             r,
-            routes::va_intrabank_inquiry,
-            snap_renderer,
+            handlers::va_intrabank_payment,
+            snap,
         );
-        r = self.add_at::<bi::va::VaIntrabankPaymentRequest, _>(
+        r = self.add_at::<va::VaReportRequest, _, _>(r, handlers::va_report, snap);
+        r = self.add_at::<dd::DebitPaymentRequest, _, _>(r, handlers::debit_payment, snap);
+        r = self.add_at::<dd::DebitStatusRequest, _, _>(r, handlers::debit_status, snap);
+        r = self.add_at::<dd::DebitRefundRequest, _, _>(r, handlers::debit_refund, snap);
+        r = self.add_at::<mpm::QrMpmGenerateRequest, _, _>(r, handlers::qr_generate, snap);
+        r = self.add_at::<mpm::QrMpmQueryRequest, _, _>(r, handlers::qr_query, snap);
+        r = self.add_at::<mpm::QrMpmRefundRequest, _, _>(r, handlers::qr_refund, snap);
+        r = self.add_at::<balance::BalanceInquiryRequest, _, _>(r, handlers::balance_inquiry, snap);
+        r = self.add_at::<history::BankStatementRequest, _, _>(r, handlers::bank_statement, snap);
+        r = self.add_at::<tt::IntrabankTransferRequest, _, _>(
             r,
-            routes::va_intrabank_payment,
-            snap_renderer,
+            handlers::transfer_intrabank,
+            snap,
         );
-        r = self.add_at::<bi::va::VaReportRequest, _>(r, routes::va_report, snap_renderer);
-        r = self.add_at::<bi::registration::AccountBindingRequest, _>(
+        r = self.add_at::<tt::InterbankTransferRequest, _, _>(
             r,
-            routes::account_binding,
-            snap_renderer,
+            handlers::transfer_interbank,
+            snap,
         );
-        r = self.add_at::<bi::registration::AccountBindingInquiryRequest, _>(
+        r = self.add_at::<tt::RtgsTransferRequest, _, _>(r, handlers::transfer_rtgs, snap);
+        r = self.add_at::<tt::SknTransferRequest, _, _>(r, handlers::transfer_skn, snap);
+        r = self.add_at::<tsb::TransferStatusRequest, _, _>(r, handlers::transfer_status, snap);
+        r = self.add_at::<reg::AccountBindingRequest, _, _>(r, handlers::account_binding, snap);
+        r = self.add_at::<reg::AccountBindingInquiryRequest, _, _>(
             r,
-            routes::account_binding_inquiry,
-            snap_renderer,
+            handlers::account_binding_inquiry,
+            snap,
         );
-        r = self.add_at::<bi::registration::AccountUnbindingRequest, _>(
+        r = self.add_at::<reg::AccountUnbindingRequest, _, _>(r, handlers::account_unbinding, snap);
+        r = self.add_at::<gopay::DebitCancelRequest, _, _>(r, handlers::gopay_debit_cancel, snap);
+        r = self.add_at::<gopay::QrisCancelRequest, _, _>(r, handlers::gopay_qris_cancel, snap);
+        r = self.add_at::<gopay::PreAuthVoidRequest, _, _>(r, handlers::gopay_preauth_void, snap);
+        r = self.add_at::<gopay::DeleteVaRequest, _, _>(r, handlers::gopay_delete_va, snap);
+        r = self.add_at::<paydia::AuthVoidRequest, _, _>(r, handlers::paydia_void, snap);
+        r = self.add_at::<ayopop::BillCancelRequest, _, _>(
             r,
-            routes::account_unbinding,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::direct_debit::DebitPaymentRequest, _>(
-            r,
-            routes::debit_payment,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::direct_debit::DebitStatusRequest, _>(
-            r,
-            routes::debit_status,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::direct_debit::DebitRefundRequest, _>(
-            r,
-            routes::debit_refund,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::mpm::QrMpmGenerateRequest, _>(r, routes::qr_generate, snap_renderer);
-        r = self.add_at::<bi::mpm::QrMpmQueryRequest, _>(r, routes::qr_query, snap_renderer);
-        r = self.add_at::<bi::mpm::QrMpmRefundRequest, _>(r, routes::qr_refund, snap_renderer);
-        r = self.add_at::<bi::balance::BalanceInquiryRequest, _>(
-            r,
-            routes::balance_inquiry,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::history::BankStatementRequest, _>(
-            r,
-            routes::bank_statement,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::trigger_transfer::IntrabankTransferRequest, _>(
-            r,
-            routes::transfer_intrabank,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::trigger_transfer::InterbankTransferRequest, _>(
-            r,
-            routes::transfer_interbank,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::trigger_transfer::RtgsTransferRequest, _>(
-            r,
-            routes::transfer_rtgs,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::trigger_transfer::SknTransferRequest, _>(
-            r,
-            routes::transfer_skn,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::transaction_status_bank::TransferStatusRequest, _>(
-            r,
-            routes::transfer_status,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::QrMpmCancelRequest, _>(r, routes::bi_qr_cancel, snap_renderer);
-        r = self.add_at::<bi::DeleteVaRequest, _>(r, routes::bi_delete_va, snap_renderer);
-        r = self.add_at::<gopay::DebitCancelRequest, _>(
-            r,
-            routes::gopay_debit_cancel,
-            snap_renderer,
-        );
-        r = self.add_at::<gopay::QrisCancelRequest, _>(r, routes::gopay_qris_cancel, snap_renderer);
-        r = self.add_at::<gopay::PreAuthVoidRequest, _>(
-            r,
-            routes::gopay_preauth_void,
-            snap_renderer,
-        );
-        r = self.add_at::<gopay::DeleteVaRequest, _>(r, routes::gopay_delete_va, snap_renderer);
-        r = self.add_at::<paydia::AuthVoidRequest, _>(r, routes::paydia_void, snap_renderer);
-        r = self.add_at::<ayopop::BillCancelRequest, _>(
-            r,
-            routes::ayopop_cancel,
+            handlers::ayopop_cancel,
             routes::ayopop_render,
         );
-        r = self.add_at::<ipg::VaReversalRequest, _>(r, routes::ipg_reversal, routes::ipg_render);
+        r = self.add_at::<ipg::VaReversalRequest, _, _>(
+            r,
+            handlers::ipg_reversal,
+            routes::ipg_render,
+        );
 
-        let st = self.state.clone();
         let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/auth-code",
-            post(move |body: axum::body::Bytes| {
-                let st = st.clone();
-                let provider = provider.clone();
-                async move { issue_auth_code(&st, &provider, &body) }
-            }),
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { issue_auth_code(&st, &provider, &headers, &body).await }
+                },
+            ),
         );
-        let st = self.state.clone();
         let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/qris/pay",
-            post(move |body: axum::body::Bytes| {
-                let st = st.clone();
-                let provider = provider.clone();
-                async move { customer_pays_qr(&st, &provider, &body) }
-            }),
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { customer_pays_qr(&st, &provider, &headers, &body).await }
+                },
+            ),
         );
-        let st = self.state.clone();
+        let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/expire-tokens",
-            post(move |body: axum::body::Bytes| {
-                let st = st.clone();
-                async move { expire_tokens(&st, &body) }
-            }),
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { expire_tokens(&st, &provider, &headers, &body).await }
+                },
+            ),
         );
         r.fallback(|req: Request| async move {
             let reply = json!({
                 "responseCode": "4040002",
                 "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
             });
-            tracing::info!(target: "snap::server", "{} {} -> 404 4040002 (no route)", req.method(), req.uri().path());
             json_response(404, reply.to_string().into_bytes())
         })
+        .layer(SnapLayer::new(self.provider.clone()))
+        .with_state(self.state.clone())
     }
 
     /// Binds `addr` (use port 0 for an ephemeral port) and serves until
@@ -378,9 +398,13 @@ impl Sandbox {
         let local = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
         let router = self.router();
-        let task = tokio::spawn(serve(listener, router, async {
-            let _ = rx.await;
-        }));
+        let config = self.provider.config().clone();
+        let task = tokio::spawn(async move {
+            serve(listener, router, &config, async {
+                let _ = rx.await;
+            })
+            .await
+        });
         Ok(RunningSandbox {
             addr: local,
             shutdown: Some(tx),
@@ -390,16 +414,16 @@ impl Sandbox {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then finishes
-/// in-flight requests.
+/// Serves `router` on `listener` with the connection limits of `config`
+/// (header, body and idle timeouts, the connection cap) until `shutdown`
+/// resolves, then lets in-flight requests finish for up to two seconds.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    config: &ProviderConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    snap_server::serve(listener, router, config, shutdown, Duration::from_secs(2)).await
 }
 
 /// A sandbox serving in the background.
@@ -457,14 +481,17 @@ async fn with_faults(
         Fault::None => next.run(req).await,
         Fault::ServerError => {
             let reply = render(meta, &ErrorReply::internal().with_log("fault knob: 5xx"));
-            tracing::info!(target: "snap::server", "{} {} -> {} (fault: 5xx)", req.method(), req.uri().path(), reply.status);
+            tracing::info!(target: "snap::server", fault = "5xx", status = reply.status, "fault injected");
             json_response(reply.status, reply.body)
         }
         Fault::Timeout => {
-            let method = req.method().clone();
-            let path = req.uri().path().to_owned();
             let res = next.run(req).await;
-            tracing::info!(target: "snap::server", "{method} {path}: answer held {} ms (fault: timeout)", faults.timeout_hold().as_millis());
+            tracing::info!(
+                target: "snap::server",
+                fault = "timeout",
+                held_ms = u64::try_from(faults.timeout_hold().as_millis()).unwrap_or(u64::MAX),
+                "fault injected: answer held"
+            );
             tokio::time::sleep(faults.timeout_hold()).await;
             res
         }
@@ -503,50 +530,30 @@ async fn snake_grant_type(req: Request, limit: usize) -> Request {
     Request::from_parts(parts, body)
 }
 
-fn bad(reason: &str) -> Response {
-    json_response(400, json!({ "error": reason }).to_string().into_bytes())
-}
-
-fn issue_auth_code(st: &State, provider: &Provider, body: &[u8]) -> Response {
+/// The customer pays a generated QR: `{"referenceNo":"..."}`
+/// (`referenceNo` or the merchant's `partnerReferenceNo`), with the
+/// partner's B2B token as every helper.
+async fn customer_pays_qr(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return bad("body must be JSON: {\"clientId\":\"...\",\"customerId\":\"...\"}");
+        return bad(400, "body must be JSON: {\"referenceNo\":\"...\"}");
     };
-    let client = v.get("clientId").and_then(|c| c.as_str()).unwrap_or("");
-    let customer = v.get("customerId").and_then(|c| c.as_str()).unwrap_or("");
-    if provider.partners().get(client).is_none() {
-        return bad("clientId is not a configured partner");
-    }
-    if !valid_customer_id(customer) {
-        return bad("customerId must be 1-64 letters, digits, '-', '_' or '.'");
-    }
-    let code = st.auth_codes.issue(client, customer);
-    tracing::info!(target: "snap::server", "POST /sandbox/v1.0/auth-code -> 200 (partner {client}, customer {customer})");
-    json_response(
-        200,
-        json!({ "authCode": code, "customerId": customer, "expiresIn": CODE_LIFETIME.as_secs().to_string() })
-            .to_string()
-            .into_bytes(),
-    )
-}
-
-/// The customer pays a generated QR: `{"clientId":"...","referenceNo":"..."}`
-/// (`referenceNo` or the merchant's `partnerReferenceNo`).
-fn customer_pays_qr(st: &State, provider: &Provider, body: &[u8]) -> Response {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return bad("body must be JSON: {\"clientId\":\"...\",\"referenceNo\":\"...\"}");
+    let client = match helper_partner(provider, headers, &v).await {
+        Ok(c) => c,
+        Err(res) => return res,
     };
-    let client = v.get("clientId").and_then(|c| c.as_str()).unwrap_or("");
     let reference = v.get("referenceNo").and_then(|c| c.as_str()).unwrap_or("");
-    if provider.partners().get(client).is_none() {
-        return bad("clientId is not a configured partner");
-    }
-    let paid = st.qris.get(client, reference).and_then(|q| {
+    let paid = st.qris.get(&client, reference).and_then(|q| {
         st.qris
             .pay(&q.reference_no, &SnapTimestamp::now().into_string())
     });
     match paid {
         Ok(q) => {
-            tracing::info!(target: "snap::server", "POST /sandbox/v1.0/qris/pay -> 200 (partner {client}, QR {})", q.reference_no);
+            tracing::info!(target: "snap::server", helper = "qris-pay", partner = %Escaped(&client), qr = %Escaped(&q.reference_no), "QR paid");
             json_response(
                 200,
                 json!({
@@ -559,22 +566,109 @@ fn customer_pays_qr(st: &State, provider: &Provider, body: &[u8]) -> Response {
                 .into_bytes(),
             )
         }
-        Err(e) => {
-            let (status, _) = e.case();
-            json_response(
-                status,
-                json!({ "error": e.to_string() }).to_string().into_bytes(),
-            )
-        }
+        Err(e) => bad(e.case().0, &e.to_string()),
     }
 }
 
-fn expire_tokens(st: &State, body: &[u8]) -> Response {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return bad("body must be JSON: {\"clientId\":\"...\"}");
+fn bad(status: u16, reason: &str) -> Response {
+    json_response(status, json!({ "error": reason }).to_string().into_bytes())
+}
+
+/// The partner a helper request is made by: its B2B token (`Authorization:
+/// Bearer ...`, from 73) must be live, and a `clientId` in the body, when
+/// given, must be that partner.
+async fn helper_partner(
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &serde_json::Value,
+) -> Result<String, Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    if token.is_empty() {
+        tracing::info!(target: "snap::server", helper = true, "sandbox helper refused: no B2B token");
+        return Err(bad(
+            401,
+            "sandbox helpers need the partner's B2B token: Authorization: Bearer <token from /v1.0/access-token/b2b>",
+        ));
+    }
+    let grant = match provider.tokens().check_b2b(token).await {
+        Ok(Ok(g)) => g,
+        Ok(Err(p)) => {
+            tracing::info!(target: "snap::server", helper = true, problem = %p, "sandbox helper refused: token");
+            return Err(bad(401, &format!("B2B token: {p}")));
+        }
+        Err(e) => return Err(bad(500, &e.to_string())),
     };
-    let client = v.get("clientId").and_then(|c| c.as_str()).unwrap_or("");
-    let n = st.tokens.expire_partner(client);
-    tracing::info!(target: "snap::server", "POST /sandbox/v1.0/expire-tokens -> 200 (partner {client}, {n} tokens)");
+    if let Some(client) = body.get("clientId").and_then(|c| c.as_str())
+        && client != grant.partner
+    {
+        tracing::info!(
+            target: "snap::server",
+            helper = true,
+            client_id = %Escaped(client),
+            partner = %Escaped(&grant.partner),
+            "sandbox helper refused: clientId is not the token's partner"
+        );
+        return Err(bad(403, "clientId is not the partner of this B2B token"));
+    }
+    Ok(grant.partner)
+}
+
+async fn issue_auth_code(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return bad(
+            400,
+            "body must be JSON: {\"clientId\":\"...\",\"customerId\":\"...\"}",
+        );
+    };
+    let client = match helper_partner(provider, headers, &v).await {
+        Ok(c) => c,
+        Err(res) => return res,
+    };
+    let customer = v.get("customerId").and_then(|c| c.as_str()).unwrap_or("");
+    if !valid_customer_id(customer) {
+        return bad(
+            400,
+            "customerId must be 1-64 letters, digits, '-', '_' or '.'",
+        );
+    }
+    let code = match st.auth_codes.issue(&client, customer).await {
+        Ok(c) => c,
+        Err(e) => return bad(500, &e.to_string()),
+    };
+    tracing::info!(target: "snap::server", helper = "auth-code", partner = %Escaped(&client), customer = %Escaped(customer), "auth code issued");
+    json_response(
+        200,
+        json!({ "authCode": code, "customerId": customer, "expiresIn": CODE_LIFETIME.as_secs().to_string() })
+            .to_string()
+            .into_bytes(),
+    )
+}
+
+async fn expire_tokens(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let v = serde_json::from_slice::<serde_json::Value>(body).unwrap_or(json!({}));
+    let client = match helper_partner(provider, headers, &v).await {
+        Ok(c) => c,
+        Err(res) => return res,
+    };
+    let n = match st.tokens.expire_partner(&client).await {
+        Ok(n) => n,
+        Err(e) => return bad(500, &e.to_string()),
+    };
+    tracing::info!(target: "snap::server", helper = "expire-tokens", partner = %Escaped(&client), expired = n, "tokens expired");
     json_response(200, json!({ "expired": n }).to_string().into_bytes())
 }

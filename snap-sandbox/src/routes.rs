@@ -1,58 +1,74 @@
 //! The handlers: one per declared endpoint, answering in its provider's
 //! format with the sandbox's state (ledger, tokens, cancelled bills).
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use axum::extract::State as AxumState;
 use serde_json::{Value, json};
 use snap_core::endpoint::EndpointMeta;
 use snap_core::money::Money;
-use snap_core::time::{SnapTimestamp, TimestampProfile};
+use snap_core::time::SnapTimestamp;
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
-use snap_server::{ErrorReply, Inbound, Reply};
+use snap_server::store::{Expect, RecordStore};
+use snap_server::tokens::TokenStore;
+use snap_server::{ErrorReply, Inbound, Reply, SnapReply};
 
 use crate::auth_codes::AuthCodes;
 use crate::ledger::{
     Authorize, CaptureCmd, Ledger, LedgerError, RefundCmd, Target, VoidCmd, parse_flag,
 };
 
-/// The sandbox's state, shared by every handler.
-#[derive(Debug)]
+/// The sandbox's state, shared by every handler: in memory, or in Redis
+/// (`snap sandbox --redis`) so that several sandbox processes act as one.
 pub struct State {
     /// Issued tokens.
-    pub tokens: snap_server::tokens::TokenStore,
+    pub tokens: Arc<dyn TokenStore>,
     /// Auth payments.
     pub ledger: Ledger,
     /// Auth codes handed out for B2B2C (74).
     pub auth_codes: AuthCodes,
-    /// Deleted VAs, cancelled Ayopop bills, reversed IPG payments:
-    /// `(partner, kind, key)`.
-    pub closed: Mutex<HashSet<(String, &'static str, String)>>,
-    /// Virtual accounts (24-35).
+    /// Deleted VAs, cancelled Ayopop bills, reversed IPG payments (records
+    /// `closed:{partner}:{kind}:{key}`).
+    pub records: Arc<dyn RecordStore>,
+    /// Virtual accounts (24-35), in memory.
     pub vas: crate::va::VaBook,
-    /// QRIS MPM QRs (47, 51, 77, 78).
+    /// QRIS MPM QRs (47, 51, 77, 78), in memory.
     pub qris: crate::qris::QrBook,
-    /// Accounts and transfers (11-23, 36).
+    /// Accounts and transfers (11-23, 36), in memory.
     pub accounts: crate::accounts::Accounts,
-    /// Account bindings (07-09): `(partner, linkId)` -> customer.
-    pub bindings: Mutex<std::collections::HashMap<(String, String), String>>,
+    /// Account bindings (07-09): `(partner, linkId)` -> customer, in memory.
+    pub bindings: std::sync::Mutex<std::collections::HashMap<(String, String), String>>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("ledger", &self.ledger)
+            .finish_non_exhaustive()
+    }
 }
 
 impl State {
-    /// Marks `key` of `kind` closed for `partner`; false when it already was.
-    fn close(&self, partner: &str, kind: &'static str, key: &str) -> bool {
-        let mut set = self.closed.lock().unwrap_or_else(|p| p.into_inner());
-        set.insert((partner.to_owned(), kind, key.to_owned()))
+    /// Marks `key` of `kind` closed for `partner`; false when it already
+    /// was (or the store failed: then nothing is closed twice either).
+    async fn close(&self, partner: &str, kind: &'static str, key: &str) -> bool {
+        let k = format!("closed:{}:{partner}:{kind}:{key}", partner.len());
+        let week = Some(std::time::Duration::from_secs(7 * 86_400));
+        self.records
+            .put(&k, b"1".to_vec(), Expect::Absent, week)
+            .await
+            .unwrap_or(false)
     }
 
     /// Deletes a VA: one of the VA book (created by 27) takes no more
     /// payments; any other number is marked deleted once. False when it
     /// already was deleted.
-    fn delete_va(&self, partner: &str, va_no: &str) -> bool {
+    async fn delete_va(&self, partner: &str, va_no: &str) -> bool {
         if self.vas.get(partner, va_no).is_some() {
-            return self.vas.delete(partner, va_no).is_ok() && self.close(partner, "va", va_no);
+            return self.vas.delete(partner, va_no).is_ok()
+                && self.close(partner, "va", va_no).await;
         }
-        self.close(partner, "va", va_no)
+        self.close(partner, "va", va_no).await
     }
 }
 
@@ -108,18 +124,23 @@ fn with_detail(message: &str, detail: &str) -> String {
 
 /// BI case codes for ledger errors.
 fn ledger_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
+    if let LedgerError::Store(why) = e {
+        return store_error(meta, why);
+    }
     let (http, case) = e.case();
     let base = match e {
         LedgerError::NotFound(_) => "Transaction Not Found",
         LedgerError::InvalidStatus(_) => "Invalid Transaction Status",
         LedgerError::InvalidAmount(_) => "Invalid Amount",
         LedgerError::Duplicate { .. } => "Duplicate partnerReferenceNo",
+        LedgerError::Store(_) => "Internal Server Error",
     };
     let detail = match e {
         LedgerError::NotFound(d)
         | LedgerError::InvalidStatus(d)
         | LedgerError::InvalidAmount(d) => d.clone(),
         LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
+        other => other.to_string(),
     };
     let err = ErrorReply::new(http, case, with_detail(base, &detail));
     Reply::error(meta.service, &err)
@@ -128,149 +149,86 @@ fn ledger_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
 /// GoPay documents no 404 codes for its cancels: every business refusal is
 /// `403{SS}15 Transaction Not Permitted.[reason]`.
 fn gopay_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
+    if let LedgerError::Store(why) = e {
+        return store_error(meta, why);
+    }
     let reason = match e {
         LedgerError::NotFound(d) => format!("not found: {d}"),
         LedgerError::InvalidStatus(d) | LedgerError::InvalidAmount(d) => d.clone(),
         LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
+        other => other.to_string(),
     };
     let err = ErrorReply::new(403, 15, with_detail("Transaction Not Permitted", &reason));
     Reply::error(meta.service, &err)
+}
+
+/// The store failed: `500{SS}01`, the reason in the log only.
+fn store_error(meta: &EndpointMeta, why: &str) -> Reply {
+    tracing::error!(target: "snap::server", endpoint = meta.name, error = %why, "ledger store failed");
+    Reply::error(
+        meta.service,
+        &ErrorReply::internal().with_log(why.to_owned()),
+    )
 }
 
 fn snap(meta: &EndpointMeta, err: ErrorReply) -> Reply {
     Reply::error(meta.service, &err)
 }
 
-fn expiry(after: std::time::Duration) -> String {
-    let now = SnapTimestamp::now();
-    let secs = i64::try_from(after.as_secs()).unwrap_or(i64::MAX / 4);
-    TimestampProfile::jakarta().format(now.unix_seconds().saturating_add(secs), 0)
-}
-
-// ---------------------------------------------------------------- security
-
-/// Access Token B2B (73): a token for the calling partner.
-pub fn access_token_b2b(st: &State, req: Inbound<bi::AccessTokenB2bRequest>) -> Reply {
-    let meta = &req.meta;
-    if !req
-        .request
-        .grant_type
-        .eq_ignore_ascii_case("client_credentials")
-    {
-        return snap(
-            meta,
-            ErrorReply::invalid_field("grantType").with_log("must be client_credentials"),
-        );
-    }
-    let issued = st.tokens.issue_b2b(req.partner_id());
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "accessToken": issued.token,
-        "tokenType": "Bearer",
-        "expiresIn": issued.expires_in.as_secs().to_string(),
-        "additionalInfo": {},
-    }))
-}
-
-/// Access Token B2B2C (74): customer tokens from an auth code or a refresh token.
-pub fn access_token_b2b2c(st: &State, req: Inbound<bi::AccessTokenB2b2cRequest>) -> Reply {
-    let meta = &req.meta;
-    let partner = req.partner_id().to_owned();
-    let grant = req.request.grant_type.to_ascii_uppercase();
-    let tokens = match grant.as_str() {
-        "AUTHORIZATION_CODE" => {
-            let code = req
-                .request
-                .auth_code
-                .as_ref()
-                .map(|c| c.expose().as_str())
-                .unwrap_or("");
-            match st.auth_codes.redeem(&partner, code) {
-                Some(customer) => st.tokens.issue_customer(&partner, &customer),
-                None => return snap(meta, ErrorReply::unauthorized("Invalid authCode")),
-            }
-        }
-        "REFRESH_TOKEN" => {
-            let refresh = req
-                .request
-                .refresh_token
-                .as_ref()
-                .map(|c| c.expose().as_str())
-                .unwrap_or("");
-            match st.tokens.refresh_customer(&partner, refresh) {
-                Ok(t) => t,
-                Err(p) => {
-                    return snap(
-                        meta,
-                        ErrorReply::unauthorized("Invalid refreshToken").with_log(p.to_string()),
-                    );
-                }
-            }
-        }
-        _ => {
-            return snap(
-                meta,
-                ErrorReply::invalid_field("grantType")
-                    .with_log("AUTHORIZATION_CODE or REFRESH_TOKEN"),
-            );
-        }
-    };
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "accessToken": tokens.access.token,
-        "tokenType": "Bearer",
-        "accessTokenExpiryTime": expiry(tokens.access.expires_in),
-        "refreshToken": tokens.refresh.token,
-        "refreshTokenExpiryTime": expiry(tokens.refresh.expires_in),
-        "additionalInfo": { "customerId": tokens.customer },
-    }))
-}
-
 // ---------------------------------------------------------------- BI 63-69
 
 /// Auth Payment (63).
-pub fn auth_payment(st: &State, req: Inbound<bi::AuthPaymentRequest>) -> Reply {
+pub async fn auth_payment(
+    st: &State,
+    req: Inbound<bi::AuthPaymentRequest>,
+) -> SnapReply<bi::AuthPaymentRequest> {
     let meta = &req.meta;
     let r = &req.request;
     let Some(m) = &r.amount else {
-        return snap(
+        return SnapReply::from_reply(snap(
             meta,
             ErrorReply::missing_field("amount")
                 .with_log("the sandbox needs an amount to authorize"),
-        );
+        ));
     };
     let cmd = Authorize {
         partner_reference_no: r.partner_reference_no.clone(),
         merchant_id: r.merchant_id.clone(),
         amount: *m,
         external_id: req.external_id.clone(),
+        customer: req.customer_id().map(str::to_owned),
     };
-    match st.ledger.authorize(req.partner_id(), cmd, &now()) {
-        Ok(p) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": OK_MESSAGE,
-            "referenceNo": p.reference_no,
-            "partnerReferenceNo": p.partner_reference_no,
-            "amount": money(&p.amount),
-            "paidTime": p.paid_time,
-            "additionalInfo": r.additional_info,
-        })),
-        Err(e) => ledger_error(meta, &e),
+    let paid = SnapTimestamp::now();
+    match st
+        .ledger
+        .authorize(req.partner_id(), cmd, paid.as_str())
+        .await
+    {
+        // The typed answer: checked against the declaration, serialized once.
+        Ok(p) => SnapReply::ok(&bi::AuthPaymentResponse {
+            response_code: ok_code(meta),
+            response_message: OK_MESSAGE.to_owned(),
+            reference_no: Some(p.reference_no),
+            partner_reference_no: Some(p.partner_reference_no),
+            amount: Some(p.amount),
+            paid_time: paid,
+            additional_info: r.additional_info.clone(),
+        }),
+        Err(e) => SnapReply::from_reply(ledger_error(meta, &e)),
     }
 }
 
 /// Payment Query (64).
-pub fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
+pub async fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: None,
     };
-    match st.ledger.payment(req.partner_id(), &target) {
+    match st.ledger.payment(req.partner_id(), &target).await {
         Ok(p) => {
             let status = p.status();
             ok_json(json!({
@@ -294,7 +252,7 @@ pub fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
 }
 
 /// Capture (65).
-pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
+pub async fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let last = match parse_flag("lastCapture", r.last_capture.as_deref()) {
@@ -308,6 +266,7 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
     };
     let cmd = CaptureCmd {
         target: Target {
+            customer: req.customer_id().map(str::to_owned),
             reference_no: Some(r.original_reference_no.clone()),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: None,
@@ -316,7 +275,7 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
         amount: r.capture_amount.as_ref().copied(),
         last_capture: last,
     };
-    match st.ledger.capture(req.partner_id(), cmd, &now()) {
+    match st.ledger.capture(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -333,20 +292,25 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
 }
 
 /// Capture Query (66).
-pub fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryRequest>) -> Reply {
+pub async fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: Some(r.original_reference_no.clone()),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: None,
     };
-    match st.ledger.capture_query(
-        req.partner_id(),
-        &target,
-        &r.partner_capture_no,
-        r.capture_no.as_deref(),
-    ) {
+    match st
+        .ledger
+        .capture_query(
+            req.partner_id(),
+            &target,
+            &r.partner_capture_no,
+            r.capture_no.as_deref(),
+        )
+        .await
+    {
         Ok((p, c)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -364,7 +328,7 @@ pub fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryRequest>)
 }
 
 /// Void (67, BI).
-pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
+pub async fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let rest = match parse_flag("voidRemainingAmount", r.void_remaining_amount.as_deref()) {
@@ -378,6 +342,7 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
     };
     let cmd = VoidCmd {
         target: Target {
+            customer: req.customer_id().map(str::to_owned),
             reference_no: Some(r.original_reference_no.clone()),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: None,
@@ -386,7 +351,7 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
         amount: r.void_amount.as_ref().copied(),
         void_remaining: rest,
     };
-    match st.ledger.void(req.partner_id(), cmd, &now()) {
+    match st.ledger.void(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -403,20 +368,25 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
 }
 
 /// Void Query (68).
-pub fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>) -> Reply {
+pub async fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: Some(r.original_reference_no.clone()),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: None,
     };
-    match st.ledger.void_query(
-        req.partner_id(),
-        &target,
-        &r.partner_void_no,
-        r.void_no.as_deref(),
-    ) {
+    match st
+        .ledger
+        .void_query(
+            req.partner_id(),
+            &target,
+            &r.partner_void_no,
+            r.void_no.as_deref(),
+        )
+        .await
+    {
         Ok((p, v)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -434,11 +404,12 @@ pub fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>) -> Re
 }
 
 /// Refund (69).
-pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
+pub async fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let cmd = RefundCmd {
         target: Target {
+            customer: req.customer_id().map(str::to_owned),
             reference_no: r.original_reference_no.clone(),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: None,
@@ -446,7 +417,7 @@ pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
         partner_refund_no: r.partner_refund_no.clone(),
         amount: r.refund_amount.as_ref().copied(),
     };
-    match st.ledger.refund(req.partner_id(), cmd, &now()) {
+    match st.ledger.refund(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -468,7 +439,7 @@ pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
 /// payment named by `originalReferenceNo`, else `originalPartnerReferenceNo`,
 /// else `originalExternalId`; a given `amount` must be the payment's; BI
 /// codes for refusals.
-fn bi_cancel(
+async fn bi_cancel(
     st: &State,
     meta: &EndpointMeta,
     partner: &str,
@@ -477,7 +448,7 @@ fn bi_cancel(
     external_id: Option<&str>,
     additional_info: Option<&serde_json::Map<String, Value>>,
 ) -> Reply {
-    if let (Some(m), Ok(p)) = (amount_given, st.ledger.payment(partner, &target))
+    if let (Some(m), Ok(p)) = (amount_given, st.ledger.payment(partner, &target).await)
         && *m != p.amount
     {
         return ledger_error(
@@ -489,7 +460,7 @@ fn bi_cancel(
         );
     }
     let void_no = format!("cancel-{}", external_id.unwrap_or("-"));
-    match st.ledger.cancel(partner, &target, &void_no, &now()) {
+    match st.ledger.cancel(partner, &target, &void_no, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -505,9 +476,10 @@ fn bi_cancel(
 }
 
 /// Direct Debit Cancel (57, BI): B2B2C, cancels an uncaptured payment.
-pub fn bi_debit_cancel(st: &State, req: Inbound<bi::DebitCancelRequest>) -> Reply {
+pub async fn bi_debit_cancel(st: &State, req: Inbound<bi::DebitCancelRequest>) -> Reply {
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: Some(r.original_partner_reference_no.clone()),
         external_id: r.original_external_id.clone(),
@@ -521,10 +493,11 @@ pub fn bi_debit_cancel(st: &State, req: Inbound<bi::DebitCancelRequest>) -> Repl
         req.external_id.as_deref(),
         r.additional_info.as_ref(),
     )
+    .await
 }
 
 /// QR MPM Cancel (77, BI).
-pub fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> Reply {
+pub async fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> Reply {
     let r = &req.request;
     // A QR generated by 47 is cancelled in the QR book (pending or paid,
     // not refunded); any other reference is a payment of the ledger.
@@ -558,6 +531,7 @@ pub fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> Reply {
         };
     }
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: r.original_external_id.clone(),
@@ -571,11 +545,12 @@ pub fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> Reply {
         req.external_id.as_deref(),
         r.additional_info.as_ref(),
     )
+    .await
 }
 
 /// Delete VA (31, BI; `DELETE` with a body): as Midtrans' variant, with an
 /// optional `trxId` (echoed when it fits BI's answer, String(12)).
-pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
+pub async fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
@@ -585,7 +560,7 @@ pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
-    if !st.delete_va(req.partner_id(), &r.virtual_account_no) {
+    if !st.delete_va(req.partner_id(), &r.virtual_account_no).await {
         return snap(
             meta,
             ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
@@ -609,10 +584,11 @@ pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
 
 /// GoPay Direct Debit Cancel (57): cancels an uncaptured payment of the
 /// ledger, named by `originalReferenceNo` (wins) or `originalExternalId`.
-pub fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -> Reply {
+pub async fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: None,
         external_id: if r.original_reference_no.is_some() {
@@ -625,6 +601,7 @@ pub fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -
     match st
         .ledger
         .cancel(req.partner_id(), &target, &void_no, &now())
+        .await
     {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
@@ -638,10 +615,11 @@ pub fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -
 
 /// GoPay QRIS MPM Cancel (77). GoPay lists no codes for 77, so business
 /// refusals use the BI table (`404{SS}01`, `404{SS}00`).
-pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> Reply {
+pub async fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: None,
         external_id: if r.original_reference_no.is_some() {
@@ -650,8 +628,10 @@ pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> 
             r.original_external_id.clone()
         },
     };
-    if let (Some(m), Ok(p)) = (&r.amount, st.ledger.payment(req.partner_id(), &target))
-        && *m != p.amount
+    if let (Some(m), Ok(p)) = (
+        &r.amount,
+        st.ledger.payment(req.partner_id(), &target).await,
+    ) && *m != p.amount
     {
         return ledger_error(
             meta,
@@ -665,6 +645,7 @@ pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> 
     match st
         .ledger
         .cancel(req.partner_id(), &target, &void_no, &now())
+        .await
     {
         Ok(done) => {
             let t = SnapTimestamp::parse(&done.void.time).ok();
@@ -689,7 +670,7 @@ pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> 
 
 /// GoPay Tokenization Pre-Auth Void (67): releases the whole remaining
 /// authorization (no amount in GoPay's request).
-pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -> Reply {
+pub async fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let ext = r
@@ -697,6 +678,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
         .as_ref()
         .and_then(|a| a.original_external_id.clone());
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: None,
         external_id: if r.original_reference_no.is_some() {
@@ -705,7 +687,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
             ext
         },
     };
-    match st.ledger.payment(req.partner_id(), &target) {
+    match st.ledger.payment(req.partner_id(), &target).await {
         Ok(p) if p.partner_reference_no != r.original_partner_reference_no => {
             return gopay_error(
                 meta,
@@ -724,7 +706,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
         amount: None,
         void_remaining: true,
     };
-    match st.ledger.void(req.partner_id(), cmd, &now()) {
+    match st.ledger.void(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -741,7 +723,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
 
 /// Midtrans Delete VA (31): `virtualAccountNo` must be `partnerServiceId` +
 /// `customerNo`; a VA is deleted once (then `404{SS}12`).
-pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Reply {
+pub async fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
@@ -751,7 +733,7 @@ pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Repl
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
-    if !st.delete_va(req.partner_id(), &r.virtual_account_no) {
+    if !st.delete_va(req.partner_id(), &r.virtual_account_no).await {
         return snap(
             meta,
             ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
@@ -774,11 +756,12 @@ pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Repl
 
 /// Paydia Auth Void (67): a void on the ledger; every response field is
 /// mandatory at Paydia, so all are sent.
-pub fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
+pub async fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let cmd = VoidCmd {
         target: Target {
+            customer: req.customer_id().map(str::to_owned),
             reference_no: Some(r.original_reference_no.clone()),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: None,
@@ -787,7 +770,7 @@ pub fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
         amount: Some(r.void_amount),
         void_remaining: false,
     };
-    match st.ledger.void(req.partner_id(), cmd, &now()) {
+    match st.ledger.void(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -831,7 +814,7 @@ fn ayopop_answer(status: u16, code: i64, success: bool, id: &str, en: &str, data
 
 /// Ayopop Bill Cancel: a bill (`ref_number`) is cancelled once; `partnerId`
 /// must be the caller's `KEY`.
-pub fn ayopop_cancel(st: &State, req: Inbound<ayopop::BillCancelRequest>) -> Reply {
+pub async fn ayopop_cancel(st: &State, req: Inbound<ayopop::BillCancelRequest>) -> Reply {
     let r = &req.request;
     if r.partner_id != req.partner_id() {
         return ayopop_answer(
@@ -843,7 +826,7 @@ pub fn ayopop_cancel(st: &State, req: Inbound<ayopop::BillCancelRequest>) -> Rep
             json!({}),
         );
     }
-    if !st.close(req.partner_id(), "ayopop", &r.ref_number) {
+    if !st.close(req.partner_id(), "ayopop", &r.ref_number).await {
         return ayopop_answer(
             409,
             409,
@@ -894,7 +877,7 @@ pub fn ipg_render(_meta: &EndpointMeta, err: &ErrorReply) -> Reply {
 
 /// IPG VA Reversal: reverses a payment (named by `payment_ref`, else
 /// `reference_id`, else `prefix` + `virtual_account`) once.
-pub fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
+pub async fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
     let r = &req.request;
     let va = match (&r.prefix, &r.virtual_account) {
         (Some(p), Some(v)) => Some(format!("{p}{v}")),
@@ -912,7 +895,7 @@ pub fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
             &ErrorReply::bad_request("payment_ref, reference_id or virtual_account is required"),
         );
     };
-    if !st.close(req.partner_id(), "ipg", &key) {
+    if !st.close(req.partner_id(), "ipg", &key).await {
         return Reply::json(
             409,
             &json!({ "rc": "ALREADY_REVERSED", "message": format!("{key} was already reversed"), "timestamp": now() }),
@@ -1000,7 +983,7 @@ fn check_va_no(meta: &EndpointMeta, psi: &str, cust: &str, va: &str) -> Option<R
 
 /// Create VA (27): a VA of the VA book; `virtualAccountTrxType` defaults
 /// to `C` (closed).
-pub fn va_create(st: &State, req: Inbound<bi::va::CreateVaRequest>) -> Reply {
+pub async fn va_create(st: &State, req: Inbound<bi::va::CreateVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let Some(psi) = &r.partner_service_id else {
@@ -1047,7 +1030,7 @@ pub fn va_create(st: &State, req: Inbound<bi::va::CreateVaRequest>) -> Reply {
 }
 
 /// VA Inquiry (24, the paying bank's side): what the VA bills now.
-pub fn va_inquiry(st: &State, req: Inbound<bi::va::VaInquiryRequest>) -> Reply {
+pub async fn va_inquiry(st: &State, req: Inbound<bi::va::VaInquiryRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if let Some(bad) = check_va_no(
@@ -1082,7 +1065,7 @@ pub fn va_inquiry(st: &State, req: Inbound<bi::va::VaInquiryRequest>) -> Reply {
 
 /// VA Payment (25, the paying bank's side): pays what the billing type
 /// allows, once per `paymentRequestId`.
-pub fn va_payment(st: &State, req: Inbound<bi::va::VaPaymentRequest>) -> Reply {
+pub async fn va_payment(st: &State, req: Inbound<bi::va::VaPaymentRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if let Some(bad) = check_va_no(
@@ -1117,7 +1100,7 @@ pub fn va_payment(st: &State, req: Inbound<bi::va::VaPaymentRequest>) -> Reply {
 }
 
 /// VA Status (26): a payment by `paymentRequestId` (the merchant's view).
-pub fn va_status(st: &State, req: Inbound<bi::va::VaStatusRequest>) -> Reply {
+pub async fn va_status(st: &State, req: Inbound<bi::va::VaStatusRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let Some(pid) = &r.payment_request_id else {
@@ -1155,7 +1138,7 @@ pub fn va_status(st: &State, req: Inbound<bi::va::VaStatusRequest>) -> Reply {
 }
 
 /// Inquiry VA (30): the VA as created (or last updated).
-pub fn va_inquiry_va(st: &State, req: Inbound<bi::va::InquiryVaRequest>) -> Reply {
+pub async fn va_inquiry_va(st: &State, req: Inbound<bi::va::InquiryVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     match st.vas.get(req.partner_id(), &r.virtual_account_no) {
@@ -1175,7 +1158,10 @@ pub fn va_inquiry_va(st: &State, req: Inbound<bi::va::InquiryVaRequest>) -> Repl
 
 /// Direct Debit Payment (54, B2B2C): a payment settled at once (authorized
 /// and captured in full on the ledger).
-pub fn debit_payment(st: &State, req: Inbound<bi::direct_debit::DebitPaymentRequest>) -> Reply {
+pub async fn debit_payment(
+    st: &State,
+    req: Inbound<bi::direct_debit::DebitPaymentRequest>,
+) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let Some(m) = &r.amount else {
@@ -1189,25 +1175,32 @@ pub fn debit_payment(st: &State, req: Inbound<bi::direct_debit::DebitPaymentRequ
         merchant_id: r.merchant_id.clone().unwrap_or_default(),
         amount: *m,
         external_id: req.external_id.clone(),
+        customer: req.customer_id().map(str::to_owned),
     };
     let partner = req.partner_id();
     let t = now();
-    let paid = st.ledger.authorize(partner, cmd, &t).and_then(|p| {
-        st.ledger.capture(
-            partner,
-            CaptureCmd {
-                target: Target {
-                    reference_no: Some(p.reference_no.clone()),
-                    partner_reference_no: None,
-                    external_id: None,
-                },
-                partner_capture_no: format!("debit-{}", p.reference_no),
-                amount: None,
-                last_capture: true,
-            },
-            &t,
-        )
-    });
+    let paid = match st.ledger.authorize(partner, cmd, &t).await {
+        Ok(p) => {
+            st.ledger
+                .capture(
+                    partner,
+                    CaptureCmd {
+                        target: Target {
+                            reference_no: Some(p.reference_no.clone()),
+                            partner_reference_no: None,
+                            external_id: None,
+                            customer: req.customer_id().map(str::to_owned),
+                        },
+                        partner_capture_no: format!("debit-{}", p.reference_no),
+                        amount: None,
+                        last_capture: true,
+                    },
+                    &t,
+                )
+                .await
+        }
+        Err(e) => Err(e),
+    };
     match paid {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
@@ -1222,15 +1215,16 @@ pub fn debit_payment(st: &State, req: Inbound<bi::direct_debit::DebitPaymentRequ
 }
 
 /// Direct Debit Status (55).
-pub fn debit_status(st: &State, req: Inbound<bi::direct_debit::DebitStatusRequest>) -> Reply {
+pub async fn debit_status(st: &State, req: Inbound<bi::direct_debit::DebitStatusRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: r.original_external_id.clone(),
+        customer: req.customer_id().map(str::to_owned),
     };
-    match st.ledger.payment(req.partner_id(), &target) {
+    match st.ledger.payment(req.partner_id(), &target).await {
         Ok(p) => {
             let status = p.status();
             ok_json(json!({
@@ -1242,13 +1236,6 @@ pub fn debit_status(st: &State, req: Inbound<bi::direct_debit::DebitStatusReques
                 "latestTransactionStatus": status.code(),
                 "transactionStatusDesc": status.description(),
                 "amount": money(&p.amount),
-                "refundHistory": p.refunds.iter().map(|f| json!({
-                    "refundNo": f.refund_no,
-                    "partnerRefundNo": f.partner_refund_no,
-                    "refundAmount": money(&f.amount),
-                    "refundStatus": "00",
-                    "refundDate": f.time,
-                })).collect::<Vec<_>>(),
                 "additionalInfo": {
                     "refundedAmount": sum(p.refunded, p.amount.currency()),
                 },
@@ -1259,7 +1246,7 @@ pub fn debit_status(st: &State, req: Inbound<bi::direct_debit::DebitStatusReques
 }
 
 /// Direct Debit Refund (58): refunded never exceeds what was paid.
-pub fn debit_refund(st: &State, req: Inbound<bi::direct_debit::DebitRefundRequest>) -> Reply {
+pub async fn debit_refund(st: &State, req: Inbound<bi::direct_debit::DebitRefundRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let cmd = RefundCmd {
@@ -1267,11 +1254,12 @@ pub fn debit_refund(st: &State, req: Inbound<bi::direct_debit::DebitRefundReques
             reference_no: r.original_reference_no.clone(),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: r.original_external_id.clone(),
+            customer: req.customer_id().map(str::to_owned),
         },
         partner_refund_no: r.partner_refund_no.clone(),
         amount: r.refund_amount.as_ref().copied(),
     };
-    match st.ledger.refund(req.partner_id(), cmd, &now()) {
+    match st.ledger.refund(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -1310,7 +1298,7 @@ fn qr_named(st: &State, partner: &str, refs: [&Option<String>; 2]) -> Result<Qr,
 
 /// QR MPM Generate (47): a pending QR; the customer pays it with
 /// `POST /sandbox/v1.0/qris/pay`.
-pub fn qr_generate(st: &State, req: Inbound<bi::mpm::QrMpmGenerateRequest>) -> Reply {
+pub async fn qr_generate(st: &State, req: Inbound<bi::mpm::QrMpmGenerateRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let Some(pref) = &r.partner_reference_no else {
@@ -1342,7 +1330,7 @@ pub fn qr_generate(st: &State, req: Inbound<bi::mpm::QrMpmGenerateRequest>) -> R
 }
 
 /// QR MPM Query (51).
-pub fn qr_query(st: &State, req: Inbound<bi::mpm::QrMpmQueryRequest>) -> Reply {
+pub async fn qr_query(st: &State, req: Inbound<bi::mpm::QrMpmQueryRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     match qr_named(
@@ -1370,7 +1358,7 @@ pub fn qr_query(st: &State, req: Inbound<bi::mpm::QrMpmQueryRequest>) -> Reply {
 }
 
 /// QR MPM Refund (78): refunded never exceeds what was paid.
-pub fn qr_refund(st: &State, req: Inbound<bi::mpm::QrMpmRefundRequest>) -> Reply {
+pub async fn qr_refund(st: &State, req: Inbound<bi::mpm::QrMpmRefundRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let q = match qr_named(
@@ -1460,7 +1448,7 @@ fn transfer_reply(
 }
 
 /// Intrabank transfer (17): both accounts at the sandbox bank.
-pub fn transfer_intrabank(
+pub async fn transfer_intrabank(
     st: &State,
     req: Inbound<bi::trigger_transfer::IntrabankTransferRequest>,
 ) -> Reply {
@@ -1479,7 +1467,7 @@ pub fn transfer_intrabank(
 }
 
 /// Interbank transfer (18): the money leaves through clearing.
-pub fn transfer_interbank(
+pub async fn transfer_interbank(
     st: &State,
     req: Inbound<bi::trigger_transfer::InterbankTransferRequest>,
 ) -> Reply {
@@ -1498,7 +1486,10 @@ pub fn transfer_interbank(
 }
 
 /// RTGS transfer (22): amounts above Rp 100,000,000.
-pub fn transfer_rtgs(st: &State, req: Inbound<bi::trigger_transfer::RtgsTransferRequest>) -> Reply {
+pub async fn transfer_rtgs(
+    st: &State,
+    req: Inbound<bi::trigger_transfer::RtgsTransferRequest>,
+) -> Reply {
     let r = &req.request;
     transfer_reply(
         st,
@@ -1514,7 +1505,10 @@ pub fn transfer_rtgs(st: &State, req: Inbound<bi::trigger_transfer::RtgsTransfer
 }
 
 /// SKN transfer (23): at most Rp 1,000,000,000.
-pub fn transfer_skn(st: &State, req: Inbound<bi::trigger_transfer::SknTransferRequest>) -> Reply {
+pub async fn transfer_skn(
+    st: &State,
+    req: Inbound<bi::trigger_transfer::SknTransferRequest>,
+) -> Reply {
     let r = &req.request;
     transfer_reply(
         st,
@@ -1530,7 +1524,7 @@ pub fn transfer_skn(st: &State, req: Inbound<bi::trigger_transfer::SknTransferRe
 }
 
 /// Transfer status (36).
-pub fn transfer_status(
+pub async fn transfer_status(
     st: &State,
     req: Inbound<bi::transaction_status_bank::TransferStatusRequest>,
 ) -> Reply {
@@ -1560,7 +1554,10 @@ pub fn transfer_status(
 }
 
 /// Balance inquiry (11): the account's balance (opened on first use).
-pub fn balance_inquiry(st: &State, req: Inbound<bi::balance::BalanceInquiryRequest>) -> Reply {
+pub async fn balance_inquiry(
+    st: &State,
+    req: Inbound<bi::balance::BalanceInquiryRequest>,
+) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let Some(account) = &r.account_no else {
@@ -1587,7 +1584,7 @@ pub fn balance_inquiry(st: &State, req: Inbound<bi::balance::BalanceInquiryReque
 }
 
 /// Bank statement (14): what moved on the account, oldest first.
-pub fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementRequest>) -> Reply {
+pub async fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let Some(account) = &r.account_no else {
@@ -1598,6 +1595,8 @@ pub fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementRequest
         Err(e) => return account_error(meta, &e),
     };
     let balance = st.accounts.balance(account).unwrap_or(0);
+    let t = now();
+    let dated = |v: u64, at: &str| json!({ "value": crate::va::minor(v), "currency": "IDR", "dateTime": at });
     let list: Vec<Value> = entries
         .iter()
         .map(|e| {
@@ -1607,7 +1606,7 @@ pub fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementRequest
                 "remark": format!("{} {}", if e.credit { "from" } else { "to" }, e.counterparty),
                 "transactionId": e.reference_no,
                 "type": if e.credit { "CREDIT" } else { "DEBIT" },
-                "endingBalance": idr(e.balance_after),
+                "detailInfo": { "balanceAfter": idr(e.balance_after) },
             })
         })
         .collect();
@@ -1616,7 +1615,11 @@ pub fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementRequest
         "responseMessage": "Successful",
         "referenceNo": format!("STM{}", entries.len()),
         "partnerReferenceNo": r.partner_reference_no,
-        "balance": [{ "amount": idr(balance), "startingBalance": idr(crate::accounts::OPENING_BALANCE), "endingBalance": idr(balance) }],
+        "balance": [{
+            "amount": dated(balance, &t),
+            "startingBalance": dated(crate::accounts::OPENING_BALANCE, &t),
+            "endingBalance": dated(balance, &t),
+        }],
         "totalCreditEntries": { "numberOfEntries": entries.iter().filter(|e| e.credit).count().to_string(), "amount": idr(entries.iter().filter(|e| e.credit).map(|e| e.amount).sum()) },
         "totalDebitEntries": { "numberOfEntries": entries.iter().filter(|e| !e.credit).count().to_string(), "amount": idr(entries.iter().filter(|e| !e.credit).map(|e| e.amount).sum()) },
         "detailData": list,
@@ -1627,7 +1630,7 @@ pub fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementRequest
 
 /// Update VA (28): name, bill, type, expiry; a partial VA's bill never goes
 /// below what was paid.
-pub fn va_update(st: &State, req: Inbound<bi::va::UpdateVaRequest>) -> Reply {
+pub async fn va_update(st: &State, req: Inbound<bi::va::UpdateVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if let Some(bad) = check_va_no(
@@ -1673,7 +1676,10 @@ pub fn va_update(st: &State, req: Inbound<bi::va::UpdateVaRequest>) -> Reply {
 }
 
 /// VA intrabank inquiry (32): as 24, from an account of this bank.
-pub fn va_intrabank_inquiry(st: &State, req: Inbound<bi::va::VaIntrabankInquiryRequest>) -> Reply {
+pub async fn va_intrabank_inquiry(
+    st: &State,
+    req: Inbound<bi::va::VaIntrabankInquiryRequest>,
+) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if let Some(bad) = check_va_no(
@@ -1704,7 +1710,10 @@ pub fn va_intrabank_inquiry(st: &State, req: Inbound<bi::va::VaIntrabankInquiryR
 }
 
 /// VA intrabank payment (33): as 25; `partnerReferenceNo` pays once.
-pub fn va_intrabank_payment(st: &State, req: Inbound<bi::va::VaIntrabankPaymentRequest>) -> Reply {
+pub async fn va_intrabank_payment(
+    st: &State,
+    req: Inbound<bi::va::VaIntrabankPaymentRequest>,
+) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if let Some(bad) = check_va_no(
@@ -1728,10 +1737,12 @@ pub fn va_intrabank_payment(st: &State, req: Inbound<bi::va::VaIntrabankPaymentR
             d.insert("paidAmount".into(), idr(p.amount));
             d.insert("trxDateTime".into(), json!(p.time));
             d.insert("paymentFlagStatus".into(), json!("00"));
+            // The declaration keeps the portal's spelling of 33's answer
+            // member: `virtualAccountdata`.
             ok_json(json!({
                 "responseCode": ok_code(meta),
                 "responseMessage": "Successful",
-                "virtualAccountData": d,
+                "virtualAccountdata": d,
             }))
         }
         Err(e) => va_error(meta, &e),
@@ -1740,7 +1751,7 @@ pub fn va_intrabank_payment(st: &State, req: Inbound<bi::va::VaIntrabankPaymentR
 
 /// VA report (35): every payment into the partner's VAs of
 /// `partnerServiceId`.
-pub fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Reply {
+pub async fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let data: Vec<Value> = st
@@ -1749,8 +1760,14 @@ pub fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Reply {
         .into_iter()
         .filter(|(va, _)| va.starts_with(&r.partner_service_id))
         .map(|(va, p)| {
+            let name = st
+                .vas
+                .get(req.partner_id(), &va)
+                .map(|v| v.spec.name)
+                .unwrap_or_default();
             json!({
                 "partnerServiceId": r.partner_service_id,
+                "virtualAccountName": name,
                 "virtualAccountNo": va,
                 "customerNo": va.get(r.partner_service_id.len()..).unwrap_or(""),
                 "paymentRequestId": p.payment_request_id,
@@ -1762,7 +1779,8 @@ pub fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Reply {
     ok_json(json!({
         "responseCode": ok_code(meta),
         "responseMessage": "Successful",
-        "virtualAccountData": data,
+        // The declaration keeps the portal's spelling: `virtualAccountdata`.
+        "virtualAccountdata": data,
     }))
 }
 
@@ -1774,7 +1792,10 @@ const MAX_BINDINGS: usize = 100_000;
 /// Account binding (07): binds the customer (`phoneNo`, else `msisdn`)
 /// and hands out a single-use auth code for Access Token B2B2C (74): the
 /// binding is where the customer's tokens come from.
-pub fn account_binding(st: &State, req: Inbound<bi::registration::AccountBindingRequest>) -> Reply {
+pub async fn account_binding(
+    st: &State,
+    req: Inbound<bi::registration::AccountBindingRequest>,
+) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let Some(customer) = r.phone_no.clone().or_else(|| r.msisdn.clone()) else {
@@ -1803,7 +1824,10 @@ pub fn account_binding(st: &State, req: Inbound<bi::registration::AccountBinding
         b.insert((partner.to_owned(), id.clone()), customer.clone());
         id
     };
-    let code = st.auth_codes.issue(partner, &customer);
+    let code = match st.auth_codes.issue(partner, &customer).await {
+        Ok(c) => c,
+        Err(e) => return snap(meta, ErrorReply::internal().with_log(e.to_string())),
+    };
     ok_json(json!({
         "responseCode": ok_code(meta),
         "responseMessage": "Successful",
@@ -1816,7 +1840,7 @@ pub fn account_binding(st: &State, req: Inbound<bi::registration::AccountBinding
 }
 
 /// Binding inquiry (08): the binding behind the caller's customer token.
-pub fn account_binding_inquiry(
+pub async fn account_binding_inquiry(
     st: &State,
     req: Inbound<bi::registration::AccountBindingInquiryRequest>,
 ) -> Reply {
@@ -1824,22 +1848,20 @@ pub fn account_binding_inquiry(
     let r = &req.request;
     // 08 is not declared B2B2C; the customer is the one behind an
     // `Authorization-Customer: Bearer ...` token when one is sent.
-    let customer = req
-        .customer
-        .as_ref()
-        .map(|c| c.customer.clone())
-        .or_else(|| {
-            let bearer = req
-                .headers
-                .get("authorization-customer")?
-                .to_str()
-                .ok()?
-                .strip_prefix("Bearer ")?;
-            st.tokens
-                .check_customer(req.partner_id(), bearer)
-                .ok()
-                .map(|g| g.customer)
-        });
+    let bearer = req
+        .headers
+        .get("authorization-customer")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let customer = match (req.customer_id(), bearer) {
+        (Some(c), _) => Some(c.to_owned()),
+        (None, Some(b)) => match st.tokens.check_customer(req.partner_id(), &b).await {
+            Ok(Ok(g)) => Some(g.customer),
+            _ => None,
+        },
+        (None, None) => None,
+    };
     let bound = customer.as_ref().and_then(|c| {
         let b = st.bindings.lock().unwrap_or_else(|p| p.into_inner());
         b.iter()
@@ -1864,7 +1886,7 @@ pub fn account_binding_inquiry(
 }
 
 /// Unbinding (09): removes the binding named by `linkId`, once.
-pub fn account_unbinding(
+pub async fn account_unbinding(
     st: &State,
     req: Inbound<bi::registration::AccountUnbindingRequest>,
 ) -> Reply {
@@ -1892,5 +1914,78 @@ pub fn account_unbinding(
             meta,
             ErrorReply::new(404, 11, "Invalid Customer. linkId not bound"),
         ),
+    }
+}
+
+// ---------------------------------------------------------------- axum
+
+/// The axum handlers: each takes the sandbox state and the checked request
+/// and answers a [`SnapReply`], checked against the endpoint's response
+/// declaration before it is sent.
+pub mod handlers {
+    use super::*;
+
+    macro_rules! handlers {
+        ($($name:ident: $endpoint:ty;)*) => {$(
+            #[doc = concat!("axum handler of [`", stringify!($name), "`](super::", stringify!($name), ").")]
+            pub async fn $name(
+                AxumState(st): AxumState<Shared>,
+                req: Inbound<$endpoint>,
+            ) -> SnapReply<$endpoint> {
+                SnapReply::from_reply(super::$name(&st, req).await)
+            }
+        )*};
+    }
+
+    /// axum handler of [`auth_payment`](super::auth_payment) (a typed reply).
+    pub async fn auth_payment(
+        AxumState(st): AxumState<Shared>,
+        req: Inbound<bi::AuthPaymentRequest>,
+    ) -> SnapReply<bi::AuthPaymentRequest> {
+        super::auth_payment(&st, req).await
+    }
+
+    handlers! {
+        auth_query: bi::AuthQueryRequest;
+        auth_capture: bi::AuthCaptureRequest;
+        auth_capture_query: bi::AuthCaptureQueryRequest;
+        auth_void: bi::AuthVoidRequest;
+        auth_void_query: bi::AuthVoidQueryRequest;
+        auth_refund: bi::AuthRefundRequest;
+        bi_debit_cancel: bi::DebitCancelRequest;
+        bi_qr_cancel: bi::QrMpmCancelRequest;
+        bi_delete_va: bi::DeleteVaRequest;
+        gopay_debit_cancel: gopay::DebitCancelRequest;
+        gopay_qris_cancel: gopay::QrisCancelRequest;
+        gopay_preauth_void: gopay::PreAuthVoidRequest;
+        gopay_delete_va: gopay::DeleteVaRequest;
+        paydia_void: paydia::AuthVoidRequest;
+        ayopop_cancel: ayopop::BillCancelRequest;
+        ipg_reversal: ipg::VaReversalRequest;
+        va_create: bi::va::CreateVaRequest;
+        va_inquiry: bi::va::VaInquiryRequest;
+        va_payment: bi::va::VaPaymentRequest;
+        va_status: bi::va::VaStatusRequest;
+        va_inquiry_va: bi::va::InquiryVaRequest;
+        va_update: bi::va::UpdateVaRequest;
+        va_intrabank_inquiry: bi::va::VaIntrabankInquiryRequest;
+        va_intrabank_payment: bi::va::VaIntrabankPaymentRequest;
+        va_report: bi::va::VaReportRequest;
+        debit_payment: bi::direct_debit::DebitPaymentRequest;
+        debit_status: bi::direct_debit::DebitStatusRequest;
+        debit_refund: bi::direct_debit::DebitRefundRequest;
+        qr_generate: bi::mpm::QrMpmGenerateRequest;
+        qr_query: bi::mpm::QrMpmQueryRequest;
+        qr_refund: bi::mpm::QrMpmRefundRequest;
+        balance_inquiry: bi::balance::BalanceInquiryRequest;
+        bank_statement: bi::history::BankStatementRequest;
+        transfer_intrabank: bi::trigger_transfer::IntrabankTransferRequest;
+        transfer_interbank: bi::trigger_transfer::InterbankTransferRequest;
+        transfer_rtgs: bi::trigger_transfer::RtgsTransferRequest;
+        transfer_skn: bi::trigger_transfer::SknTransferRequest;
+        transfer_status: bi::transaction_status_bank::TransferStatusRequest;
+        account_binding: bi::registration::AccountBindingRequest;
+        account_binding_inquiry: bi::registration::AccountBindingInquiryRequest;
+        account_unbinding: bi::registration::AccountUnbindingRequest;
     }
 }

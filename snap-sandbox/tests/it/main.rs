@@ -16,6 +16,7 @@ mod ledger_flow;
 mod midtrans;
 mod notify;
 mod one_parser;
+mod one_provider;
 mod profiles;
 mod provider;
 mod security;

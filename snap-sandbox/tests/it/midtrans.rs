@@ -50,12 +50,13 @@ async fn gopay_sandbox() -> RunningSandbox {
         .expect("bind")
 }
 
-fn seed(running: &RunningSandbox, partner_ref: &str) -> String {
+async fn seed(running: &RunningSandbox, partner_ref: &str) -> String {
     let cmd = Authorize {
         partner_reference_no: partner_ref.to_owned(),
         merchant_id: "M-SANDBOX-1".to_owned(),
         amount: Money::parse("15000.00", Currency::IDR).expect("money"),
         external_id: None,
+        customer: None,
     };
     let now = snap_core::time::SnapTimestamp::now().into_string();
     running
@@ -63,6 +64,7 @@ fn seed(running: &RunningSandbox, partner_ref: &str) -> String {
         .state()
         .ledger
         .authorize(CLIENT_ID, cmd, &now)
+        .await
         .expect("seed payment")
         .reference_no
 }
@@ -82,9 +84,9 @@ async fn midtrans_node_sdk_runs_unmodified_against_the_gopay_profile() {
         modules.display()
     );
     let running = gopay_sandbox().await;
-    let dd_ref = seed(&running, "dd-order-1");
+    let dd_ref = seed(&running, "dd-order-1").await;
     let dd_ref_sent = dd_ref.clone();
-    let qr_ref = seed(&running, "qr-order-1");
+    let qr_ref = seed(&running, "qr-order-1").await;
     let key_file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/keys/test-key.pem");
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/midtrans/run.js");
     let base = running.base_url();
@@ -152,8 +154,13 @@ async fn midtrans_node_sdk_runs_unmodified_against_the_gopay_profile() {
             reference_no: None,
             partner_reference_no: Some(r.to_owned()),
             external_id: None,
+            customer: None,
         };
-        let p = st.ledger.payment(CLIENT_ID, &target).expect("payment");
+        let p = st
+            .ledger
+            .payment(CLIENT_ID, &target)
+            .await
+            .expect("payment");
         assert_eq!(p.status().code(), "05", "{r} is cancelled: {p:?}");
     }
     running.shutdown().await;

@@ -161,11 +161,14 @@ async fn the_customer_pays_a_qr_through_the_helper() {
         .qris
         .generate(CLIENT_ID, "order-77", "M1", 12_345, &now)
         .expect("generate");
+    let token = env.b2b_token().await;
     let pay = |client: &'static str, reference: String| {
         let env = &env;
+        let token = token.clone();
         async move {
             let mut h = http::HeaderMap::new();
             h.insert("content-type", "application/json".parse().unwrap());
+            h.insert("authorization", format!("Bearer {token}").parse().unwrap());
             let body = json!({ "clientId": client, "referenceNo": reference });
             env.send(
                 "POST",
@@ -177,7 +180,7 @@ async fn the_customer_pays_a_qr_through_the_helper() {
         }
     };
     let a = pay("nobody", qr.reference_no.clone()).await;
-    assert_eq!(a.status, 400, "{:?}", a.json);
+    assert_eq!(a.status, 403, "another partner's clientId: {:?}", a.json);
     let a = pay(CLIENT_ID, "order-77".to_owned()).await;
     assert_eq!(a.status, 200, "{:?}", a.json);
     assert_eq!(a.json["latestTransactionStatus"], "00");
