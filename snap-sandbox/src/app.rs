@@ -12,7 +12,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use snap_core::endpoint::{Endpoint, EndpointMeta};
@@ -27,6 +27,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth_codes::{AuthCodes, CODE_LIFETIME, valid_customer_id};
 use crate::config::{ConfigError, SandboxConfig};
+use crate::dashboard::{self, DashboardPassword, LogContext, RequestLog};
 use crate::faults::{Fault, Faults};
 use crate::ledger::Ledger;
 use crate::routes::{self, State};
@@ -37,6 +38,8 @@ pub struct Sandbox {
     provider: Arc<Provider>,
     state: Arc<State>,
     faults: Arc<Faults>,
+    log: Arc<RequestLog>,
+    password: Option<DashboardPassword>,
 }
 
 /// Where the sandbox serves `E`: the registry's `sandbox_path` (BI at the
@@ -88,7 +91,27 @@ impl Sandbox {
             provider,
             state,
             faults: Arc::new(faults),
+            log: Arc::default(),
+            password: None,
         })
+    }
+
+    /// Requires HTTP Basic authentication with `password` (any user name)
+    /// for the dashboard and the helper API (`/sandbox/v1.0/...`); needed
+    /// when the sandbox listens on a non-loopback address.
+    pub fn with_dashboard_password(mut self, password: DashboardPassword) -> Self {
+        self.password = Some(password);
+        self
+    }
+
+    /// The request log the dashboard shows.
+    pub fn request_log(&self) -> &Arc<RequestLog> {
+        &self.log
+    }
+
+    /// The fault knobs (settable while running).
+    pub fn faults(&self) -> &Arc<Faults> {
+        &self.faults
     }
 
     /// The shared state (ledger, tokens), for inspection.
@@ -199,6 +222,73 @@ impl Sandbox {
         );
         r = self.add_at::<ipg::VaReversalRequest, _>(r, routes::ipg_reversal, routes::ipg_render);
 
+        r = r.merge(self.helper_routes());
+        let mut endpoints: std::collections::HashMap<String, &'static str> =
+            snap_endpoints::registry::registry()
+                .iter()
+                .map(|e| (e.sandbox_path.clone(), e.meta.name))
+                .collect();
+        endpoints.insert(
+            bi::AccessTokenB2bRequest::META.path.to_owned(),
+            bi::AccessTokenB2bRequest::META.name,
+        );
+        endpoints.insert(
+            bi::AccessTokenB2b2cRequest::META.path.to_owned(),
+            bi::AccessTokenB2b2cRequest::META.name,
+        );
+        let ctx = Arc::new(LogContext {
+            endpoints,
+            log: self.log.clone(),
+            provider: self.provider.clone(),
+        });
+        r.fallback(|req: Request| async move {
+            let reply = json!({
+                "responseCode": "4040002",
+                "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
+            });
+            tracing::info!(target: "snap::server", "{} {} -> 404 4040002 (no route)", req.method(), req.uri().path());
+            json_response(404, reply.to_string().into_bytes())
+        })
+        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
+            let ctx = ctx.clone();
+            async move { dashboard::record(ctx, req, next).await }
+        }))
+    }
+
+    /// The dashboard and the helper API (`/sandbox/v1.0/...`), behind the
+    /// dashboard password when one is set.
+    fn helper_routes(&self) -> Router {
+        let mut r = Router::new()
+            .route("/", get(|| async { dashboard::page() }))
+            .route("/dashboard", get(|| async { dashboard::page() }))
+            .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }));
+        let (st, provider, faults, log) = (
+            self.state.clone(),
+            self.provider.clone(),
+            self.faults.clone(),
+            self.log.clone(),
+        );
+        r = r.route(
+            "/sandbox/v1.0/dashboard/state",
+            get(move || {
+                let body = dashboard::state_json(&st, &provider, &faults, &log);
+                async move { json_response(200, body.to_string().into_bytes()) }
+            }),
+        );
+        let faults = self.faults.clone();
+        r = r.route(
+            "/sandbox/v1.0/faults",
+            get({
+                let faults = faults.clone();
+                move || async move {
+                    json_response(200, json!(faults.config()).to_string().into_bytes())
+                }
+            })
+            .post(move |body: axum::body::Bytes| {
+                let faults = faults.clone();
+                async move { set_faults(&faults, &body) }
+            }),
+        );
         let st = self.state.clone();
         let provider = self.provider.clone();
         r = r.route(
@@ -217,14 +307,21 @@ impl Sandbox {
                 async move { expire_tokens(&st, &body) }
             }),
         );
-        r.fallback(|req: Request| async move {
-            let reply = json!({
-                "responseCode": "4040002",
-                "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
-            });
-            tracing::info!(target: "snap::server", "{} {} -> 404 4040002 (no route)", req.method(), req.uri().path());
-            json_response(404, reply.to_string().into_bytes())
-        })
+        match self.password.clone() {
+            None => r,
+            Some(pw) => r.layer(axum::middleware::from_fn(
+                move |req: Request, next: Next| {
+                    let pw = pw.clone();
+                    async move {
+                        if pw.admits(req.headers()) {
+                            next.run(req).await
+                        } else {
+                            dashboard::unauthorized()
+                        }
+                    }
+                },
+            )),
+        }
     }
 
     /// Binds `addr` (use port 0 for an ephemeral port) and serves until
@@ -351,6 +448,29 @@ fn issue_auth_code(st: &State, provider: &Provider, body: &[u8]) -> Response {
             .to_string()
             .into_bytes(),
     )
+}
+
+/// `POST /sandbox/v1.0/faults`: the members given replace the current
+/// knobs (`{"errorPercent": 20}` changes only that one).
+fn set_faults(faults: &Faults, body: &[u8]) -> Response {
+    let Ok(serde_json::Value::Object(given)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return bad("body must be a JSON object of fault knobs, e.g. {\"errorPercent\":20}");
+    };
+    let mut merged = json!(faults.config());
+    if let Some(obj) = merged.as_object_mut() {
+        obj.extend(given);
+    }
+    let config = match serde_json::from_value::<crate::faults::FaultConfig>(merged) {
+        Ok(c) => c,
+        Err(e) => return bad(&format!("fault knobs: {e}")),
+    };
+    if let Err(e) = faults.set(config) {
+        return bad(&format!("fault knobs: {e}"));
+    }
+    let now = faults.config();
+    tracing::info!(target: "snap::server", "POST /sandbox/v1.0/faults -> 200 ({now:?})");
+    json_response(200, json!(now).to_string().into_bytes())
 }
 
 fn expire_tokens(st: &State, body: &[u8]) -> Response {

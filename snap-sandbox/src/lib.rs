@@ -29,6 +29,7 @@
 mod app;
 pub mod auth_codes;
 pub mod config;
+pub mod dashboard;
 pub mod faults;
 pub mod ledger;
 pub mod routes;
