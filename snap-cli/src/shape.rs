@@ -178,10 +178,10 @@ mod tests {
             p,
             [
                 "a: 4 characters, at most 3 allowed",
-                "l[1]: expected string",
                 "m.currency: missing",
                 "m.value: expected string",
                 "n: out of range",
+                "l[1]: expected string",
                 "o: fits none of its alternatives",
             ]
         );

@@ -187,22 +187,31 @@ fn build_at(generator: &SchemaGen, schema: &Value, ids: &mut Ids, depth: usize) 
 pub fn another(body: &Value, ids: &mut Ids) -> Value {
     let mut b = body.clone();
     if let Some(o) = b.as_object_mut() {
-        let key = o
+        // The first string member a fresh identifier actually changes (a
+        // short member such as an 8-character partnerServiceId may come out
+        // as the same prefix again).
+        let strings: Vec<(String, String)> = o
             .iter()
-            .find(|(_, v)| v.as_str().is_some_and(|s| !s.is_empty()))
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned()));
-        match key {
-            Some((k, old)) => {
-                let digits = old.bytes().all(|c| c.is_ascii_digit());
-                let mut new = ids.make(old.chars().count(), digits);
-                if new == old {
-                    new = ids.make(old.chars().count(), digits);
-                }
+            .filter_map(|(k, v)| {
+                v.as_str()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| (k.clone(), s.to_owned()))
+            })
+            .collect();
+        let mut changed = false;
+        for (k, old) in strings {
+            let digits = old.bytes().all(|c| c.is_ascii_digit());
+            let fresh = (0..2)
+                .map(|_| ids.make(old.chars().count(), digits))
+                .find(|new| *new != old);
+            if let Some(new) = fresh {
                 o.insert(k, new.into());
+                changed = true;
+                break;
             }
-            None => {
-                o.insert("conformanceProbe".into(), ids.make(12, false).into());
-            }
+        }
+        if !changed {
+            o.insert("conformanceProbe".into(), ids.make(12, false).into());
         }
     }
     b
