@@ -258,7 +258,15 @@ pub(crate) async fn record(
             .and_then(|v| v.as_str())
             .map(|s| s.chars().take(150).collect::<String>())
     };
-    let response_code = field("responseCode");
+    // BI's string code; Ayopop's integer `responseCode`; IPG's `rc`.
+    let response_code = answer
+        .as_ref()
+        .and_then(|a| a.get("responseCode").or_else(|| a.get("rc")))
+        .and_then(|v| match v {
+            Value::String(s) => Some(s.chars().take(32).collect()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
     let response_message = field("responseMessage");
     let partner = header_str(&headers, "x-partner-id")
         .or_else(|| header_str(&headers, "x-client-key"))
