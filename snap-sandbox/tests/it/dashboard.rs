@@ -319,6 +319,19 @@ async fn chromium_shows_a_payment_made_through_the_client() {
     assert!(dom.contains("12345.00 IDR"));
     // The request log rendered too, with the payment's responseCode.
     assert!(dom.contains("2006300"), "{dom}");
+    // Filtered by reference number (`?ref=` fills the filter box): only
+    // the matching payment is left.
+    let other = pay_through_client(&env, "DASH-BROWSER-2").await;
+    let dom = rendered(&browser, &format!("{}/?ref=browser-2", env.base), 3000).await;
+    assert!(
+        dom.contains(&format!("data-reference=\"{other}\"")),
+        "{dom}"
+    );
+    assert!(
+        !dom.contains(&format!("data-reference=\"{reference}\"")),
+        "{dom}"
+    );
+    assert!(dom.contains("Auth payments (1 matching)"), "{dom}");
     env.running.shutdown().await;
 }
 
