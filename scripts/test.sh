@@ -37,6 +37,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# --- python3 + rustfmt (snap-endpoints: the generated files are what ---------
+# scripts/gen-catalogue/gen.py --check writes; standard library only)
+command -v python3 >/dev/null || apt_install python3
+command -v rustfmt >/dev/null || { log "rustfmt not found (rustup component add rustfmt)"; exit 1; }
+
 # --- Redis (snap-server / snap-sandbox Redis stores) -------------------------
 command -v redis-server >/dev/null || apt_install redis-server
 redis_port="$(free_port)"

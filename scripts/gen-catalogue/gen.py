@@ -2,14 +2,16 @@
 """Generate snap-rs endpoint declarations and JSON fixtures from the SNAP catalogue.
 
 Reads (read-only):
-  <ref>/catalogue/services.json, <ref>/catalogue/fields/NN.json
-  <ref>/aspi-portal/*.md                       (sample bodies)
-  <existing>/src/bi/*.rs, <existing>/tests/fixtures/bi/*.json (hand-written, for reserved
-                                               type names and fixture coverage)
-Writes:
-  <out>/src/bi/<module>.rs, <out>/src/bi/mod_snippet.rs
-  <out>/fixtures/bi/NN_<name>.{request,response}.json, <out>/fixtures/NOTES-bi.md,
-  <out>/fixtures/expected.json
+  <catalogue>/services.json, <catalogue>/fields/NN.json
+  <portal>/*.md                                (sample bodies)
+  <crate>/src/bi/<page>.rs (hand-written page modules: reserved type names),
+  <crate>/tests/fixtures/bi/*.json (hand-written fixtures of the seed documents)
+Writes, into the snap-endpoints crate (or a crate-shaped --out folder):
+  src/bi/<page>.rs (pages without hand-written declarations),
+  src/bi/<page>/generated.rs (pages with some), src/bi/list.rs (every BI request type),
+  tests/fixtures/bi/NN_<name>.{request,response}.json, tests/fixtures/bi/expected.json,
+  tests/fixtures/NOTES-bi.md
+`--check` writes nothing and exits 1 when the committed files differ from a fresh run.
 
 Python 3.11, standard library only. See README.md beside this file.
 """
@@ -17,11 +19,13 @@ Python 3.11, standard library only. See README.md beside this file.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,7 +158,7 @@ PAGES = {
 # generated module -> hand-written file it will be merged into (its type names are reserved)
 EXISTING_FILE = {
     "va": "va.rs",
-    "direct_debit": "debit.rs",
+    "direct_debit": "direct_debit.rs",
     "mpm": "mpm.rs",
     "auth": "auth.rs",
     "security": "security.rs",
@@ -171,6 +175,14 @@ README_DRIFT_STRING_IN_INT = {
     "merchantPAN",
     "numberOfEntries",
     "customerMonthlyInLimit",
+}
+
+# Wire names of secrets (tokens, OTPs, card data, keys, passApp): declared as
+# `snap_core::secret::SecretString`, whose Debug and Display print `[redacted]`.
+SECRET_KEYS = {
+    "accessToken", "refreshToken", "authCode", "bankCardToken", "cardToken", "chargeToken",
+    "linkageToken", "accountToken", "merchantToken", "userAccessToken", "token", "tokenId",
+    "otp", "passApp", "cardData", "bankCardNo", "cardPan", "expiryDate", "apiKey",
 }
 
 RUST_KEYWORDS = {
@@ -347,6 +359,7 @@ class FSpec:
     child: "SSpec | None" = None
     table_path: str = ""
     alias: str | None = None
+    secret: bool = False
 
 
 @dataclass
@@ -479,6 +492,11 @@ def leaf_spec(node: Node, ctx: Ctx) -> FSpec:
             else "providers send a JSON string (catalogue README §2)"
         notes.append(f"a JSON string of digits is accepted too: {why}")
 
+    if fs.kind == "string" and wire in SECRET_KEYS:
+        assert not fs.accept_number, f"{ctx.service} {wire}: a secret with accept_number"
+        fs.secret = True
+        notes.append("a secret: `SecretString`, redacted in Debug and logs")
+
     fs.doc = field_doc(row, fs, notes + node.notes)
     return fs
 
@@ -547,9 +565,12 @@ def container_spec(node: Node, ctx: Ctx, parent_hint: str) -> FSpec:
     if ty == "Encrypted Object":
         # On the wire a string; emit the plaintext as a model anyway.
         fs.kind = "string"
+        fs.secret = wire in SECRET_KEYS
         fs.doc = field_doc(row, fs, ["an AES-256 encrypted string on the wire (Security standard "
                                      "2.1.9); its plaintext JSON is the model "
-                                     f"`{SHORT[ctx.service][0]}{pascal(snake(wire))}Plain`"])
+                                     f"`{SHORT[ctx.service][0]}{pascal(snake(wire))}Plain`"]
+                           + (["a secret: `SecretString`, redacted in Debug and logs"]
+                              if fs.secret else []))
         plain = struct_spec(node, ctx, parent_hint, hint_override=wire + "Plain")
         ctx.extra_models.append(plain)
         return fs
@@ -693,6 +714,23 @@ class Sample:
     text: str  # after fixes
     edits: list
     data: object = None
+    duplicates: list = field(default_factory=list)  # keys sent twice in one object
+
+
+def load_json(text: str) -> tuple:
+    """The parsed JSON (the last of duplicate members wins, as in Python) and the
+    duplicate keys (serde_json refuses them)."""
+    dups = []
+
+    def pairs(items):
+        seen = {}
+        for k, v in items:
+            if k in seen:
+                dups.append(k)
+            seen[k] = v
+        return seen
+
+    return json.loads(text, object_pairs_hook=pairs), dups
 
 
 def extract_samples(portal: Path, services: dict) -> dict:
@@ -760,7 +798,7 @@ def extract_samples(portal: Path, services: dict) -> dict:
                     edits.append(why)
             s = Sample(svc, side, fname, bs + j + 1, bs + k, raw, text, edits)
             try:
-                s.data = json.loads(text)
+                s.data, s.duplicates = load_json(text)
             except json.JSONDecodeError as e:
                 s.edits.append(f"STILL INVALID JSON: {e}")
             out[(svc, side)] = s
@@ -1037,6 +1075,8 @@ def plan_service(meta: dict, fields: dict, samples: dict) -> Service:
                    f"no evidence either way): {g.strip()}. Basis: {meta.get('b2b2c_basis', '').strip()}")
 
     for d in fields.get("disagreements", []):
+        # Plain text in rustdoc: no HTML tags, no link brackets.
+        d = d.replace("<", "‹").replace(">", "›").replace("[", "\\[").replace("]", "\\]")
         doc.append(f"Catalogue note: {d}")
     svc.doc = doc
 
@@ -1088,7 +1128,7 @@ def guess_b2b2c(n: int, g: str) -> bool:
 
 def field_sig(f: FSpec):
     return (f.rust, f.wire, f.optional, f.kind, f.is_array, f.int_ty, f.max, f.len, f.digits,
-            f.accept_number, f.accept_string, f.one_of, f.required_if,
+            f.accept_number, f.accept_string, f.one_of, f.required_if, f.secret,
             f.child.sig if f.child else None)
 
 
@@ -1150,7 +1190,7 @@ def name_module(services: list, reserved: set):
 
 def rust_type(f: FSpec) -> str:
     if f.kind == "string":
-        t = "String"
+        t = "SecretString" if f.secret else "String"
     elif f.kind == "int":
         t = f.int_ty
     elif f.kind == "bool":
@@ -1246,24 +1286,33 @@ def render_service(svc: Service) -> list[str]:
     return out
 
 
+GENERATED_MARK = "GENERATED by `scripts/gen-catalogue/gen.py`"
+
+
 def render_module(module: str, title: str, services: list, existing: str | None) -> str:
     out = []
     ns = ", ".join(f"{s.n:02d}" for s in services)
-    out.append(f"//! BI standard, page \"{title}\" (ASPI SNAP Developer Site):")
-    out.append(f"//! SNAP services {ns}.")
+    if existing:
+        out.append(f"//! The generated declarations of the page \"{title}\": SNAP services {ns},")
+        out.append(f"//! re-exported by [`super`] (`bi::{module}`) next to its hand-written ones.")
+    else:
+        out.append(f"//! BI standard, page \"{title}\" (ASPI SNAP Developer Site):")
+        out.append(f"//! SNAP services {ns}.")
     out.append(f"//! <{services[0].meta['source']['standard_page']}>")
     out.append("//!")
-    out.append("//! GENERATED by `scripts/gen-catalogue/gen.py` from `catalogue/services.json` and")
-    out.append("//! `catalogue/fields/NN.json`; do not edit by hand, re-run the generator.")
-    if existing:
-        out.append("//!")
-        out.append(f"//! To be merged into the hand-written `snap-endpoints/src/bi/{existing}`; the")
-        out.append("//! generated type names avoid the names that file declares.")
+    out.append(f"//! {GENERATED_MARK} from `tests/catalogue/services.json`")
+    out.append("//! and `tests/catalogue/fields/NN.json`; do not edit by hand: fix the generator and")
+    out.append("//! re-run it (`python3 scripts/gen-catalogue/gen.py`).")
     out.append("")
     out.append("use snap_core as snap;")
-    if any(uses_money(s) for s in services):
+    imports = []
+    if any(uses_kind(s, lambda f: f.kind == "money") for s in services):
+        imports.append("use snap::money::Money;")
+    if any(uses_kind(s, lambda f: f.secret) for s in services):
+        imports.append("use snap::secret::SecretString;")
+    if imports:
         out.append("")
-        out.append("use snap::money::Money;")
+        out += imports
     out.append("")
     emitted = set()
     for svc in services:
@@ -1296,13 +1345,13 @@ def render_module(module: str, title: str, services: list, existing: str | None)
     return "\n".join(out).rstrip() + "\n"
 
 
-def uses_money(svc: Service) -> bool:
+def uses_kind(svc: Service, pred) -> bool:
     lst = []
     for top in (svc.req, svc.resp):
         all_structs(top, lst)
     for em in svc.extra_models:
         all_structs(em, lst)
-    return any(f.kind == "money" for st in lst for f in st.fields)
+    return any(pred(f) for st in lst for f in st.fields)
 
 
 def struct_used_by(svc: Service, name: str) -> bool:
@@ -1334,26 +1383,147 @@ def existing_struct_names(path: Path) -> set:
     return set(re.findall(r"pub struct (\w+)", path.read_text(encoding="utf-8")))
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ref", default="/work/shared/reference", help="reference folder (catalogue/, aspi-portal/)")
-    ap.add_argument("--existing", default="/work/main/snap-endpoints",
-                    help="the snap-endpoints crate (hand-written bi/ modules and fixtures), read only")
-    ap.add_argument("--out", default="/work/stage/gen", help="output folder")
-    ap.add_argument("--skip", default=",".join(map(str, DEFAULT_SKIP)),
-                    help="comma-separated service codes whose Rust is not emitted (default: the 12 "
-                         "hand-written ones); pass --skip '' to emit all 81")
-    ap.add_argument("--only", default="", help="comma-separated service codes to emit (default all)")
-    ap.add_argument("--all-fixtures", action="store_true",
-                    help="also write fixtures the hand-written tests already cover")
-    ap.add_argument("--no-rustfmt", action="store_true", help="do not run rustfmt on the output")
-    args = ap.parse_args(argv)
+REPO = Path(__file__).resolve().parents[2]
 
-    ref = Path(args.ref)
-    cat = ref / "catalogue"
-    portal = ref / "aspi-portal"
-    existing = Path(args.existing)
-    out = Path(args.out)
+# Samples the hand-written tests already hold (seed documents / Keamanan), by (service, side).
+SEED_COVER = {
+    (63, "request"): "auth_payment.request.json", (63, "response"): "auth_payment.response.json",
+    (64, "request"): "auth_query.request.json", (64, "response"): "auth_query.response.json",
+    (65, "request"): "auth_capture.request.json", (65, "response"): "auth_capture.response.json",
+    (66, "request"): "auth_capture_query.request.json",
+    (66, "response"): "auth_capture_query.response.json",
+    (67, "request"): "auth_void.request.json", (67, "response"): "auth_void.response.json",
+    (68, "request"): "auth_void_query.request.json", (68, "response"): "auth_void_query.response.json",
+    (69, "request"): "auth_refund.request.json", (69, "response"): "auth_refund.response.json",
+    (73, "request"): "access_token_b2b.request.json", (73, "response"): "access_token_b2b.response.json",
+    (74, "request"): "access_token_b2b2c.request.json",
+}
+
+# Where the hand-written request types of the skipped services live (module, type).
+HAND_WRITTEN_MODULE = {31: "va", 57: "direct_debit", 77: "mpm", 73: "security", 74: "security"}
+
+
+def owned_files(root: Path) -> set:
+    """Files of a crate-shaped folder that the generator owns (relative paths)."""
+    out = set()
+    bi = root / "src" / "bi"
+    if bi.exists():
+        for f in bi.rglob("*.rs"):
+            if f.suffix == ".rs" and GENERATED_MARK in f.read_text(encoding="utf-8")[:600]:
+                out.add(f.relative_to(root))
+    fx = root / "tests" / "fixtures" / "bi"
+    if fx.exists():
+        for f in fx.iterdir():
+            if re.fullmatch(r"\d\d_\w+\.(request|response)\.json", f.name) or f.name == "expected.json":
+                out.add(f.relative_to(root))
+    notes = root / "tests" / "fixtures" / "NOTES-bi.md"
+    if notes.exists():
+        out.add(notes.relative_to(root))
+    return out
+
+
+def reserialize_edits(st: SSpec, data, path: list, edits: list, top_response=False):
+    """What a declaration writes back differently from the sample `data` (see expected.json)."""
+    if not isinstance(data, dict):
+        return
+    known = {f.wire for f in st.fields if not (f.path_param or f.query)}
+    if top_response:
+        known |= {"responseCode", "responseMessage"}
+    aliases = {f.alias: f for f in st.fields if f.alias}
+    for k, v in data.items():
+        if k in known:
+            continue
+        if k in aliases and aliases[k].wire not in data:
+            edits.append({"at": path, "edit": "rename", "from": k, "to": aliases[k].wire})
+        else:
+            edits.append({"at": path, "edit": "drop", "key": k})
+    for f in st.fields:
+        if f.path_param or f.query:
+            continue
+        key = f.wire if f.wire in data else (f.alias if f.alias in data else None)
+        if key is None:
+            continue
+        v = data[key]
+        here = path + [f.wire]
+        if v is None:
+            if f.optional:
+                edits.append({"at": path, "edit": "drop", "key": f.wire})
+            continue
+        if f.kind == "struct":
+            items = list(enumerate(v)) if (f.is_array and isinstance(v, list)) else [(None, v)]
+            for i, x in items:
+                reserialize_edits(f.child, x, here + ([i] if i is not None else []), edits)
+        elif f.kind == "string" and f.accept_number and isinstance(v, (int, float)) \
+                and not isinstance(v, bool):
+            assert isinstance(v, int), f"{here}: a float sample value"
+            edits.append({"at": here, "edit": "to_string"})
+        elif f.kind == "int" and f.accept_string and isinstance(v, str):
+            edits.append({"at": here, "edit": "to_number"})
+        elif f.kind == "money" and isinstance(v, dict) and not isinstance(v.get("value"), str):
+            raise SystemExit(f"{here}: a money value that is not a string: extend the generator")
+
+
+# The cargo feature of each category (snap-endpoints/Cargo.toml, all on by default): the
+# generated services compile only with it. Security (73/74) is hand-written and always on.
+CATEGORY_FEATURE = {
+    "Registration": "registration",
+    "Balance Inquiry": "balance",
+    "Transaction History": "history",
+    "Transfer Credit": "transfer-credit",
+    "Transfer Debit": "transfer-debit",
+    "Security": None,
+}
+
+
+def render_list(services: dict, emitted: dict) -> str:
+    """src/bi/list.rs: every BI request type, by service code."""
+    out = [
+        "//! Every BI service's request type, by service code (01-81): what the registry",
+        "//! lists.",
+        "//!",
+        f"//! {GENERATED_MARK} from `tests/catalogue/services.json`;",
+        "//! do not edit by hand.",
+        "",
+        "/// Calls `$m!` with `[cfg] module::RequestType` (relative to `crate::bi`) of every",
+        "/// BI service, in service-code order: a generated service is compiled with its",
+        "/// category's feature, a hand-written one always (`all()`).",
+        "macro_rules! bi_requests {",
+        "    ($m:ident) => {",
+        "        $m! {",
+    ]
+    for n in sorted(services):
+        svc = services[n]
+        module = emitted.get(n) or HAND_WRITTEN_MODULE.get(n) or svc.module
+        feature = CATEGORY_FEATURE[svc.meta["category"]] if n in emitted else None
+        cfg = f'feature = "{feature}"' if feature else "all()"
+        out.append(f"            [{cfg}] {module}::{svc.prefix}Request, // {n:02d} {svc.name}")
+    out += ["        }", "    };", "}", "", "pub(crate) use bi_requests;", ""]
+    # Pages, grouped by category in the standard's order, each by its first service.
+    categories = ["Registration", "Balance Inquiry", "Transaction History", "Transfer Credit",
+                  "Transfer Debit", "Security"]
+    pages = {}
+    for n in sorted(services):
+        svc = services[n]
+        module = emitted.get(n) or HAND_WRITTEN_MODULE.get(n) or svc.module
+        cat = svc.meta["category"]
+        assert cat in categories, cat
+        pages.setdefault(module, (categories.index(cat), n, cat, svc.meta["subgroup"]))
+    out += [
+        "/// The portal pages, one module each: `(module, category, page)`, grouped by",
+        "/// category in the standard's order, each category's pages by their first service.",
+        "pub(crate) const PAGES: &[(&str, &str, &str)] = &[",
+    ]
+    for module, (_, _, cat, page) in sorted(pages.items(), key=lambda kv: kv[1][:2]):
+        out.append(f"    ({rust_str(module)}, {rust_str(cat)}, {rust_str(page)}),")
+    out += ["];", ""]
+    return "\n".join(out)
+
+
+def generate(args, root: Path) -> dict:
+    """Writes every generated file into the crate-shaped folder `root`; returns the stats."""
+    cat = Path(args.catalogue)
+    portal = Path(args.portal)
+    crate = Path(args.crate)
     skip = {int(x) for x in args.skip.split(",") if x.strip()}
     only = {int(x) for x in args.only.split(",") if x.strip()}
 
@@ -1365,87 +1535,72 @@ def main(argv=None) -> int:
     emit = [s for n, s in services.items() if n not in skip and (not only or n in only)]
 
     # ---- Rust
-    src = out / "src" / "bi"
-    if src.exists():
-        shutil.rmtree(src)
-    src.mkdir(parents=True)
+    src = root / "src" / "bi"
+    src.mkdir(parents=True, exist_ok=True)
     modules: dict = {}
     for s in emit:
         modules.setdefault(s.module, []).append(s)
-    # module order: page order as in services.json
     stats = {"services": len(emit), "structs": 0, "fields": 0}
+    rust_files = []
     for mod, svcs in modules.items():
         ex = EXISTING_FILE.get(mod)
-        reserved = existing_struct_names(existing / "src" / "bi" / ex) if ex else set()
-        reserved |= {"Money"}
+        reserved = existing_struct_names(crate / "src" / "bi" / ex) if ex else set()
+        reserved |= {"Money", "SecretString"}
         name_module(svcs, reserved)
         text = render_module(mod, svcs[0].page_title, svcs, ex)
-        (src / f"{mod}.rs").write_text(text, encoding="utf-8")
+        if ex:
+            (src / mod).mkdir(exist_ok=True)
+            target = src / mod / "generated.rs"
+        else:
+            target = src / f"{mod}.rs"
+        target.write_text(text, encoding="utf-8")
+        rust_files.append(target)
         seen = set()
         for s in svcs:
             for st in count(s):
-                key = st.name or id(st)
                 if st.name and st.name in seen:
                     continue
                 seen.add(st.name)
                 stats["structs"] += 1
                 stats["fields"] += len(st.fields)
-    # mod snippet
-    snip = ["// GENERATED by scripts/gen-catalogue/gen.py: lines to merge into snap-endpoints/src/bi/mod.rs.",
-            ""]
-    for mod in modules:
-        snip.append(f"pub mod {mod};")
-    snip.append("")
-    snip.append("/// Every generated request type, grouped by module, for a registry.")
-    snip.append("/// (Rust array text: `(service, \"module::Type\")`.)")
-    total = sum(len(v) for v in modules.values())
-    snip.append(f"pub const GENERATED_REQUESTS: [(u16, &str); {total}] = [")
-    for mod, svcs in modules.items():
-        snip.append(f"    // {mod}")
-        for s in svcs:
-            snip.append(f"    ({s.n}, \"{mod}::{s.prefix}Request\"),")
-    snip.append("];")
-    (src / "mod_snippet.rs").write_text("\n".join(snip) + "\n", encoding="utf-8")
+    listing = src / "list.rs"
+    listing.write_text(render_list(services, {s.n: s.module for s in emit}), encoding="utf-8")
+    rust_files.append(listing)
 
-    if not args.no_rustfmt and shutil.which("rustfmt"):
-        files = sorted(str(p) for p in src.glob("*.rs"))
-        r = subprocess.run(["rustfmt", "--edition", "2024", *files], capture_output=True, text=True)
+    if not args.no_rustfmt:
+        if not shutil.which("rustfmt"):
+            raise SystemExit("rustfmt not found (pass --no-rustfmt to skip formatting)")
+        r = subprocess.run(["rustfmt", "--edition", "2024", *map(str, rust_files)],
+                           capture_output=True, text=True)
         if r.returncode != 0:
             sys.stderr.write(r.stderr)
-            print("rustfmt FAILED", file=sys.stderr)
-            return 1
+            raise SystemExit("rustfmt FAILED")
 
     # ---- Fixtures
-    fx = out / "fixtures" / "bi"
-    if fx.exists():
-        shutil.rmtree(fx)
-    fx.mkdir(parents=True)
-    seed_dir = existing / "tests" / "fixtures" / "bi"
-    seed_cover = {
-        (63, "request"): "auth_payment.request.json", (63, "response"): "auth_payment.response.json",
-        (64, "request"): "auth_query.request.json", (64, "response"): "auth_query.response.json",
-        (65, "request"): "auth_capture.request.json", (65, "response"): "auth_capture.response.json",
-        (66, "request"): "auth_capture_query.request.json", (66, "response"): "auth_capture_query.response.json",
-        (67, "request"): "auth_void.request.json", (67, "response"): "auth_void.response.json",
-        (68, "request"): "auth_void_query.request.json", (68, "response"): "auth_void_query.response.json",
-        (69, "request"): "auth_refund.request.json", (69, "response"): "auth_refund.response.json",
-        (73, "request"): "access_token_b2b.request.json", (73, "response"): "access_token_b2b.response.json",
-        (74, "request"): "access_token_b2b2c.request.json",
-    }
+    fx = root / "tests" / "fixtures" / "bi"
+    fx.mkdir(parents=True, exist_ok=True)
+    seed_dir = crate / "tests" / "fixtures" / "bi"
     notes = ["# BI portal sample fixtures", "",
-             "GENERATED by `scripts/gen-catalogue/gen.py`. Each fixture is the JSON body of a "
+             f"{GENERATED_MARK.replace('GENERATED', 'Generated')} (do not edit by hand). "
+             "Each `bi/NN_*.json` fixture is the JSON body of a "
              "\"Sample Request\" / \"Sample Response\" code snippet of the ASPI SNAP Developer Site "
-             "capture (`reference/aspi-portal/*.md`), copied byte for byte (trailing blank lines "
-             "dropped, one final newline) unless an edit is listed.", "",
-             "Expected results (also in `expected.json`) are computed from the catalogue tables "
-             "with the rules the generated declarations carry. Rules: `missing` (a mandatory field "
-             "absent, null or \"\"), `max`/`len` (characters; digits for integers), `digits`, "
-             "`format` (wrong JSON type not covered by accept_number/accept_string, bad money "
-             "value/currency). `responseCode` (len 7, digits) and `responseMessage` (max 150) are "
-             "the fields `#[snap::response]` adds. Note: a `format` violation is a serde refusal; "
-             "`parse_request` stops at the first one, so such a fixture reports only that one "
-             "(`parse_fails: true` in expected.json). Unknown keys are ignored by serde and only "
-             "listed.", ""]
+             "capture (`tests/catalogue/aspi-portal/*.md`), copied byte for byte (trailing blank lines "
+             "dropped, one final newline) unless an edit is listed. Samples the seed documents "
+             "already gave (Auth Payment 63-69, access tokens 73/74) are the hand-written fixtures "
+             "of `NOTES.md`, checked here too.", "",
+             "Expected results (`bi/expected.json`, which `tests/it/portal.rs` reads) are computed "
+             "from the catalogue tables with the rules the generated declarations carry. Rules: "
+             "`missing` (a mandatory field absent, null or \"\"), `max`/`len` (characters; digits for "
+             "integers), `digits`, `format` (wrong JSON type not covered by accept_number/"
+             "accept_string, bad money value/currency). `responseCode` (len 7, digits) and "
+             "`responseMessage` (max 150) are the fields `#[snap::response]` adds. A `format` "
+             "violation is a serde refusal: deserializing the sample fails there (`parse_fails: true`).",
+             "",
+             "Re-serialization (`reserialize` in expected.json) differs from the sample exactly where "
+             "listed: a number read by an `accept_number` field is written as a string (`to_string`), "
+             "a string read by an `accept_string` field as a number (`to_number`), a key read "
+             "through a serde alias is written with the table's spelling (`rename`), and keys not in "
+             "the table, or optional members sent as `null`, are left out (`drop`).", ""]
     expected = []
     n_fix = 0
     for n in sorted(services):
@@ -1456,13 +1611,14 @@ def main(argv=None) -> int:
                 if side == "request" and n in (3, 10):
                     notes.append(f"## {n:02d} {svc.name} — request\n\nNo body: GET "
                                  + ("with the path parameter `custIdMerchant`" if n == 3 else
-                                    "with query parameters") + f" ({smp_loc(samples, n)}). No fixture.\n")
+                                    "with query parameters") + ". No fixture.\n")
                 else:
                     notes.append(f"## {n:02d} {svc.name} — {side}\n\nNo sample on the page. No fixture.\n")
                 continue
-            seed = seed_cover.get((n, side))
-            fname = f"{n:02d}_{snake(svc.prefix)}.{side}.json"
+            seed = SEED_COVER.get((n, side))
             seed_note = ""
+            data = smp.data
+            duplicates = smp.duplicates
             if seed and (seed_dir / seed).exists():
                 seed_text = (seed_dir / seed).read_text(encoding="utf-8")
                 if seed_text.strip() == smp.text.strip():
@@ -1470,33 +1626,40 @@ def main(argv=None) -> int:
                 elif smp.data is not None and json.loads(seed_text) == smp.data:
                     how = "same JSON as the portal body, whitespace differs"
                 else:
-                    how = "DIFFERENT JSON from the portal body"
-                seed_note = f"Covered by the hand-written fixture `tests/fixtures/bi/{seed}` ({how})."
-                if not args.all_fixtures:
-                    notes.append(f"## {n:02d} {svc.name} — {side}\n\nSource: `aspi-portal/{smp.file}` "
-                                 f"lines {smp.start}-{smp.end}. {seed_note} Not written again.\n")
-                    continue
-            (fx / fname).write_text(smp.text, encoding="utf-8")
-            n_fix += 1
-            viol, unknown = [], []
+                    how = "DIFFERENT JSON from the portal body (the seed document's sample)"
+                seed_note = f"Held by the hand-written fixture `bi/{seed}` ({how}); checked as that file."
+                fname = seed
+                data, duplicates = load_json(seed_text)
+            else:
+                fname = f"{n:02d}_{snake(svc.prefix)}.{side}.json"
+                (fx / fname).write_text(smp.text, encoding="utf-8")
+                n_fix += 1
+            viol, unknown, edits = [], [], []
             top = svc.req if side == "request" else svc.resp
-            if smp.data is not None:
-                validate(top, smp.data, "", viol, unknown, top_response=(side == "response"))
+            if data is not None:
+                validate(top, data, "", viol, unknown, top_response=(side == "response"))
+            if duplicates and not viol:
+                # serde_json refuses a member sent twice; parse_request reports it at the root.
+                viol.append({"path": "", "rule": "format",
+                             "detail": "member sent twice: " + ", ".join(f"`{d}`" for d in duplicates)})
             parse_fails = any(v["rule"] == "format" for v in viol)
+            if data is not None and not parse_fails:
+                reserialize_edits(top, data, [], edits, top_response=(side == "response"))
             expected.append({
                 "file": f"bi/{fname}", "service": n, "type": side,
                 "expected_violations": [{"path": v["path"], "rule": v["rule"]} for v in viol],
                 "unknown_keys": unknown,
                 "parse_fails": parse_fails,
+                "reserialize": edits,
             })
             notes.append(f"## {n:02d} {svc.name} — {side}: `bi/{fname}`\n")
             notes.append(f"Source: `aspi-portal/{smp.file}` lines {smp.start}-{smp.end}." +
                          (f" {seed_note}" if seed_note else ""))
-            if smp.edits:
+            if smp.edits and not seed_note:
                 notes.append("Edits (the sample is not valid JSON as printed):")
                 for e in smp.edits:
                     notes.append(f"- {e}")
-            else:
+            elif not seed_note:
                 notes.append("Edits: none.")
             if viol:
                 notes.append("Defects against the table (what validation must report):")
@@ -1506,17 +1669,83 @@ def main(argv=None) -> int:
                 notes.append("Validates clean.")
             if unknown:
                 notes.append("Keys not in the table (ignored): " + ", ".join(f"`{u}`" for u in unknown))
+            if edits:
+                notes.append("Written back differently: " + "; ".join(describe_edit(e) for e in edits) + ".")
             notes.append("")
-    (out / "fixtures" / "NOTES-bi.md").write_text("\n".join(notes) + "\n", encoding="utf-8")
-    (out / "fixtures" / "expected.json").write_text(json.dumps(expected, indent=1) + "\n", encoding="utf-8")
+    (root / "tests" / "fixtures" / "NOTES-bi.md").write_text("\n".join(notes).rstrip() + "\n",
+                                                             encoding="utf-8")
+    (fx / "expected.json").write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
     stats["fixtures"] = n_fix
     stats["modules"] = len(modules)
-    print(json.dumps(stats))
+    return stats
+
+
+def describe_edit(e: dict) -> str:
+    at = ".".join(str(x) if isinstance(x, str) else f"[{x}]" for x in e["at"]).replace(".[", "[")
+    if e["edit"] == "rename":
+        return f"`{(at + '.') if at else ''}{e['from']}` as `{e['to']}`"
+    if e["edit"] == "drop":
+        return f"`{(at + '.') if at else ''}{e['key']}` left out"
+    return f"`{at}` {'as a string' if e['edit'] == 'to_string' else 'as a number'}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    crate_default = REPO / "snap-endpoints"
+    ap.add_argument("--catalogue", default=str(crate_default / "tests" / "catalogue"),
+                    help="folder holding services.json and fields/ (default: the crate's test copy)")
+    ap.add_argument("--portal", default=str(crate_default / "tests" / "catalogue" / "aspi-portal"),
+                    help="the portal capture (sample bodies)")
+    ap.add_argument("--crate", default=str(crate_default),
+                    help="the snap-endpoints crate: hand-written bi/ modules and fixtures are read "
+                         "from it, and (without --out) the generated files are written into it")
+    ap.add_argument("--out", default="", help="write into this crate-shaped folder instead")
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 when the crate's generated files differ from a fresh run")
+    ap.add_argument("--skip", default=",".join(map(str, DEFAULT_SKIP)),
+                    help="comma-separated service codes whose Rust is not emitted (default: the 12 "
+                         "hand-written ones); with --out, --skip '' emits all 81")
+    ap.add_argument("--only", default="", help="comma-separated service codes to emit (with --out)")
+    ap.add_argument("--no-rustfmt", action="store_true", help="do not run rustfmt on the output")
+    args = ap.parse_args(argv)
+    if (args.only or args.skip != ",".join(map(str, DEFAULT_SKIP))) and not args.out:
+        ap.error("--skip / --only change what is emitted: use them with --out")
+
+    crate = Path(args.crate)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp)
+        stats = generate(args, fresh)
+        new = owned_files(fresh)
+        if args.out:
+            out = Path(args.out)
+            for rel in sorted(new):
+                (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(fresh / rel, out / rel)
+            print(json.dumps(stats))
+            return 0
+        old = owned_files(crate)
+        changed = sorted(str(r) for r in new if not (crate / r).exists()
+                         or not filecmp.cmp(fresh / r, crate / r, shallow=False))
+        stale = sorted(str(r) for r in old - new)
+        if args.check:
+            if changed or stale:
+                print("generated files are out of date; run python3 scripts/gen-catalogue/gen.py",
+                      file=sys.stderr)
+                for r in changed:
+                    print(f"  differs: {r}", file=sys.stderr)
+                for r in stale:
+                    print(f"  stale:   {r}", file=sys.stderr)
+                return 1
+            print(json.dumps({**stats, "up_to_date": True}))
+            return 0
+        for rel in new:
+            (crate / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(fresh / rel, crate / rel)
+        for rel in stale:
+            (crate / rel).unlink()
+        print(json.dumps({**stats, "changed": len(changed), "removed": len(stale)}))
     return 0
-
-
-def smp_loc(samples, n):
-    return "see the page's snippet"
 
 
 if __name__ == "__main__":

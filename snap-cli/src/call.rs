@@ -10,6 +10,10 @@
 //! `--ca-cert PEMFILE` trusts an extra root (a bank's UAT CA), `--identity
 //! PEMFILE` presents a client certificate and key (mutual TLS). A refused
 //! handshake is a transport error whose message says which side refused.
+//! `--paths bca|bri|doku|dana|aspi-sandbox|FILE.json` sends the call (and the
+//! token requests) at the provider's path (`snap_endpoints::paths`). For an
+//! endpoint with path or query parameters (03, 10) the body file holds them
+//! as members; they go into the path and query, the rest is the body.
 //!
 //! Exit status: 0 success answer; 1 SNAP error answer (decoded code on
 //! stderr); 2 usage or validation error (nothing sent); 3 transport failures
@@ -25,7 +29,7 @@ use snap_client::{
     CallOptions, ClientConfig, ClientError, ConfigError, RefusedCall, RetryPolicy, RetryRules,
     SignatureMode, SnapClient, TransportErrorKind,
 };
-use snap_core::endpoint::RequestError;
+use snap_core::endpoint::{PathMap, RequestError};
 use snap_core::secret::SecretString;
 use snap_core::sign::SchemeRef;
 use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
@@ -50,6 +54,12 @@ pub struct Args {
     /// the signed path.
     #[arg(long, value_name = "PREFIX", default_value = "")]
     pub path_prefix: String,
+    /// The provider's paths: a preset (`bca`, `bri`, `doku`, `dana`,
+    /// `aspi-sandbox`) or a JSON file `{"prefix": "/openapi", "suffix": "",
+    /// "paths": {"BI:18": "/openapi/v2.0/transfer-interbank"}}`; applied after
+    /// --path-prefix, signed as sent.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub paths: Option<String>,
     /// Client id (X-CLIENT-KEY; X-PARTNER-ID unless --partner-id).
     #[arg(long, value_name = "ID")]
     pub client_id: String,
@@ -111,10 +121,31 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The `--paths` map: a preset by name, else a JSON file.
+fn path_map(arg: Option<&str>) -> Result<PathMap, String> {
+    let Some(arg) = arg else {
+        return Ok(PathMap::new());
+    };
+    if let Some(map) = snap_endpoints::paths::preset(arg) {
+        return Ok(map);
+    }
+    let text = std::fs::read_to_string(arg).map_err(|e| {
+        let presets: Vec<&str> = snap_endpoints::paths::PRESETS
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        format!(
+            "--paths {arg}: not a preset ({}) and not a readable file: {e}",
+            presets.join(", ")
+        )
+    })?;
+    PathMap::from_json(&text).map_err(|e| format!("--paths {arg}: {e}"))
+}
+
 /// The client's settings. For the non-SNAP endpoints the client secret is
 /// the provider's secret, registered as the signer of the endpoint's scheme:
 /// IPG's API key; Ayopop's secret (with the client id as its KEY).
-fn config(args: &Args, scheme: SchemeRef) -> Result<ClientConfig, String> {
+fn config(args: &Args, scheme: SchemeRef, paths: PathMap) -> Result<ClientConfig, String> {
     let secret = match &args.client_secret {
         Some(s) => Some(s.clone()),
         None => std::env::var("SNAP_CLIENT_SECRET").ok(),
@@ -139,6 +170,7 @@ fn config(args: &Args, scheme: SchemeRef) -> Result<ClientConfig, String> {
     }
     let mut config = config
         .with_path_prefix(&args.path_prefix)
+        .with_paths(paths)
         .with_channel_id(&args.channel_id)
         .with_timeout(Duration::from_millis(args.timeout_ms))
         .with_retry(RetryRules::new(
@@ -243,7 +275,45 @@ pub fn run(args: Args) -> ExitCode {
         Ok(body) => body,
         Err(e) => return usage(format_args!("cannot read {}: {e}", args.body.display())),
     };
-    let config = match config(&args, entry.meta.signature) {
+    let mut paths = match path_map(args.paths.as_deref()) {
+        Ok(paths) => paths,
+        Err(e) => return usage(e),
+    };
+    // Path and query parameters (03, 10): the body file holds them; the
+    // path as sent is fixed here, the rest of the body is sent.
+    let mut query = None;
+    let mut checked = false;
+    let body = if entry.has_target_params() {
+        let wire = match entry.to_wire(&body) {
+            Ok(wire) => wire,
+            Err(RequestError::Invalid(violations)) => {
+                return report(
+                    &ClientError::Validation {
+                        endpoint: entry.meta.name.to_owned(),
+                        violations,
+                    },
+                    &args,
+                );
+            }
+            Err(e) => return usage(format_args!("{}: {e}", args.body.display())),
+        };
+        let sent = match paths.path_for(&entry.meta, &wire.target) {
+            Ok(sent) => sent,
+            Err(e) => return usage(e),
+        };
+        let (path, q) = match sent.split_once('?') {
+            Some((path, q)) => (path.to_owned(), Some(q.to_owned())),
+            None => (sent, None),
+        };
+        let key = entry.key().unwrap_or_else(|| entry.meta.name.to_owned());
+        paths = paths.with_path(key, path);
+        query = q;
+        checked = true;
+        wire.body
+    } else {
+        body
+    };
+    let config = match config(&args, entry.meta.signature, paths) {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
@@ -264,6 +334,9 @@ pub fn run(args: Args) -> ExitCode {
         if let Some(id) = &args.external_id {
             options = options.external_id(id);
         }
+        if let Some(query) = &query {
+            options = options.query(query);
+        }
         if meta.customer_token {
             let Some(code) = &args.auth_code else {
                 return Err(ClientError::Config(ConfigError::Request {
@@ -277,6 +350,10 @@ pub fn run(args: Args) -> ExitCode {
             options = options.customer(&customer);
         }
         let validate = |bytes: &[u8]| {
+            if checked {
+                // Validated whole, parameters included, by `to_wire`.
+                return Ok(());
+            }
             entry.validate(bytes).map_err(|e| match e {
                 RequestError::NotJson(reason) => ClientError::NotJson {
                     endpoint: meta.name.to_owned(),

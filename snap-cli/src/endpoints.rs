@@ -1,19 +1,23 @@
-//! `snap endpoints [--json]`: every declared endpoint, from
+//! `snap endpoints [--json | --markdown]`: every declared endpoint, from
 //! `snap_endpoints::registry()`.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use snap_core::sign::SchemeRef;
-use snap_endpoints::registry::{EntryInfo, registry};
+use snap_endpoints::registry::{self, EntryInfo, registry};
 
 /// Arguments of `snap endpoints`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Print a JSON array of objects with keys name, provider, service,
-    /// method, path, sandbox_path, signature, customer_token.
-    #[arg(long)]
+    /// method, path, sandbox_path, signature, customer_token, direction.
+    #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
+    /// Print Markdown tables: the BI services by category and portal page,
+    /// then the provider variants (the README's endpoint table).
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 /// The name of a declaration's signature scheme (`symmetric`, `token`,
@@ -33,6 +37,7 @@ struct Row<'a> {
     sandbox_path: &'a str,
     signature: &'a str,
     customer_token: bool,
+    direction: &'a str,
 }
 
 fn row(e: &EntryInfo) -> Row<'_> {
@@ -45,6 +50,7 @@ fn row(e: &EntryInfo) -> Row<'_> {
         sandbox_path: &e.sandbox_path,
         signature: signature_word(e.meta.signature),
         customer_token: e.meta.customer_token,
+        direction: registry::direction_label(e),
     }
 }
 
@@ -56,16 +62,13 @@ fn write_table(out: &mut dyn Write) -> io::Result<()> {
         "METHOD",
         "PATH",
         "SANDBOX PATH",
+        "DIRECTION",
         "SIGNATURE",
     ];
-    let rows: Vec<[String; 7]> = registry()
+    let rows: Vec<[String; 8]> = registry()
         .iter()
         .map(|e| {
-            let signature = if e.meta.customer_token {
-                format!("{} + customer token", signature_word(e.meta.signature))
-            } else {
-                signature_word(e.meta.signature).to_owned()
-            };
+            let signature = registry::signature_label(e);
             [
                 e.meta.name.to_owned(),
                 e.meta.provider.to_owned(),
@@ -75,6 +78,7 @@ fn write_table(out: &mut dyn Write) -> io::Result<()> {
                 e.meta.method.as_str().to_owned(),
                 e.meta.path.to_owned(),
                 e.sandbox_path.clone(),
+                registry::direction_label(e).to_owned(),
                 signature,
             ]
         })
@@ -108,7 +112,9 @@ fn write_table(out: &mut dyn Write) -> io::Result<()> {
 pub fn run(args: Args) -> ExitCode {
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let written = if args.json {
+    let written = if args.markdown {
+        write!(out, "{}", registry::markdown())
+    } else if args.json {
         let list: Vec<Row<'_>> = registry().iter().map(row).collect();
         serde_json::to_string_pretty(&list)
             .map_err(io::Error::other)

@@ -81,6 +81,11 @@ pub struct ClientConfig {
     /// private key stand for (a provider's scheme, e.g. IPG's or Ayopop's),
     /// one per scheme; a signer set here for a BI scheme takes precedence.
     pub signers: Signers,
+    /// Where the provider serves each endpoint, when not at its declared
+    /// path ([`PathMap`](snap_core::endpoint::PathMap), presets in
+    /// `snap_endpoints::paths`); applied after [`path_prefix`](Self::path_prefix),
+    /// token requests included. Empty by default.
+    pub paths: snap_core::endpoint::PathMap,
 }
 
 impl ClientConfig {
@@ -110,7 +115,16 @@ impl ClientConfig {
             retry: RetryRules::new(RetryPolicy::default()),
             token_margin: Duration::from_secs(60),
             signers: Signers::new(),
+            paths: snap_core::endpoint::PathMap::new(),
         }
+    }
+
+    /// Maps endpoints to the provider's paths (`snap_endpoints::paths::bca()`,
+    /// or a [`PathMap`](snap_core::endpoint::PathMap) of your own): the mapped
+    /// path is sent and signed.
+    pub fn with_paths(mut self, paths: snap_core::endpoint::PathMap) -> Self {
+        self.paths = paths;
+        self
     }
 
     /// Sets the client secret.

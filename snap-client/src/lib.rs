@@ -887,6 +887,7 @@ impl SnapClient {
             let timestamp = config.timestamp_profile.now();
             let mut ctx = RequestContext::new(&timestamp)
                 .with_path_prefix(&config.path_prefix)
+                .with_paths(&config.paths)
                 .with_query(query)
                 .with_external_id(site.external_id)
                 .with_partner_headers(&self.inner.partner)
@@ -1193,6 +1194,7 @@ impl SnapClient {
             let ctx = RequestContext::new(&timestamp)
                 .with_path_prefix(&config.path_prefix)
                 .with_partner_headers(&self.inner.partner)
+                .with_paths(&config.paths)
                 .with_client_id(&config.client_id)
                 .with_credential(credential);
             let prepared = prepare(request, &ctx).map_err(|e| prepare_error(meta.name, e))?;

@@ -124,6 +124,7 @@ use crate::sign::{Asymmetric, SchemeRef, SignatureScheme, Symmetric, Unsigned};
 
 mod decode;
 mod parse;
+mod paths;
 mod prepare;
 
 pub use decode::{
@@ -131,6 +132,7 @@ pub use decode::{
     decode_response,
 };
 pub use parse::{RequestError, parse_request};
+pub use paths::{PathMap, PathMapError};
 pub use prepare::{
     BearerToken, PartnerHeaders, PrepareError, PreparedRequest, RequestContext, header, prepare,
     prepare_bytes,

@@ -1,6 +1,7 @@
 //! # snap-endpoints
 //!
-//! Every API of the seed documents, declared once with the snap-rs
+//! All 81 services of the BI SNAP standard and every API of the seed
+//! documents, declared once with the snap-rs
 //! attribute macros (`#[snap::request]`, `#[snap::response]`,
 //! `#[snap::model]`, which expand to the `SnapRequest` / `SnapModel` derives)
 //! and no hand-written impl of the generated traits. A declaration reads
@@ -12,9 +13,8 @@
 //!
 //! | module | endpoints |
 //! |---|---|
-//! | [`bi::auth`] | BI Auth Payment family, services 63-69 |
-//! | [`bi::security`] | Access Token B2B (73) and B2B2C (74) |
-//! | [`bi::debit`], [`bi::mpm`], [`bi::va`] | BI counterparts of the GoPay variants: Direct Debit Cancel 57, QR MPM Cancel 77, Delete VA 31 |
+//! | [`bi`] | the BI standard, all 81 services, one module per portal page ([`bi::va`], [`bi::direct_debit`], [`bi::auth`], [`bi::security`], ...); status queries in [`bi::status`] |
+//! | [`paths`] | provider path presets (BCA, BRI, DOKU, DANA, ASPI sandbox) |
 //! | [`gopay`] | GoPay / Midtrans: Direct Debit Cancel 57, QRIS MPM Cancel 77, Pre-Auth Void 67, Delete VA 31 |
 //! | [`paydia`] | Paydia Auth Void 67 |
 //! | [`ayopop`] | Ayopop bill cancel (not SNAP) |
@@ -32,6 +32,7 @@ pub mod bi;
 pub mod gopay;
 pub mod ipg;
 pub mod models;
+pub mod paths;
 pub mod paydia;
 pub mod registry;
 

@@ -51,6 +51,7 @@ fn endpoints_json_lists_every_registered_endpoint_with_the_issue_keys() {
             "method",
             "path",
             "sandbox_path",
+            "direction",
         ] {
             assert!(item.get(key).is_some(), "{key} missing in {item}");
         }
@@ -59,6 +60,10 @@ fn endpoints_json_lists_every_registered_endpoint_with_the_issue_keys() {
         assert_eq!(item["path"], entry.meta.path);
         assert_eq!(item["method"], entry.meta.method.as_str());
         assert_eq!(item["sandbox_path"], entry.sandbox_path.as_str());
+        assert_eq!(
+            item["direction"],
+            snap_endpoints::registry::direction_label(entry)
+        );
         match entry.meta.service {
             Some(s) => assert_eq!(item["service"], u64::from(s.get())),
             None => assert!(item["service"].is_null()),
@@ -247,4 +252,48 @@ fn validate_exits_2_on_unreadable_input() {
         text(&out.stderr)
     );
     let _ = std::fs::remove_file(file);
+}
+
+/// `snap validate BI:NN FILE` for every portal request sample: exit 0 for
+/// the clean ones, 1 naming the documented defect for the others
+/// (`snap-endpoints/tests/fixtures/bi/expected.json`).
+#[test]
+fn validate_takes_every_bi_service_by_provider_and_code() {
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("bi/expected.json")).unwrap()).unwrap();
+    let mut checked = 0;
+    for e in expected.as_array().unwrap() {
+        if e["type"] != "request" {
+            continue;
+        }
+        let key = format!("BI:{}", e["service"]);
+        let out = snap(&["validate", &key, &fixture(e["file"].as_str().unwrap())]);
+        let stdout = text(&out.stdout);
+        let defects = e["expected_violations"].as_array().unwrap();
+        if defects.is_empty() {
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{key}: {stdout}{}",
+                text(&out.stderr)
+            );
+        } else {
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{key}: {stdout}{}",
+                text(&out.stderr)
+            );
+            for d in defects {
+                let path = d["path"].as_str().unwrap();
+                assert!(
+                    stdout.lines().any(|l| l.trim_start().starts_with(path)),
+                    "{key}: {path} not reported:\n{stdout}"
+                );
+            }
+        }
+        checked += 1;
+    }
+    // 81 services, 79 request samples (03 and 10 are GETs without a body).
+    assert_eq!(checked, 79);
 }

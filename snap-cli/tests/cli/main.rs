@@ -2,6 +2,7 @@
 //! Each subcommand has its module here.
 
 mod call;
+mod call_paths;
 mod conformance;
 mod decode;
 mod demo;

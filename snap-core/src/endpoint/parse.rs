@@ -395,6 +395,10 @@ fn unexpected(v: &Value) -> Unexpected<'_> {
     }
 }
 
+/// The newtype name serde_json's `RawValue` asks its deserializer for
+/// (`serde_json::raw::TOKEN`, not public).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
 /// Deserializes from a JSON tree as `serde_json::Value`'s own deserializer
 /// does, with a [`Refusal`] for error.
 struct ValueDe<'de>(&'de Value);
@@ -427,9 +431,15 @@ impl<'de> Deserializer<'de> for ValueDe<'de> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Refusal> {
+        // serde_json's `RawValue` (what `accept_number` fields read): the
+        // tree's own deserializer writes the member back as its JSON text.
+        if name == RAW_VALUE_TOKEN {
+            return Deserializer::deserialize_newtype_struct(self.0, name, visitor)
+                .map_err(de::Error::custom);
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -762,6 +772,46 @@ mod tests {
         }
         for body in ["[]", "1", "null", "\"s\""] {
             assert_eq!(violations(body), [(String::new(), false)], "{body}");
+        }
+    }
+
+    /// `accept_number` reads serde_json's `RawValue`: a body with another
+    /// problem (parsed again through `ValueDe`) still reads such members,
+    /// as strings and as numbers, instead of refusing them.
+    #[test]
+    fn accept_number_members_read_on_the_slow_path_too() {
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Drift {
+            #[serde(deserialize_with = "crate::wire::accept_number")]
+            customer_no: String,
+            #[serde(default, deserialize_with = "crate::wire::accept_number_opt")]
+            payment_type: Option<String>,
+            count: u8,
+        }
+        impl Validate for Drift {
+            fn validate_at(&self, _: &crate::rules::Path<'_>, _: &mut crate::rules::Report) {}
+        }
+        let ok = parse_request::<Drift>(br#"{"customerNo":812,"paymentType":"1","count":3}"#)
+            .expect("valid");
+        assert_eq!(
+            (
+                ok.customer_no.as_str(),
+                ok.payment_type.as_deref(),
+                ok.count
+            ),
+            ("812", Some("1"), 3)
+        );
+        let v: Value =
+            serde_json::from_str(r#"{"customerNo":"0812","paymentType":1,"count":"x"}"#).unwrap();
+        let e = Drift::deserialize(ValueDe(&v)).unwrap_err();
+        assert_eq!(e.path(), [Seg::Key("count".into())]);
+        match parse_request::<Drift>(br#"{"customerNo":812,"paymentType":"1","count":"x"}"#) {
+            Err(RequestError::Invalid(v)) => {
+                let paths: Vec<_> = v.iter().map(|v| v.path.as_str()).collect();
+                assert_eq!(paths, ["count"]);
+            }
+            other => panic!("{other:?}"),
         }
     }
 

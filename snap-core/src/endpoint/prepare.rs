@@ -10,7 +10,7 @@
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
-use super::{Endpoint, EndpointMeta, Method};
+use super::{Endpoint, EndpointMeta, Method, PathMap, PathMapError};
 use crate::rules::Violations;
 use crate::secret::SecretString;
 use crate::sign::{Credential, HmacKey, SignatureError, SignatureScheme, SigningInput, Symmetric};
@@ -74,6 +74,12 @@ pub struct RequestContext<'a> {
     /// Deployment prefix put before the declared path (`""`, `"/snap"`); part
     /// of the signed path.
     pub path_prefix: &'a str,
+    /// Where the provider serves the endpoint ([`PathMap`]): its template or
+    /// prefix / suffix replace the declared path; `None`: the declared path.
+    pub paths: Option<&'a PathMap>,
+    /// The whole path template of this call (`{name}` segments filled like
+    /// the declared path's); wins over [`paths`](Self::paths).
+    pub path_template: Option<&'a str>,
     /// Query string without `?` (`""` for none); part of the signed path.
     pub query: &'a str,
     /// X-TIMESTAMP, signed exactly as it is written.
@@ -123,6 +129,8 @@ impl<'a> RequestContext<'a> {
     pub fn new(timestamp: &'a SnapTimestamp) -> Self {
         RequestContext {
             path_prefix: "",
+            paths: None,
+            path_template: None,
             query: "",
             timestamp,
             external_id: "",
@@ -146,6 +154,21 @@ impl<'a> RequestContext<'a> {
     /// Sets the deployment prefix (`"/snap"`).
     pub fn with_path_prefix(mut self, prefix: &'a str) -> Self {
         self.path_prefix = prefix;
+        self
+    }
+
+    /// Maps declared paths to the provider's ([`PathMap`]): the mapped path
+    /// is sent and signed (after [`path_prefix`](Self::path_prefix)).
+    pub fn with_paths(mut self, paths: &'a PathMap) -> Self {
+        self.paths = Some(paths);
+        self
+    }
+
+    /// Sends this call at `template` instead of the declared path: the whole
+    /// path after [`path_prefix`](Self::path_prefix), `{name}` segments filled
+    /// like the declared path's (see [`PathMap::path_for`]).
+    pub fn with_path_template(mut self, template: &'a str) -> Self {
+        self.path_template = Some(template);
         self
     }
 
@@ -434,6 +457,10 @@ pub enum PrepareError {
     /// Signing failed.
     #[error("signing failed: {0}")]
     Sign(#[from] SignatureError),
+    /// The context's [`PathMap`] or path template cannot place this
+    /// endpoint (nothing was signed).
+    #[error("{0}")]
+    Path(#[from] PathMapError),
 }
 
 /// A header [`prepare`] writes: its parsed name (built at compile time) and
@@ -542,9 +569,10 @@ fn header_error(e: crate::headers::HeaderError) -> PrepareError {
 ///
 /// The signed path is `ctx.path_prefix` + [`Endpoint::target`] (the
 /// declared path with its `path_param` fields substituted and its `query`
-/// fields appended) plus `ctx.query` when one is given (after `?`, or `&`
-/// when the target has a query already); the signed method is
-/// `E::META.method`.
+/// fields appended; mapped to the provider's path by the context's
+/// [`PathMap`] or path template, see [`PathMap::path_for`]) plus
+/// `ctx.query` when one is given (after `?`, or `&` when the target has a
+/// query already); the signed method is `E::META.method`.
 ///
 /// The headers are Content-Type and, as the signing scheme's
 /// [`SchemeInfo`](crate::sign::SchemeInfo) says, X-TIMESTAMP, X-PARTNER-ID /
@@ -702,6 +730,17 @@ fn prepare_target(
     if body == b"null" || (meta.method == Method::Get && body == b"{}") {
         body.clear();
     }
+    // The provider's path for this endpoint, when the context maps it.
+    let mapped = match (ctx.path_template, ctx.paths) {
+        (Some(template), _) => Some(
+            PathMap::new()
+                .with_path(meta.name, template)
+                .path_for(meta, target)?,
+        ),
+        (None, Some(paths)) if !paths.is_empty() => Some(paths.path_for(meta, target)?),
+        (None, _) => None,
+    };
+    let target = mapped.as_deref().unwrap_or(target);
     let mut path =
         String::with_capacity(ctx.path_prefix.len() + target.len() + ctx.query.len() + 1);
     path.push_str(ctx.path_prefix);

@@ -1,11 +1,22 @@
-//! BI standard, Transfer Kredit — QR MPM Cancel Payment, service 77 (SNAP
-//! Developer Site, page "MPM"; `seed_endpoints.json` `bi_qr_mpm_cancel_77`,
-//! kept for reconciliation with GoPay's variant).
+//! BI standard, page "Transfer Kredit / MPM" (QRIS merchant-presented):
+//! SNAP services 47-52, 77 and 78.
+//!
+//! QR MPM Cancel Payment (77) is written by hand (`seed_endpoints.json`
+//! `bi_qr_mpm_cancel_77`, kept for reconciliation with GoPay's variant); the
+//! page's other services are generated from the catalogue tables and
+//! re-exported here.
 
 use snap_core as snap;
 use snap_core::money::Money;
 
 use crate::models::{AdditionalInfo, CancelResponse};
+
+#[cfg(feature = "transfer-credit")]
+mod generated;
+/// The page's other services (47-52, 78), generated from the catalogue tables.
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
+pub use generated::*;
 
 /// API Cancel Payment (QR MPM) — SNAP service 77 (BI MPM page).
 ///

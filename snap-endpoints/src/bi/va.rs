@@ -1,10 +1,22 @@
-//! BI standard, Transfer Kredit — Virtual Account Delete VA, service 31 (SNAP
-//! Developer Site, page "Virtual Account"; `seed_endpoints.json`
-//! `bi_va_delete_31`, kept for reconciliation with Midtrans' variant).
+//! BI standard, page "Transfer Kredit / Virtual Account": SNAP services
+//! 24-35.
+//!
+//! Delete VA (31) is written by hand (`seed_endpoints.json`
+//! `bi_va_delete_31`, kept for reconciliation with Midtrans' variant); the
+//! page's other services are generated from the catalogue tables and
+//! re-exported here. VA Inquiry (24) and VA Payment (25) are `inbound`: the
+//! bank calls the partner that issued the VA.
 
 use snap_core as snap;
 
 use crate::models::AdditionalInfo;
+
+#[cfg(feature = "transfer-credit")]
+mod generated;
+/// The page's other services (24-30, 32-35), generated from the catalogue tables.
+#[cfg(feature = "transfer-credit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-credit")))]
+pub use generated::*;
 
 /// API Virtual Account — Delete VA, SNAP service 31 (BI VA page).
 ///

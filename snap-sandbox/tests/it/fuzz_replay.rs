@@ -31,8 +31,15 @@ fn replay(target: &str, run: fn(&[u8])) {
 fn replay_decode_responses() {
     // the harness's endpoint list is the whole registry
     let mut harness = targets::endpoint_types();
+    // The seed documents' endpoints; the BI services generated from the
+    // catalogue (issue 13) join the harness with their sandbox families
+    // (issue 15).
+    let seed = [31, 57, 63, 64, 65, 66, 67, 68, 69, 73, 74, 77];
     let mut registry: Vec<&str> = snap_endpoints::registry::registry()
         .iter()
+        .filter(|e| {
+            e.meta.provider != "BI" || e.meta.service.is_some_and(|s| seed.contains(&s.get()))
+        })
         .map(|e| e.request_type)
         .collect();
     harness.sort_unstable();

@@ -1,11 +1,21 @@
-//! BI standard, Transfer Debit — Direct Debit Payment Cancel, service 57
-//! (SNAP Developer Site, page "Direct Debit"; `seed_endpoints.json`
-//! `bi_debit_cancel_57`, kept for reconciliation with GoPay's variant).
+//! BI standard, page "Transfer Debit / Direct Debit": SNAP services 54-58.
+//!
+//! Direct Debit Payment Cancel (57) is written by hand (`seed_endpoints.json`
+//! `bi_debit_cancel_57`, kept for reconciliation with GoPay's variant); the
+//! page's other services are generated from the catalogue tables and
+//! re-exported here.
 
 use snap_core as snap;
 use snap_core::money::Money;
 
 use crate::models::{AdditionalInfo, CancelResponse};
+
+#[cfg(feature = "transfer-debit")]
+mod generated;
+/// The page's other services (54-56, 58), generated from the catalogue tables.
+#[cfg(feature = "transfer-debit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transfer-debit")))]
+pub use generated::*;
 
 /// API Direct Debit Payment Cancel — SNAP service 57 (BI Direct Debit page).
 ///
