@@ -720,17 +720,36 @@ class Sample:
 def load_json(text: str) -> tuple:
     """The parsed JSON (the last of duplicate members wins, as in Python) and the
     duplicate keys (serde_json refuses them)."""
-    dups = []
+    dups = []  # (key, id of the object that holds it twice)
 
     def pairs(items):
         seen = {}
         for k, v in items:
             if k in seen:
-                dups.append(k)
+                dups.append((k, id(seen)))
             seen[k] = v
         return seen
 
-    return json.loads(text, object_pairs_hook=pairs), dups
+    data = json.loads(text, object_pairs_hook=pairs)
+    return data, [(k, dup_path(data, obj)) for k, obj in dups]
+
+
+def dup_path(data, obj_id: int, path: str = "") -> str:
+    """The wire path of the object `obj_id` inside `data` ("" for the root):
+    where parse_request reports a member sent twice."""
+    if id(data) == obj_id:
+        return path
+    if isinstance(data, dict):
+        for k, v in data.items():
+            found = dup_path(v, obj_id, f"{path}.{k}" if path else k)
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found = dup_path(v, obj_id, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 def extract_samples(portal: Path, services: dict) -> dict:
@@ -1639,9 +1658,10 @@ def generate(args, root: Path) -> dict:
             if data is not None:
                 validate(top, data, "", viol, unknown, top_response=(side == "response"))
             if duplicates and not viol:
-                # serde_json refuses a member sent twice; parse_request reports it at the root.
-                viol.append({"path": "", "rule": "format",
-                             "detail": "member sent twice: " + ", ".join(f"`{d}`" for d in duplicates)})
+                # serde_json refuses a member sent twice; parse_request reports it
+                # at the object that holds it.
+                viol.append({"path": duplicates[0][1] or "", "rule": "format",
+                             "detail": "member sent twice: " + ", ".join(f"`{d}`" for d, _ in duplicates)})
             parse_fails = any(v["rule"] == "format" for v in viol)
             if data is not None and not parse_fails:
                 reserialize_edits(top, data, [], edits, top_response=(side == "response"))

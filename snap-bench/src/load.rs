@@ -85,6 +85,9 @@ pub struct LoadConfig {
     pub targets: Vec<Target>,
     /// RSS sampling interval.
     pub rss_interval: Duration,
+    /// Run the sandbox on this Redis (`redis://HOST:PORT/`) instead of in
+    /// memory.
+    pub redis: Option<String>,
 }
 
 impl Default for LoadConfig {
@@ -97,6 +100,7 @@ impl Default for LoadConfig {
             max_requests: 2_000_000,
             targets: vec![Target::Bare, Target::Sandbox],
             rss_interval: Duration::from_millis(500),
+            redis: None,
         }
     }
 }
@@ -293,7 +297,18 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport, String> {
     let public = RsaPublicKey::from_pem(TEST_PUBLIC_KEY_PEM).map_err(|e| e.to_string())?;
     let partner =
         sandbox_partner(CLIENT_ID, CLIENT_SECRET, Some(public)).map_err(|e| e.to_string())?;
-    let sandbox = Sandbox::new(SandboxConfig::single(partner))
+    // The load comes from one partner: no per-partner rate limit here.
+    let mut sandbox_config = SandboxConfig::single(partner);
+    sandbox_config.provider = sandbox_config
+        .provider
+        .to_builder()
+        .rate_limit(None)
+        .build()
+        .map_err(|e| e.to_string())?;
+    sandbox_config.redis = config.redis.clone();
+    sandbox_config.redis_prefix = format!("snap:loadbench:{}:", std::process::id());
+    let sandbox = Sandbox::connect(sandbox_config)
+        .await
         .map_err(|e| e.to_string())?
         .bind(loopback)
         .await

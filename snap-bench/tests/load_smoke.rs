@@ -15,6 +15,7 @@ async fn a_short_run_drives_both_targets_without_errors() {
         max_requests: 300,
         targets: vec![Target::Bare, Target::Sandbox],
         rss_interval: Duration::from_millis(50),
+        redis: None,
     })
     .await
     .expect("set-up");

@@ -643,7 +643,7 @@ pub fn run(args: Args) -> ExitCode {
             running.base_url()
         );
         let result = flow(&running.base_url(), key, &secret).await;
-        let invariants = running.sandbox().state().ledger.check_invariants();
+        let invariants = running.sandbox().state().ledger.check_invariants().await;
         let running = if args.keep_running {
             Some(running)
         } else {

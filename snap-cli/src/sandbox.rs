@@ -3,7 +3,13 @@
 //! ```text
 //! snap sandbox --addr 127.0.0.1:8080 --client-id ID --client-secret S --public-key PEMFILE
 //! snap sandbox --config sandbox.json
+//! snap sandbox --config sandbox.json --redis redis://127.0.0.1:6379/   # several processes, one provider
 //! ```
+//!
+//! Connection safety (each also a config-file key): `--header-timeout-ms`
+//! (default 10000), `--body-timeout-ms` (30000), `--idle-timeout-ms`
+//! (60000), `--max-connections` (1024), `--rate-limit` (requests per second
+//! per partner, default 1000, 0 for none).
 //!
 //! The partner's `X-CLIENT-KEY` and `X-PARTNER-ID` are `ID`. Prints
 //! `snap sandbox listening on http://ADDR` on stdout once bound (with port 0,
@@ -50,6 +56,28 @@ pub struct Args {
     /// Largest accepted body, bytes (default 65536).
     #[arg(long)]
     pub body_limit: Option<usize>,
+    /// Keep tokens, X-EXTERNAL-ID records, rate limits and the ledger in
+    /// this Redis (`redis://HOST:PORT/`): several `snap sandbox` processes
+    /// on it act as one provider. Without it: in memory, bounded.
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// How long a client may take to send a request head (and a kept-alive
+    /// connection may wait for its next one), milliseconds (default 10000).
+    #[arg(long, value_name = "MS")]
+    pub header_timeout_ms: Option<u64>,
+    /// How long a client may take to send a body, milliseconds (default 30000).
+    #[arg(long, value_name = "MS")]
+    pub body_timeout_ms: Option<u64>,
+    /// How long a connection may make no progress, milliseconds (default 60000).
+    #[arg(long, value_name = "MS")]
+    pub idle_timeout_ms: Option<u64>,
+    /// Connections served at once (default 1024); more wait in the backlog.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Requests per second per partner, answered 429 past it (default 1000;
+    /// 0: no limit).
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate_limit: Option<u32>,
     /// Fault knob: delay before every request, milliseconds.
     #[arg(long)]
     pub delay_ms: Option<u64>,
@@ -112,11 +140,7 @@ pub fn check_exposure(args: &Args) -> Result<Option<DashboardPassword>, String> 
 fn build_config(args: &Args) -> Result<SandboxConfig, String> {
     let mut config = match &args.config {
         Some(path) => SandboxConfig::from_file(path).map_err(|e| e.to_string())?,
-        None => SandboxConfig {
-            partners: Vec::new(),
-            provider: Default::default(),
-            faults: Default::default(),
-        },
+        None => SandboxConfig::with_partners(Vec::new()),
     };
     if let (Some(id), Some(secret)) = (&args.client_id, &args.client_secret) {
         let key = match &args.public_key {
@@ -153,6 +177,37 @@ fn build_config(args: &Args) -> Result<SandboxConfig, String> {
             .body_limit(b)
             .build()
             .map_err(|e| format!("--body-limit: {e}"))?;
+    }
+    let ms = Duration::from_millis;
+    let mut p = config.provider.to_builder();
+    if let Some(t) = args.header_timeout_ms {
+        p = p.header_read_timeout(ms(t));
+    }
+    if let Some(t) = args.body_timeout_ms {
+        p = p.body_read_timeout(ms(t));
+    }
+    if let Some(t) = args.idle_timeout_ms {
+        p = p.idle_timeout(ms(t));
+    }
+    if let Some(n) = args.max_connections {
+        p = p.max_connections(n);
+    }
+    if let Some(r) = args.rate_limit {
+        p = p.rate_limit((r > 0).then(|| snap_server::limits::RateLimit::per_second(r)));
+    }
+    config.provider = p.build().map_err(|e| {
+        let flag = match e.setting() {
+            "header_read_timeout" => "--header-timeout-ms",
+            "body_read_timeout" => "--body-timeout-ms",
+            "idle_timeout" => "--idle-timeout-ms",
+            "max_connections" => "--max-connections",
+            "rate_limit" => "--rate-limit",
+            other => other,
+        };
+        format!("{flag}: {e}")
+    })?;
+    if let Some(url) = &args.redis {
+        config.redis = Some(url.clone());
     }
     if let Some(d) = args.delay_ms {
         config.faults.delay_ms = d;
@@ -216,7 +271,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let sandbox = match Sandbox::new(config) {
+        let sandbox = match Sandbox::connect(config).await {
             Ok(s) => match password {
                 Some(p) => s.with_dashboard_password(p),
                 None => s,

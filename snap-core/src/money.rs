@@ -12,15 +12,19 @@
 //! no sign, no exponent, no whitespace. Each broken rule is its own
 //! [`MoneyError`] variant.
 //!
-//! JSON numbers: some providers send `"value": 10000` or `10000.5`. When
-//! deserializing, a JSON integer is read exactly; a JSON number with a
-//! fraction reaches serde as an `f64` (enabling serde_json's
-//! `arbitrary_precision` would change number handling for the whole
-//! program), so it is formatted with `{}` (the shortest text that reads back
-//! as the same `f64`) and that text must have at most two fraction digits,
-//! and the number must be below 10^13 (at most 15 significant digits, the
-//! range in which every such decimal survives the `f64` round trip exactly).
-//! Anything else asks for the string form. Output is always the string form.
+//! JSON numbers: some providers send `"value": 10000` or `10000.5`. From
+//! JSON text (`serde_json::from_slice` / `from_str`, what every receiver of
+//! snap-rs uses) the number is read **from its text**, never through a
+//! float: serde_json hands the member's exact text over (its `RawValue`),
+//! and that text must be digits with at most two fraction digits and no
+//! exponent (`1000`, `1000.5`, `1000.50`); `2999.9999999999999`, `1E2` and
+//! `1.005` are refused, so a signed body is never booked as something else.
+//! Only from other deserializers (a `serde_json::Value`, another format) a
+//! number with a fraction arrives as an `f64`; it is then formatted with
+//! `{}` (the shortest text that reads back as the same `f64`), must have at
+//! most two fraction digits, and must be below 10^13 (where every such
+//! decimal survives the `f64` round trip). Output is always the string
+//! form.
 //!
 //! The two-decimal rule is the portal's, phrased for IDR; it is applied to
 //! every currency.
@@ -435,13 +439,59 @@ impl Serialize for Money {
 /// The `value` member: a string under the wire rules, or a JSON number.
 struct Value(u64);
 
+/// serde_json's name for its raw-value protocol: a deserializer asked for a
+/// newtype struct of this name hands over the member's exact text.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// The exact JSON text of the `value` member: a string under the wire
+/// rules, or a number with at most two fraction digits and no exponent,
+/// read from its digits.
+fn parse_raw(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    match text.as_bytes().first() {
+        Some(b'"') => {
+            let s: String = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            parse_value(&s).map_err(|e| e.to_string())
+        }
+        Some(b'-') => Err(MoneyError::Negative.to_string()),
+        Some(b'0'..=b'9') => {
+            if text.contains(['e', 'E']) {
+                return Err(MoneyError::InexactNumber {
+                    found: text.to_owned(),
+                }
+                .to_string()
+                    + " (no exponent)");
+            }
+            parse_number_text(text).map_err(|e| e.to_string())
+        }
+        _ => Err(format!(
+            "expected a money value string like \"10000.00\" or a JSON number, got {}",
+            text.chars().take(32).collect::<String>()
+        )),
+    }
+}
+
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V;
-        impl Visitor<'_> for V {
+        impl<'de> Visitor<'de> for V {
             type Value = Value;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a money value string like \"10000.00\" (or a JSON number with at most two decimals)")
+            }
+            /// A deserializer without raw values (a `serde_json::Value`'s
+            /// own is not one of them; other formats): the value as it is.
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Value, D::Error> {
+                deserializer.deserialize_any(self)
+            }
+            /// serde_json's raw-value protocol: the member's exact text.
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+                let raw: Box<serde_json::value::RawValue> =
+                    Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                parse_raw(raw.get()).map(Value).map_err(de::Error::custom)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
                 parse_value(v).map(Value).map_err(E::custom)
@@ -470,7 +520,7 @@ impl<'de> Deserialize<'de> for Value {
                     .map_err(E::custom)
             }
         }
-        deserializer.deserialize_any(V)
+        deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, V)
     }
 }
 
@@ -682,6 +732,35 @@ mod tests {
         assert_eq!(from_json("0.07"), Ok(7));
         assert_eq!(from_json("9999999999999.99"), Ok(999_999_999_999_999));
         assert_eq!(from_json("99999999999999"), Ok(9_999_999_999_999_900));
+        // Read from the text: exact up to the 16 digits of DECIMAL(16,2).
+        assert_eq!(from_json("12345678901234.56"), Ok(1_234_567_890_123_456));
+        assert_eq!(from_json("1000.50"), Ok(100_050));
+    }
+
+    #[test]
+    fn json_numbers_are_read_from_their_text_never_through_a_float() {
+        // As floats these read as 3000, 100 and 1.00 (or 1.01): refused.
+        for bad in [
+            "2999.9999999999999",
+            "1E2",
+            "1e2",
+            "1.005",
+            "1.0e1",
+            "3000.000",
+        ] {
+            let e = from_json(bad).unwrap_err();
+            assert!(
+                e.contains("not exact") || e.contains("fraction"),
+                "{bad}: {e}"
+            );
+        }
+        // A serde_json::Value has lost the text already: the f64 rules.
+        let v: serde_json::Value =
+            serde_json::from_str(r#"{"value":1000.5,"currency":"IDR"}"#).unwrap();
+        assert_eq!(serde_json::from_value::<Money>(v).unwrap().minor(), 100_050);
+        let v: serde_json::Value =
+            serde_json::from_str(r#"{"value":"7.00","currency":"IDR"}"#).unwrap();
+        assert_eq!(serde_json::from_value::<Money>(v).unwrap().minor(), 700);
     }
 
     #[test]
@@ -690,18 +769,22 @@ mod tests {
         assert!(e.contains("not exact"), "{e}");
         assert!(from_json("-5").unwrap_err().contains("negative"));
         assert!(from_json("-5.5").unwrap_err().contains("negative"));
-        assert!(from_json("1e20").unwrap_err().contains("not exact"));
+        assert!(from_json("1e20").unwrap_err().contains("no exponent"));
         // 15 integer digits: too many digits for DECIMAL(16,2)
         assert!(
             from_json("100000000000000")
                 .unwrap_err()
                 .contains("at most 16")
         );
-        // beyond the exact f64 range: ask for a string
         assert!(
-            from_json("12345678901234.56")
+            from_json("null")
                 .unwrap_err()
-                .contains("not exact")
+                .contains("expected a money value")
+        );
+        assert!(
+            from_json("{}")
+                .unwrap_err()
+                .contains("expected a money value")
         );
         assert!(
             from_json("18446744073709551615")

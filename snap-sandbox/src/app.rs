@@ -1,25 +1,28 @@
 //! Building and running the sandbox: routes at their sandbox paths, fault
-//! knobs, sandbox-only helper endpoints, graceful shutdown.
+//! knobs, sandbox-only helper endpoints, connection limits, graceful
+//! shutdown.
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::handler::Handler;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde::de::DeserializeOwned;
 use serde_json::json;
 use snap_core::endpoint::{Endpoint, EndpointMeta};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
-use snap_server::tokens::TokenStore;
+use snap_server::store::{Escaped, MemoryRecords, RecordStore};
+use snap_server::tokens::{MemoryTokens, TokenStore};
 use snap_server::{
-    ErrorRenderer, ErrorReply, Inbound, Provider, Reply, StaticPartners, route_with, snap_renderer,
+    ErrorRenderer, ErrorReply, Provider, ProviderConfig, SnapLayer, StaticPartners,
+    access_token_b2b, access_token_b2b2c, route_with, snap_renderer,
 };
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -30,7 +33,11 @@ use crate::config::{ConfigError, SandboxConfig};
 use crate::dashboard::{self, DashboardPassword, LogContext, RequestLog};
 use crate::faults::{Fault, Faults};
 use crate::ledger::Ledger;
-use crate::routes::{self, State};
+use crate::routes::{self, Shared, State, handlers};
+
+/// Records the in-memory sandbox keeps (payments, their operations, auth
+/// codes, closed VAs and bills); past it the oldest go first.
+pub const MEMORY_RECORDS: usize = 300_000;
 
 /// The sandbox: provider side, state and fault knobs.
 #[derive(Debug, Clone)]
@@ -68,27 +75,72 @@ fn json_response(status: u16, body: Vec<u8>) -> Response {
 }
 
 impl Sandbox {
-    /// A sandbox for this configuration.
+    /// An in-memory sandbox for this configuration (a configuration naming
+    /// a Redis URL needs [`Sandbox::connect`]).
     pub fn new(config: SandboxConfig) -> Result<Self, ConfigError> {
+        if let Some(url) = &config.redis {
+            return Err(ConfigError::Redis {
+                url: url.clone(),
+                reason: "use Sandbox::connect for a Redis-backed sandbox".to_owned(),
+            });
+        }
+        let tokens: Arc<dyn TokenStore> =
+            Arc::new(MemoryTokens::with_policy(config.provider.token_policy()));
+        let records: Arc<dyn RecordStore> = Arc::new(MemoryRecords::new(MEMORY_RECORDS));
+        Self::assemble(config, tokens, records, None)
+    }
+
+    /// A sandbox for this configuration: in memory, or, when it names a
+    /// Redis URL (`snap sandbox --redis`), with tokens, X-EXTERNAL-ID
+    /// records, rate limits, the ledger and auth codes in Redis, so that
+    /// several sandbox processes on one Redis act as one provider.
+    pub async fn connect(config: SandboxConfig) -> Result<Self, ConfigError> {
+        let Some(url) = config.redis.clone() else {
+            return Self::new(config);
+        };
+        let stores =
+            snap_server::redis::RedisStores::connect(&url, &config.redis_prefix, &config.provider)
+                .await
+                .map_err(|e| ConfigError::Redis {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                })?;
+        let tokens: Arc<dyn TokenStore> = Arc::new(stores.clone());
+        let records: Arc<dyn RecordStore> = Arc::new(stores.clone());
+        Self::assemble(config, tokens, records, Some(stores))
+    }
+
+    fn assemble(
+        config: SandboxConfig,
+        tokens: Arc<dyn TokenStore>,
+        records: Arc<dyn RecordStore>,
+        redis: Option<snap_server::redis::RedisStores>,
+    ) -> Result<Self, ConfigError> {
         let faults = Faults::new(config.faults.clone())?;
         let mut partners = StaticPartners::default();
         for p in config.partners {
             partners.insert(p);
         }
-        let tokens = TokenStore::new(config.provider.token_lifetimes());
-        let provider = Arc::new(Provider::new(
-            config.provider,
-            Arc::new(partners),
-            Arc::new(tokens.clone()),
-        ));
+        let auth_codes = AuthCodes::new(records.clone());
+        let mut provider = Provider::new(config.provider, Arc::new(partners), tokens.clone())
+            .with_auth_codes(Arc::new(auth_codes.clone()));
+        if let Some(stores) = redis {
+            let limiter = provider
+                .config()
+                .rate_limit()
+                .map(|_| Arc::new(stores.clone()) as Arc<dyn snap_server::limits::RateLimiter>);
+            provider = provider
+                .with_idempotency(Arc::new(stores))
+                .with_rate_limiter(limiter);
+        }
         let state = Arc::new(State {
             tokens,
-            ledger: Ledger::new(),
-            auth_codes: AuthCodes::default(),
-            closed: Mutex::default(),
+            ledger: Ledger::with_store(records.clone()),
+            auth_codes,
+            records,
         });
         Ok(Sandbox {
-            provider,
+            provider: Arc::new(provider),
             state,
             faults: Arc::new(faults),
             log: Arc::default(),
@@ -124,26 +176,23 @@ impl Sandbox {
         &self.provider
     }
 
-    fn add<E, F>(
+    /// The route of `E` at `path` with `handler`, behind the fault knobs
+    /// (token endpoints only when the knobs include them).
+    fn add<E, H, T>(
         &self,
-        router: Router,
+        router: Router<Shared>,
         path: &str,
-        f: F,
+        handler: H,
         render: ErrorRenderer,
         token_endpoint: bool,
-    ) -> Router
+    ) -> Router<Shared>
     where
-        E: Endpoint + DeserializeOwned + Send + 'static,
-        F: Fn(&State, Inbound<E>) -> Reply + Clone + Send + Sync + 'static,
+        E: Endpoint,
+        H: Handler<T, Shared>,
+        T: 'static,
     {
-        let st = self.state.clone();
-        let handler = move |req: Inbound<E>| {
-            let st = st.clone();
-            let f = f.clone();
-            async move { f(&st, req) }
-        };
         let meta = E::META;
-        let mut method_router = route_with::<E, _>(self.provider.clone(), handler, render);
+        let mut method_router = route_with::<E, H, T, Shared>(handler, render);
         if !token_endpoint || self.faults.config().include_token_endpoints {
             let faults = self.faults.clone();
             method_router = method_router.layer(axum::middleware::from_fn(
@@ -156,86 +205,88 @@ impl Sandbox {
         router.route(path, method_router)
     }
 
-    fn add_at<E, F>(&self, router: Router, f: F, render: ErrorRenderer) -> Router
+    fn add_at<E, H, T>(
+        &self,
+        router: Router<Shared>,
+        handler: H,
+        render: ErrorRenderer,
+    ) -> Router<Shared>
     where
-        E: Endpoint + DeserializeOwned + Send + 'static,
-        F: Fn(&State, Inbound<E>) -> Reply + Clone + Send + Sync + 'static,
+        E: Endpoint,
+        H: Handler<T, Shared>,
+        T: 'static,
     {
         let path = sandbox_path_of(&E::META);
-        self.add::<E, F>(router, &path, f, render, false)
+        self.add::<E, H, T>(router, &path, handler, render, false)
     }
 
     /// The axum router: every endpoint of snap-endpoints at its sandbox
-    /// path, the token endpoints also under `/gopay` and `/paydia`, and the
-    /// sandbox-only helpers under `/sandbox/v1.0/`.
+    /// path, the token endpoints also under `/gopay` and `/paydia`, the
+    /// sandbox-only helpers under `/sandbox/v1.0/`, all behind
+    /// [`SnapLayer`].
     pub fn router(&self) -> Router {
-        let mut r = Router::new();
+        let mut r: Router<Shared> = Router::new();
         for prefix in TOKEN_PREFIXES {
             let p73 = format!("{prefix}{}", bi::AccessTokenB2bRequest::META.path);
             let p74 = format!("{prefix}{}", bi::AccessTokenB2b2cRequest::META.path);
-            r = self.add::<bi::AccessTokenB2bRequest, _>(
+            r = self.add::<bi::AccessTokenB2bRequest, _, _>(
                 r,
                 &p73,
-                routes::access_token_b2b,
+                access_token_b2b,
                 snap_renderer,
                 true,
             );
-            r = self.add::<bi::AccessTokenB2b2cRequest, _>(
+            r = self.add::<bi::AccessTokenB2b2cRequest, _, _>(
                 r,
                 &p74,
-                routes::access_token_b2b2c,
+                access_token_b2b2c,
                 snap_renderer,
                 true,
             );
         }
-        r = self.add_at::<bi::AuthPaymentRequest, _>(r, routes::auth_payment, snap_renderer);
-        r = self.add_at::<bi::AuthQueryRequest, _>(r, routes::auth_query, snap_renderer);
-        r = self.add_at::<bi::AuthCaptureRequest, _>(r, routes::auth_capture, snap_renderer);
-        r = self.add_at::<bi::AuthCaptureQueryRequest, _>(
+        let snap = snap_renderer;
+        r = self.add_at::<bi::AuthPaymentRequest, _, _>(r, handlers::auth_payment, snap);
+        r = self.add_at::<bi::AuthQueryRequest, _, _>(r, handlers::auth_query, snap);
+        r = self.add_at::<bi::AuthCaptureRequest, _, _>(r, handlers::auth_capture, snap);
+        r = self.add_at::<bi::AuthCaptureQueryRequest, _, _>(r, handlers::auth_capture_query, snap);
+        r = self.add_at::<bi::AuthVoidRequest, _, _>(r, handlers::auth_void, snap);
+        r = self.add_at::<bi::AuthVoidQueryRequest, _, _>(r, handlers::auth_void_query, snap);
+        r = self.add_at::<bi::AuthRefundRequest, _, _>(r, handlers::auth_refund, snap);
+        r = self.add_at::<bi::DebitCancelRequest, _, _>(r, handlers::bi_debit_cancel, snap);
+        r = self.add_at::<bi::QrMpmCancelRequest, _, _>(r, handlers::bi_qr_cancel, snap);
+        r = self.add_at::<bi::DeleteVaRequest, _, _>(r, handlers::bi_delete_va, snap);
+        r = self.add_at::<gopay::DebitCancelRequest, _, _>(r, handlers::gopay_debit_cancel, snap);
+        r = self.add_at::<gopay::QrisCancelRequest, _, _>(r, handlers::gopay_qris_cancel, snap);
+        r = self.add_at::<gopay::PreAuthVoidRequest, _, _>(r, handlers::gopay_preauth_void, snap);
+        r = self.add_at::<gopay::DeleteVaRequest, _, _>(r, handlers::gopay_delete_va, snap);
+        r = self.add_at::<paydia::AuthVoidRequest, _, _>(r, handlers::paydia_void, snap);
+        r = self.add_at::<ayopop::BillCancelRequest, _, _>(
             r,
-            routes::auth_capture_query,
-            snap_renderer,
-        );
-        r = self.add_at::<bi::AuthVoidRequest, _>(r, routes::auth_void, snap_renderer);
-        r = self.add_at::<bi::AuthVoidQueryRequest, _>(r, routes::auth_void_query, snap_renderer);
-        r = self.add_at::<bi::AuthRefundRequest, _>(r, routes::auth_refund, snap_renderer);
-        r = self.add_at::<bi::DebitCancelRequest, _>(r, routes::bi_debit_cancel, snap_renderer);
-        r = self.add_at::<bi::QrMpmCancelRequest, _>(r, routes::bi_qr_cancel, snap_renderer);
-        r = self.add_at::<bi::DeleteVaRequest, _>(r, routes::bi_delete_va, snap_renderer);
-        r = self.add_at::<gopay::DebitCancelRequest, _>(
-            r,
-            routes::gopay_debit_cancel,
-            snap_renderer,
-        );
-        r = self.add_at::<gopay::QrisCancelRequest, _>(r, routes::gopay_qris_cancel, snap_renderer);
-        r = self.add_at::<gopay::PreAuthVoidRequest, _>(
-            r,
-            routes::gopay_preauth_void,
-            snap_renderer,
-        );
-        r = self.add_at::<gopay::DeleteVaRequest, _>(r, routes::gopay_delete_va, snap_renderer);
-        r = self.add_at::<paydia::AuthVoidRequest, _>(r, routes::paydia_void, snap_renderer);
-        r = self.add_at::<ayopop::BillCancelRequest, _>(
-            r,
-            routes::ayopop_cancel,
+            handlers::ayopop_cancel,
             routes::ayopop_render,
         );
-        r = self.add_at::<ipg::VaReversalRequest, _>(r, routes::ipg_reversal, routes::ipg_render);
+        r = self.add_at::<ipg::VaReversalRequest, _, _>(
+            r,
+            handlers::ipg_reversal,
+            routes::ipg_render,
+        );
 
         r = r.merge(self.helper_routes());
-        let mut endpoints: std::collections::HashMap<String, &'static str> =
+        let endpoints: std::collections::HashMap<String, &'static str> =
             snap_endpoints::registry::registry()
                 .iter()
                 .map(|e| (e.sandbox_path.clone(), e.meta.name))
+                .chain([
+                    (
+                        bi::AccessTokenB2bRequest::META.path.to_owned(),
+                        bi::AccessTokenB2bRequest::META.name,
+                    ),
+                    (
+                        bi::AccessTokenB2b2cRequest::META.path.to_owned(),
+                        bi::AccessTokenB2b2cRequest::META.name,
+                    ),
+                ])
                 .collect();
-        endpoints.insert(
-            bi::AccessTokenB2bRequest::META.path.to_owned(),
-            bi::AccessTokenB2bRequest::META.name,
-        );
-        endpoints.insert(
-            bi::AccessTokenB2b2cRequest::META.path.to_owned(),
-            bi::AccessTokenB2b2cRequest::META.name,
-        );
         let ctx = Arc::new(LogContext {
             endpoints,
             log: self.log.clone(),
@@ -246,9 +297,10 @@ impl Sandbox {
                 "responseCode": "4040002",
                 "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
             });
-            tracing::info!(target: "snap::server", "{} {} -> 404 4040002 (no route)", req.method(), req.uri().path());
             json_response(404, reply.to_string().into_bytes())
         })
+        .layer(SnapLayer::new(self.provider.clone()))
+        .with_state(self.state.clone())
         .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
             let ctx = ctx.clone();
             async move { dashboard::record(ctx, req, next).await }
@@ -257,25 +309,33 @@ impl Sandbox {
 
     /// The dashboard and the helper API (`/sandbox/v1.0/...`), behind the
     /// dashboard password when one is set.
-    fn helper_routes(&self) -> Router {
-        let mut r = Router::new()
+    fn helper_routes(&self) -> Router<Shared> {
+        let mut r: Router<Shared> = Router::new()
             .route("/", get(|| async { dashboard::page() }))
             .route("/dashboard", get(|| async { dashboard::page() }))
             .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }));
-        let (st, provider, faults, log) = (
-            self.state.clone(),
-            self.provider.clone(),
-            self.faults.clone(),
-            self.log.clone(),
-        );
+        let (provider, faults, log) =
+            (self.provider.clone(), self.faults.clone(), self.log.clone());
         r = r.route(
             "/sandbox/v1.0/dashboard/state",
-            get(move || {
-                let body = dashboard::state_json(&st, &provider, &faults, &log);
-                async move { json_response(200, body.to_string().into_bytes()) }
+            get(move |st: axum::extract::State<Shared>| {
+                let (provider, faults, log) = (provider.clone(), faults.clone(), log.clone());
+                async move {
+                    let body = dashboard::state_json(&st, &provider, &faults, &log).await;
+                    json_response(200, body.to_string().into_bytes())
+                }
+            }),
+        );
+        let provider = self.provider.clone();
+        r = r.route(
+            "/sandbox/v1.0/dashboard/token",
+            post(move |body: axum::body::Bytes| {
+                let provider = provider.clone();
+                async move { dashboard_token(&provider, &body).await }
             }),
         );
         let faults = self.faults.clone();
+        let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/faults",
             get({
@@ -284,28 +344,34 @@ impl Sandbox {
                     json_response(200, json!(faults.config()).to_string().into_bytes())
                 }
             })
-            .post(move |body: axum::body::Bytes| {
-                let faults = faults.clone();
-                async move { set_faults(&faults, &body) }
+            .post(move |headers: HeaderMap, body: axum::body::Bytes| {
+                let (faults, provider) = (faults.clone(), provider.clone());
+                async move { set_faults(&faults, &provider, &headers, &body).await }
             }),
         );
-        let st = self.state.clone();
         let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/auth-code",
-            post(move |body: axum::body::Bytes| {
-                let st = st.clone();
-                let provider = provider.clone();
-                async move { issue_auth_code(&st, &provider, &body) }
-            }),
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { issue_auth_code(&st, &provider, &headers, &body).await }
+                },
+            ),
         );
-        let st = self.state.clone();
+        let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/expire-tokens",
-            post(move |body: axum::body::Bytes| {
-                let st = st.clone();
-                async move { expire_tokens(&st, &body) }
-            }),
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { expire_tokens(&st, &provider, &headers, &body).await }
+                },
+            ),
         );
         match self.password.clone() {
             None => r,
@@ -313,8 +379,14 @@ impl Sandbox {
                 move |req: Request, next: Next| {
                     let pw = pw.clone();
                     async move {
-                        if pw.admits(req.headers()) {
+                        if pw.has_session(req.headers()) {
                             next.run(req).await
+                        } else if pw.admits(req.headers()) {
+                            let mut res = next.run(req).await;
+                            if let Ok(v) = HeaderValue::from_str(&pw.session_cookie()) {
+                                res.headers_mut().append(header::SET_COOKIE, v);
+                            }
+                            res
                         } else {
                             dashboard::unauthorized()
                         }
@@ -331,9 +403,13 @@ impl Sandbox {
         let local = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
         let router = self.router();
-        let task = tokio::spawn(serve(listener, router, async {
-            let _ = rx.await;
-        }));
+        let config = self.provider.config().clone();
+        let task = tokio::spawn(async move {
+            serve(listener, router, &config, async {
+                let _ = rx.await;
+            })
+            .await
+        });
         Ok(RunningSandbox {
             addr: local,
             shutdown: Some(tx),
@@ -343,16 +419,16 @@ impl Sandbox {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then finishes
-/// in-flight requests.
+/// Serves `router` on `listener` with the connection limits of `config`
+/// (header, body and idle timeouts, the connection cap) until `shutdown`
+/// resolves, then lets in-flight requests finish for up to two seconds.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    config: &ProviderConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    snap_server::serve(listener, router, config, shutdown, Duration::from_secs(2)).await
 }
 
 /// A sandbox serving in the background.
@@ -410,38 +486,99 @@ async fn with_faults(
         Fault::None => next.run(req).await,
         Fault::ServerError => {
             let reply = render(meta, &ErrorReply::internal().with_log("fault knob: 5xx"));
-            tracing::info!(target: "snap::server", "{} {} -> {} (fault: 5xx)", req.method(), req.uri().path(), reply.status);
+            tracing::info!(target: "snap::server", fault = "5xx", status = reply.status, "fault injected");
             json_response(reply.status, reply.body)
         }
         Fault::Timeout => {
-            let method = req.method().clone();
-            let path = req.uri().path().to_owned();
             let res = next.run(req).await;
-            tracing::info!(target: "snap::server", "{method} {path}: answer held {} ms (fault: timeout)", faults.timeout_hold().as_millis());
+            tracing::info!(
+                target: "snap::server",
+                fault = "timeout",
+                held_ms = u64::try_from(faults.timeout_hold().as_millis()).unwrap_or(u64::MAX),
+                "fault injected: answer held"
+            );
             tokio::time::sleep(faults.timeout_hold()).await;
             res
         }
     }
 }
 
-fn bad(reason: &str) -> Response {
-    json_response(400, json!({ "error": reason }).to_string().into_bytes())
+fn bad(status: u16, reason: &str) -> Response {
+    json_response(status, json!({ "error": reason }).to_string().into_bytes())
 }
 
-fn issue_auth_code(st: &State, provider: &Provider, body: &[u8]) -> Response {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return bad("body must be JSON: {\"clientId\":\"...\",\"customerId\":\"...\"}");
+/// The partner a helper request is made by: its B2B token (`Authorization:
+/// Bearer ...`, from 73) must be live, and a `clientId` in the body, when
+/// given, must be that partner.
+async fn helper_partner(
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &serde_json::Value,
+) -> Result<String, Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    if token.is_empty() {
+        tracing::info!(target: "snap::server", helper = true, "sandbox helper refused: no B2B token");
+        return Err(bad(
+            401,
+            "sandbox helpers need the partner's B2B token: Authorization: Bearer <token from /v1.0/access-token/b2b>",
+        ));
+    }
+    let grant = match provider.tokens().check_b2b(token).await {
+        Ok(Ok(g)) => g,
+        Ok(Err(p)) => {
+            tracing::info!(target: "snap::server", helper = true, problem = %p, "sandbox helper refused: token");
+            return Err(bad(401, &format!("B2B token: {p}")));
+        }
+        Err(e) => return Err(bad(500, &e.to_string())),
     };
-    let client = v.get("clientId").and_then(|c| c.as_str()).unwrap_or("");
+    if let Some(client) = body.get("clientId").and_then(|c| c.as_str())
+        && client != grant.partner
+    {
+        tracing::info!(
+            target: "snap::server",
+            helper = true,
+            client_id = %Escaped(client),
+            partner = %Escaped(&grant.partner),
+            "sandbox helper refused: clientId is not the token's partner"
+        );
+        return Err(bad(403, "clientId is not the partner of this B2B token"));
+    }
+    Ok(grant.partner)
+}
+
+async fn issue_auth_code(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return bad(
+            400,
+            "body must be JSON: {\"clientId\":\"...\",\"customerId\":\"...\"}",
+        );
+    };
+    let client = match helper_partner(provider, headers, &v).await {
+        Ok(c) => c,
+        Err(res) => return res,
+    };
     let customer = v.get("customerId").and_then(|c| c.as_str()).unwrap_or("");
-    if provider.partners().get(client).is_none() {
-        return bad("clientId is not a configured partner");
-    }
     if !valid_customer_id(customer) {
-        return bad("customerId must be 1-64 letters, digits, '-', '_' or '.'");
+        return bad(
+            400,
+            "customerId must be 1-64 letters, digits, '-', '_' or '.'",
+        );
     }
-    let code = st.auth_codes.issue(client, customer);
-    tracing::info!(target: "snap::server", "POST /sandbox/v1.0/auth-code -> 200 (partner {client}, customer {customer})");
+    let code = match st.auth_codes.issue(&client, customer).await {
+        Ok(c) => c,
+        Err(e) => return bad(500, &e.to_string()),
+    };
+    tracing::info!(target: "snap::server", helper = "auth-code", partner = %Escaped(&client), customer = %Escaped(customer), "auth code issued");
     json_response(
         200,
         json!({ "authCode": code, "customerId": customer, "expiresIn": CODE_LIFETIME.as_secs().to_string() })
@@ -450,35 +587,78 @@ fn issue_auth_code(st: &State, provider: &Provider, body: &[u8]) -> Response {
     )
 }
 
-/// `POST /sandbox/v1.0/faults`: the members given replace the current
-/// knobs (`{"errorPercent": 20}` changes only that one).
-fn set_faults(faults: &Faults, body: &[u8]) -> Response {
+/// `POST /sandbox/v1.0/dashboard/token` with `{"clientId":"..."}`: a B2B
+/// token of that partner for the dashboard's helper calls. Reachable only
+/// where the dashboard is (loopback, or behind the dashboard password).
+async fn dashboard_token(provider: &Provider, body: &[u8]) -> Response {
+    let v = serde_json::from_slice::<serde_json::Value>(body).unwrap_or(json!({}));
+    let client = v.get("clientId").and_then(|c| c.as_str()).unwrap_or("");
+    match provider.partners().get(client).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return bad(400, "clientId is not a configured partner"),
+        Err(e) => return bad(500, &e.to_string()),
+    }
+    match provider.tokens().issue_b2b(client, None).await {
+        Ok(t) => json_response(
+            200,
+            json!({ "accessToken": t.token, "expiresIn": t.expires_in.as_secs().to_string() })
+                .to_string()
+                .into_bytes(),
+        ),
+        Err(e) => bad(500, &e.to_string()),
+    }
+}
+
+/// `POST /sandbox/v1.0/faults` (with a partner's B2B token): the members
+/// given replace the current knobs (`{"errorPercent": 20}` changes only
+/// that one).
+async fn set_faults(
+    faults: &Faults,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     let Ok(serde_json::Value::Object(given)) = serde_json::from_slice::<serde_json::Value>(body)
     else {
-        return bad("body must be a JSON object of fault knobs, e.g. {\"errorPercent\":20}");
+        return bad(
+            400,
+            "body must be a JSON object of fault knobs, e.g. {\"errorPercent\":20}",
+        );
     };
+    if let Err(res) = helper_partner(provider, headers, &json!({})).await {
+        return res;
+    }
     let mut merged = json!(faults.config());
     if let Some(obj) = merged.as_object_mut() {
         obj.extend(given);
     }
     let config = match serde_json::from_value::<crate::faults::FaultConfig>(merged) {
         Ok(c) => c,
-        Err(e) => return bad(&format!("fault knobs: {e}")),
+        Err(e) => return bad(400, &format!("fault knobs: {e}")),
     };
     if let Err(e) = faults.set(config) {
-        return bad(&format!("fault knobs: {e}"));
+        return bad(400, &format!("fault knobs: {e}"));
     }
     let now = faults.config();
-    tracing::info!(target: "snap::server", "POST /sandbox/v1.0/faults -> 200 ({now:?})");
+    tracing::info!(target: "snap::server", helper = "faults", "fault knobs set: {now:?}");
     json_response(200, json!(now).to_string().into_bytes())
 }
 
-fn expire_tokens(st: &State, body: &[u8]) -> Response {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return bad("body must be JSON: {\"clientId\":\"...\"}");
+async fn expire_tokens(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let v = serde_json::from_slice::<serde_json::Value>(body).unwrap_or(json!({}));
+    let client = match helper_partner(provider, headers, &v).await {
+        Ok(c) => c,
+        Err(res) => return res,
     };
-    let client = v.get("clientId").and_then(|c| c.as_str()).unwrap_or("");
-    let n = st.tokens.expire_partner(client);
-    tracing::info!(target: "snap::server", "POST /sandbox/v1.0/expire-tokens -> 200 (partner {client}, {n} tokens)");
+    let n = match st.tokens.expire_partner(&client).await {
+        Ok(n) => n,
+        Err(e) => return bad(500, &e.to_string()),
+    };
+    tracing::info!(target: "snap::server", helper = "expire-tokens", partner = %Escaped(&client), expired = n, "tokens expired");
     json_response(200, json!({ "expired": n }).to_string().into_bytes())
 }

@@ -14,9 +14,24 @@
 //!   "bodyLimitBytes": 65536,
 //!   "b2bTokenSeconds": 900,
 //!   "customerTokenSeconds": 900,
+//!   "headerTimeoutMs": 10000,
+//!   "bodyTimeoutMs": 30000,
+//!   "idleTimeoutMs": 60000,
+//!   "maxConnections": 1024,
+//!   "rateLimitPerSecond": 1000,
+//!   "maxTokensPerPartner": 1000,
+//!   "maxExternalIdsPerPartner": 100000,
+//!   "redis": "redis://127.0.0.1:6379/",
 //!   "faults": { "delayMs": 0, "timeoutPercent": 0, "errorPercent": 0, "seed": 1 }
 //! }
 //! ```
+//!
+//! Every value is checked at start: one out of range is a [`ConfigError`]
+//! naming the key and the range (a token lifetime of `u64::MAX` seconds
+//! included), never a panic later. `rateLimitPerSecond: 0` turns the
+//! per-partner rate limit off. Without `redis` the sandbox is in memory and
+//! bounded (see `snap_sandbox::app::MEMORY_RECORDS` and the provider-side
+//! caps).
 //!
 //! A partner's client id is its `X-CLIENT-KEY` and `X-PARTNER-ID`; its
 //! client secret keys the symmetric signatures and doubles as its IPG API key
@@ -29,6 +44,7 @@ use serde::Deserialize;
 use snap_core::sign::RsaPublicKey;
 use snap_endpoints::ayopop::{AyopopCredentials, AyopopSignature};
 use snap_endpoints::ipg::{IpgKey, IpgSignature};
+use snap_server::limits::RateLimit;
 use snap_server::{Partner, ProviderConfig, ProviderConfigError};
 
 use crate::faults::{FaultConfig, FaultConfigError};
@@ -67,6 +83,31 @@ pub struct ConfigFile {
     /// Customer token lifetime, seconds (default 900).
     #[serde(default)]
     pub customer_token_seconds: Option<u64>,
+    /// Header read timeout, milliseconds (default 10000).
+    #[serde(default)]
+    pub header_timeout_ms: Option<u64>,
+    /// Body read timeout, milliseconds (default 30000).
+    #[serde(default)]
+    pub body_timeout_ms: Option<u64>,
+    /// Idle connection timeout, milliseconds (default 60000).
+    #[serde(default)]
+    pub idle_timeout_ms: Option<u64>,
+    /// Connections served at once (default 1024).
+    #[serde(default)]
+    pub max_connections: Option<usize>,
+    /// Requests per second per partner (default 1000; 0: no limit).
+    #[serde(default)]
+    pub rate_limit_per_second: Option<u32>,
+    /// Live tokens of each kind per partner (default 1000).
+    #[serde(default)]
+    pub max_tokens_per_partner: Option<usize>,
+    /// X-EXTERNAL-ID records kept per partner in memory (default 100000).
+    #[serde(default)]
+    pub max_external_ids_per_partner: Option<usize>,
+    /// Redis URL: keep tokens, X-EXTERNAL-ID records, rate limits and the
+    /// ledger there (several sandboxes act as one provider).
+    #[serde(default)]
+    pub redis: Option<String>,
     /// Fault knobs.
     #[serde(default)]
     pub faults: FaultConfig,
@@ -110,6 +151,14 @@ pub enum ConfigError {
     /// A fault knob out of range.
     #[error("faults: {0}")]
     Faults(#[from] FaultConfigError),
+    /// The Redis store cannot be used.
+    #[error("redis {url}: {reason}")]
+    Redis {
+        /// The URL given.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// A provider-side setting out of range (window, body limit, token
     /// lifetimes).
     #[error("{key}: {source}")]
@@ -130,15 +179,30 @@ pub struct SandboxConfig {
     pub provider: ProviderConfig,
     /// Fault knobs.
     pub faults: FaultConfig,
+    /// Redis URL (`redis://HOST:PORT/`): state shared with other sandboxes
+    /// on it; `None`: in memory.
+    pub redis: Option<String>,
+    /// Prefix of the sandbox's Redis keys (default `snap:sandbox:`).
+    pub redis_prefix: String,
 }
+
+/// The default prefix of the sandbox's Redis keys.
+pub const REDIS_PREFIX: &str = "snap:sandbox:";
 
 impl SandboxConfig {
     /// One partner, defaults for the rest.
     pub fn single(partner: Partner) -> Self {
+        Self::with_partners(vec![partner])
+    }
+
+    /// These partners, defaults for the rest.
+    pub fn with_partners(partners: Vec<Partner>) -> Self {
         SandboxConfig {
-            partners: vec![partner],
+            partners,
             provider: ProviderConfig::default(),
             faults: FaultConfig::default(),
+            redis: None,
+            redis_prefix: REDIS_PREFIX.to_owned(),
         }
     }
 
@@ -183,14 +247,30 @@ impl SandboxConfig {
         if let Some(s) = file.customer_token_seconds {
             provider = provider.customer_token_lifetime(secs(s));
         }
+        let ms = Duration::from_millis;
+        if let Some(t) = file.header_timeout_ms {
+            provider = provider.header_read_timeout(ms(t));
+        }
+        if let Some(t) = file.body_timeout_ms {
+            provider = provider.body_read_timeout(ms(t));
+        }
+        if let Some(t) = file.idle_timeout_ms {
+            provider = provider.idle_timeout(ms(t));
+        }
+        if let Some(n) = file.max_connections {
+            provider = provider.max_connections(n);
+        }
+        if let Some(r) = file.rate_limit_per_second {
+            provider = provider.rate_limit((r > 0).then(|| RateLimit::per_second(r)));
+        }
+        if let Some(n) = file.max_tokens_per_partner {
+            provider = provider.max_tokens_per_partner(n);
+        }
+        if let Some(n) = file.max_external_ids_per_partner {
+            provider = provider.max_external_ids_per_partner(n);
+        }
         let provider = provider.build().map_err(|source| ConfigError::Provider {
-            key: match source.setting() {
-                "timestamp_window" => "timestampWindowSeconds",
-                "body_limit" => "bodyLimitBytes",
-                "b2b_token_lifetime" => "b2bTokenSeconds",
-                "customer_token_lifetime" => "customerTokenSeconds",
-                other => other,
-            },
+            key: config_key(source.setting()),
             source,
         })?;
         file.faults.validate()?;
@@ -198,7 +278,27 @@ impl SandboxConfig {
             partners,
             provider,
             faults: file.faults,
+            redis: file.redis,
+            redis_prefix: REDIS_PREFIX.to_owned(),
         })
+    }
+}
+
+/// The config file's key of a provider setting (the builder's name).
+pub fn config_key(setting: &'static str) -> &'static str {
+    match setting {
+        "timestamp_window" => "timestampWindowSeconds",
+        "body_limit" => "bodyLimitBytes",
+        "b2b_token_lifetime" => "b2bTokenSeconds",
+        "customer_token_lifetime" => "customerTokenSeconds",
+        "header_read_timeout" => "headerTimeoutMs",
+        "body_read_timeout" => "bodyTimeoutMs",
+        "idle_timeout" => "idleTimeoutMs",
+        "max_connections" => "maxConnections",
+        "rate_limit" => "rateLimitPerSecond",
+        "max_tokens_per_partner" => "maxTokensPerPartner",
+        "max_external_ids_per_partner" => "maxExternalIdsPerPartner",
+        other => other,
     }
 }
 

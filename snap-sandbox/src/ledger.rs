@@ -1,5 +1,6 @@
-//! The auth-payment ledger: a pure, thread-safe state machine for the BI
-//! Auth Payment family (services 63-69, seed 004).
+//! The auth-payment ledger: a state machine for the BI Auth Payment family
+//! (services 63-69, seed 004) kept in a [`RecordStore`] (in memory, or
+//! Redis so that several sandbox processes share it).
 //!
 //! ```text
 //! authorize (63) ──> capture (65, partial, repeated; lastCapture voids the rest)
@@ -14,19 +15,55 @@
 //! negative (all are unsigned minor units and every subtraction is checked),
 //! and every amount is in the payment's currency.
 //!
+//! # Records: every operation costs the same, whatever the history
+//!
+//! A payment is one small record (totals, an operation count, its customer)
+//! under `pay:{partner}:{referenceNo}`; each capture, void and refund is a
+//! record of its own under its partner number (`cap:`, `void:`, `ref:`), so
+//! that an operation reads and writes a fixed number of small records: a
+//! duplicate number is one lookup, a query one lookup, an update one
+//! compare-and-set of the payment record. The history is capped at
+//! [`MAX_OPERATIONS`] operations per payment (here, in
+//! [`Ledger::capture`] / [`Ledger::void`] / [`Ledger::refund`]; past it:
+//! `404{SS}00`), and records expire after [`Ledger::retention`] (7 days).
+//! Concurrent operations on one payment are serialized by the payment
+//! record's compare-and-set (a loser re-reads and re-checks); operations on
+//! different payments never wait for each other (finer than one lock per
+//! partner).
+//!
+//! # Numbers
+//!
+//! The sandbox's numbers (`referenceNo`, `captureNo`, ...) come from
+//! counters shared by every process on the store. The automatic void of a
+//! last capture is kept apart from the partner's own voids (its own
+//! namespace, shown as `{partnerCaptureNo}-rest`): a partner void numbered
+//! `X-rest` never collides with it.
+//!
+//! # Customers
+//!
+//! A payment authorized with a customer token is bound to that customer: an
+//! operation or query carrying another customer's token gets the standard's
+//! not-found answer (`404{SS}01`), as if the payment did not exist.
+//!
 //! Business errors carry BI case codes ([`LedgerError::case`]): not found
 //! `404{SS}01`, invalid status `404{SS}00`, invalid amount `404{SS}13`,
-//! duplicate partner reference `409{SS}01`.
-//!
-//! The ledger knows nothing about HTTP or JSON: amounts are snap-core
-//! [`Money`] (integer minor units + a checked [`Currency`]), times are
-//! strings the caller supplies.
-//! Books are kept per partner: one partner never sees another's payments.
+//! duplicate partner reference `409{SS}01`. Books are kept per partner: one
+//! partner never sees another's payments.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use snap_server::store::{Expect, MemoryRecords, RecordStore, StoreError};
 
 pub use snap_core::money::{Currency, Money};
+
+/// Most operations (captures, voids, refunds) recorded on one payment.
+pub const MAX_OPERATIONS: u32 = 20_000;
+
+/// How many payments [`Ledger::payments`] remembers for inspection.
+const RECENT: usize = 10_000;
 
 /// `minor` units written as a SNAP decimal string (`"10000.00"`), for
 /// messages.
@@ -71,7 +108,7 @@ impl TransactionStatus {
 }
 
 /// One capture (65) of a payment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capture {
     /// The sandbox's `captureNo`.
     pub capture_no: String,
@@ -85,21 +122,25 @@ pub struct Capture {
 
 /// One void (67) of a payment, or the automatic void of the remainder after a
 /// last capture.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Void {
     /// The sandbox's `voidNo`.
     pub void_no: String,
     /// The partner's `partnerVoidNo` (for an automatic void after a last
-    /// capture: the capture's `partnerCaptureNo` with `-rest` appended).
+    /// capture: the capture's `partnerCaptureNo` with `-rest` appended; it
+    /// lives apart from the partner's own numbers).
     pub partner_void_no: String,
     /// Amount voided by this operation.
     pub amount: Money,
     /// `voidTime`.
     pub time: String,
+    /// The automatic void of a last capture (not the partner's).
+    #[serde(default)]
+    pub automatic: bool,
 }
 
 /// One refund (69) of a payment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refund {
     /// The sandbox's `refundNo`.
     pub refund_no: String,
@@ -111,8 +152,9 @@ pub struct Refund {
     pub time: String,
 }
 
-/// A payment and everything done to it (a snapshot when returned).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A payment (a snapshot when returned): totals, not history (each
+/// operation is a record of its own, see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
     /// The sandbox's `referenceNo`.
     pub reference_no: String,
@@ -123,6 +165,9 @@ pub struct Payment {
     /// `X-EXTERNAL-ID` of the authorization request, when known (GoPay lets
     /// a void name the payment by it).
     pub external_id: Option<String>,
+    /// The customer whose token authorized it (B2B2C), when there was one.
+    #[serde(default)]
+    pub customer: Option<String>,
     /// The authorized amount.
     pub amount: Money,
     /// `paidTime`.
@@ -133,12 +178,8 @@ pub struct Payment {
     pub voided: u64,
     /// Sum of refunds, minor units.
     pub refunded: u64,
-    /// Captures, oldest first.
-    pub captures: Vec<Capture>,
-    /// Voids, oldest first.
-    pub voids: Vec<Void>,
-    /// Refunds, oldest first.
-    pub refunds: Vec<Refund>,
+    /// Captures, voids and refunds recorded (at most [`MAX_OPERATIONS`]).
+    pub operations: u32,
 }
 
 impl Payment {
@@ -169,45 +210,27 @@ impl Payment {
 
     /// Checks the ledger invariants; `Err` names the first broken one.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let sum = |it: &mut dyn Iterator<Item = &Money>| -> Result<u64, String> {
-            let mut total = 0u64;
-            for a in it {
-                if a.currency() != self.amount.currency() {
-                    return Err(format!(
-                        "{}: amount in {} on a {} payment",
-                        self.reference_no,
-                        a.currency(),
-                        self.amount.currency()
-                    ));
-                }
-                total = total
-                    .checked_add(a.minor())
-                    .ok_or_else(|| format!("{}: sum overflows", self.reference_no))?;
-            }
-            Ok(total)
-        };
-        let captured = sum(&mut self.captures.iter().map(|c| &c.amount))?;
-        let voided = sum(&mut self.voids.iter().map(|v| &v.amount))?;
-        let refunded = sum(&mut self.refunds.iter().map(|r| &r.amount))?;
-        if (captured, voided, refunded) != (self.captured, self.voided, self.refunded) {
-            return Err(format!(
-                "{}: totals disagree with the records",
-                self.reference_no
-            ));
-        }
-        match captured.checked_add(voided) {
+        match self.captured.checked_add(self.voided) {
             Some(s) if s <= self.amount.minor() => {}
             _ => {
                 return Err(format!(
-                    "{}: captured {captured} + voided {voided} > authorized {}",
+                    "{}: captured {} + voided {} > authorized {}",
                     self.reference_no,
+                    self.captured,
+                    self.voided,
                     self.amount.minor()
                 ));
             }
         }
-        if refunded > captured {
+        if self.refunded > self.captured {
             return Err(format!(
-                "{}: refunded {refunded} > captured {captured}",
+                "{}: refunded {} > captured {}",
+                self.reference_no, self.refunded, self.captured
+            ));
+        }
+        if self.operations > MAX_OPERATIONS {
+            return Err(format!(
+                "{}: more operations than the cap",
                 self.reference_no
             ));
         }
@@ -217,6 +240,7 @@ impl Payment {
 
 /// A business error, mapped to the BI case codes by [`LedgerError::case`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LedgerError {
     /// `404{SS}01 Transaction Not Found`.
     #[error("transaction not found: {0}")]
@@ -236,16 +260,27 @@ pub enum LedgerError {
         /// The reused value.
         value: String,
     },
+    /// `500{SS}01`: the store failed.
+    #[error("ledger store: {0}")]
+    Store(String),
+}
+
+impl From<StoreError> for LedgerError {
+    fn from(e: StoreError) -> Self {
+        LedgerError::Store(e.to_string())
+    }
 }
 
 impl LedgerError {
-    /// HTTP status and SNAP case code: `(404, 1)`, `(404, 0)`, `(404, 13)`, `(409, 1)`.
+    /// HTTP status and SNAP case code: `(404, 1)`, `(404, 0)`, `(404, 13)`,
+    /// `(409, 1)`, `(500, 1)`.
     pub fn case(&self) -> (u16, u8) {
         match self {
             LedgerError::NotFound(_) => (404, 1),
             LedgerError::InvalidStatus(_) => (404, 0),
             LedgerError::InvalidAmount(_) => (404, 13),
             LedgerError::Duplicate { .. } => (409, 1),
+            LedgerError::Store(_) => (500, 1),
         }
     }
 }
@@ -285,9 +320,12 @@ pub struct Authorize {
     pub amount: Money,
     /// The request's `X-EXTERNAL-ID`, if any.
     pub external_id: Option<String>,
+    /// The customer of the request's customer token (B2B2C), if any: the
+    /// payment is bound to it.
+    pub customer: Option<String>,
 }
 
-/// How a later operation names its payment.
+/// How a later operation names its payment, and on whose behalf.
 #[derive(Debug, Clone, Default)]
 pub struct Target {
     /// `originalReferenceNo` (the sandbox's `referenceNo`).
@@ -296,6 +334,9 @@ pub struct Target {
     pub partner_reference_no: Option<String>,
     /// `originalExternalId` (GoPay).
     pub external_id: Option<String>,
+    /// The customer of the request's customer token, if any: a payment of
+    /// another customer is not found.
+    pub customer: Option<String>,
 }
 
 /// Capture (65).
@@ -364,40 +405,6 @@ pub struct RefundDone {
     pub refund: Refund,
 }
 
-#[derive(Debug, Default)]
-struct Book {
-    payments: HashMap<String, Payment>,
-    by_partner_ref: HashMap<String, String>,
-    by_external_id: HashMap<String, String>,
-}
-
-impl Book {
-    fn find(&self, t: &Target) -> Result<&str, LedgerError> {
-        let by_ref = t.reference_no.as_deref().filter(|s| !s.is_empty());
-        let by_partner = t.partner_reference_no.as_deref().filter(|s| !s.is_empty());
-        let by_ext = t.external_id.as_deref().filter(|s| !s.is_empty());
-        let key = if let Some(r) = by_ref {
-            self.payments.get_key_value(r).map(|(k, _)| k.as_str())
-        } else if let Some(p) = by_partner {
-            self.by_partner_ref.get(p).map(String::as_str)
-        } else if let Some(e) = by_ext {
-            self.by_external_id.get(e).map(String::as_str)
-        } else {
-            None
-        };
-        let Some(key) = key else {
-            return Err(LedgerError::NotFound(describe(t)));
-        };
-        // When both references are given they must name the same payment.
-        if let (Some(p), Some(pay)) = (by_partner, self.payments.get(key))
-            && pay.partner_reference_no != p
-        {
-            return Err(LedgerError::NotFound(describe(t)));
-        }
-        Ok(key)
-    }
-}
-
 fn describe(t: &Target) -> String {
     let mut parts = Vec::new();
     if let Some(r) = &t.reference_no {
@@ -416,40 +423,6 @@ fn describe(t: &Target) -> String {
     }
 }
 
-#[derive(Debug, Default)]
-struct State {
-    books: HashMap<String, Book>,
-    seq: u64,
-}
-
-impl State {
-    /// The payment `target` names in `partner`'s book, with its key; one
-    /// lookup for every operation that changes a payment.
-    fn payment_mut(
-        &mut self,
-        partner: &str,
-        target: &Target,
-    ) -> Result<(String, &mut Payment), LedgerError> {
-        let not_found = || LedgerError::NotFound(describe(target));
-        let book = self.books.get_mut(partner).ok_or_else(not_found)?;
-        let key = book.find(target)?.to_owned();
-        let payment = book.payments.get_mut(&key).ok_or_else(not_found)?;
-        Ok((key, payment))
-    }
-
-    fn next(&mut self, prefix: &str) -> String {
-        self.seq += 1;
-        format!("{prefix}{:018}", self.seq)
-    }
-}
-
-/// The ledger: one book per partner behind one lock, so every operation is
-/// atomic (check and update happen together).
-#[derive(Debug, Default)]
-pub struct Ledger {
-    state: Mutex<State>,
-}
-
 fn check_currency(payment: &Payment, amount: &Money, field: &str) -> Result<(), LedgerError> {
     if amount.currency() != payment.amount.currency() {
         return Err(LedgerError::InvalidAmount(format!(
@@ -461,21 +434,200 @@ fn check_currency(payment: &Payment, amount: &Money, field: &str) -> Result<(), 
     Ok(())
 }
 
+fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>, LedgerError> {
+    serde_json::to_vec(v).map_err(|e| LedgerError::Store(e.to_string()))
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(key: &str, bytes: &[u8]) -> Result<T, LedgerError> {
+    serde_json::from_slice(bytes).map_err(|e| LedgerError::Store(format!("record {key}: {e}")))
+}
+
+/// `{len}:{text}`: key parts that cannot run into each other.
+fn part(s: &str) -> String {
+    format!("{}:{s}", s.len())
+}
+
+/// A record to create with an operation (its number must be new).
+struct Sub {
+    key: String,
+    bytes: Vec<u8>,
+}
+
+/// The ledger: payments and their operations in a [`RecordStore`].
+pub struct Ledger {
+    store: Arc<dyn RecordStore>,
+    retention: Duration,
+    recent: Mutex<VecDeque<(String, String)>>,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger")
+            .field("retention", &self.retention)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger::new()
+    }
+}
+
 impl Ledger {
-    /// An empty ledger.
+    /// An empty in-memory ledger (at most 300,000 records; the oldest go
+    /// first).
     pub fn new() -> Self {
-        Ledger::default()
+        Ledger::with_store(Arc::new(MemoryRecords::new(300_000)))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic while holding the lock cannot leave a half-applied
-        // operation (each one validates before it mutates), so a poisoned
-        // lock is still consistent.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    /// A ledger in `store` (Redis: shared by every sandbox process on it).
+    pub fn with_store(store: Arc<dyn RecordStore>) -> Self {
+        Ledger {
+            store,
+            retention: Duration::from_secs(7 * 86_400),
+            recent: Mutex::default(),
+        }
+    }
+
+    /// How long records are kept after their last change (7 days).
+    pub fn retention(&self) -> Duration {
+        self.retention
+    }
+
+    fn ttl(&self) -> Option<Duration> {
+        Some(self.retention)
+    }
+
+    async fn next(&self, prefix: &str) -> Result<String, LedgerError> {
+        let n = self.store.next(prefix).await?;
+        Ok(format!("{prefix}{n:018}"))
+    }
+
+    fn pay_key(partner: &str, reference: &str) -> String {
+        format!("ledger:pay:{}:{reference}", part(partner))
+    }
+
+    fn sub_key(kind: &str, partner: &str, reference: &str, number: &str) -> String {
+        format!(
+            "ledger:{kind}:{}:{}:{number}",
+            part(partner),
+            part(reference)
+        )
+    }
+
+    /// The key of the payment `target` names, its record and version.
+    async fn load(
+        &self,
+        partner: &str,
+        target: &Target,
+    ) -> Result<(String, Payment, u64), LedgerError> {
+        let not_found = || LedgerError::NotFound(describe(target));
+        let by_ref = target.reference_no.as_deref().filter(|s| !s.is_empty());
+        let by_partner = target
+            .partner_reference_no
+            .as_deref()
+            .filter(|s| !s.is_empty());
+        let by_ext = target.external_id.as_deref().filter(|s| !s.is_empty());
+        let reference = if let Some(r) = by_ref {
+            r.to_owned()
+        } else {
+            let index = if let Some(p) = by_partner {
+                format!("ledger:pref:{}:{p}", part(partner))
+            } else if let Some(e) = by_ext {
+                format!("ledger:pext:{}:{e}", part(partner))
+            } else {
+                return Err(not_found());
+            };
+            let rec = self.store.get(&index).await?.ok_or_else(not_found)?;
+            String::from_utf8(rec.value).map_err(|_| not_found())?
+        };
+        let key = Self::pay_key(partner, &reference);
+        let rec = self.store.get(&key).await?.ok_or_else(not_found)?;
+        let payment: Payment = decode(&key, &rec.value)?;
+        // When both references are given they must name the same payment;
+        // another customer's payment does not exist for this one.
+        if by_partner.is_some_and(|p| payment.partner_reference_no != p)
+            || target
+                .customer
+                .as_deref()
+                .is_some_and(|c| payment.customer.as_deref().is_some_and(|owner| owner != c))
+        {
+            return Err(not_found());
+        }
+        Ok((key, payment, rec.version))
+    }
+
+    /// Runs `f` on the payment and stores the result with compare-and-set;
+    /// `subs` are created with it (a number already used: `Duplicate`).
+    /// Retried when another operation on the payment got in first.
+    async fn apply<T>(
+        &self,
+        partner: &str,
+        target: &Target,
+        duplicate: Option<(&'static str, &str, String)>,
+        mut f: impl FnMut(&mut Payment) -> Result<(Vec<Sub>, T), LedgerError>,
+    ) -> Result<(Payment, T), LedgerError> {
+        for _ in 0..64 {
+            let (key, mut payment, version) = self.load(partner, target).await?;
+            if let Some((field, value, sub_key)) = &duplicate
+                && self.store.get(sub_key).await?.is_some()
+            {
+                return Err(LedgerError::Duplicate {
+                    field,
+                    value: (*value).to_owned(),
+                });
+            }
+            if payment.operations >= MAX_OPERATIONS {
+                return Err(LedgerError::InvalidStatus(format!(
+                    "{} has {MAX_OPERATIONS} operations, the most one payment keeps",
+                    payment.reference_no
+                )));
+            }
+            let (subs, out) = f(&mut payment)?;
+            payment.operations += 1;
+            let mut created = Vec::new();
+            for s in &subs {
+                if !self
+                    .store
+                    .put(&s.key, s.bytes.clone(), Expect::Absent, self.ttl())
+                    .await?
+                {
+                    for k in created {
+                        let _ = self.store.delete(k).await;
+                    }
+                    let (field, value) = duplicate
+                        .as_ref()
+                        .map(|(f, v, _)| (*f, (*v).to_owned()))
+                        .unwrap_or(("partnerReferenceNo", String::new()));
+                    return Err(LedgerError::Duplicate { field, value });
+                }
+                created.push(s.key.as_str());
+            }
+            if self
+                .store
+                .put(
+                    &key,
+                    encode(&payment)?,
+                    Expect::Version(version),
+                    self.ttl(),
+                )
+                .await?
+            {
+                return Ok((payment, out));
+            }
+            // Another operation changed the payment first: undo, re-check.
+            for k in created {
+                let _ = self.store.delete(k).await;
+            }
+        }
+        Err(LedgerError::Store(
+            "too many concurrent operations on one payment".to_owned(),
+        ))
     }
 
     /// Auth Payment (63): records an authorization.
-    pub fn authorize(
+    pub async fn authorize(
         &self,
         partner: &str,
         cmd: Authorize,
@@ -486,10 +638,18 @@ impl Ledger {
                 "amount must be greater than zero".to_owned(),
             ));
         }
-        let mut st = self.lock();
-        let reference_no = st.next("SBXPAY");
-        let book = st.books.entry(partner.to_owned()).or_default();
-        if book.by_partner_ref.contains_key(&cmd.partner_reference_no) {
+        let reference_no = self.next("SBXPAY").await?;
+        let index = format!("ledger:pref:{}:{}", part(partner), cmd.partner_reference_no);
+        if !self
+            .store
+            .put(
+                &index,
+                reference_no.clone().into_bytes(),
+                Expect::Absent,
+                self.ttl(),
+            )
+            .await?
+        {
             return Err(LedgerError::Duplicate {
                 field: "partnerReferenceNo",
                 value: cmd.partner_reference_no,
@@ -497,113 +657,130 @@ impl Ledger {
         }
         let payment = Payment {
             reference_no: reference_no.clone(),
-            partner_reference_no: cmd.partner_reference_no.clone(),
+            partner_reference_no: cmd.partner_reference_no,
             merchant_id: cmd.merchant_id,
             external_id: cmd.external_id.clone(),
+            customer: cmd.customer,
             amount: cmd.amount,
             paid_time: now.to_owned(),
             captured: 0,
             voided: 0,
             refunded: 0,
-            captures: Vec::new(),
-            voids: Vec::new(),
-            refunds: Vec::new(),
+            operations: 0,
         };
-        book.by_partner_ref
-            .insert(cmd.partner_reference_no, reference_no.clone());
-        if let Some(ext) = cmd.external_id {
-            book.by_external_id.insert(ext, reference_no.clone());
+        if let Some(ext) = &cmd.external_id {
+            let k = format!("ledger:pext:{}:{ext}", part(partner));
+            self.store
+                .put(
+                    &k,
+                    reference_no.clone().into_bytes(),
+                    Expect::Any,
+                    self.ttl(),
+                )
+                .await?;
         }
-        book.payments.insert(reference_no, payment.clone());
+        self.store
+            .put(
+                &Self::pay_key(partner, &reference_no),
+                encode(&payment)?,
+                Expect::Any,
+                self.ttl(),
+            )
+            .await?;
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.len() >= RECENT {
+            recent.pop_front();
+        }
+        recent.push_back((partner.to_owned(), reference_no));
         Ok(payment)
     }
 
     /// Payment Query (64).
-    pub fn payment(&self, partner: &str, target: &Target) -> Result<Payment, LedgerError> {
-        let st = self.lock();
-        let book = st
-            .books
-            .get(partner)
-            .ok_or_else(|| LedgerError::NotFound(describe(target)))?;
-        let key = book.find(target)?;
-        book.payments
-            .get(key)
-            .cloned()
-            .ok_or_else(|| LedgerError::NotFound(describe(target)))
+    pub async fn payment(&self, partner: &str, target: &Target) -> Result<Payment, LedgerError> {
+        Ok(self.load(partner, target).await?.1)
     }
 
     /// Capture (65): captures `amount` (or all that remains); with
     /// `last_capture` voids what is left afterwards.
-    pub fn capture(
+    pub async fn capture(
         &self,
         partner: &str,
         cmd: CaptureCmd,
         now: &str,
     ) -> Result<CaptureDone, LedgerError> {
-        let mut st = self.lock();
-        let capture_no = st.next("SBXCAP");
-        let rest_void_no = st.next("SBXVOD");
-        let (key, payment) = st.payment_mut(partner, &cmd.target)?;
-        if payment
-            .captures
-            .iter()
-            .any(|c| c.partner_capture_no == cmd.partner_capture_no)
-        {
-            return Err(LedgerError::Duplicate {
-                field: "partnerCaptureNo",
-                value: cmd.partner_capture_no,
-            });
-        }
-        let remaining = payment.remaining();
-        if remaining == 0 {
-            return Err(LedgerError::InvalidStatus(format!(
-                "nothing left to capture on {key} (status {})",
-                payment.status().description()
-            )));
-        }
-        let minor = match &cmd.amount {
-            Some(a) => {
-                check_currency(payment, a, "captureAmount")?;
-                a.minor()
-            }
-            None => remaining,
-        };
-        if minor == 0 {
-            return Err(LedgerError::InvalidAmount(
-                "captureAmount must be greater than zero".to_owned(),
-            ));
-        }
-        if minor > remaining {
-            return Err(LedgerError::InvalidAmount(format!(
-                "captureAmount {} exceeds the remaining {}",
-                decimal(minor),
-                decimal(remaining)
-            )));
-        }
-        let currency = payment.amount.currency();
-        let capture = Capture {
-            capture_no,
-            partner_capture_no: cmd.partner_capture_no.clone(),
-            amount: money(minor, currency)?,
-            time: now.to_owned(),
-        };
-        payment.captured += minor;
-        payment.captures.push(capture.clone());
-        let mut rest_void = None;
-        let left = payment.remaining();
-        if cmd.last_capture && left > 0 {
-            let v = Void {
-                void_no: rest_void_no,
-                partner_void_no: format!("{}-rest", cmd.partner_capture_no),
-                amount: money(left, currency)?,
-                time: now.to_owned(),
-            };
-            payment.voided += left;
-            payment.voids.push(v.clone());
-            rest_void = Some(v);
-        }
+        let capture_no = self.next("SBXCAP").await?;
+        let rest_void_no = self.next("SBXVOD").await?;
+        let reference = self.load(partner, &cmd.target).await?.1.reference_no;
+        let cap_key = Self::sub_key("cap", partner, &reference, &cmd.partner_capture_no);
+        let auto_key = Self::sub_key("avoid", partner, &reference, &cmd.partner_capture_no);
+        let dup = Some((
+            "partnerCaptureNo",
+            cmd.partner_capture_no.as_str(),
+            cap_key.clone(),
+        ));
+        let (payment, (capture, rest_void)) = self
+            .apply(partner, &cmd.target, dup, |payment| {
+                let key = &payment.reference_no;
+                let remaining = payment.remaining();
+                if remaining == 0 {
+                    return Err(LedgerError::InvalidStatus(format!(
+                        "nothing left to capture on {key} (status {})",
+                        payment.status().description()
+                    )));
+                }
+                let minor = match &cmd.amount {
+                    Some(a) => {
+                        check_currency(payment, a, "captureAmount")?;
+                        a.minor()
+                    }
+                    None => remaining,
+                };
+                if minor == 0 {
+                    return Err(LedgerError::InvalidAmount(
+                        "captureAmount must be greater than zero".to_owned(),
+                    ));
+                }
+                if minor > remaining {
+                    return Err(LedgerError::InvalidAmount(format!(
+                        "captureAmount {} exceeds the remaining {}",
+                        decimal(minor),
+                        decimal(remaining)
+                    )));
+                }
+                let currency = payment.amount.currency();
+                let capture = Capture {
+                    capture_no: capture_no.clone(),
+                    partner_capture_no: cmd.partner_capture_no.clone(),
+                    amount: money(minor, currency)?,
+                    time: now.to_owned(),
+                };
+                payment.captured += minor;
+                let mut subs = vec![Sub {
+                    key: cap_key.clone(),
+                    bytes: encode(&capture)?,
+                }];
+                let mut rest_void = None;
+                let left = payment.remaining();
+                if cmd.last_capture && left > 0 {
+                    let v = Void {
+                        void_no: rest_void_no.clone(),
+                        partner_void_no: format!("{}-rest", cmd.partner_capture_no),
+                        amount: money(left, currency)?,
+                        time: now.to_owned(),
+                        automatic: true,
+                    };
+                    payment.voided += left;
+                    subs.push(Sub {
+                        key: auto_key.clone(),
+                        bytes: encode(&v)?,
+                    });
+                    rest_void = Some(v);
+                }
+                Ok((subs, (capture, rest_void)))
+            })
+            .await?;
         Ok(CaptureDone {
-            payment: payment.clone(),
+            payment,
             capture,
             rest_void,
         })
@@ -611,232 +788,277 @@ impl Ledger {
 
     /// Capture Query (66): the capture `partner_capture_no` (and `capture_no`
     /// when given) of the payment.
-    pub fn capture_query(
+    pub async fn capture_query(
         &self,
         partner: &str,
         target: &Target,
         partner_capture_no: &str,
         capture_no: Option<&str>,
     ) -> Result<(Payment, Capture), LedgerError> {
-        let payment = self.payment(partner, target)?;
-        let found = payment
-            .captures
-            .iter()
-            .find(|c| {
-                c.partner_capture_no == partner_capture_no
-                    && capture_no.is_none_or(|n| n.is_empty() || n == c.capture_no)
-            })
-            .cloned()
-            .ok_or_else(|| {
-                LedgerError::NotFound(format!("partnerCaptureNo {partner_capture_no}"))
-            })?;
-        Ok((payment, found))
+        let payment = self.payment(partner, target).await?;
+        let key = Self::sub_key("cap", partner, &payment.reference_no, partner_capture_no);
+        let not_found = || LedgerError::NotFound(format!("partnerCaptureNo {partner_capture_no}"));
+        let rec = self.store.get(&key).await?.ok_or_else(not_found)?;
+        let c: Capture = decode(&key, &rec.value)?;
+        if capture_no.is_some_and(|n| !n.is_empty() && n != c.capture_no) {
+            return Err(not_found());
+        }
+        Ok((payment, c))
     }
 
     /// Void (67): voids `amount` (or all that remains); with
     /// `void_remaining` voids the rest too.
-    pub fn void(&self, partner: &str, cmd: VoidCmd, now: &str) -> Result<VoidDone, LedgerError> {
-        let mut st = self.lock();
-        let void_no = st.next("SBXVOD");
-        let (key, payment) = st.payment_mut(partner, &cmd.target)?;
-        if payment
-            .voids
-            .iter()
-            .any(|v| v.partner_void_no == cmd.partner_void_no)
-        {
-            return Err(LedgerError::Duplicate {
-                field: "partnerVoidNo",
-                value: cmd.partner_void_no,
-            });
-        }
-        let remaining = payment.remaining();
-        if remaining == 0 {
-            return Err(LedgerError::InvalidStatus(format!(
-                "nothing left to void on {key} (status {})",
-                payment.status().description()
-            )));
-        }
-        let asked = match &cmd.amount {
-            Some(a) => {
-                check_currency(payment, a, "voidAmount")?;
-                if a.minor() == 0 {
-                    return Err(LedgerError::InvalidAmount(
-                        "voidAmount must be greater than zero".to_owned(),
-                    ));
+    pub async fn void(
+        &self,
+        partner: &str,
+        cmd: VoidCmd,
+        now: &str,
+    ) -> Result<VoidDone, LedgerError> {
+        let void_no = self.next("SBXVOD").await?;
+        let reference = self.load(partner, &cmd.target).await?.1.reference_no;
+        let key = Self::sub_key("void", partner, &reference, &cmd.partner_void_no);
+        let dup = Some(("partnerVoidNo", cmd.partner_void_no.as_str(), key.clone()));
+        let (payment, void) = self
+            .apply(partner, &cmd.target, dup, |payment| {
+                let remaining = payment.remaining();
+                if remaining == 0 {
+                    return Err(LedgerError::InvalidStatus(format!(
+                        "nothing left to void on {} (status {})",
+                        payment.reference_no,
+                        payment.status().description()
+                    )));
                 }
-                a.minor()
-            }
-            None => remaining,
-        };
-        if asked > remaining {
-            return Err(LedgerError::InvalidAmount(format!(
-                "voidAmount {} exceeds the remaining {}",
-                decimal(asked),
-                decimal(remaining)
-            )));
-        }
-        let minor = if cmd.void_remaining { remaining } else { asked };
-        let v = Void {
-            void_no,
-            partner_void_no: cmd.partner_void_no,
-            amount: money(minor, payment.amount.currency())?,
-            time: now.to_owned(),
-        };
-        payment.voided += minor;
-        payment.voids.push(v.clone());
-        Ok(VoidDone {
-            payment: payment.clone(),
-            void: v,
-        })
+                let asked = match &cmd.amount {
+                    Some(a) => {
+                        check_currency(payment, a, "voidAmount")?;
+                        if a.minor() == 0 {
+                            return Err(LedgerError::InvalidAmount(
+                                "voidAmount must be greater than zero".to_owned(),
+                            ));
+                        }
+                        a.minor()
+                    }
+                    None => remaining,
+                };
+                if asked > remaining {
+                    return Err(LedgerError::InvalidAmount(format!(
+                        "voidAmount {} exceeds the remaining {}",
+                        decimal(asked),
+                        decimal(remaining)
+                    )));
+                }
+                let minor = if cmd.void_remaining { remaining } else { asked };
+                let v = Void {
+                    void_no: void_no.clone(),
+                    partner_void_no: cmd.partner_void_no.clone(),
+                    amount: money(minor, payment.amount.currency())?,
+                    time: now.to_owned(),
+                    automatic: false,
+                };
+                payment.voided += minor;
+                Ok((
+                    vec![Sub {
+                        key: key.clone(),
+                        bytes: encode(&v)?,
+                    }],
+                    v,
+                ))
+            })
+            .await?;
+        Ok(VoidDone { payment, void })
     }
 
     /// Cancel (GoPay 57 / 77, and GoPay's pre-auth void): voids everything
     /// that remains, and only while nothing was captured.
-    pub fn cancel(
+    pub async fn cancel(
         &self,
         partner: &str,
         target: &Target,
         partner_void_no: &str,
         now: &str,
     ) -> Result<VoidDone, LedgerError> {
-        let mut st = self.lock();
-        let void_no = st.next("SBXVOD");
-        let (key, payment) = st.payment_mut(partner, target)?;
-        if payment.captured > 0 {
-            return Err(LedgerError::InvalidStatus(format!(
-                "{key} has captures; it can no longer be cancelled"
-            )));
-        }
-        let remaining = payment.remaining();
-        if remaining == 0 {
-            return Err(LedgerError::InvalidStatus(format!(
-                "{key} is already cancelled"
-            )));
-        }
-        if payment
-            .voids
-            .iter()
-            .any(|v| v.partner_void_no == partner_void_no)
-        {
-            return Err(LedgerError::Duplicate {
-                field: "partnerVoidNo",
-                value: partner_void_no.to_owned(),
-            });
-        }
-        let v = Void {
-            void_no,
-            partner_void_no: partner_void_no.to_owned(),
-            amount: money(remaining, payment.amount.currency())?,
-            time: now.to_owned(),
-        };
-        payment.voided += remaining;
-        payment.voids.push(v.clone());
-        Ok(VoidDone {
-            payment: payment.clone(),
-            void: v,
-        })
+        let void_no = self.next("SBXVOD").await?;
+        let reference = self.load(partner, target).await?.1.reference_no;
+        let key = Self::sub_key("void", partner, &reference, partner_void_no);
+        let (payment, void) = self
+            .apply(partner, target, None, |payment| {
+                let r = &payment.reference_no;
+                if payment.captured > 0 {
+                    return Err(LedgerError::InvalidStatus(format!(
+                        "{r} has captures; it can no longer be cancelled"
+                    )));
+                }
+                let remaining = payment.remaining();
+                if remaining == 0 {
+                    return Err(LedgerError::InvalidStatus(format!(
+                        "{r} is already cancelled"
+                    )));
+                }
+                let v = Void {
+                    void_no: void_no.clone(),
+                    partner_void_no: partner_void_no.to_owned(),
+                    amount: money(remaining, payment.amount.currency())?,
+                    time: now.to_owned(),
+                    automatic: false,
+                };
+                payment.voided += remaining;
+                Ok((
+                    vec![Sub {
+                        key: key.clone(),
+                        bytes: encode(&v)?,
+                    }],
+                    v,
+                ))
+            })
+            .await
+            .map_err(|e| match e {
+                LedgerError::Duplicate { .. } => LedgerError::Duplicate {
+                    field: "partnerVoidNo",
+                    value: partner_void_no.to_owned(),
+                },
+                other => other,
+            })?;
+        Ok(VoidDone { payment, void })
     }
 
-    /// Void Query (68).
-    pub fn void_query(
+    /// Void Query (68): the partner's void of that number, else the
+    /// automatic void shown under it (`{partnerCaptureNo}-rest`).
+    pub async fn void_query(
         &self,
         partner: &str,
         target: &Target,
         partner_void_no: &str,
         void_no: Option<&str>,
     ) -> Result<(Payment, Void), LedgerError> {
-        let payment = self.payment(partner, target)?;
-        let found = payment
-            .voids
-            .iter()
-            .find(|v| {
-                v.partner_void_no == partner_void_no
-                    && void_no.is_none_or(|n| n.is_empty() || n == v.void_no)
-            })
-            .cloned()
-            .ok_or_else(|| LedgerError::NotFound(format!("partnerVoidNo {partner_void_no}")))?;
-        Ok((payment, found))
+        let payment = self.payment(partner, target).await?;
+        let not_found = || LedgerError::NotFound(format!("partnerVoidNo {partner_void_no}"));
+        let own = Self::sub_key("void", partner, &payment.reference_no, partner_void_no);
+        let rec = match self.store.get(&own).await? {
+            Some(r) => Some((own, r)),
+            None => match partner_void_no.strip_suffix("-rest") {
+                Some(capture_no) => {
+                    let auto = Self::sub_key("avoid", partner, &payment.reference_no, capture_no);
+                    self.store.get(&auto).await?.map(|r| (auto, r))
+                }
+                None => None,
+            },
+        };
+        let (key, rec) = rec.ok_or_else(not_found)?;
+        let v: Void = decode(&key, &rec.value)?;
+        if void_no.is_some_and(|n| !n.is_empty() && n != v.void_no) {
+            return Err(not_found());
+        }
+        Ok((payment, v))
     }
 
     /// Refund (69): refunds `amount` (or everything refundable) of what was
     /// captured.
-    pub fn refund(
+    pub async fn refund(
         &self,
         partner: &str,
         cmd: RefundCmd,
         now: &str,
     ) -> Result<RefundDone, LedgerError> {
-        let mut st = self.lock();
-        let refund_no = st.next("SBXREF");
-        let (key, payment) = st.payment_mut(partner, &cmd.target)?;
-        if payment
-            .refunds
+        let refund_no = self.next("SBXREF").await?;
+        let reference = self.load(partner, &cmd.target).await?.1.reference_no;
+        let key = Self::sub_key("ref", partner, &reference, &cmd.partner_refund_no);
+        let dup = Some((
+            "partnerRefundNo",
+            cmd.partner_refund_no.as_str(),
+            key.clone(),
+        ));
+        let (payment, refund) = self
+            .apply(partner, &cmd.target, dup, |payment| {
+                let r = &payment.reference_no;
+                if payment.captured == 0 {
+                    return Err(LedgerError::InvalidStatus(format!(
+                        "nothing captured on {r}, nothing to refund"
+                    )));
+                }
+                let refundable = payment.refundable();
+                if refundable == 0 {
+                    return Err(LedgerError::InvalidStatus(format!(
+                        "{r} is refunded in full"
+                    )));
+                }
+                let minor = match &cmd.amount {
+                    Some(a) => {
+                        check_currency(payment, a, "refundAmount")?;
+                        a.minor()
+                    }
+                    None => refundable,
+                };
+                if minor == 0 {
+                    return Err(LedgerError::InvalidAmount(
+                        "refundAmount must be greater than zero".to_owned(),
+                    ));
+                }
+                if minor > refundable {
+                    return Err(LedgerError::InvalidAmount(format!(
+                        "refundAmount {} exceeds the refundable {}",
+                        decimal(minor),
+                        decimal(refundable)
+                    )));
+                }
+                let refund = Refund {
+                    refund_no: refund_no.clone(),
+                    partner_refund_no: cmd.partner_refund_no.clone(),
+                    amount: money(minor, payment.amount.currency())?,
+                    time: now.to_owned(),
+                };
+                payment.refunded += minor;
+                Ok((
+                    vec![Sub {
+                        key: key.clone(),
+                        bytes: encode(&refund)?,
+                    }],
+                    refund,
+                ))
+            })
+            .await?;
+        Ok(RefundDone { payment, refund })
+    }
+
+    /// The payments of `partner` authorized by this process (the latest
+    /// 10,000, as they are now), for inspection and tests.
+    pub async fn payments(&self, partner: &str) -> Vec<Payment> {
+        let refs: Vec<String> = self
+            .recent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
             .iter()
-            .any(|r| r.partner_refund_no == cmd.partner_refund_no)
-        {
-            return Err(LedgerError::Duplicate {
-                field: "partnerRefundNo",
-                value: cmd.partner_refund_no,
-            });
-        }
-        if payment.captured == 0 {
-            return Err(LedgerError::InvalidStatus(format!(
-                "nothing captured on {key}, nothing to refund"
-            )));
-        }
-        let refundable = payment.refundable();
-        if refundable == 0 {
-            return Err(LedgerError::InvalidStatus(format!(
-                "{key} is refunded in full"
-            )));
-        }
-        let minor = match &cmd.amount {
-            Some(a) => {
-                check_currency(payment, a, "refundAmount")?;
-                a.minor()
+            .filter(|(p, _)| p == partner)
+            .map(|(_, r)| r.clone())
+            .collect();
+        let mut out = Vec::new();
+        for r in refs {
+            let t = Target {
+                reference_no: Some(r),
+                ..Target::default()
+            };
+            if let Ok(p) = self.payment(partner, &t).await {
+                out.push(p);
             }
-            None => refundable,
-        };
-        if minor == 0 {
-            return Err(LedgerError::InvalidAmount(
-                "refundAmount must be greater than zero".to_owned(),
-            ));
         }
-        if minor > refundable {
-            return Err(LedgerError::InvalidAmount(format!(
-                "refundAmount {} exceeds the refundable {}",
-                decimal(minor),
-                decimal(refundable)
-            )));
-        }
-        let r = Refund {
-            refund_no,
-            partner_refund_no: cmd.partner_refund_no,
-            amount: money(minor, payment.amount.currency())?,
-            time: now.to_owned(),
-        };
-        payment.refunded += minor;
-        payment.refunds.push(r.clone());
-        Ok(RefundDone {
-            payment: payment.clone(),
-            refund: r,
-        })
+        out
     }
 
-    /// Every payment of `partner` (snapshots), for inspection and tests.
-    pub fn payments(&self, partner: &str) -> Vec<Payment> {
-        let st = self.lock();
-        st.books
-            .get(partner)
-            .map(|b| b.payments.values().cloned().collect())
-            .unwrap_or_default()
-    }
-
-    /// Checks the invariants of every payment of every partner.
-    pub fn check_invariants(&self) -> Result<(), String> {
-        let st = self.lock();
-        for book in st.books.values() {
-            for p in book.payments.values() {
+    /// Checks the invariants of every payment this process authorized (the
+    /// latest 10,000).
+    pub async fn check_invariants(&self) -> Result<(), String> {
+        let all: Vec<(String, String)> = self
+            .recent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect();
+        for (partner, r) in all {
+            let t = Target {
+                reference_no: Some(r),
+                ..Target::default()
+            };
+            if let Ok(p) = self.payment(&partner, &t).await {
                 p.check_invariants()?;
             }
         }
@@ -859,7 +1081,7 @@ mod tests {
         Money::from_minor(minor, IDR).unwrap()
     }
 
-    fn authorize(l: &Ledger, pref: &str, minor: u64) -> Payment {
+    async fn authorize_as(l: &Ledger, pref: &str, minor: u64, customer: Option<&str>) -> Payment {
         l.authorize(
             P,
             Authorize {
@@ -867,21 +1089,27 @@ mod tests {
                 merchant_id: "m1".to_owned(),
                 amount: idr(minor),
                 external_id: Some(format!("ext-{pref}")),
+                customer: customer.map(str::to_owned),
             },
             NOW,
         )
+        .await
         .expect("authorize")
+    }
+
+    async fn authorize(l: &Ledger, pref: &str, minor: u64) -> Payment {
+        authorize_as(l, pref, minor, None).await
     }
 
     fn by_ref(p: &Payment) -> Target {
         Target {
             reference_no: Some(p.reference_no.clone()),
             partner_reference_no: Some(p.partner_reference_no.clone()),
-            external_id: None,
+            ..Target::default()
         }
     }
 
-    fn capture(
+    async fn capture(
         l: &Ledger,
         p: &Payment,
         no: &str,
@@ -898,9 +1126,10 @@ mod tests {
             },
             NOW,
         )
+        .await
     }
 
-    fn void(
+    async fn void(
         l: &Ledger,
         p: &Payment,
         no: &str,
@@ -917,9 +1146,10 @@ mod tests {
             },
             NOW,
         )
+        .await
     }
 
-    fn refund(
+    async fn refund(
         l: &Ledger,
         p: &Payment,
         no: &str,
@@ -929,117 +1159,127 @@ mod tests {
             P,
             RefundCmd {
                 target: Target {
-                    reference_no: None,
                     partner_reference_no: Some(p.partner_reference_no.clone()),
-                    external_id: None,
+                    ..Target::default()
                 },
                 partner_refund_no: no.to_owned(),
                 amount: minor.map(idr),
             },
             NOW,
         )
+        .await
     }
 
-    #[test]
-    fn full_flow_partial_capture_void_rest_refund() {
+    #[tokio::test]
+    async fn full_flow_partial_capture_void_rest_refund() {
         let l = Ledger::new();
-        let p = authorize(&l, "order-1", 10_000_00);
+        let p = authorize(&l, "order-1", 10_000_00).await;
         assert_eq!(p.status(), TransactionStatus::Success);
-        let c1 = capture(&l, &p, "cap-1", Some(3_000_00), false).unwrap();
+        let c1 = capture(&l, &p, "cap-1", Some(3_000_00), false)
+            .await
+            .unwrap();
         assert_eq!(c1.payment.captured, 3_000_00);
         assert_eq!(c1.payment.remaining(), 7_000_00);
-        let c2 = capture(&l, &p, "cap-2", Some(2_000_00), false).unwrap();
+        let c2 = capture(&l, &p, "cap-2", Some(2_000_00), false)
+            .await
+            .unwrap();
         assert_eq!(c2.payment.captured, 5_000_00);
-        let v = void(&l, &p, "void-1", Some(1_000_00), true).unwrap();
+        let v = void(&l, &p, "void-1", Some(1_000_00), true).await.unwrap();
         assert_eq!(v.void.amount, idr(5_000_00), "void of the remainder");
         assert_eq!(v.payment.remaining(), 0);
-        let err = capture(&l, &p, "cap-3", Some(1), false).unwrap_err();
+        let err = capture(&l, &p, "cap-3", Some(1), false).await.unwrap_err();
         assert_eq!(err.case(), (404, 0));
-        let r = refund(&l, &p, "ref-1", Some(4_000_00)).unwrap();
+        let r = refund(&l, &p, "ref-1", Some(4_000_00)).await.unwrap();
         assert_eq!(r.payment.refunded, 4_000_00);
         assert_eq!(r.payment.status(), TransactionStatus::Success);
-        let err = refund(&l, &p, "ref-2", Some(1_000_01)).unwrap_err();
+        let err = refund(&l, &p, "ref-2", Some(1_000_01)).await.unwrap_err();
         assert_eq!(err.case(), (404, 13));
-        let r = refund(&l, &p, "ref-3", None).unwrap();
+        let r = refund(&l, &p, "ref-3", None).await.unwrap();
         assert_eq!(r.refund.amount, idr(1_000_00));
         assert_eq!(r.payment.status(), TransactionStatus::Refunded);
-        assert_eq!(refund(&l, &p, "ref-4", None).unwrap_err().case(), (404, 0));
-        l.check_invariants().unwrap();
-    }
-
-    #[test]
-    fn last_capture_voids_the_rest() {
-        let l = Ledger::new();
-        let p = authorize(&l, "o", 100_00);
-        let done = capture(&l, &p, "c", Some(40_00), true).unwrap();
         assert_eq!(
-            done.rest_void.as_ref().map(|v| v.amount.minor()),
-            Some(60_00)
+            refund(&l, &p, "ref-4", None).await.unwrap_err().case(),
+            (404, 0)
         );
-        assert_eq!(done.payment.remaining(), 0);
-        assert_eq!(void(&l, &p, "v", None, false).unwrap_err().case(), (404, 0));
-        l.check_invariants().unwrap();
+        assert_eq!(r.payment.operations, 5);
+        l.check_invariants().await.unwrap();
     }
 
-    #[test]
-    fn full_void_cancels() {
+    #[tokio::test]
+    async fn last_capture_voids_the_rest_without_taking_a_partner_number() {
         let l = Ledger::new();
-        let p = authorize(&l, "o", 100_00);
-        let v = void(&l, &p, "v", None, false).unwrap();
+        let p = authorize(&l, "o", 100_00).await;
+        let done = capture(&l, &p, "c", Some(40_00), true).await.unwrap();
+        let rest = done.rest_void.as_ref().unwrap();
+        assert_eq!((rest.amount.minor(), rest.automatic), (60_00, true));
+        assert_eq!(done.payment.remaining(), 0);
+        assert_eq!(
+            void(&l, &p, "v", None, false).await.unwrap_err().case(),
+            (404, 0)
+        );
+        // The automatic void answers to `c-rest` ...
+        let (_, found) = l.void_query(P, &by_ref(&p), "c-rest", None).await.unwrap();
+        assert_eq!(found.void_no, rest.void_no);
+        // ... and a partner void numbered `k-rest` never collides with one.
+        let q = authorize(&l, "q", 100_00).await;
+        let own = void(&l, &q, "k-rest", Some(10_00), false).await.unwrap();
+        let last = capture(&l, &q, "k", Some(10_00), true).await.unwrap();
+        assert!(
+            last.rest_void.is_some(),
+            "not a duplicate of the partner's k-rest"
+        );
+        let (_, found) = l.void_query(P, &by_ref(&q), "k-rest", None).await.unwrap();
+        assert_eq!(
+            found.void_no, own.void.void_no,
+            "the partner's own void first"
+        );
+        l.check_invariants().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn full_void_cancels() {
+        let l = Ledger::new();
+        let p = authorize(&l, "o", 100_00).await;
+        let v = void(&l, &p, "v", None, false).await.unwrap();
         assert_eq!(v.void.amount.minor(), 100_00);
         assert_eq!(v.payment.status(), TransactionStatus::Canceled);
-        assert_eq!(refund(&l, &p, "r", None).unwrap_err().case(), (404, 0));
+        assert_eq!(
+            refund(&l, &p, "r", None).await.unwrap_err().case(),
+            (404, 0)
+        );
     }
 
-    #[test]
-    fn business_errors_carry_bi_cases() {
+    #[tokio::test]
+    async fn business_errors_carry_bi_cases() {
         let l = Ledger::new();
-        let p = authorize(&l, "o", 100_00);
-        // duplicate partnerReferenceNo
-        let dup = l
-            .authorize(
-                P,
-                Authorize {
-                    partner_reference_no: "o".into(),
-                    merchant_id: "m".into(),
-                    amount: idr(1),
-                    external_id: None,
-                },
-                NOW,
-            )
-            .unwrap_err();
-        assert_eq!(dup.case(), (409, 1));
-        // the same partnerReferenceNo is fine for another partner
-        assert!(
-            l.authorize(
-                "other",
-                Authorize {
-                    partner_reference_no: "o".into(),
-                    merchant_id: "m".into(),
-                    amount: idr(1),
-                    external_id: None,
-                },
-                NOW
-            )
-            .is_ok()
+        let p = authorize(&l, "o", 100_00).await;
+        let again = Authorize {
+            partner_reference_no: "o".into(),
+            merchant_id: "m".into(),
+            amount: idr(1),
+            external_id: None,
+            customer: None,
+        };
+        assert_eq!(
+            l.authorize(P, again.clone(), NOW).await.unwrap_err().case(),
+            (409, 1)
         );
-        // zero amount
-        let zero = l
-            .authorize(
-                P,
-                Authorize {
-                    partner_reference_no: "z".into(),
-                    merchant_id: "m".into(),
-                    amount: idr(0),
-                    external_id: None,
-                },
-                NOW,
-            )
-            .unwrap_err();
-        assert_eq!(zero.case(), (404, 13));
-        // over-capture, wrong currency, zero capture
+        // the same partnerReferenceNo is fine for another partner
+        assert!(l.authorize("other", again, NOW).await.is_ok());
+        let zero = Authorize {
+            partner_reference_no: "z".into(),
+            merchant_id: "m".into(),
+            amount: idr(0),
+            external_id: None,
+            customer: None,
+        };
+        assert_eq!(
+            l.authorize(P, zero, NOW).await.unwrap_err().case(),
+            (404, 13)
+        );
         assert_eq!(
             capture(&l, &p, "c1", Some(100_01), false)
+                .await
                 .unwrap_err()
                 .case(),
             (404, 13)
@@ -1055,99 +1295,162 @@ mod tests {
                 },
                 NOW,
             )
+            .await
             .unwrap_err();
         assert_eq!(usd.case(), (404, 13));
         assert_eq!(
-            capture(&l, &p, "c3", Some(0), false).unwrap_err().case(),
+            capture(&l, &p, "c3", Some(0), false)
+                .await
+                .unwrap_err()
+                .case(),
             (404, 13)
         );
-        // duplicate partnerCaptureNo
-        capture(&l, &p, "c4", Some(1_00), false).unwrap();
+        capture(&l, &p, "c4", Some(1_00), false).await.unwrap();
         assert_eq!(
-            capture(&l, &p, "c4", Some(1_00), false).unwrap_err().case(),
+            capture(&l, &p, "c4", Some(1_00), false)
+                .await
+                .unwrap_err()
+                .case(),
             (409, 1)
         );
-        // not found: unknown reference, mismatched pair, other partner
         let ghost = Target {
             reference_no: Some("nope".into()),
             ..Target::default()
         };
-        assert_eq!(l.payment(P, &ghost).unwrap_err().case(), (404, 1));
+        assert_eq!(l.payment(P, &ghost).await.unwrap_err().case(), (404, 1));
         let mismatch = Target {
             reference_no: Some(p.reference_no.clone()),
             partner_reference_no: Some("other-order".into()),
-            external_id: None,
+            ..Target::default()
         };
-        assert_eq!(l.payment(P, &mismatch).unwrap_err().case(), (404, 1));
+        assert_eq!(l.payment(P, &mismatch).await.unwrap_err().case(), (404, 1));
         assert_eq!(
-            l.payment("stranger", &by_ref(&p)).unwrap_err().case(),
+            l.payment("stranger", &by_ref(&p)).await.unwrap_err().case(),
             (404, 1)
         );
         assert_eq!(
-            l.payment(P, &Target::default()).unwrap_err().case(),
+            l.payment(P, &Target::default()).await.unwrap_err().case(),
             (404, 1)
         );
-        // lookup by external id (GoPay)
         let by_ext = Target {
             external_id: Some("ext-o".into()),
             ..Target::default()
         };
-        assert_eq!(l.payment(P, &by_ext).unwrap().reference_no, p.reference_no);
-        // over-void
         assert_eq!(
-            void(&l, &p, "v", Some(99_01), false).unwrap_err().case(),
+            l.payment(P, &by_ext).await.unwrap().reference_no,
+            p.reference_no
+        );
+        assert_eq!(
+            void(&l, &p, "v", Some(99_01), false)
+                .await
+                .unwrap_err()
+                .case(),
             (404, 13)
         );
-        l.check_invariants().unwrap();
+        l.check_invariants().await.unwrap();
     }
 
-    #[test]
-    fn queries_find_captures_and_voids() {
+    #[tokio::test]
+    async fn a_payment_is_bound_to_its_customer() {
         let l = Ledger::new();
-        let p = authorize(&l, "o", 100_00);
-        let c = capture(&l, &p, "pc", Some(10_00), false).unwrap();
-        let (_, found) = l.capture_query(P, &by_ref(&p), "pc", None).unwrap();
+        let p = authorize_as(&l, "o", 100_00, Some("alice")).await;
+        let as_bob = Target {
+            customer: Some("bob".into()),
+            ..by_ref(&p)
+        };
+        assert_eq!(l.payment(P, &as_bob).await.unwrap_err().case(), (404, 1));
+        let cmd = CaptureCmd {
+            target: as_bob,
+            partner_capture_no: "c".into(),
+            amount: Some(idr(1_00)),
+            last_capture: false,
+        };
+        assert_eq!(l.capture(P, cmd, NOW).await.unwrap_err().case(), (404, 1));
+        let as_alice = Target {
+            customer: Some("alice".into()),
+            ..by_ref(&p)
+        };
+        assert!(l.payment(P, &as_alice).await.is_ok());
+        // A B2B operation (no customer token) is the partner's own.
+        assert!(l.payment(P, &by_ref(&p)).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn queries_find_captures_and_voids() {
+        let l = Ledger::new();
+        let p = authorize(&l, "o", 100_00).await;
+        let c = capture(&l, &p, "pc", Some(10_00), false).await.unwrap();
+        let (_, found) = l.capture_query(P, &by_ref(&p), "pc", None).await.unwrap();
         assert_eq!(found, c.capture);
         let (_, found) = l
             .capture_query(P, &by_ref(&p), "pc", Some(&c.capture.capture_no))
+            .await
             .unwrap();
         assert_eq!(found.amount.minor(), 10_00);
         assert_eq!(
             l.capture_query(P, &by_ref(&p), "pc", Some("x"))
+                .await
                 .unwrap_err()
                 .case(),
             (404, 1)
         );
         assert_eq!(
             l.capture_query(P, &by_ref(&p), "zz", None)
+                .await
                 .unwrap_err()
                 .case(),
             (404, 1)
         );
-        let v = void(&l, &p, "pv", Some(5_00), false).unwrap();
-        let (pay, found) = l.void_query(P, &by_ref(&p), "pv", None).unwrap();
+        let v = void(&l, &p, "pv", Some(5_00), false).await.unwrap();
+        let (pay, found) = l.void_query(P, &by_ref(&p), "pv", None).await.unwrap();
         assert_eq!(found, v.void);
         assert_eq!(pay.remaining(), 85_00);
     }
 
-    #[test]
-    fn cancel_only_before_capture() {
+    #[tokio::test]
+    async fn cancel_only_before_capture() {
         let l = Ledger::new();
-        let p = authorize(&l, "o", 100_00);
-        let done = l.cancel(P, &by_ref(&p), "c1", NOW).unwrap();
+        let p = authorize(&l, "o", 100_00).await;
+        let done = l.cancel(P, &by_ref(&p), "c1", NOW).await.unwrap();
         assert_eq!(done.void.amount.minor(), 100_00);
         assert_eq!(done.payment.status(), TransactionStatus::Canceled);
         assert_eq!(
-            l.cancel(P, &by_ref(&p), "c2", NOW).unwrap_err().case(),
+            l.cancel(P, &by_ref(&p), "c2", NOW)
+                .await
+                .unwrap_err()
+                .case(),
             (404, 0)
         );
-        let q = authorize(&l, "q", 100_00);
-        capture(&l, &q, "k", Some(1_00), false).unwrap();
+        let q = authorize(&l, "q", 100_00).await;
+        capture(&l, &q, "k", Some(1_00), false).await.unwrap();
         assert_eq!(
-            l.cancel(P, &by_ref(&q), "c3", NOW).unwrap_err().case(),
+            l.cancel(P, &by_ref(&q), "c3", NOW)
+                .await
+                .unwrap_err()
+                .case(),
             (404, 0)
         );
-        l.check_invariants().unwrap();
+        l.check_invariants().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_history_is_capped() {
+        let l = Ledger::new();
+        let p = authorize(&l, "o", 1_000_000_00).await;
+        // Pretend the payment is at the cap (writing 20,000 operations here
+        // would only slow the test down).
+        let key = Ledger::pay_key(P, &p.reference_no);
+        let mut full = p.clone();
+        full.operations = MAX_OPERATIONS;
+        l.store
+            .put(&key, encode(&full).unwrap(), Expect::Any, None)
+            .await
+            .unwrap();
+        let e = capture(&l, &p, "one-more", Some(1), false)
+            .await
+            .unwrap_err();
+        assert_eq!(e.case(), (404, 0));
+        assert!(e.to_string().contains("20000 operations"), "{e}");
     }
 
     #[test]
@@ -1165,25 +1468,25 @@ mod tests {
         assert_eq!(decimal(5), "0.05");
     }
 
-    /// Many threads capture, void and refund the same payments at once; the
-    /// sums must never exceed what the invariants allow, and every accepted
-    /// operation must be accounted for.
-    #[test]
-    fn invariants_hold_under_concurrency() {
-        let l = std::sync::Arc::new(Ledger::new());
-        let payments: Vec<Payment> = (0..4)
-            .map(|i| authorize(&l, &format!("o{i}"), 1_000_00))
-            .collect();
-        let payments = std::sync::Arc::new(payments);
-        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    /// Many tasks capture, void and refund the same payments at once; the
+    /// sums never exceed what the invariants allow, and every accepted
+    /// operation is accounted for.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn invariants_hold_under_concurrency() {
+        let l = Arc::new(Ledger::new());
+        let mut payments = Vec::new();
+        for i in 0..4 {
+            payments.push(authorize(&l, &format!("o{i}"), 1_000_00).await);
+        }
+        let payments = Arc::new(payments);
         let mut handles = Vec::new();
         for t in 0..8u64 {
             let l = l.clone();
             let payments = payments.clone();
-            let accepted = accepted.clone();
-            handles.push(std::thread::spawn(move || {
+            handles.push(tokio::spawn(async move {
+                let mut accepted = 0u64;
                 let mut x = t.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-                for i in 0..200u64 {
+                for i in 0..100u64 {
                     x ^= x << 13;
                     x ^= x >> 7;
                     x ^= x << 17;
@@ -1191,30 +1494,28 @@ mod tests {
                     let amount = 1 + (x >> 8) % 90_00;
                     let no = format!("t{t}-{i}");
                     let ok = match (x >> 4) % 3 {
-                        0 => capture(&l, p, &no, Some(amount), false).is_ok(),
-                        1 => void(&l, p, &no, Some(amount), false).is_ok(),
-                        _ => refund(&l, p, &no, Some(amount)).is_ok(),
+                        0 => capture(&l, p, &no, Some(amount), false).await.is_ok(),
+                        1 => void(&l, p, &no, Some(amount), false).await.is_ok(),
+                        _ => refund(&l, p, &no, Some(amount)).await.is_ok(),
                     };
-                    if ok {
-                        accepted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    assert!(l.check_invariants().is_ok());
+                    accepted += u64::from(ok);
+                    assert!(l.check_invariants().await.is_ok());
                 }
+                accepted
             }));
         }
+        let mut accepted = 0;
         for h in handles {
-            h.join().expect("worker");
+            accepted += h.await.expect("worker");
         }
-        l.check_invariants().unwrap();
-        let ops: usize = l
+        l.check_invariants().await.unwrap();
+        let ops: u64 = l
             .payments(P)
+            .await
             .iter()
-            .map(|p| p.captures.len() + p.voids.len() + p.refunds.len())
+            .map(|p| u64::from(p.operations))
             .sum();
-        assert_eq!(
-            ops as u64,
-            accepted.load(std::sync::atomic::Ordering::Relaxed)
-        );
+        assert_eq!(ops, accepted);
         assert!(ops > 0);
     }
 }

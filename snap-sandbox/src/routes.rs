@@ -1,40 +1,55 @@
 //! The handlers: one per declared endpoint, answering in its provider's
 //! format with the sandbox's state (ledger, tokens, cancelled bills).
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use axum::extract::State as AxumState;
 use serde_json::{Value, json};
 use snap_core::endpoint::EndpointMeta;
 use snap_core::money::Money;
-use snap_core::time::{SnapTimestamp, TimestampProfile};
+use snap_core::time::SnapTimestamp;
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
-use snap_server::{ErrorReply, Inbound, Reply};
+use snap_server::store::{Expect, RecordStore};
+use snap_server::tokens::TokenStore;
+use snap_server::{ErrorReply, Inbound, Reply, SnapReply};
 
 use crate::auth_codes::AuthCodes;
 use crate::ledger::{
     Authorize, CaptureCmd, Ledger, LedgerError, RefundCmd, Target, VoidCmd, parse_flag,
 };
 
-/// The sandbox's state, shared by every handler.
-#[derive(Debug)]
+/// The sandbox's state, shared by every handler: in memory, or in Redis
+/// (`snap sandbox --redis`) so that several sandbox processes act as one.
 pub struct State {
     /// Issued tokens.
-    pub tokens: snap_server::tokens::TokenStore,
+    pub tokens: Arc<dyn TokenStore>,
     /// Auth payments.
     pub ledger: Ledger,
     /// Auth codes handed out for B2B2C (74).
     pub auth_codes: AuthCodes,
-    /// Deleted VAs, cancelled Ayopop bills, reversed IPG payments:
-    /// `(partner, kind, key)`.
-    pub closed: Mutex<HashSet<(String, &'static str, String)>>,
+    /// Deleted VAs, cancelled Ayopop bills, reversed IPG payments (records
+    /// `closed:{partner}:{kind}:{key}`).
+    pub records: Arc<dyn RecordStore>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("ledger", &self.ledger)
+            .finish_non_exhaustive()
+    }
 }
 
 impl State {
-    /// Marks `key` of `kind` closed for `partner`; false when it already was.
-    fn close(&self, partner: &str, kind: &'static str, key: &str) -> bool {
-        let mut set = self.closed.lock().unwrap_or_else(|p| p.into_inner());
-        set.insert((partner.to_owned(), kind, key.to_owned()))
+    /// Marks `key` of `kind` closed for `partner`; false when it already
+    /// was (or the store failed: then nothing is closed twice either).
+    async fn close(&self, partner: &str, kind: &'static str, key: &str) -> bool {
+        let k = format!("closed:{}:{partner}:{kind}:{key}", partner.len());
+        let week = Some(std::time::Duration::from_secs(7 * 86_400));
+        self.records
+            .put(&k, b"1".to_vec(), Expect::Absent, week)
+            .await
+            .unwrap_or(false)
     }
 }
 
@@ -90,18 +105,23 @@ fn with_detail(message: &str, detail: &str) -> String {
 
 /// BI case codes for ledger errors.
 fn ledger_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
+    if let LedgerError::Store(why) = e {
+        return store_error(meta, why);
+    }
     let (http, case) = e.case();
     let base = match e {
         LedgerError::NotFound(_) => "Transaction Not Found",
         LedgerError::InvalidStatus(_) => "Invalid Transaction Status",
         LedgerError::InvalidAmount(_) => "Invalid Amount",
         LedgerError::Duplicate { .. } => "Duplicate partnerReferenceNo",
+        LedgerError::Store(_) => "Internal Server Error",
     };
     let detail = match e {
         LedgerError::NotFound(d)
         | LedgerError::InvalidStatus(d)
         | LedgerError::InvalidAmount(d) => d.clone(),
         LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
+        other => other.to_string(),
     };
     let err = ErrorReply::new(http, case, with_detail(base, &detail));
     Reply::error(meta.service, &err)
@@ -110,149 +130,86 @@ fn ledger_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
 /// GoPay documents no 404 codes for its cancels: every business refusal is
 /// `403{SS}15 Transaction Not Permitted.[reason]`.
 fn gopay_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
+    if let LedgerError::Store(why) = e {
+        return store_error(meta, why);
+    }
     let reason = match e {
         LedgerError::NotFound(d) => format!("not found: {d}"),
         LedgerError::InvalidStatus(d) | LedgerError::InvalidAmount(d) => d.clone(),
         LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
+        other => other.to_string(),
     };
     let err = ErrorReply::new(403, 15, with_detail("Transaction Not Permitted", &reason));
     Reply::error(meta.service, &err)
+}
+
+/// The store failed: `500{SS}01`, the reason in the log only.
+fn store_error(meta: &EndpointMeta, why: &str) -> Reply {
+    tracing::error!(target: "snap::server", endpoint = meta.name, error = %why, "ledger store failed");
+    Reply::error(
+        meta.service,
+        &ErrorReply::internal().with_log(why.to_owned()),
+    )
 }
 
 fn snap(meta: &EndpointMeta, err: ErrorReply) -> Reply {
     Reply::error(meta.service, &err)
 }
 
-fn expiry(after: std::time::Duration) -> String {
-    let now = SnapTimestamp::now();
-    let secs = i64::try_from(after.as_secs()).unwrap_or(i64::MAX / 4);
-    TimestampProfile::jakarta().format(now.unix_seconds().saturating_add(secs), 0)
-}
-
-// ---------------------------------------------------------------- security
-
-/// Access Token B2B (73): a token for the calling partner.
-pub fn access_token_b2b(st: &State, req: Inbound<bi::AccessTokenB2bRequest>) -> Reply {
-    let meta = &req.meta;
-    if !req
-        .request
-        .grant_type
-        .eq_ignore_ascii_case("client_credentials")
-    {
-        return snap(
-            meta,
-            ErrorReply::invalid_field("grantType").with_log("must be client_credentials"),
-        );
-    }
-    let issued = st.tokens.issue_b2b(req.partner_id());
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "accessToken": issued.token,
-        "tokenType": "Bearer",
-        "expiresIn": issued.expires_in.as_secs().to_string(),
-        "additionalInfo": {},
-    }))
-}
-
-/// Access Token B2B2C (74): customer tokens from an auth code or a refresh token.
-pub fn access_token_b2b2c(st: &State, req: Inbound<bi::AccessTokenB2b2cRequest>) -> Reply {
-    let meta = &req.meta;
-    let partner = req.partner_id().to_owned();
-    let grant = req.request.grant_type.to_ascii_uppercase();
-    let tokens = match grant.as_str() {
-        "AUTHORIZATION_CODE" => {
-            let code = req
-                .request
-                .auth_code
-                .as_ref()
-                .map(|c| c.expose().as_str())
-                .unwrap_or("");
-            match st.auth_codes.redeem(&partner, code) {
-                Some(customer) => st.tokens.issue_customer(&partner, &customer),
-                None => return snap(meta, ErrorReply::unauthorized("Invalid authCode")),
-            }
-        }
-        "REFRESH_TOKEN" => {
-            let refresh = req
-                .request
-                .refresh_token
-                .as_ref()
-                .map(|c| c.expose().as_str())
-                .unwrap_or("");
-            match st.tokens.refresh_customer(&partner, refresh) {
-                Ok(t) => t,
-                Err(p) => {
-                    return snap(
-                        meta,
-                        ErrorReply::unauthorized("Invalid refreshToken").with_log(p.to_string()),
-                    );
-                }
-            }
-        }
-        _ => {
-            return snap(
-                meta,
-                ErrorReply::invalid_field("grantType")
-                    .with_log("AUTHORIZATION_CODE or REFRESH_TOKEN"),
-            );
-        }
-    };
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "accessToken": tokens.access.token,
-        "tokenType": "Bearer",
-        "accessTokenExpiryTime": expiry(tokens.access.expires_in),
-        "refreshToken": tokens.refresh.token,
-        "refreshTokenExpiryTime": expiry(tokens.refresh.expires_in),
-        "additionalInfo": { "customerId": tokens.customer },
-    }))
-}
-
 // ---------------------------------------------------------------- BI 63-69
 
 /// Auth Payment (63).
-pub fn auth_payment(st: &State, req: Inbound<bi::AuthPaymentRequest>) -> Reply {
+pub async fn auth_payment(
+    st: &State,
+    req: Inbound<bi::AuthPaymentRequest>,
+) -> SnapReply<bi::AuthPaymentRequest> {
     let meta = &req.meta;
     let r = &req.request;
     let Some(m) = &r.amount else {
-        return snap(
+        return SnapReply::from_reply(snap(
             meta,
             ErrorReply::missing_field("amount")
                 .with_log("the sandbox needs an amount to authorize"),
-        );
+        ));
     };
     let cmd = Authorize {
         partner_reference_no: r.partner_reference_no.clone(),
         merchant_id: r.merchant_id.clone(),
         amount: *m,
         external_id: req.external_id.clone(),
+        customer: req.customer_id().map(str::to_owned),
     };
-    match st.ledger.authorize(req.partner_id(), cmd, &now()) {
-        Ok(p) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": OK_MESSAGE,
-            "referenceNo": p.reference_no,
-            "partnerReferenceNo": p.partner_reference_no,
-            "amount": money(&p.amount),
-            "paidTime": p.paid_time,
-            "additionalInfo": r.additional_info,
-        })),
-        Err(e) => ledger_error(meta, &e),
+    let paid = SnapTimestamp::now();
+    match st
+        .ledger
+        .authorize(req.partner_id(), cmd, paid.as_str())
+        .await
+    {
+        // The typed answer: checked against the declaration, serialized once.
+        Ok(p) => SnapReply::ok(&bi::AuthPaymentResponse {
+            response_code: ok_code(meta),
+            response_message: OK_MESSAGE.to_owned(),
+            reference_no: Some(p.reference_no),
+            partner_reference_no: Some(p.partner_reference_no),
+            amount: Some(p.amount),
+            paid_time: paid,
+            additional_info: r.additional_info.clone(),
+        }),
+        Err(e) => SnapReply::from_reply(ledger_error(meta, &e)),
     }
 }
 
 /// Payment Query (64).
-pub fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
+pub async fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: None,
     };
-    match st.ledger.payment(req.partner_id(), &target) {
+    match st.ledger.payment(req.partner_id(), &target).await {
         Ok(p) => {
             let status = p.status();
             ok_json(json!({
@@ -276,7 +233,7 @@ pub fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply {
 }
 
 /// Capture (65).
-pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
+pub async fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let last = match parse_flag("lastCapture", r.last_capture.as_deref()) {
@@ -290,6 +247,7 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
     };
     let cmd = CaptureCmd {
         target: Target {
+            customer: req.customer_id().map(str::to_owned),
             reference_no: Some(r.original_reference_no.clone()),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: None,
@@ -298,7 +256,7 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
         amount: r.capture_amount.as_ref().copied(),
         last_capture: last,
     };
-    match st.ledger.capture(req.partner_id(), cmd, &now()) {
+    match st.ledger.capture(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -315,20 +273,25 @@ pub fn auth_capture(st: &State, req: Inbound<bi::AuthCaptureRequest>) -> Reply {
 }
 
 /// Capture Query (66).
-pub fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryRequest>) -> Reply {
+pub async fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: Some(r.original_reference_no.clone()),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: None,
     };
-    match st.ledger.capture_query(
-        req.partner_id(),
-        &target,
-        &r.partner_capture_no,
-        r.capture_no.as_deref(),
-    ) {
+    match st
+        .ledger
+        .capture_query(
+            req.partner_id(),
+            &target,
+            &r.partner_capture_no,
+            r.capture_no.as_deref(),
+        )
+        .await
+    {
         Ok((p, c)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -346,7 +309,7 @@ pub fn auth_capture_query(st: &State, req: Inbound<bi::AuthCaptureQueryRequest>)
 }
 
 /// Void (67, BI).
-pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
+pub async fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let rest = match parse_flag("voidRemainingAmount", r.void_remaining_amount.as_deref()) {
@@ -360,6 +323,7 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
     };
     let cmd = VoidCmd {
         target: Target {
+            customer: req.customer_id().map(str::to_owned),
             reference_no: Some(r.original_reference_no.clone()),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: None,
@@ -368,7 +332,7 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
         amount: r.void_amount.as_ref().copied(),
         void_remaining: rest,
     };
-    match st.ledger.void(req.partner_id(), cmd, &now()) {
+    match st.ledger.void(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -385,20 +349,25 @@ pub fn auth_void(st: &State, req: Inbound<bi::AuthVoidRequest>) -> Reply {
 }
 
 /// Void Query (68).
-pub fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>) -> Reply {
+pub async fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: Some(r.original_reference_no.clone()),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: None,
     };
-    match st.ledger.void_query(
-        req.partner_id(),
-        &target,
-        &r.partner_void_no,
-        r.void_no.as_deref(),
-    ) {
+    match st
+        .ledger
+        .void_query(
+            req.partner_id(),
+            &target,
+            &r.partner_void_no,
+            r.void_no.as_deref(),
+        )
+        .await
+    {
         Ok((p, v)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -416,11 +385,12 @@ pub fn auth_void_query(st: &State, req: Inbound<bi::AuthVoidQueryRequest>) -> Re
 }
 
 /// Refund (69).
-pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
+pub async fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let cmd = RefundCmd {
         target: Target {
+            customer: req.customer_id().map(str::to_owned),
             reference_no: r.original_reference_no.clone(),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: None,
@@ -428,7 +398,7 @@ pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
         partner_refund_no: r.partner_refund_no.clone(),
         amount: r.refund_amount.as_ref().copied(),
     };
-    match st.ledger.refund(req.partner_id(), cmd, &now()) {
+    match st.ledger.refund(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -450,7 +420,7 @@ pub fn auth_refund(st: &State, req: Inbound<bi::AuthRefundRequest>) -> Reply {
 /// payment named by `originalReferenceNo`, else `originalPartnerReferenceNo`,
 /// else `originalExternalId`; a given `amount` must be the payment's; BI
 /// codes for refusals.
-fn bi_cancel(
+async fn bi_cancel(
     st: &State,
     meta: &EndpointMeta,
     partner: &str,
@@ -459,7 +429,7 @@ fn bi_cancel(
     external_id: Option<&str>,
     additional_info: Option<&serde_json::Map<String, Value>>,
 ) -> Reply {
-    if let (Some(m), Ok(p)) = (amount_given, st.ledger.payment(partner, &target))
+    if let (Some(m), Ok(p)) = (amount_given, st.ledger.payment(partner, &target).await)
         && *m != p.amount
     {
         return ledger_error(
@@ -471,7 +441,7 @@ fn bi_cancel(
         );
     }
     let void_no = format!("cancel-{}", external_id.unwrap_or("-"));
-    match st.ledger.cancel(partner, &target, &void_no, &now()) {
+    match st.ledger.cancel(partner, &target, &void_no, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -487,9 +457,10 @@ fn bi_cancel(
 }
 
 /// Direct Debit Cancel (57, BI): B2B2C, cancels an uncaptured payment.
-pub fn bi_debit_cancel(st: &State, req: Inbound<bi::DebitCancelRequest>) -> Reply {
+pub async fn bi_debit_cancel(st: &State, req: Inbound<bi::DebitCancelRequest>) -> Reply {
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: Some(r.original_partner_reference_no.clone()),
         external_id: r.original_external_id.clone(),
@@ -503,12 +474,14 @@ pub fn bi_debit_cancel(st: &State, req: Inbound<bi::DebitCancelRequest>) -> Repl
         req.external_id.as_deref(),
         r.additional_info.as_ref(),
     )
+    .await
 }
 
 /// QR MPM Cancel (77, BI).
-pub fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> Reply {
+pub async fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> Reply {
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: r.original_partner_reference_no.clone(),
         external_id: r.original_external_id.clone(),
@@ -522,11 +495,12 @@ pub fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> Reply {
         req.external_id.as_deref(),
         r.additional_info.as_ref(),
     )
+    .await
 }
 
 /// Delete VA (31, BI; `DELETE` with a body): as Midtrans' variant, with an
 /// optional `trxId` (echoed when it fits BI's answer, String(12)).
-pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
+pub async fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
@@ -536,7 +510,10 @@ pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
-    if !st.close(req.partner_id(), "va", &r.virtual_account_no) {
+    if !st
+        .close(req.partner_id(), "va", &r.virtual_account_no)
+        .await
+    {
         return snap(
             meta,
             ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
@@ -560,10 +537,11 @@ pub fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Reply {
 
 /// GoPay Direct Debit Cancel (57): cancels an uncaptured payment of the
 /// ledger, named by `originalReferenceNo` (wins) or `originalExternalId`.
-pub fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -> Reply {
+pub async fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: None,
         external_id: if r.original_reference_no.is_some() {
@@ -576,6 +554,7 @@ pub fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -
     match st
         .ledger
         .cancel(req.partner_id(), &target, &void_no, &now())
+        .await
     {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
@@ -589,10 +568,11 @@ pub fn gopay_debit_cancel(st: &State, req: Inbound<gopay::DebitCancelRequest>) -
 
 /// GoPay QRIS MPM Cancel (77). GoPay lists no codes for 77, so business
 /// refusals use the BI table (`404{SS}01`, `404{SS}00`).
-pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> Reply {
+pub async fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: None,
         external_id: if r.original_reference_no.is_some() {
@@ -601,8 +581,10 @@ pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> 
             r.original_external_id.clone()
         },
     };
-    if let (Some(m), Ok(p)) = (&r.amount, st.ledger.payment(req.partner_id(), &target))
-        && *m != p.amount
+    if let (Some(m), Ok(p)) = (
+        &r.amount,
+        st.ledger.payment(req.partner_id(), &target).await,
+    ) && *m != p.amount
     {
         return ledger_error(
             meta,
@@ -616,6 +598,7 @@ pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> 
     match st
         .ledger
         .cancel(req.partner_id(), &target, &void_no, &now())
+        .await
     {
         Ok(done) => {
             let t = SnapTimestamp::parse(&done.void.time).ok();
@@ -640,7 +623,7 @@ pub fn gopay_qris_cancel(st: &State, req: Inbound<gopay::QrisCancelRequest>) -> 
 
 /// GoPay Tokenization Pre-Auth Void (67): releases the whole remaining
 /// authorization (no amount in GoPay's request).
-pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -> Reply {
+pub async fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let ext = r
@@ -648,6 +631,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
         .as_ref()
         .and_then(|a| a.original_external_id.clone());
     let target = Target {
+        customer: req.customer_id().map(str::to_owned),
         reference_no: r.original_reference_no.clone(),
         partner_reference_no: None,
         external_id: if r.original_reference_no.is_some() {
@@ -656,7 +640,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
             ext
         },
     };
-    match st.ledger.payment(req.partner_id(), &target) {
+    match st.ledger.payment(req.partner_id(), &target).await {
         Ok(p) if p.partner_reference_no != r.original_partner_reference_no => {
             return gopay_error(
                 meta,
@@ -675,7 +659,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
         amount: None,
         void_remaining: true,
     };
-    match st.ledger.void(req.partner_id(), cmd, &now()) {
+    match st.ledger.void(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -692,7 +676,7 @@ pub fn gopay_preauth_void(st: &State, req: Inbound<gopay::PreAuthVoidRequest>) -
 
 /// Midtrans Delete VA (31): `virtualAccountNo` must be `partnerServiceId` +
 /// `customerNo`; a VA is deleted once (then `404{SS}12`).
-pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Reply {
+pub async fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     if r.virtual_account_no != format!("{}{}", r.partner_service_id, r.customer_no) {
@@ -702,7 +686,10 @@ pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Repl
                 .with_log("must be partnerServiceId + customerNo"),
         );
     }
-    if !st.close(req.partner_id(), "va", &r.virtual_account_no) {
+    if !st
+        .close(req.partner_id(), "va", &r.virtual_account_no)
+        .await
+    {
         return snap(
             meta,
             ErrorReply::new(404, 12, "Invalid Bill/Virtual Account. already deleted"),
@@ -725,11 +712,12 @@ pub fn gopay_delete_va(st: &State, req: Inbound<gopay::DeleteVaRequest>) -> Repl
 
 /// Paydia Auth Void (67): a void on the ledger; every response field is
 /// mandatory at Paydia, so all are sent.
-pub fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
+pub async fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
     let cmd = VoidCmd {
         target: Target {
+            customer: req.customer_id().map(str::to_owned),
             reference_no: Some(r.original_reference_no.clone()),
             partner_reference_no: Some(r.original_partner_reference_no.clone()),
             external_id: None,
@@ -738,7 +726,7 @@ pub fn paydia_void(st: &State, req: Inbound<paydia::AuthVoidRequest>) -> Reply {
         amount: Some(r.void_amount),
         void_remaining: false,
     };
-    match st.ledger.void(req.partner_id(), cmd, &now()) {
+    match st.ledger.void(req.partner_id(), cmd, &now()).await {
         Ok(done) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
@@ -782,7 +770,7 @@ fn ayopop_answer(status: u16, code: i64, success: bool, id: &str, en: &str, data
 
 /// Ayopop Bill Cancel: a bill (`ref_number`) is cancelled once; `partnerId`
 /// must be the caller's `KEY`.
-pub fn ayopop_cancel(st: &State, req: Inbound<ayopop::BillCancelRequest>) -> Reply {
+pub async fn ayopop_cancel(st: &State, req: Inbound<ayopop::BillCancelRequest>) -> Reply {
     let r = &req.request;
     if r.partner_id != req.partner_id() {
         return ayopop_answer(
@@ -794,7 +782,7 @@ pub fn ayopop_cancel(st: &State, req: Inbound<ayopop::BillCancelRequest>) -> Rep
             json!({}),
         );
     }
-    if !st.close(req.partner_id(), "ayopop", &r.ref_number) {
+    if !st.close(req.partner_id(), "ayopop", &r.ref_number).await {
         return ayopop_answer(
             409,
             409,
@@ -845,7 +833,7 @@ pub fn ipg_render(_meta: &EndpointMeta, err: &ErrorReply) -> Reply {
 
 /// IPG VA Reversal: reverses a payment (named by `payment_ref`, else
 /// `reference_id`, else `prefix` + `virtual_account`) once.
-pub fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
+pub async fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
     let r = &req.request;
     let va = match (&r.prefix, &r.virtual_account) {
         (Some(p), Some(v)) => Some(format!("{p}{v}")),
@@ -863,7 +851,7 @@ pub fn ipg_reversal(st: &State, req: Inbound<ipg::VaReversalRequest>) -> Reply {
             &ErrorReply::bad_request("payment_ref, reference_id or virtual_account is required"),
         );
     };
-    if !st.close(req.partner_id(), "ipg", &key) {
+    if !st.close(req.partner_id(), "ipg", &key).await {
         return Reply::json(
             409,
             &json!({ "rc": "ALREADY_REVERSED", "message": format!("{key} was already reversed"), "timestamp": now() }),
@@ -902,3 +890,51 @@ fn fnv32(bytes: &[u8]) -> u32 {
 
 /// Shared state handle.
 pub type Shared = Arc<State>;
+
+// ---------------------------------------------------------------- axum
+
+/// The axum handlers: each takes the sandbox state and the checked request
+/// and answers a [`SnapReply`], checked against the endpoint's response
+/// declaration before it is sent.
+pub mod handlers {
+    use super::*;
+
+    macro_rules! handlers {
+        ($($name:ident: $endpoint:ty;)*) => {$(
+            #[doc = concat!("axum handler of [`", stringify!($name), "`](super::", stringify!($name), ").")]
+            pub async fn $name(
+                AxumState(st): AxumState<Shared>,
+                req: Inbound<$endpoint>,
+            ) -> SnapReply<$endpoint> {
+                SnapReply::from_reply(super::$name(&st, req).await)
+            }
+        )*};
+    }
+
+    /// axum handler of [`auth_payment`](super::auth_payment) (a typed reply).
+    pub async fn auth_payment(
+        AxumState(st): AxumState<Shared>,
+        req: Inbound<bi::AuthPaymentRequest>,
+    ) -> SnapReply<bi::AuthPaymentRequest> {
+        super::auth_payment(&st, req).await
+    }
+
+    handlers! {
+        auth_query: bi::AuthQueryRequest;
+        auth_capture: bi::AuthCaptureRequest;
+        auth_capture_query: bi::AuthCaptureQueryRequest;
+        auth_void: bi::AuthVoidRequest;
+        auth_void_query: bi::AuthVoidQueryRequest;
+        auth_refund: bi::AuthRefundRequest;
+        bi_debit_cancel: bi::DebitCancelRequest;
+        bi_qr_cancel: bi::QrMpmCancelRequest;
+        bi_delete_va: bi::DeleteVaRequest;
+        gopay_debit_cancel: gopay::DebitCancelRequest;
+        gopay_qris_cancel: gopay::QrisCancelRequest;
+        gopay_preauth_void: gopay::PreAuthVoidRequest;
+        gopay_delete_va: gopay::DeleteVaRequest;
+        paydia_void: paydia::AuthVoidRequest;
+        ayopop_cancel: ayopop::BillCancelRequest;
+        ipg_reversal: ipg::VaReversalRequest;
+    }
+}

@@ -1,7 +1,8 @@
 //! The checks of the provider side, independent of the HTTP framework:
 //! [`Provider::check_head`] (headers, tokens, timestamp window) and
-//! [`Provider::admit`] (signature over the raw bytes, X-EXTERNAL-ID, parse and
-//! validate). The axum glue in `routing` calls them in order.
+//! [`Provider::admit`] (signature over the raw bytes, rate limit,
+//! X-EXTERNAL-ID, parse and validate). The axum extractor
+//! ([`Inbound`]'s `FromRequest`) calls them in order.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,8 +16,10 @@ use serde::de::DeserializeOwned;
 
 use super::config::ProviderConfig;
 use super::error::ErrorReply;
-use super::idempotency::{Claim, Fingerprint, IdempotencyStore, Ticket, Waiter};
-use super::tokens::{B2bGrant, CustomerGrant, TokenProblem, TokenStore};
+use super::idempotency::{Claim, Fingerprint, IdempotencyStore, MemoryIdempotency, Ticket, Waiter};
+use super::limits::{MemoryRateLimiter, RateLimiter};
+use super::store::{BoxFuture, Escaped, StoreError, unix_millis};
+use super::tokens::{CustomerGrant, TokenStore};
 use snap_core::endpoint::{Endpoint, EndpointMeta};
 use snap_core::headers::{self, HeaderError, SnapHeaders};
 use snap_core::sign::{
@@ -109,11 +112,14 @@ impl fmt::Debug for Partner {
 /// Where a provider looks partners up (a database in production).
 pub trait Partners: Send + Sync + 'static {
     /// The partner with this client id.
-    fn get(&self, client_id: &str) -> Option<Arc<Partner>>;
+    fn get<'a>(
+        &'a self,
+        client_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Arc<Partner>>, StoreError>>;
     /// Every partner (used only by schemes that do not name the caller
     /// ([`SchemeInfo::partner_header`] is `None`, as IPG's body HMAC), to
     /// find whose key verifies).
-    fn all(&self) -> Vec<Arc<Partner>>;
+    fn all(&self) -> BoxFuture<'_, Result<Vec<Arc<Partner>>, StoreError>>;
 }
 
 /// A fixed set of partners held in memory.
@@ -123,6 +129,11 @@ pub struct StaticPartners {
 }
 
 impl StaticPartners {
+    /// The partner with this client id.
+    pub fn find(&self, client_id: &str) -> Option<Arc<Partner>> {
+        self.by_id.get(client_id).cloned()
+    }
+
     /// Adds (or replaces) a partner.
     pub fn insert(&mut self, partner: Partner) {
         self.by_id
@@ -137,34 +148,24 @@ impl StaticPartners {
 }
 
 impl Partners for StaticPartners {
-    fn get(&self, client_id: &str) -> Option<Arc<Partner>> {
-        self.by_id.get(client_id).cloned()
+    fn get<'a>(
+        &'a self,
+        client_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Arc<Partner>>, StoreError>> {
+        Box::pin(std::future::ready(Ok(self.find(client_id))))
     }
-    fn all(&self) -> Vec<Arc<Partner>> {
+    fn all(&self) -> BoxFuture<'_, Result<Vec<Arc<Partner>>, StoreError>> {
         let mut v: Vec<_> = self.by_id.values().cloned().collect();
         v.sort_by(|a, b| a.client_id.cmp(&b.client_id));
-        v
+        Box::pin(std::future::ready(Ok(v)))
     }
 }
 
-/// How a provider checks the tokens it issued.
-pub trait TokenCheck: Send + Sync + 'static {
-    /// A B2B token (from `Authorization: Bearer ...`).
-    fn b2b(&self, token: &str) -> Result<B2bGrant, TokenProblem>;
-    /// A customer token (from `Authorization-Customer: Bearer ...`) presented by `partner`.
-    fn customer(&self, partner: &str, token: &str) -> Result<CustomerGrant, TokenProblem>;
-}
-
-impl TokenCheck for TokenStore {
-    fn b2b(&self, token: &str) -> Result<B2bGrant, TokenProblem> {
-        self.check_b2b(token)
-    }
-    fn customer(&self, partner: &str, token: &str) -> Result<CustomerGrant, TokenProblem> {
-        self.check_customer(partner, token)
-    }
-}
-
-/// A request that passed every check, for the handler.
+/// A request of endpoint `E` that passed every check: the axum extractor
+/// of a declared request (see the crate docs). As an extractor it needs
+/// [`SnapLayer`](crate::SnapLayer) on the router; its rejection is the
+/// SNAP error answer (or the replayed answer of an X-EXTERNAL-ID seen
+/// before).
 pub struct Inbound<E> {
     /// The parsed, validated body.
     pub request: E,
@@ -182,9 +183,20 @@ pub struct Inbound<E> {
     pub headers: HeaderMap,
     /// The body bytes exactly as received.
     pub raw_body: Bytes,
+    pub(crate) provider: Option<Arc<Provider>>,
 }
 
 impl<E> Inbound<E> {
+    /// The provider that checked it (its stores: tokens, records).
+    pub fn provider(&self) -> Option<&Arc<Provider>> {
+        self.provider.as_ref()
+    }
+
+    /// The customer's id (B2B2C endpoints), from its customer token.
+    pub fn customer_id(&self) -> Option<&str> {
+        self.customer.as_ref().map(|c| c.customer.as_str())
+    }
+
     /// The partner's client id, or `""` for unsigned endpoints.
     pub fn partner_id(&self) -> &str {
         self.partner
@@ -209,7 +221,7 @@ impl<E: fmt::Debug> fmt::Debug for Inbound<E> {
 /// What [`Provider::check_head`] established; passed on to [`Provider::admit`].
 #[derive(Debug)]
 pub struct Head {
-    meta: EndpointMeta,
+    pub(crate) meta: EndpointMeta,
     /// The scheme actually checked (a partner in asymmetric mode turns
     /// `Symmetric` into `Asymmetric`).
     scheme: SchemeRef,
@@ -226,6 +238,22 @@ impl Head {
     /// The calling partner's id, when established.
     pub fn partner_id(&self) -> Option<&str> {
         self.partner.as_ref().map(|p| p.client_id.as_str())
+    }
+
+    /// `X-TIMESTAMP` and `X-SIGNATURE` as received (token requests key
+    /// their replays on them).
+    pub fn timestamp_and_signature(&self) -> (&str, &str) {
+        let ts = self
+            .snap
+            .as_ref()
+            .map(|s| s.timestamp.as_str())
+            .unwrap_or("");
+        let sig = self
+            .headers
+            .get(headers::X_SIGNATURE.wire)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        (ts, sig)
     }
 }
 
@@ -250,6 +278,9 @@ pub enum Admitted<E> {
     },
     /// Same X-EXTERNAL-ID and request as an answered one: send its answer.
     Replay(Arc<super::idempotency::StoredAnswer>),
+    /// Refused before the X-EXTERNAL-ID was claimed (signature, rate
+    /// limit, conflict): nothing is stored.
+    Rejected(ErrorReply),
     /// Same X-EXTERNAL-ID and request as one still running: wait for it,
     /// and claim again (with `head` and `body`) if it is abandoned.
     Wait {
@@ -262,12 +293,26 @@ pub enum Admitted<E> {
     },
 }
 
-/// The provider side: partners, tokens, idempotency store and knobs.
+/// Resolves the auth codes a provider handed out (B2B2C, 74): the
+/// customer who consented, once.
+pub trait AuthCodes: Send + Sync + 'static {
+    /// The customer behind `code` for `partner` (consuming it), or `None`.
+    fn redeem<'a>(
+        &'a self,
+        partner: &'a str,
+        code: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
+}
+
+/// The provider side: partners, stores (tokens, X-EXTERNAL-IDs, rate
+/// limits) and knobs.
 pub struct Provider {
     config: ProviderConfig,
     partners: Arc<dyn Partners>,
-    tokens: Arc<dyn TokenCheck>,
-    idempotency: IdempotencyStore,
+    tokens: Arc<dyn TokenStore>,
+    idempotency: Arc<dyn IdempotencyStore>,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    auth_codes: Option<Arc<dyn AuthCodes>>,
 }
 
 impl fmt::Debug for Provider {
@@ -340,25 +385,68 @@ fn unknown_client(id: &str) -> ErrorReply {
     ErrorReply::unauthorized("Unknown Client").with_log(format!("client id {id:?}"))
 }
 
+fn store_error(e: StoreError) -> ErrorReply {
+    match e {
+        StoreError::Full(why) => ErrorReply::too_many_requests().with_log(why),
+        other => ErrorReply::internal().with_log(other.to_string()),
+    }
+}
+
 /// The current time as an X-TIMESTAMP string (Jakarta, second precision).
 pub(crate) fn now_timestamp() -> String {
     SnapTimestamp::now().into_string()
 }
 
 impl Provider {
-    /// A provider with these partners and token checker, and a fresh
-    /// idempotency store.
+    /// A provider with these partners and token store, an in-memory
+    /// X-EXTERNAL-ID store and rate limiter built from `config` (replace
+    /// them with [`Provider::with_idempotency`] and
+    /// [`Provider::with_rate_limiter`], e.g. by the Redis store).
     pub fn new(
         config: ProviderConfig,
         partners: Arc<dyn Partners>,
-        tokens: Arc<dyn TokenCheck>,
+        tokens: Arc<dyn TokenStore>,
     ) -> Self {
+        let idempotency = Arc::new(MemoryIdempotency::with_policy(config.idempotency()));
+        let limiter = config
+            .rate_limit()
+            .map(|l| Arc::new(MemoryRateLimiter::new(l)) as Arc<dyn RateLimiter>);
         Provider {
             config,
             partners,
             tokens,
-            idempotency: IdempotencyStore::new(),
+            idempotency,
+            limiter,
+            auth_codes: None,
         }
+    }
+
+    /// Keeps X-EXTERNAL-ID records in `store`.
+    pub fn with_idempotency(mut self, store: Arc<dyn IdempotencyStore>) -> Self {
+        self.idempotency = store;
+        self
+    }
+
+    /// Counts requests per partner with `limiter` (`None`: no limit).
+    pub fn with_rate_limiter(mut self, limiter: Option<Arc<dyn RateLimiter>>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    /// Redeems auth codes of the B2B2C token endpoint (74) with `codes`.
+    pub fn with_auth_codes(mut self, codes: Arc<dyn AuthCodes>) -> Self {
+        self.auth_codes = Some(codes);
+        self
+    }
+
+    /// The token store.
+    pub fn tokens(&self) -> &Arc<dyn TokenStore> {
+        &self.tokens
+    }
+
+    /// The auth-code resolver, when set.
+    pub fn auth_codes(&self) -> Option<&Arc<dyn AuthCodes>> {
+        self.auth_codes.as_ref()
     }
 
     /// The knobs.
@@ -372,13 +460,20 @@ impl Provider {
     }
 
     /// The X-EXTERNAL-ID store.
-    pub fn idempotency(&self) -> &IdempotencyStore {
+    pub fn idempotency(&self) -> &Arc<dyn IdempotencyStore> {
         &self.idempotency
     }
 
     /// Checks 1-5: required headers, header formats, B2B token, customer
     /// token, timestamp window. Cheap; runs before the body is read.
-    pub fn check_head(&self, meta: &EndpointMeta, parts: &Parts) -> Result<Head, ErrorReply> {
+    /// `target` is the path and query as the client sent it (under
+    /// `Router::nest`, the original URI's), what was signed.
+    pub async fn check_head(
+        &self,
+        meta: &EndpointMeta,
+        parts: &Parts,
+        target: &str,
+    ) -> Result<Head, ErrorReply> {
         let h = &parts.headers;
         // BI's Delete VA (31) is a DELETE with a JSON body: only GET has none.
         let has_body = parts.method != http::Method::GET;
@@ -395,6 +490,13 @@ impl Provider {
         // own rules (`SnapHeaders`: lengths, timestamp syntax, Bearer form,
         // IPv4, coordinates, repeated headers).
         if has_body {
+            if h.get_all(http::header::CONTENT_TYPE)
+                .iter()
+                .nth(1)
+                .is_some()
+            {
+                return Err(ErrorReply::invalid_field("Content-Type").with_log("sent twice"));
+            }
             let ct = header(h, "content-type")?.unwrap_or("");
             let mime = ct.split(';').next().unwrap_or("").trim();
             if !mime.eq_ignore_ascii_case("application/json") {
@@ -431,7 +533,7 @@ impl Provider {
         // signature: the partner is found in `admit`.
         if signed && let Some(name) = info.partner_header {
             let partner_id = header(h, name)?.unwrap_or("");
-            let p = self.partners.get(partner_id);
+            let p = self.partners.get(partner_id).await.map_err(store_error)?;
             // A partner onboarded for asymmetric signatures signs B2B
             // transactions with its key and sends no token; B2B2C
             // transactions are always symmetric.
@@ -450,12 +552,15 @@ impl Provider {
                 };
                 let grant = self
                     .tokens
-                    .b2b(token)
+                    .check_b2b(token)
+                    .await
+                    .map_err(store_error)?
                     .map_err(|p| ErrorReply::invalid_b2b_token().with_log(p.to_string()))?;
                 if grant.partner != partner_id {
                     return Err(ErrorReply::invalid_b2b_token().with_log(format!(
-                        "token of {} used by {name} {partner_id}",
-                        grant.partner
+                        "token of {} used by {name} {}",
+                        Escaped(&grant.partner),
+                        Escaped(partner_id)
                     )));
                 }
                 b2b_token = Some(token.to_owned());
@@ -472,20 +577,21 @@ impl Provider {
                 else {
                     return Err(ErrorReply::customer_token_not_found());
                 };
-                customer =
-                    Some(self.tokens.customer(partner_id, token).map_err(|p| {
-                        ErrorReply::invalid_customer_token().with_log(p.to_string())
-                    })?);
+                customer = Some(
+                    self.tokens
+                        .check_customer(partner_id, token)
+                        .await
+                        .map_err(store_error)?
+                        .map_err(|p| {
+                            ErrorReply::invalid_customer_token().with_log(p.to_string())
+                        })?,
+                );
             }
             // 5. timestamp window
             self.check_window(&sh.timestamp)?;
         }
 
-        let path = parts
-            .uri
-            .path_and_query()
-            .map(|pq| pq.as_str().to_owned())
-            .unwrap_or_else(|| parts.uri.path().to_owned());
+        let path = target.to_owned();
         Ok(Head {
             meta: *meta,
             scheme,
@@ -499,24 +605,37 @@ impl Provider {
         })
     }
 
-    /// Checks 7-9: signature over the raw bytes, X-EXTERNAL-ID, parse and
-    /// validate.
-    pub fn admit<E>(&self, head: Head, body: Bytes) -> Result<Admitted<E>, ErrorReply>
+    /// Checks 7-9: signature over the raw bytes, the partner's rate limit,
+    /// X-EXTERNAL-ID, parse and validate.
+    pub async fn admit<E>(&self, head: Head, body: Bytes) -> Result<Admitted<E>, ErrorReply>
     where
         E: Endpoint + DeserializeOwned,
     {
-        let partner = self.verify_signature(&head, &body)?;
+        let partner = self.verify_signature(&head, &body).await?;
         let partner = partner.or(head.partner.clone());
+
+        // 7b. the partner's budget (counted once the partner is proven)
+        if let (Some(limiter), Some(p)) = (&self.limiter, &partner)
+            && !limiter.admit(&p.client_id).await.map_err(store_error)?
+        {
+            return Err(ErrorReply::too_many_requests().with_log(format!(
+                "partner {} over its rate limit",
+                Escaped(&p.client_id)
+            )));
+        }
 
         // 8. X-EXTERNAL-ID
         let external_id = head.snap.as_ref().and_then(|h| h.external_id.clone());
         let mut ticket = None;
         if let (Some(ext), Some(p)) = (&external_id, &partner) {
             let minified = snap_core::sign::minify(&body).unwrap_or_else(|_| body.to_vec());
-            let fp = Fingerprint::of(&head.method, &head.path, &minified);
+            let customer = head.customer.as_ref().map(|c| c.customer.as_str());
+            let fp = Fingerprint::with_customer(&head.method, &head.path, &minified, customer);
             match self
                 .idempotency
-                .claim(&p.client_id, SnapTimestamp::now().day_key(), ext, fp)
+                .claim(&p.client_id, ext, fp, unix_millis())
+                .await
+                .map_err(store_error)?
             {
                 Claim::New(t) => ticket = Some(t),
                 Claim::Replay(answer) => return Ok(Admitted::Replay(answer)),
@@ -528,16 +647,26 @@ impl Provider {
                     });
                 }
                 Claim::Conflict => {
-                    return Err(ErrorReply::conflict()
-                        .with_log(format!("X-EXTERNAL-ID {ext} reused with another request")));
+                    return Err(ErrorReply::conflict().with_log(format!(
+                        "X-EXTERNAL-ID {} reused with another request",
+                        Escaped(ext)
+                    )));
                 }
             }
         }
 
         // 9. parse + validate (snap-core's one parser: a syntax error is a
         // bad request; otherwise every violation, the answer naming the
-        // primary one). A refusal here is an answer too: replays give it again.
-        let request = match snap_core::endpoint::parse_request::<E>(&body) {
+        // primary one). Path and query parameters are copied into the body
+        // first (`Endpoint::from_target`). A refusal here is an answer too:
+        // replays give it again.
+        let parsed = match with_target::<E>(&head.method, &head.path, &body) {
+            Ok(filled) => {
+                snap_core::endpoint::parse_request::<E>(filled.as_deref().unwrap_or(&body))
+            }
+            Err(v) => Err(snap_core::endpoint::RequestError::Invalid(v)),
+        };
+        let request = match parsed {
             Ok(r) => r,
             Err(e) => {
                 return Ok(Admitted::Refused {
@@ -556,10 +685,37 @@ impl Provider {
                 path: head.path,
                 headers: head.headers,
                 raw_body: body,
+                provider: None,
             }),
             ticket,
         })
     }
+}
+
+/// The body with the path and query parameters of `E` copied in, when the
+/// declaration has any (`{name}` segments) or a query was sent; `None`:
+/// parse the body as received.
+fn with_target<E: Endpoint>(
+    method: &str,
+    target: &str,
+    body: &[u8],
+) -> Result<Option<Vec<u8>>, snap_core::rules::Violations> {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    if !E::META.path.contains('{') && query.is_empty() && !(empty && method == "GET") {
+        return Ok(None);
+    }
+    let mut value: serde_json::Value = if empty {
+        serde_json::Value::Object(Default::default())
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            // Not JSON: the parser says so.
+            Err(_) => return Ok(None),
+        }
+    };
+    E::from_target(&mut value, path, query)?;
+    Ok(serde_json::to_vec(&value).ok())
 }
 
 fn signature_error(e: snap_core::sign::SignatureError) -> ErrorReply {
@@ -596,7 +752,7 @@ impl Provider {
     /// received, with the partner's key of the scheme checked. Returns the
     /// partner identified by the signature itself (a scheme without a partner
     /// header, as IPG's body HMAC, names no caller), else `None`.
-    fn verify_signature(
+    async fn verify_signature(
         &self,
         head: &Head,
         body: &[u8],
@@ -614,7 +770,7 @@ impl Provider {
             .timestamp(ts);
         input.access_token = head.b2b_token.as_deref();
         let Some(partner) = head.partner.as_deref() else {
-            for p in self.partners.all() {
+            for p in self.partners.all().await.map_err(store_error)? {
                 let input = input.client_id(&p.client_id);
                 if let Some(Ok(())) = p.verifiers.verify(head.scheme, &input, &head.headers) {
                     return Ok(Some(p));
@@ -711,9 +867,9 @@ impl Provider {
                 // sender hashed, which may hold personal data) only at trace.
                 tracing::debug!(
                     endpoint = head.meta.name,
-                    partner = %head.partner_id().unwrap_or("-"),
-                    "signature rejected; diagnosis: {}",
-                    d.summary()
+                    partner = %Escaped(head.partner_id().unwrap_or("-")),
+                    diagnosis = %d.summary(),
+                    "signature rejected"
                 );
                 tracing::trace!(
                     endpoint = head.meta.name,

@@ -146,6 +146,16 @@ impl ErrorReply {
         ErrorReply::new(409, 1, table_message(409, 1, None))
     }
 
+    /// `429{SS}00 Too Many Requests`: a partner over its rate limit.
+    pub fn too_many_requests() -> Self {
+        ErrorReply::new(429, 0, table_message(429, 0, None))
+    }
+
+    /// `500{SS}00 General Error`.
+    pub fn general_error() -> Self {
+        ErrorReply::new(500, 0, table_message(500, 0, None))
+    }
+
     /// `500{SS}01 Internal Server Error`.
     pub fn internal() -> Self {
         ErrorReply::new(500, 1, table_message(500, 1, None))

@@ -1,36 +1,56 @@
-//! X-EXTERNAL-ID reuse: one answer per partner, per Jakarta day, per ID.
+//! X-EXTERNAL-ID reuse: one answer per partner, per ID, per Jakarta day.
 //!
 //! SNAP forbids reusing an `X-EXTERNAL-ID` on the same day (`409{SS}00
 //! Conflict`), while GoPay documents a retry with the same ID and the same
 //! body as safe. Both readings are served: the same ID with the **same**
-//! request (method, path and minified body) gets the original answer again,
-//! byte for byte (an idempotent replay); the same ID with a **different**
-//! request is a conflict.
+//! request (method, path, minified body and customer) gets the original
+//! answer again, byte for byte (an idempotent replay); the same ID with a
+//! **different** request is a conflict.
 //!
-//! A retry that arrives while the original is still being processed waits for
-//! its answer ([`Claim::InFlight`]). When the original is abandoned before it
-//! answered (its [`Ticket`] is dropped without [`Ticket::complete`]), the
-//! reservation is released and a retry starts afresh.
+//! A record lives for the rest of its Jakarta day plus a grace window
+//! ([`IdempotencyPolicy::grace`], default 1 hour): a retry that crosses
+//! midnight still replays; a *different* request with yesterday's ID is new.
+//!
+//! A retry that arrives while the original is still being processed waits
+//! for its answer ([`Claim::InFlight`]), also on another instance (the Redis
+//! store polls, bounded by [`IdempotencyPolicy::wait_limit`]). When the
+//! original is abandoned before it answered (its [`Ticket`] is dropped
+//! without [`Ticket::complete`], or its instance died and the lease
+//! [`IdempotencyPolicy::lease`] ran out), the reservation is released and a
+//! retry starts afresh.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
-/// What identifies "the same request": SHA-256 over method, path and the
-/// minified body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint([u8; 32]);
+use crate::store::{BoxFuture, StoreError, jakarta_day, millis_to_jakarta_midnight};
+
+/// What identifies "the same request": SHA-256 over method, path, the
+/// minified body and the customer (a customer token's owner; another
+/// customer's retry is another request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub [u8; 32]);
 
 impl Fingerprint {
     /// Fingerprint of a request. `body` should be the minified body, so that
     /// a retry that only differs in insignificant whitespace still matches.
     pub fn of(method: &str, path: &str, body: &[u8]) -> Self {
+        Self::with_customer(method, path, body, None)
+    }
+
+    /// [`Fingerprint::of`] for a request made on behalf of `customer`.
+    pub fn with_customer(method: &str, path: &str, body: &[u8], customer: Option<&str>) -> Self {
         let mut h = Sha256::new();
         h.update(method.as_bytes());
         h.update([0]);
         h.update(path.as_bytes());
+        h.update([0]);
+        if let Some(c) = customer {
+            h.update(c.as_bytes());
+        }
         h.update([0]);
         h.update(body);
         Fingerprint(h.finalize().into())
@@ -42,52 +62,54 @@ impl Fingerprint {
 pub struct StoredAnswer {
     /// HTTP status.
     pub status: u16,
-    /// The `Content-Type` sent.
-    pub content_type: String,
     /// The body sent.
-    pub body: Vec<u8>,
+    pub body: axum::body::Bytes,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Key {
-    partner: String,
-    day: u32,
-    external_id: String,
+/// Knobs of an X-EXTERNAL-ID store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IdempotencyPolicy {
+    /// How long after the Jakarta midnight that ends its day a record is
+    /// still replayed (default 1 hour).
+    pub grace: Duration,
+    /// In memory: most records kept per partner (default 100,000); past it
+    /// the partner's oldest record is forgotten.
+    pub max_per_partner: usize,
+    /// How long a claim without an answer holds the ID (default 60 s): a
+    /// crashed instance's claims run out after it.
+    pub lease: Duration,
+    /// How long a retry waits for an original still running (default 30 s);
+    /// then it is answered `409{SS}00`.
+    pub wait_limit: Duration,
 }
 
-#[derive(Debug)]
-enum Entry {
-    InFlight {
-        fingerprint: Fingerprint,
-        generation: u64,
-        done: watch::Receiver<Option<Arc<StoredAnswer>>>,
-    },
-    Done {
-        fingerprint: Fingerprint,
-        answer: Arc<StoredAnswer>,
-    },
+impl Default for IdempotencyPolicy {
+    fn default() -> Self {
+        IdempotencyPolicy {
+            grace: Duration::from_secs(3600),
+            max_per_partner: 100_000,
+            lease: Duration::from_secs(60),
+            wait_limit: Duration::from_secs(30),
+        }
+    }
 }
 
-#[derive(Debug, Default)]
-struct Inner {
-    entries: HashMap<Key, Entry>,
-    generation: u64,
-    newest_day: u32,
-}
+impl IdempotencyPolicy {
+    /// Wall-clock expiry (ms) of a record made at `now_ms`.
+    pub fn expires_at(&self, now_ms: u64) -> u64 {
+        now_ms + millis_to_jakarta_midnight(now_ms) + self.grace_ms()
+    }
 
-/// The in-memory store, keyed by partner, Jakarta day
-/// ([`SnapTimestamp::day_key`](snap_core::time::SnapTimestamp::day_key),
-/// `yyyymmdd`) and X-EXTERNAL-ID. When a new day starts, the entries of the
-/// days before are dropped: uniqueness is per day.
-#[derive(Debug, Default, Clone)]
-pub struct IdempotencyStore {
-    inner: Arc<Mutex<Inner>>,
+    fn grace_ms(&self) -> u64 {
+        u64::try_from(self.grace.as_millis()).unwrap_or(u64::MAX / 4)
+    }
 }
 
 /// The outcome of [`IdempotencyStore::claim`].
 #[derive(Debug)]
 pub enum Claim {
-    /// First sight of this ID today: process the request, then
+    /// First sight of this ID: process the request, then
     /// [`Ticket::complete`] with the answer.
     New(Ticket),
     /// Seen with the same request and answered: send this again.
@@ -98,155 +120,364 @@ pub enum Claim {
     Conflict,
 }
 
+/// The holder's side of a claimed ID, implemented by each store.
+pub trait Reservation: Send + 'static {
+    /// Stores the answer for replays.
+    fn complete(
+        self: Box<Self>,
+        answer: Arc<StoredAnswer>,
+    ) -> BoxFuture<'static, Result<(), StoreError>>;
+    /// Gives the ID up without an answer (the request was abandoned).
+    fn release(self: Box<Self>);
+}
+
 /// The right (and duty) to answer a claimed ID. Dropping it without
 /// [`Ticket::complete`] releases the reservation.
-#[derive(Debug)]
 pub struct Ticket {
-    store: IdempotencyStore,
-    key: Option<Key>,
-    generation: u64,
-    fingerprint: Fingerprint,
-    tx: watch::Sender<Option<Arc<StoredAnswer>>>,
+    inner: Option<Box<dyn Reservation>>,
+}
+
+impl std::fmt::Debug for Ticket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Ticket")
+    }
 }
 
 impl Ticket {
-    /// Records the answer: later retries with the same request replay it.
-    pub fn complete(mut self, answer: StoredAnswer) -> Arc<StoredAnswer> {
-        let answer = Arc::new(answer);
-        if let Some(key) = self.key.take() {
-            let mut inner = self.store.lock();
-            let ours = matches!(inner.entries.get(&key),
-                Some(Entry::InFlight { generation, .. }) if *generation == self.generation);
-            if ours {
-                inner.entries.insert(
-                    key,
-                    Entry::Done {
-                        fingerprint: self.fingerprint,
-                        answer: answer.clone(),
-                    },
-                );
-            }
+    /// A ticket over a store's reservation.
+    pub fn new(reservation: impl Reservation) -> Self {
+        Ticket {
+            inner: Some(Box::new(reservation)),
         }
-        self.tx.send_replace(Some(answer.clone()));
-        answer
+    }
+
+    /// Records the answer: later retries with the same request replay it.
+    ///
+    /// # Errors
+    /// The store could not keep it (the answer is still sent; a retry then
+    /// runs the request again once the lease is over).
+    pub async fn complete(mut self, answer: StoredAnswer) -> Result<Arc<StoredAnswer>, StoreError> {
+        let answer = Arc::new(answer);
+        if let Some(r) = self.inner.take() {
+            r.complete(answer.clone()).await?;
+        }
+        Ok(answer)
     }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
-            let mut inner = self.store.lock();
-            let ours = matches!(inner.entries.get(&key),
-                Some(Entry::InFlight { generation, .. }) if *generation == self.generation);
-            if ours {
-                inner.entries.remove(&key);
+        if let Some(r) = self.inner.take() {
+            r.release();
+        }
+    }
+}
+
+/// Waits for the answer of an in-flight request with the same ID and body.
+pub struct Waiter {
+    fut: BoxFuture<'static, Option<Arc<StoredAnswer>>>,
+}
+
+impl std::fmt::Debug for Waiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Waiter")
+    }
+}
+
+impl Waiter {
+    /// A waiter resolving to the original's answer, or `None` when it was
+    /// abandoned (claim again).
+    pub fn new(fut: BoxFuture<'static, Option<Arc<StoredAnswer>>>) -> Self {
+        Waiter { fut }
+    }
+
+    /// The original's answer, or `None` when it was abandoned (claim again).
+    pub async fn wait(self) -> Option<Arc<StoredAnswer>> {
+        self.fut.await
+    }
+}
+
+/// Where a provider keeps X-EXTERNAL-ID records.
+pub trait IdempotencyStore: Send + Sync + 'static {
+    /// Claims `external_id` of `partner` at wall-clock `now_ms` for a
+    /// request with `fingerprint`. Atomic: of two claims of one ID, one
+    /// gets [`Claim::New`].
+    fn claim<'a>(
+        &'a self,
+        partner: &'a str,
+        external_id: &'a str,
+        fingerprint: Fingerprint,
+        now_ms: u64,
+    ) -> BoxFuture<'a, Result<Claim, StoreError>>;
+}
+
+// ------------------------------------------------------------------ memory
+
+#[derive(Debug)]
+enum State {
+    InFlight {
+        done: watch::Receiver<Option<Arc<StoredAnswer>>>,
+    },
+    Done(Arc<StoredAnswer>),
+}
+
+#[derive(Debug)]
+struct Entry {
+    fingerprint: Fingerprint,
+    day: u32,
+    expires_ms: u64,
+    generation: u64,
+    state: State,
+}
+
+#[derive(Debug, Default)]
+struct Book {
+    map: HashMap<Arc<str>, Entry>,
+    /// Insertion order (expiry order too): `(id, generation)`.
+    order: VecDeque<(Arc<str>, u64)>,
+    evicted: u64,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    books: RwLock<HashMap<Arc<str>, Arc<Mutex<Book>>>>,
+    generation: std::sync::atomic::AtomicU64,
+}
+
+/// The in-memory store: one book (and one lock) per partner, records kept
+/// for their Jakarta day plus the grace window, at most
+/// [`IdempotencyPolicy::max_per_partner`] per partner (the oldest is
+/// forgotten first). Cheap to clone (shared).
+#[derive(Debug, Clone, Default)]
+pub struct MemoryIdempotency {
+    inner: Arc<Inner>,
+    policy: IdempotencyPolicy,
+}
+
+/// What a [`MemoryIdempotency`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryStats {
+    /// Records held.
+    pub records: usize,
+    /// Records forgotten because a partner was at its cap.
+    pub evicted: u64,
+    /// Heap and inline bytes of the records, estimated from their sizes
+    /// (key, fingerprint, answer body, map and queue slots).
+    pub approx_bytes: usize,
+}
+
+fn lock(book: &Mutex<Book>) -> std::sync::MutexGuard<'_, Book> {
+    // Every critical section leaves the book consistent.
+    book.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+struct MemoryReservation {
+    book: Arc<Mutex<Book>>,
+    key: Arc<str>,
+    generation: u64,
+    tx: watch::Sender<Option<Arc<StoredAnswer>>>,
+}
+
+impl Reservation for MemoryReservation {
+    fn complete(
+        self: Box<Self>,
+        answer: Arc<StoredAnswer>,
+    ) -> BoxFuture<'static, Result<(), StoreError>> {
+        {
+            let mut book = lock(&self.book);
+            if let Some(e) = book.map.get_mut(&self.key)
+                && e.generation == self.generation
+                && matches!(e.state, State::InFlight { .. })
+            {
+                e.state = State::Done(answer.clone());
             }
+        }
+        self.tx.send_replace(Some(answer));
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn release(self: Box<Self>) {
+        let mut book = lock(&self.book);
+        if book.map.get(&self.key).is_some_and(|e| {
+            e.generation == self.generation && matches!(e.state, State::InFlight { .. })
+        }) {
+            book.map.remove(&self.key);
         }
         // Waiters see the sender go away and claim again.
     }
 }
 
-/// Waits for the answer of an in-flight request with the same ID and body.
-#[derive(Debug)]
-pub struct Waiter {
-    rx: watch::Receiver<Option<Arc<StoredAnswer>>>,
-}
+impl MemoryIdempotency {
+    /// An empty store with the default policy.
+    pub fn new() -> Self {
+        Self::default()
+    }
 
-impl Waiter {
-    /// The original's answer, or `None` when it was abandoned (claim again).
-    pub async fn wait(mut self) -> Option<Arc<StoredAnswer>> {
-        match self.rx.wait_for(Option::is_some).await {
-            Ok(v) => v.clone(),
-            Err(_) => None,
+    /// An empty store with `policy`.
+    pub fn with_policy(policy: IdempotencyPolicy) -> Self {
+        MemoryIdempotency {
+            inner: Arc::default(),
+            policy,
         }
     }
-}
 
-impl IdempotencyStore {
-    /// An empty store.
-    pub fn new() -> Self {
-        IdempotencyStore::default()
+    fn book(&self, partner: &str) -> Arc<Mutex<Book>> {
+        if let Some(b) = self
+            .inner
+            .books
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(partner)
+        {
+            return b.clone();
+        }
+        let mut books = self.inner.books.write().unwrap_or_else(|p| p.into_inner());
+        books.entry(Arc::from(partner)).or_default().clone()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        // Every critical section leaves the map consistent, so a poisoned
-        // lock is still usable.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Claims `external_id` of `partner` on Jakarta day `day` (`yyyymmdd`,
-    /// [`SnapTimestamp::day_key`](snap_core::time::SnapTimestamp::day_key)) for a
-    /// request with `fingerprint`.
-    pub fn claim(
+    /// Claims synchronously (what [`IdempotencyStore::claim`] does).
+    pub fn claim_now(
         &self,
         partner: &str,
-        day: u32,
         external_id: &str,
         fingerprint: Fingerprint,
+        now_ms: u64,
     ) -> Claim {
-        let key = Key {
-            partner: partner.to_owned(),
-            day,
-            external_id: external_id.to_owned(),
+        let today = jakarta_day(now_ms);
+        let book_arc = self.book(partner);
+        let mut book = lock(&book_arc);
+        // Expired records first (insertion order is expiry order).
+        while let Some((id, generation)) = book.order.front().cloned() {
+            let expired = match book.map.get(&id) {
+                Some(e) => e.expires_ms <= now_ms,
+                None => true,
+            };
+            if !expired {
+                break;
+            }
+            book.order.pop_front();
+            if book
+                .map
+                .get(&id)
+                .is_some_and(|e| e.expires_ms <= now_ms && e.generation == generation)
+            {
+                book.map.remove(&id);
+            }
+        }
+        if let Some(e) = book.map.get(external_id) {
+            if e.fingerprint == fingerprint {
+                return match &e.state {
+                    State::Done(a) => Claim::Replay(a.clone()),
+                    State::InFlight { done, .. } => {
+                        let mut rx = done.clone();
+                        Claim::InFlight(Waiter::new(Box::pin(async move {
+                            match rx.wait_for(Option::is_some).await {
+                                Ok(v) => v.clone(),
+                                Err(_) => None,
+                            }
+                        })))
+                    }
+                };
+            }
+            // Another request: a conflict today; yesterday's answered ID
+            // (kept for the grace window) is free again.
+            if !(e.day < today && matches!(e.state, State::Done(_))) {
+                return Claim::Conflict;
+            }
+            book.map.remove(external_id);
+        }
+        // The per-partner cap: the oldest records go first.
+        while book.map.len() >= self.policy.max_per_partner.max(1) {
+            let Some((id, generation)) = book.order.pop_front() else {
+                break;
+            };
+            if book
+                .map
+                .get(&id)
+                .is_some_and(|e| e.generation == generation)
+            {
+                book.map.remove(&id);
+                book.evicted += 1;
+            }
+        }
+        let generation = self
+            .inner
+            .generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let (tx, rx) = watch::channel(None);
+        let key: Arc<str> = Arc::from(external_id);
+        book.map.insert(
+            key.clone(),
+            Entry {
+                fingerprint,
+                day: today,
+                expires_ms: self.policy.expires_at(now_ms),
+                generation,
+                state: State::InFlight { done: rx },
+            },
+        );
+        book.order.push_back((key.clone(), generation));
+        drop(book);
+        Claim::New(Ticket::new(MemoryReservation {
+            book: book_arc,
+            key,
+            generation,
+            tx,
+        }))
+    }
+
+    /// Records held, evictions, estimated bytes.
+    pub fn stats(&self) -> MemoryStats {
+        let books = self.inner.books.read().unwrap_or_else(|p| p.into_inner());
+        let mut s = MemoryStats {
+            records: 0,
+            evicted: 0,
+            approx_bytes: 0,
         };
-        let mut inner = self.lock();
-        if day > inner.newest_day {
-            inner.newest_day = day;
-            inner.entries.retain(|k, _| k.day >= day);
-        }
-        match inner.entries.get(&key) {
-            Some(Entry::Done {
-                fingerprint: f,
-                answer,
-            }) => {
-                if *f == fingerprint {
-                    Claim::Replay(answer.clone())
-                } else {
-                    Claim::Conflict
+        // One map slot (key + entry + hash control byte), one queue slot,
+        // the key's Arc allocation, the answer's Arc + body.
+        let slot = std::mem::size_of::<(Arc<str>, Entry)>() + 1;
+        let queue = std::mem::size_of::<(Arc<str>, u64)>();
+        for b in books.values() {
+            let b = lock(b);
+            s.records += b.map.len();
+            s.evicted += b.evicted;
+            for (k, e) in &b.map {
+                s.approx_bytes += slot + queue + 16 + k.len();
+                if let State::Done(a) = &e.state {
+                    s.approx_bytes += 16 + std::mem::size_of::<StoredAnswer>() + a.body.len();
                 }
             }
-            Some(Entry::InFlight {
-                fingerprint: f,
-                done,
-                ..
-            }) => {
-                if *f == fingerprint {
-                    Claim::InFlight(Waiter { rx: done.clone() })
-                } else {
-                    Claim::Conflict
-                }
-            }
-            None => {
-                inner.generation += 1;
-                let generation = inner.generation;
-                let (tx, rx) = watch::channel(None);
-                inner.entries.insert(
-                    key.clone(),
-                    Entry::InFlight {
-                        fingerprint,
-                        generation,
-                        done: rx,
-                    },
-                );
-                Claim::New(Ticket {
-                    store: self.clone(),
-                    key: Some(key),
-                    generation,
-                    fingerprint,
-                    tx,
-                })
-            }
         }
+        s
     }
 
     /// Number of remembered IDs (in flight or answered).
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.stats().records
     }
 
     /// True when nothing is remembered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl IdempotencyStore for MemoryIdempotency {
+    fn claim<'a>(
+        &'a self,
+        partner: &'a str,
+        external_id: &'a str,
+        fingerprint: Fingerprint,
+        now_ms: u64,
+    ) -> BoxFuture<'a, Result<Claim, StoreError>> {
+        Box::pin(std::future::ready(Ok(self.claim_now(
+            partner,
+            external_id,
+            fingerprint,
+            now_ms,
+        ))))
     }
 }
 
@@ -257,90 +488,153 @@ mod tests {
     fn answer(body: &str) -> StoredAnswer {
         StoredAnswer {
             status: 200,
-            content_type: "application/json".into(),
-            body: body.as_bytes().to_vec(),
+            body: axum::body::Bytes::copy_from_slice(body.as_bytes()),
         }
+    }
+
+    /// 2026-11-22T10:00:00+07:00.
+    const T: u64 = 1_795_316_400_000;
+    const HOUR: u64 = 3_600_000;
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
     }
 
     #[test]
     fn same_request_replays_different_conflicts() {
-        let s = IdempotencyStore::new();
-        let f = Fingerprint::of("POST", "/v1.0/auth/payment", b"{\"a\":1}");
-        let g = Fingerprint::of("POST", "/v1.0/auth/payment", b"{\"a\":2}");
-        let Claim::New(t) = s.claim("p", 20261122, "ext", f) else {
-            panic!("first claim")
-        };
-        assert!(matches!(s.claim("p", 20261122, "ext", g), Claim::Conflict));
-        t.complete(answer("first"));
-        match s.claim("p", 20261122, "ext", f) {
-            Claim::Replay(a) => assert_eq!(a.body, b"first"),
-            other => panic!("expected a replay, got {other:?}"),
-        }
-        assert!(matches!(s.claim("p", 20261122, "ext", g), Claim::Conflict));
-        // Another partner, another day: independent.
-        assert!(matches!(s.claim("q", 20261122, "ext", g), Claim::New(_)));
-        assert!(matches!(s.claim("p", 20261123, "ext", g), Claim::New(_)));
+        block(async {
+            let s = MemoryIdempotency::new();
+            let f = Fingerprint::of("POST", "/v1.0/auth/payment", b"{\"a\":1}");
+            let g = Fingerprint::of("POST", "/v1.0/auth/payment", b"{\"a\":2}");
+            let Claim::New(t) = s.claim_now("p", "ext", f, T) else {
+                panic!("first claim")
+            };
+            assert!(matches!(s.claim_now("p", "ext", g, T), Claim::Conflict));
+            t.complete(answer("first")).await.unwrap();
+            match s.claim_now("p", "ext", f, T) {
+                Claim::Replay(a) => assert_eq!(&a.body[..], b"first"),
+                other => panic!("expected a replay, got {other:?}"),
+            }
+            assert!(matches!(s.claim_now("p", "ext", g, T), Claim::Conflict));
+            // Another partner: independent.
+            assert!(matches!(s.claim_now("q", "ext", g, T), Claim::New(_)));
+            // Another customer is another request.
+            let c1 = Fingerprint::with_customer("POST", "/x", b"{}", Some("c1"));
+            let c2 = Fingerprint::with_customer("POST", "/x", b"{}", Some("c2"));
+            let Claim::New(t) = s.claim_now("p", "cust", c1, T) else {
+                panic!()
+            };
+            t.complete(answer("c1")).await.unwrap();
+            assert!(matches!(s.claim_now("p", "cust", c2, T), Claim::Conflict));
+        });
+    }
+
+    #[test]
+    fn a_retry_across_midnight_replays_and_the_day_after_is_new() {
+        block(async {
+            let s = MemoryIdempotency::new();
+            let f = Fingerprint::of("POST", "/x", b"{}");
+            let g = Fingerprint::of("POST", "/x", b"{\"b\":1}");
+            // 23:59:30 Jakarta.
+            let late = T + 14 * HOUR - 30_000;
+            let Claim::New(t) = s.claim_now("p", "ext", f, late) else {
+                panic!()
+            };
+            t.complete(answer("night")).await.unwrap();
+            // 00:00:30 the next day: the same request replays ...
+            let next = late + 60_000;
+            assert!(matches!(s.claim_now("p", "ext", f, next), Claim::Replay(_)));
+            // ... another request with the ID is new (unique per day).
+            assert!(matches!(s.claim_now("p", "ext", g, next), Claim::New(_)));
+            // After the grace window everything of the old day is gone.
+            let s = MemoryIdempotency::new();
+            if let Claim::New(t) = s.claim_now("p", "old", f, late) {
+                t.complete(answer("x")).await.unwrap();
+            }
+            assert_eq!(s.len(), 1);
+            assert!(matches!(
+                s.claim_now("p", "fresh", f, late + 2 * HOUR),
+                Claim::New(_)
+            ));
+            assert!(matches!(
+                s.claim_now("p", "old", f, late + 2 * HOUR),
+                Claim::New(_)
+            ));
+        });
     }
 
     #[test]
     fn abandoned_ticket_releases_the_id() {
-        let s = IdempotencyStore::new();
+        let s = MemoryIdempotency::new();
         let f = Fingerprint::of("POST", "/x", b"{}");
-        let Claim::New(t) = s.claim("p", 20261122, "ext", f) else {
+        let Claim::New(t) = s.claim_now("p", "ext", f, T) else {
             panic!("first claim")
         };
         drop(t);
-        assert!(matches!(s.claim("p", 20261122, "ext", f), Claim::New(_)));
+        assert!(matches!(s.claim_now("p", "ext", f, T), Claim::New(_)));
     }
 
     #[test]
-    fn a_new_day_forgets_the_old_ones() {
-        let s = IdempotencyStore::new();
-        let f = Fingerprint::of("POST", "/x", b"{}");
-        if let Claim::New(t) = s.claim("p", 20261130, "a", f) {
-            t.complete(answer("x"));
-        }
-        if let Claim::New(t) = s.claim("p", 20261130, "b", f) {
-            t.complete(answer("x"));
-        }
-        assert_eq!(s.len(), 2);
-        // Across a month boundary: the next day is 20261201.
-        assert!(matches!(s.claim("p", 20261201, "a", f), Claim::New(_)));
-        assert_eq!(
-            s.len(),
-            0,
-            "the ticket was dropped and the old day forgotten"
-        );
+    fn the_per_partner_cap_bounds_memory() {
+        block(async {
+            let policy = IdempotencyPolicy {
+                max_per_partner: 100,
+                ..IdempotencyPolicy::default()
+            };
+            let s = MemoryIdempotency::with_policy(policy);
+            for i in 0..1000 {
+                let f = Fingerprint::of("POST", "/x", format!("{i}").as_bytes());
+                if let Claim::New(t) = s.claim_now("p", &format!("id-{i}"), f, T) {
+                    t.complete(answer("{\"responseCode\":\"2006300\"}"))
+                        .await
+                        .unwrap();
+                }
+            }
+            let st = s.stats();
+            assert_eq!(st.records, 100);
+            assert_eq!(st.evicted, 900);
+            assert!(
+                st.approx_bytes > 100 * 64 && st.approx_bytes < 100 * 1024,
+                "{st:?}"
+            );
+            // Another partner is not affected by p's volume.
+            let f = Fingerprint::of("POST", "/x", b"0");
+            assert!(matches!(s.claim_now("q", "id-0", f, T), Claim::New(_)));
+        });
     }
 
     #[tokio::test(flavor = "current_thread")]
     async fn in_flight_retry_waits_for_the_answer() {
-        let s = IdempotencyStore::new();
+        let s = MemoryIdempotency::new();
         let f = Fingerprint::of("POST", "/x", b"{}");
-        let Claim::New(t) = s.claim("p", 20261122, "ext", f) else {
+        let Claim::New(t) = s.claim_now("p", "ext", f, T) else {
             panic!("first claim")
         };
-        let Claim::InFlight(w) = s.claim("p", 20261122, "ext", f) else {
+        let Claim::InFlight(w) = s.claim_now("p", "ext", f, T) else {
             panic!("second claim should wait")
         };
         let waiting = tokio::spawn(w.wait());
-        t.complete(answer("done"));
+        t.complete(answer("done")).await.unwrap();
         let got = waiting.await.expect("join").expect("answer");
-        assert_eq!(got.body, b"done");
+        assert_eq!(&got.body[..], b"done");
     }
 
     #[tokio::test(flavor = "current_thread")]
     async fn waiter_of_abandoned_request_gets_none() {
-        let s = IdempotencyStore::new();
+        let s = MemoryIdempotency::new();
         let f = Fingerprint::of("POST", "/x", b"{}");
-        let Claim::New(t) = s.claim("p", 20261122, "ext", f) else {
+        let Claim::New(t) = s.claim_now("p", "ext", f, T) else {
             panic!("first claim")
         };
-        let Claim::InFlight(w) = s.claim("p", 20261122, "ext", f) else {
+        let Claim::InFlight(w) = s.claim_now("p", "ext", f, T) else {
             panic!("second claim should wait")
         };
         drop(t);
         assert!(w.wait().await.is_none());
-        assert!(matches!(s.claim("p", 20261122, "ext", f), Claim::New(_)));
+        assert!(matches!(s.claim_now("p", "ext", f, T), Claim::New(_)));
     }
 }

@@ -50,6 +50,9 @@ struct Args {
     /// Print VmRSS over time for each target.
     #[arg(long)]
     rss_series: bool,
+    /// Run the sandbox with its state on this Redis (`redis://HOST:PORT/`).
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         max_requests: args.max_requests,
         targets,
         rss_interval: Duration::from_millis(args.rss_every_ms.max(10)),
+        redis: args.redis,
     };
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();

@@ -96,14 +96,17 @@ fn sandbox_serves_logs_and_stops_on_sigint() {
     let out = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(
-        stderr.contains("POST /v1.0/access-token/b2b -> 200 2007300"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("POST /v1.0/auth/payment -> 400 4006302"),
-        "{stderr}"
-    );
+    // One structured line per request, inside the request's span.
+    let line = |path: &str, status: &str, code: &str| {
+        stderr.lines().any(|l| {
+            l.contains(&format!("path={path}"))
+                && l.contains("answered")
+                && l.contains(&format!("status={status}"))
+                && l.contains(&format!("response_code={code}"))
+        })
+    };
+    assert!(line("/v1.0/access-token/b2b", "200", "2007300"), "{stderr}");
+    assert!(line("/v1.0/auth/payment", "400", "4006302"), "{stderr}");
     assert!(stderr.contains("snap sandbox: stopped"), "{stderr}");
 }
 
@@ -134,6 +137,50 @@ fn sandbox_refuses_a_bad_configuration() {
             "/nonexistent.pem",
         ],
         vec!["sandbox", "--config", "/nonexistent.json"],
+        vec![
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--client-id",
+            "a",
+            "--client-secret",
+            "s",
+            "--header-timeout-ms",
+            "0",
+        ],
+        vec![
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--client-id",
+            "a",
+            "--client-secret",
+            "s",
+            "--max-connections",
+            "0",
+        ],
+        vec![
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--client-id",
+            "a",
+            "--client-secret",
+            "s",
+            "--redis",
+            "redis://127.0.0.1:1/",
+        ],
+        vec![
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--client-id",
+            "a",
+            "--client-secret",
+            "s",
+            "--redis",
+            "not a url",
+        ],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_snap"))
             .args(&args)

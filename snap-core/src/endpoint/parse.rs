@@ -116,12 +116,35 @@ where
     match collect::<T>(&mut value) {
         Some(all) => Err(RequestError::Invalid(all)),
         // The tree fits `T` but the bytes did not: what only the bytes show,
-        // a member sent twice (the tree keeps the last one).
-        None => Err(invalid_at_root(strict.map_or_else(
-            || "the body does not fit the request type".to_owned(),
-            |e| e.to_string(),
-        ))),
+        // a member sent twice (the tree keeps the last one), or a money
+        // amount whose exact text is refused (a JSON number the tree holds
+        // as a float). Where the bytes failed is found by deserializing
+        // them again with the path tracked.
+        None => Err(bytes_refusal::<T>(body).unwrap_or_else(|| {
+            invalid_at_root(strict.map_or_else(
+                || "the body does not fit the request type".to_owned(),
+                |e| e.to_string(),
+            ))
+        })),
     }
+}
+
+/// The violation at the path where `body` itself (not its tree) is refused.
+fn bytes_refusal<T: DeserializeOwned>(body: &[u8]) -> Option<RequestError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let err = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
+    let mut path = Vec::new();
+    for seg in err.path().iter() {
+        match seg {
+            serde_path_to_error::Segment::Map { key } => path.push(Seg::Key(key.clone())),
+            serde_path_to_error::Segment::Seq { index } => path.push(Seg::Index(*index)),
+            _ => {}
+        }
+    }
+    Some(RequestError::Invalid(Violations::one(Violation {
+        path: render(&path, None),
+        rule: Rule::Format(err.into_inner().to_string()),
+    })))
 }
 
 fn invalid_at_root(reason: String) -> RequestError {

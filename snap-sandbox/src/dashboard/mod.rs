@@ -41,14 +41,59 @@ pub const INDEX_HTML: &str = include_str!("index.html");
 
 /// The dashboard password: the page and the helper API then need HTTP
 /// Basic authentication with it. Redacted in `Debug`.
+///
+/// A request admitted by password gets a session cookie (random per
+/// process, `HttpOnly`, `SameSite=Strict`) that admits the page's own
+/// helper calls, whose `Authorization` header carries a partner's B2B
+/// token instead.
 #[derive(Clone)]
-pub struct DashboardPassword(String);
+pub struct DashboardPassword {
+    password: String,
+    session: String,
+}
+
+/// Name of the dashboard's session cookie.
+pub const SESSION_COOKIE: &str = "snap_sandbox_dashboard";
 
 impl DashboardPassword {
     /// A password; `None` when empty.
     pub fn new(password: impl Into<String>) -> Option<Self> {
         let p = password.into();
-        (!p.is_empty()).then_some(DashboardPassword(p))
+        if p.is_empty() {
+            return None;
+        }
+        let mut raw = [0u8; 32];
+        aws_lc_rs::rand::fill(&mut raw).ok()?;
+        let session = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        Some(DashboardPassword {
+            password: p,
+            session,
+        })
+    }
+
+    /// The `Set-Cookie` value of the session.
+    pub fn session_cookie(&self) -> String {
+        format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict",
+            self.session
+        )
+    }
+
+    /// True when `headers` carry the session cookie (compared in constant time).
+    pub fn has_session(&self, headers: &HeaderMap) -> bool {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
+            .any(|v| {
+                aws_lc_rs::constant_time::verify_slices_are_equal(
+                    v.as_bytes(),
+                    self.session.as_bytes(),
+                )
+                .is_ok()
+            })
     }
 
     /// True when `headers` carry `Authorization: Basic` with this password
@@ -73,7 +118,7 @@ impl DashboardPassword {
             return false;
         };
         let given = &raw[colon + 1..];
-        aws_lc_rs::constant_time::verify_slices_are_equal(given, self.0.as_bytes()).is_ok()
+        aws_lc_rs::constant_time::verify_slices_are_equal(given, self.password.as_bytes()).is_ok()
     }
 }
 
@@ -277,16 +322,20 @@ pub(crate) async fn record(
             .as_deref()
             .is_some_and(|m| m.contains("Signature"))
     {
-        body.as_deref().and_then(|b| {
-            diagnose(
-                &ctx.provider,
-                &method,
-                &path_and_query,
-                &headers,
-                b,
-                partner.as_deref(),
-            )
-        })
+        match body.as_deref() {
+            Some(b) => {
+                diagnose(
+                    &ctx.provider,
+                    &method,
+                    &path_and_query,
+                    &headers,
+                    b,
+                    partner.as_deref(),
+                )
+                .await
+            }
+            None => None,
+        }
     } else {
         None
     };
@@ -318,7 +367,7 @@ fn endpoint_of<'a>(endpoints: &'a HashMap<String, &'static str>, path: &str) -> 
 }
 
 /// The signature doctor's one-line summary for a refused request.
-fn diagnose(
+async fn diagnose(
     provider: &Provider,
     method: &str,
     path: &str,
@@ -326,7 +375,7 @@ fn diagnose(
     body: &[u8],
     partner: Option<&str>,
 ) -> Option<String> {
-    let p = provider.partners().get(partner?)?;
+    let p = provider.partners().get(partner?).await.ok()??;
     let received = doctor::Received::from_headers(method, path, headers, body);
     let token_request = path.contains("/access-token/");
     let bearer = header_str(headers, "authorization").and_then(|a| {
@@ -398,7 +447,11 @@ pub trait Family: Send + Sync {
     /// Name shown as the section title (`Auth payments`).
     fn name(&self) -> &'static str;
     /// The partner's payments of this family (any order; sorted by the caller).
-    fn rows(&self, state: &State, partner: &str) -> Vec<FamilyRow>;
+    fn rows<'a>(
+        &'a self,
+        state: &'a State,
+        partner: &'a str,
+    ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>>;
 }
 
 /// Auth payments (the ledger: 63-69).
@@ -414,48 +467,57 @@ impl Family for AuthPayments {
         "Auth payments"
     }
 
-    fn rows(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
-        state
-            .ledger
-            .payments(partner)
-            .into_iter()
-            .map(|p| {
-                let mut history = vec![HistoryEntry {
-                    time: p.paid_time.clone(),
-                    event: "authorized".into(),
-                    amount: Some(amount_of(&p.amount)),
-                    reference: None,
-                }];
-                history.extend(p.captures.iter().map(|c| HistoryEntry {
-                    time: c.time.clone(),
-                    event: "captured".into(),
-                    amount: Some(amount_of(&c.amount)),
-                    reference: Some(c.capture_no.clone()),
-                }));
-                history.extend(p.voids.iter().map(|v| HistoryEntry {
-                    time: v.time.clone(),
-                    event: "voided".into(),
-                    amount: Some(amount_of(&v.amount)),
-                    reference: Some(v.void_no.clone()),
-                }));
-                history.extend(p.refunds.iter().map(|r| HistoryEntry {
-                    time: r.time.clone(),
-                    event: "refunded".into(),
-                    amount: Some(amount_of(&r.amount)),
-                    reference: Some(r.refund_no.clone()),
-                }));
-                history.sort_by(|a, b| a.time.cmp(&b.time));
-                FamilyRow {
-                    reference: p.reference_no.clone(),
-                    partner_reference: Some(p.partner_reference_no.clone()),
-                    amount: amount_of(&p.amount),
-                    status: p.status().description().to_owned(),
-                    time: p.paid_time.clone(),
-                    history,
-                    actions: Vec::new(),
-                }
-            })
-            .collect()
+    fn rows<'a>(
+        &'a self,
+        state: &'a State,
+        partner: &'a str,
+    ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
+        Box::pin(async move {
+            state
+                .ledger
+                .payments(partner)
+                .await
+                .into_iter()
+                .map(|p| {
+                    let mut history = vec![HistoryEntry {
+                        time: p.paid_time.clone(),
+                        event: "authorized".into(),
+                        amount: Some(amount_of(&p.amount)),
+                        reference: None,
+                    }];
+                    // The ledger keeps sums (operations are records of their
+                    // own): one line per kind with its total.
+                    let currency = p.amount.currency().as_str().to_owned();
+                    for (what, minor) in [
+                        ("captured (total)", p.captured),
+                        ("voided (total)", p.voided),
+                        ("refunded (total)", p.refunded),
+                    ] {
+                        if minor > 0 {
+                            history.push(HistoryEntry {
+                                time: String::new(),
+                                event: what.into(),
+                                amount: Some(format!(
+                                    "{}.{:02} {currency}",
+                                    minor / 100,
+                                    minor % 100
+                                )),
+                                reference: None,
+                            });
+                        }
+                    }
+                    FamilyRow {
+                        reference: p.reference_no.clone(),
+                        partner_reference: Some(p.partner_reference_no.clone()),
+                        amount: amount_of(&p.amount),
+                        status: p.status().description().to_owned(),
+                        time: p.paid_time.clone(),
+                        history,
+                        actions: Vec::new(),
+                    }
+                })
+                .collect()
+        })
     }
 }
 
@@ -463,7 +525,7 @@ impl Family for AuthPayments {
 pub static FAMILIES: &[&dyn Family] = &[&AuthPayments];
 
 /// What `GET /sandbox/v1.0/dashboard/state` answers.
-pub(crate) fn state_json(
+pub(crate) async fn state_json(
     state: &State,
     provider: &Provider,
     faults: &Faults,
@@ -472,28 +534,26 @@ pub(crate) fn state_json(
     let mut ids: Vec<String> = provider
         .partners()
         .all()
+        .await
+        .unwrap_or_default()
         .iter()
         .map(|p| p.client_id.clone())
         .collect();
     ids.sort();
-    let partners: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            let families: Vec<Value> = FAMILIES
-                .iter()
-                .map(|f| {
-                    let mut rows = f.rows(state, id);
-                    rows.sort_by(|a, b| {
-                        b.time
-                            .cmp(&a.time)
-                            .then_with(|| b.reference.cmp(&a.reference))
-                    });
-                    json!({ "name": f.name(), "rows": rows })
-                })
-                .collect();
-            json!({ "clientId": id, "families": families })
-        })
-        .collect();
+    let mut partners: Vec<Value> = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let mut families: Vec<Value> = Vec::with_capacity(FAMILIES.len());
+        for f in FAMILIES {
+            let mut rows = f.rows(state, id).await;
+            rows.sort_by(|a, b| {
+                b.time
+                    .cmp(&a.time)
+                    .then_with(|| b.reference.cmp(&a.reference))
+            });
+            families.push(json!({ "name": f.name(), "rows": rows }));
+        }
+        partners.push(json!({ "clientId": id, "families": families }));
+    }
     json!({
         "partners": partners,
         "faults": faults.config(),

@@ -123,7 +123,7 @@ async fn b2b_token_absent_unknown_expired_or_foreign() {
         .send(
             "POST",
             "/sandbox/v1.0/expire-tokens",
-            json_headers(),
+            bearer(&token),
             json!({"clientId": CLIENT_ID}).to_string().into_bytes(),
         )
         .await;
@@ -135,9 +135,10 @@ async fn b2b_token_absent_unknown_expired_or_foreign() {
     env.running.shutdown().await;
 }
 
-fn json_headers() -> http::HeaderMap {
+fn bearer(token: &str) -> http::HeaderMap {
     let mut h = http::HeaderMap::new();
     h.insert("content-type", "application/json".parse().unwrap());
+    h.insert("authorization", format!("Bearer {token}").parse().unwrap());
     h
 }
 
@@ -165,7 +166,9 @@ async fn customer_token_absent_unknown_or_expired() {
         .sandbox()
         .state()
         .tokens
-        .expire_partner(CLIENT_ID);
+        .expire_partner(CLIENT_ID)
+        .await
+        .unwrap();
     let token2 = env.b2b_token().await;
     let h = env.headers(PAY, &body, &token2, Some(&cust), &ext_id());
     let a = env.send("POST", PAY, h, body.clone()).await;
@@ -289,6 +292,7 @@ async fn external_id_replays_the_same_request_and_refuses_another() {
             .state()
             .ledger
             .payments(CLIENT_ID)
+            .await
             .len(),
         1
     );
@@ -366,6 +370,7 @@ async fn body_is_parsed_and_validated_naming_the_wire_field() {
             .state()
             .ledger
             .payments(CLIENT_ID)
+            .await
             .is_empty()
     );
     env.running.shutdown().await;
@@ -643,10 +648,16 @@ async fn a_rejected_signature_logs_the_doctors_diagnosis() {
     let a = env.send("POST", PAY, h, sent.to_vec()).await;
     assert_eq!(a.code(), "4016300");
     let logs = out.lock().unwrap().clone();
-    assert!(logs.contains("signature rejected; diagnosis"), "{logs}");
-    assert!(logs.contains("php-escaped-slashes"), "{logs}");
+    assert!(logs.contains("signature rejected"), "{logs}");
     assert!(
-        logs.contains("INFO") && logs.contains("POST /v1.0/auth/payment -> 401 4016300"),
+        logs.contains("diagnosis=") && logs.contains("php-escaped-slashes"),
+        "{logs}"
+    );
+    assert!(
+        logs.lines().any(|l| l.starts_with("INFO")
+            && l.contains("message=answered")
+            && l.contains("status=401")
+            && l.contains("response_code=4016300")),
         "{logs}"
     );
     assert!(!logs.contains(&token), "the B2B token must not be logged");

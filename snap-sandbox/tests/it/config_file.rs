@@ -115,6 +115,30 @@ fn bad_configs_name_the_problem() {
             "b2bTokenSeconds",
         ),
         (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "customerTokenSeconds": 18446744073709551615}"#,
+            "customerTokenSeconds",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "headerTimeoutMs": 0}"#,
+            "headerTimeoutMs",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "bodyTimeoutMs": 18446744073709551615}"#,
+            "bodyTimeoutMs",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "maxConnections": 0}"#,
+            "maxConnections",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "maxTokensPerPartner": 0}"#,
+            "maxTokensPerPartner",
+        ),
+        (
+            r#"{"partners": [{"clientId": "a", "clientSecret": "s"}], "maxExternalIdsPerPartner": 0}"#,
+            "maxExternalIdsPerPartner",
+        ),
+        (
             r#"{"partners": [{"clientId": "a", "clientSecret": "s", "colour": "red"}]}"#,
             "colour",
         ),

@@ -134,11 +134,27 @@ async fn state_shows_payments_newest_first_and_the_request_log_without_secrets()
 async fn fault_knobs_and_token_expiry_through_the_helper_api() {
     let env = support::start().await;
     let token = env.b2b_token().await;
-    let set = env
+    let bearer = || {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", format!("Bearer {token}").parse().unwrap());
+        h
+    };
+    // Without a partner's B2B token the helper refuses.
+    let refused = env
         .send(
             "POST",
             "/sandbox/v1.0/faults",
             HeaderMap::new(),
+            br#"{"errorPercent":100}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(refused.status, 401, "{:?}", refused.json);
+    assert_eq!(state(&env).await["faults"]["errorPercent"], 0);
+    let set = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/faults",
+            bearer(),
             br#"{"errorPercent":100}"#.to_vec(),
         )
         .await;
@@ -159,7 +175,7 @@ async fn fault_knobs_and_token_expiry_through_the_helper_api() {
         .send(
             "POST",
             "/sandbox/v1.0/faults",
-            HeaderMap::new(),
+            bearer(),
             br#"{"errorPercent":101}"#.to_vec(),
         )
         .await;
@@ -174,7 +190,7 @@ async fn fault_knobs_and_token_expiry_through_the_helper_api() {
     env.send(
         "POST",
         "/sandbox/v1.0/faults",
-        HeaderMap::new(),
+        bearer(),
         br#"{"errorPercent":0}"#.to_vec(),
     )
     .await;
@@ -233,18 +249,62 @@ async fn a_dashboard_password_guards_the_page_and_the_helper_api() {
             .unwrap();
         assert_eq!(r.status(), 200, "{path}");
     }
-    let url = format!("{}/sandbox/v1.0/expire-tokens", running.base_url());
+    // The page's helper calls carry a B2B token in Authorization: the
+    // session cookie set on a password-admitted answer lets them through.
+    let token_url = format!("{}/sandbox/v1.0/dashboard/token", running.base_url());
+    let body = format!(r#"{{"clientId":"{CLIENT_ID}"}}"#);
     let r = http
-        .post(&url)
-        .body(r#"{"clientId":"x"}"#)
+        .post(&token_url)
+        .body(body.clone())
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
     let r = http
-        .post(&url)
+        .post(&token_url)
         .headers(basic("x:open-sesame"))
-        .body(r#"{"clientId":"x"}"#)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .expect("session cookie")
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = serde_json::from_slice::<Value>(&r.bytes().await.unwrap()).unwrap()["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = format!("{}/sandbox/v1.0/expire-tokens", running.base_url());
+    let r = http
+        .post(&url)
+        .header("authorization", format!("Bearer {token}"))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "a token alone does not pass the password");
+    let r = http
+        .post(&url)
+        .header("authorization", format!("Bearer {token}"))
+        .header("cookie", "snap_sandbox_dashboard=forged")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "a forged session does not either");
+    let r = http
+        .post(&url)
+        .header("authorization", format!("Bearer {token}"))
+        .header("cookie", cookie)
+        .body(body)
         .send()
         .await
         .unwrap();
@@ -349,7 +409,7 @@ async fn chromium_presses_expire_tokens_and_the_page_says_what_it_did() {
     .await;
     assert!(
         dom.contains(&format!(
-            "expire tokens of {CLIENT_ID}: HTTP 200 {{\"expired\":1}}"
+            "expire tokens of {CLIENT_ID}: HTTP 200 {{\"expired\":2}}"
         )),
         "the page does not say what it did:\n{dom}"
     );

@@ -209,10 +209,11 @@ async fn run_lane(setup: Setup, lane: usize) -> LaneReport {
     r.ledger = state
         .ledger
         .payments(CLIENT_ID)
+        .await
         .into_iter()
         .map(|p| (p.partner_reference_no, p.external_id, p.reference_no))
         .collect();
-    r.invariants = state.ledger.check_invariants().err();
+    r.invariants = state.ledger.check_invariants().await.err();
     // The faults injected: the same seeded generator, drawn once per request.
     let twin = Faults::new(fault_config(setup, lane)).expect("fault config");
     for _ in 0..r.requests {

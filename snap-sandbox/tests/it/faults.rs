@@ -32,6 +32,7 @@ async fn server_errors_are_answered_before_anything_is_processed() {
             .state()
             .ledger
             .payments(CLIENT_ID)
+            .await
             .is_empty()
     );
     env.running.shutdown().await;
@@ -85,7 +86,13 @@ async fn a_late_answer_is_replayed_to_the_clients_retry() {
     assert!(raw.attempts >= 2, "attempts {}", raw.attempts);
     let body: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
     assert_eq!(body["responseCode"], "2006300");
-    let payments = env.running.sandbox().state().ledger.payments(CLIENT_ID);
+    let payments = env
+        .running
+        .sandbox()
+        .state()
+        .ledger
+        .payments(CLIENT_ID)
+        .await;
     assert_eq!(payments.len(), 1, "one payment, not two");
     assert_eq!(
         payments[0].reference_no,

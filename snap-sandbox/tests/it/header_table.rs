@@ -13,7 +13,7 @@ use snap_core::sign::HmacKey;
 use snap_core::sign::Symmetric;
 use snap_core::time::SnapTimestamp;
 use snap_endpoints::bi;
-use snap_server::tokens::{TokenLifetimes, TokenStore};
+use snap_server::tokens::{MemoryTokens, TokenLifetimes};
 use snap_server::{Provider, ProviderConfig, StaticPartners};
 
 use crate::support::KEY;
@@ -68,7 +68,7 @@ fn the_provider_enforces_every_row() {
     let provider = Provider::new(
         ProviderConfig::default(),
         Arc::new(StaticPartners::default()),
-        Arc::new(TokenStore::new(TokenLifetimes::default())),
+        Arc::new(MemoryTokens::new(TokenLifetimes::default())),
     );
     // A B2B2C endpoint: every row applies.
     let meta = bi::AuthPaymentRequest::META;
@@ -80,7 +80,7 @@ fn the_provider_enforces_every_row() {
             .unwrap();
         *req.headers_mut() = headers;
         let (parts, ()) = req.into_parts();
-        provider.check_head(&meta, &parts).map(drop)
+        crate::support::block_on(provider.check_head(&meta, &parts, meta.path)).map(drop)
     };
     // All good: refused later, for the unknown partner's token, not a format.
     let e = check(all_good()).unwrap_err();

@@ -87,6 +87,7 @@ async fn the_real_client_runs_the_flow_with_typed_answers() {
         .state()
         .ledger
         .check_invariants()
+        .await
         .unwrap();
     env.running.shutdown().await;
 }

@@ -15,6 +15,7 @@ mod header_table;
 mod ledger_flow;
 mod notify;
 mod one_parser;
+mod one_provider;
 mod provider;
 mod security;
 mod support;

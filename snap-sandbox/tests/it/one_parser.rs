@@ -14,14 +14,14 @@ use serde_json::Value;
 use snap_core::endpoint::{Endpoint, EndpointMeta, RequestError};
 use snap_core::sign::{SchemeRef, Unsigned};
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia, registry};
-use snap_server::tokens::{TokenLifetimes, TokenStore};
+use snap_server::tokens::{MemoryTokens, TokenLifetimes};
 use snap_server::{Admitted, ErrorReply, Provider, ProviderConfig, StaticPartners};
 
 fn provider() -> Provider {
     Provider::new(
         ProviderConfig::default(),
         Arc::new(StaticPartners::default()),
-        Arc::new(TokenStore::new(TokenLifetimes::default())),
+        Arc::new(MemoryTokens::new(TokenLifetimes::default())),
     )
 }
 
@@ -42,10 +42,9 @@ where
         .body(())
         .expect("request")
         .into_parts();
-    let head = provider
-        .check_head(&meta, &parts)
-        .expect("head checks pass");
-    match provider.admit::<E>(head, Bytes::copy_from_slice(body)) {
+    let head = provider.check_head(&meta, &parts, meta.path);
+    let head = crate::support::block_on(head).expect("head checks pass");
+    match crate::support::block_on(provider.admit::<E>(head, Bytes::copy_from_slice(body))) {
         Ok(Admitted::Proceed { .. }) => None,
         Ok(Admitted::Refused { error, .. }) => Some(error),
         Ok(other) => panic!("{}: unexpected {other:?}", meta.name),

@@ -7,17 +7,17 @@ use serde_json::json;
 use snap_core::endpoint::EndpointMeta;
 use snap_endpoints::bi;
 use snap_endpoints::ipg::{IpgKey, IpgSignature};
-use snap_server::tokens::{TokenLifetimes, TokenStore};
+use snap_server::tokens::{MemoryTokens, TokenLifetimes};
 use snap_server::{
-    ErrorReply, Inbound, Partner, Provider, ProviderConfig, Reply, StaticPartners, route,
-    route_with,
+    ErrorReply, Inbound, Partner, Provider, ProviderConfig, Reply, SnapLayer, SnapReply,
+    StaticPartners, route, route_with,
 };
 
 use crate::support::*;
 
 struct App {
     base: String,
-    tokens: TokenStore,
+    tokens: MemoryTokens,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -28,7 +28,7 @@ async fn serve_app() -> App {
         Some(KEY.public_key().unwrap()),
     )
     .unwrap();
-    let tokens = TokenStore::new(TokenLifetimes::default());
+    let tokens = MemoryTokens::new(TokenLifetimes::default());
     let provider = Arc::new(Provider::new(
         ProviderConfig::default(),
         Arc::new(StaticPartners::default().with(partner)),
@@ -37,34 +37,35 @@ async fn serve_app() -> App {
     fn plain(_: &EndpointMeta, err: &ErrorReply) -> Reply {
         Reply::json(err.http, &json!({ "error": err.message }))
     }
+    async fn buggy(_req: Inbound<bi::AuthVoidQueryRequest>) -> SnapReply<bi::AuthVoidQueryRequest> {
+        panic!("a bug in the provider's handler");
+    }
+    // Any axum response works too (here: not the declared answer, unchecked).
+    async fn query(req: Inbound<bi::AuthQueryRequest>) -> (axum::http::StatusCode, String) {
+        (
+            axum::http::StatusCode::OK,
+            json!({
+                    "responseCode": "2006400",
+                    "responseMessage": "Successful",
+                    "partner": req.partner_id(),
+                    "customer": req.customer.as_ref().map(|c| c.customer.clone()),
+                    "externalId": req.external_id,
+                    "path": req.path,
+                    "raw": String::from_utf8_lossy(&req.raw_body),
+            })
+            .to_string(),
+        )
+    }
     let app = axum::Router::new()
         .route(
             "/v1.0/auth/void-query",
-            route::<bi::AuthVoidQueryRequest, _>(
-                provider.clone(),
-                |_req: Inbound<bi::AuthVoidQueryRequest>| async move {
-                    panic!("a bug in the provider's handler");
-                },
-            ),
+            route::<bi::AuthVoidQueryRequest, _, _, _>(buggy),
         )
         .route(
             "/v1.0/auth/query",
-            route_with::<bi::AuthQueryRequest, _>(
-                provider.clone(),
-                |req: Inbound<bi::AuthQueryRequest>| async move {
-                    Reply::ok(&json!({
-                        "responseCode": "2006400",
-                        "responseMessage": "Successful",
-                        "partner": req.partner_id(),
-                        "customer": req.customer.as_ref().map(|c| c.customer.clone()),
-                        "externalId": req.external_id,
-                        "path": req.path,
-                        "raw": String::from_utf8_lossy(&req.raw_body),
-                    }))
-                },
-                plain,
-            ),
-        );
+            route_with::<bi::AuthQueryRequest, _, _, _>(query, plain),
+        )
+        .layer(SnapLayer::new(provider));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let task = tokio::spawn(async move {
@@ -82,8 +83,12 @@ async fn a_provider_built_on_snap_core_server() {
         base: app.base.clone(),
         http: reqwest::Client::new(),
     };
-    let token = app.tokens.issue_b2b(CLIENT_ID).token;
-    let cust = app.tokens.issue_customer(CLIENT_ID, "cust-7").access.token;
+    let token = app.tokens.issue_b2b_now(CLIENT_ID, None).token;
+    let cust = app
+        .tokens
+        .issue_customer_now(CLIENT_ID, "cust-7")
+        .access
+        .token;
 
     let body = json!({"originalReferenceNo": "R1"});
     let a = env

@@ -36,6 +36,53 @@ pub async fn start() -> Env {
     start_with(|_| {}).await
 }
 
+/// A sandbox on a Redis store (`redis_url`, keys under `prefix`): several
+/// of them on one store act as one provider.
+pub async fn start_on_redis(redis_url: &str, prefix: &str) -> Env {
+    let public = KEY.public_key().expect("public key");
+    let mut config = SandboxConfig::single(
+        sandbox_partner(CLIENT_ID, SECRET, Some(public.clone())).expect("partner"),
+    );
+    config
+        .partners
+        .push(sandbox_partner(OTHER_ID, OTHER_SECRET, Some(public)).expect("partner"));
+    config.redis = Some(redis_url.to_owned());
+    config.redis_prefix = prefix.to_owned();
+    let running = Sandbox::connect(config)
+        .await
+        .expect("sandbox on redis")
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("bind");
+    let base = running.base_url();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("http client");
+    Env {
+        running,
+        base,
+        http,
+    }
+}
+
+/// The Redis URL of the service tests, or `None` (with a notice) when they
+/// are off; a failure when `SNAP_REQUIRE_SERVICES=1`.
+pub fn redis_url() -> Option<String> {
+    match std::env::var("SNAP_TEST_REDIS_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            if std::env::var("SNAP_REQUIRE_SERVICES").as_deref() == Ok("1") {
+                panic!("SNAP_REQUIRE_SERVICES=1 but SNAP_TEST_REDIS_URL is not set");
+            }
+            eprintln!(
+                "skipped: SNAP_TEST_REDIS_URL is not set (run scripts/test.sh for the Redis tests)"
+            );
+            None
+        }
+    }
+}
+
 pub async fn start_with(tweak: impl FnOnce(&mut SandboxConfig)) -> Env {
     let public = KEY.public_key().expect("public key");
     let mut config = SandboxConfig::single(
@@ -82,6 +129,15 @@ impl Answer {
 
 pub fn now() -> String {
     SnapTimestamp::now().into_string()
+}
+
+/// Now, with a fraction that differs on every call (a request of its own).
+pub fn unique_now() -> String {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 1_000_000;
+    let ts = now();
+    let (head, offset) = ts.split_at(ts.len() - 6);
+    format!("{head}.{n:06}{offset}")
 }
 
 /// A timestamp `secs` seconds away from now (negative: in the past).
@@ -140,7 +196,9 @@ impl Env {
 
     /// A token request (73 or 74) signed with the partner's key.
     pub async fn token_request(&self, path: &str, client_id: &str, body: &Value) -> Answer {
-        let ts = now();
+        // A distinct X-TIMESTAMP per request: the same request replayed
+        // (same timestamp and signature) gets the first one's tokens.
+        let ts = unique_now();
         let sig = sign_token(&KEY, client_id, &ts).expect("sign");
         let mut h = HeaderMap::new();
         h.insert("content-type", "application/json".parse().unwrap());
@@ -308,4 +366,17 @@ pub fn sign_token(
 ) -> Result<String, SignatureError> {
     let input = SigningInput::default().client_id(client_id).timestamp(ts);
     AccessToken::signature(key, &input)
+}
+
+/// Runs a provider-side step to completion: with the in-memory stores every
+/// step is ready at once.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    for _ in 0..1_000_000 {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+    panic!("a provider-side step waited on I/O");
 }

@@ -123,9 +123,23 @@ async fn a_partner_without_a_public_key_cannot_get_tokens() {
 #[tokio::test]
 async fn customer_tokens_from_auth_codes_and_refresh_tokens() {
     let env = start().await;
-    // The handout endpoint: a single-use code for this partner.
+    // The handout endpoint: a single-use code for this partner, asked for
+    // with the partner's B2B token.
     let mut h = HeaderMap::new();
     h.insert("content-type", "application/json".parse().unwrap());
+    let unauthenticated = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/auth-code",
+            h.clone(),
+            json!({"clientId": CLIENT_ID, "customerId": "cust-42"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+    assert_eq!(unauthenticated.status, 401, "{:?}", unauthenticated.json);
+    let token = env.b2b_token().await;
+    h.insert("authorization", format!("Bearer {token}").parse().unwrap());
     let code = env
         .send(
             "POST",
@@ -189,11 +203,17 @@ async fn customer_tokens_from_auth_codes_and_refresh_tokens() {
     assert_eq!(m.message(), "Invalid Mandatory Field {authCode}");
 
     // A code handed out to another partner does not work for us.
+    let mut oh = h.clone();
+    let other_token = env.b2b_token_for(OTHER_ID).await;
+    oh.insert(
+        "authorization",
+        format!("Bearer {other_token}").parse().unwrap(),
+    );
     let other = env
         .send(
             "POST",
             "/sandbox/v1.0/auth-code",
-            h.clone(),
+            oh,
             json!({"clientId": OTHER_ID, "customerId": "cust-43"})
                 .to_string()
                 .into_bytes(),
@@ -205,15 +225,24 @@ async fn customer_tokens_from_auth_codes_and_refresh_tokens() {
         "4017400"
     );
 
-    // Bad handout requests.
+    // Bad handout requests: another partner's clientId, a bad customer id.
+    let bad = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/auth-code",
+            h.clone(),
+            json!({"clientId": "nobody", "customerId": "c"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+    assert_eq!(bad.status, 403);
     let bad = env
         .send(
             "POST",
             "/sandbox/v1.0/auth-code",
             h,
-            json!({"clientId": "nobody", "customerId": "c"})
-                .to_string()
-                .into_bytes(),
+            json!({"customerId": "a b"}).to_string().into_bytes(),
         )
         .await;
     assert_eq!(bad.status, 400);
