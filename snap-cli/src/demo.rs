@@ -44,6 +44,10 @@ pub struct Args {
     /// Also print the sandbox's and the client's logs (stderr).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Keep the sandbox running after the demo (its dashboard shows what the
+    /// demo did) until Ctrl-C.
+    #[arg(long)]
+    pub keep_running: bool,
 }
 
 const CLIENT_ID: &str = "snap-demo-merchant";
@@ -884,7 +888,12 @@ pub fn run(args: Args) -> ExitCode {
             .await
             .and_then(|()| st.vas.check_invariants())
             .and_then(|()| st.qris.check_invariants());
-        running.shutdown().await;
+        let running = if args.keep_running {
+            Some(running)
+        } else {
+            running.shutdown().await;
+            None
+        };
         let rows = match result {
             Ok(rows) => rows,
             Err(e) => {
@@ -903,6 +912,17 @@ pub fn run(args: Args) -> ExitCode {
                 Err(e) => format!("BROKEN: {e}"),
             }
         );
+        if let Some(running) = running {
+            println!(
+                "\nsandbox still running at {url}, dashboard at {url}/dashboard; Ctrl-C stops it",
+                url = running.base_url()
+            );
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                eprintln!("snap demo: cannot wait for Ctrl-C: {e}");
+            }
+            running.shutdown().await;
+        }
         if good == rows.len() && invariants.is_ok() {
             ExitCode::SUCCESS
         } else {

@@ -26,6 +26,7 @@ use std::time::Duration;
 use snap_core::sign::RsaPublicKey;
 use snap_sandbox::Sandbox;
 use snap_sandbox::config::{ConfigError, SandboxConfig, sandbox_partner};
+use snap_sandbox::dashboard::DashboardPassword;
 
 /// Arguments of `snap sandbox`.
 #[derive(Debug, clap::Args)]
@@ -103,6 +104,43 @@ pub struct Args {
     /// every rejected signature).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Allow `--addr` to be a non-loopback address (the dashboard and the
+    /// helper API are then reachable from the network: needs
+    /// `--dashboard-password`).
+    #[arg(long)]
+    pub allow_non_loopback: bool,
+    /// Password of the dashboard (`/`, `/dashboard`) and the helper API
+    /// (`/sandbox/v1.0/...`): HTTP Basic, any user name. Also read from
+    /// `SNAP_DASHBOARD_PASSWORD`.
+    #[arg(long)]
+    pub dashboard_password: Option<String>,
+}
+
+/// Checks the exposure rules: a non-loopback `--addr` needs
+/// `--allow-non-loopback` and a dashboard password.
+pub fn check_exposure(args: &Args) -> Result<Option<DashboardPassword>, String> {
+    let password = args
+        .dashboard_password
+        .clone()
+        .or_else(|| std::env::var("SNAP_DASHBOARD_PASSWORD").ok())
+        .and_then(DashboardPassword::new);
+    if args.addr.ip().is_loopback() {
+        return Ok(password);
+    }
+    if !args.allow_non_loopback {
+        return Err(format!(
+            "--addr {} is not a loopback address: the dashboard and the helper API would be reachable from the network; \
+             pass --allow-non-loopback and --dashboard-password (or SNAP_DASHBOARD_PASSWORD) to do that",
+            args.addr
+        ));
+    }
+    match password {
+        Some(p) => Ok(Some(p)),
+        None => Err(format!(
+            "--addr {} with --allow-non-loopback needs a dashboard password: pass --dashboard-password or set SNAP_DASHBOARD_PASSWORD",
+            args.addr
+        )),
+    }
 }
 
 fn build_config(args: &Args) -> Result<SandboxConfig, String> {
@@ -220,6 +258,13 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let password = match check_exposure(&args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("snap sandbox: {e}");
+            return ExitCode::from(2);
+        }
+    };
     init_logging(args.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -233,7 +278,10 @@ pub fn run(args: Args) -> ExitCode {
     };
     runtime.block_on(async move {
         let sandbox = match Sandbox::connect(config).await {
-            Ok(s) => s,
+            Ok(s) => match password {
+                Some(p) => s.with_dashboard_password(p),
+                None => s,
+            },
             Err(e) => {
                 eprintln!("snap sandbox: {e}");
                 return ExitCode::from(2);
@@ -251,6 +299,10 @@ pub fn run(args: Args) -> ExitCode {
             }
         };
         println!("snap sandbox listening on {}", running.base_url());
+        eprintln!(
+            "snap sandbox: dashboard at {}/dashboard",
+            running.base_url()
+        );
         if let Err(e) = tokio::signal::ctrl_c().await {
             eprintln!("snap sandbox: cannot wait for Ctrl-C: {e}");
         }

@@ -14,7 +14,7 @@ use axum::handler::Handler;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde_json::json;
 use snap_core::endpoint::{Endpoint, EndpointMeta};
 use snap_core::time::SnapTimestamp;
@@ -31,6 +31,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth_codes::{AuthCodes, CODE_LIFETIME, valid_customer_id};
 use crate::config::{ConfigError, SandboxConfig};
+use crate::dashboard::{self, DashboardPassword, LogContext, RequestLog};
 use crate::faults::{Fault, Faults};
 use crate::ledger::Ledger;
 use crate::profile::Profile;
@@ -47,6 +48,8 @@ pub struct Sandbox {
     state: Arc<State>,
     faults: Arc<Faults>,
     profile: Option<Profile>,
+    log: Arc<RequestLog>,
+    password: Option<DashboardPassword>,
 }
 
 /// Where the sandbox serves `E`: the registry's `sandbox_path` (BI at the
@@ -148,6 +151,8 @@ impl Sandbox {
             state,
             faults: Arc::new(faults),
             profile: None,
+            log: Arc::default(),
+            password: None,
         })
     }
 
@@ -173,6 +178,24 @@ impl Sandbox {
             Some(p) if p.serves(meta.provider) => Some(meta.path.to_owned()),
             Some(_) => None,
         }
+    }
+
+    /// Requires HTTP Basic authentication with `password` (any user name)
+    /// for the dashboard and the helper API (`/sandbox/v1.0/...`); needed
+    /// when the sandbox listens on a non-loopback address.
+    pub fn with_dashboard_password(mut self, password: DashboardPassword) -> Self {
+        self.password = Some(password);
+        self
+    }
+
+    /// The request log the dashboard shows.
+    pub fn request_log(&self) -> &Arc<RequestLog> {
+        &self.log
+    }
+
+    /// The fault knobs (settable while running).
+    pub fn faults(&self) -> &Arc<Faults> {
+        &self.faults
     }
 
     /// The shared state (ledger, tokens), for inspection.
@@ -344,6 +367,84 @@ impl Sandbox {
             routes::ipg_render,
         );
 
+        r = r.merge(self.helper_routes());
+        let endpoints: std::collections::HashMap<String, &'static str> =
+            snap_endpoints::registry::registry()
+                .iter()
+                .map(|e| (e.sandbox_path.clone(), e.meta.name))
+                .chain([
+                    (
+                        bi::AccessTokenB2bRequest::META.path.to_owned(),
+                        bi::AccessTokenB2bRequest::META.name,
+                    ),
+                    (
+                        bi::AccessTokenB2b2cRequest::META.path.to_owned(),
+                        bi::AccessTokenB2b2cRequest::META.name,
+                    ),
+                ])
+                .collect();
+        let ctx = Arc::new(LogContext {
+            endpoints,
+            log: self.log.clone(),
+            provider: self.provider.clone(),
+        });
+        r.fallback(|req: Request| async move {
+            let reply = json!({
+                "responseCode": "4040002",
+                "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
+            });
+            json_response(404, reply.to_string().into_bytes())
+        })
+        .layer(SnapLayer::new(self.provider.clone()))
+        .with_state(self.state.clone())
+        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
+            let ctx = ctx.clone();
+            async move { dashboard::record(ctx, req, next).await }
+        }))
+    }
+
+    /// The dashboard and the helper API (`/sandbox/v1.0/...`), behind the
+    /// dashboard password when one is set.
+    fn helper_routes(&self) -> Router<Shared> {
+        let mut r: Router<Shared> = Router::new()
+            .route("/", get(|| async { dashboard::page() }))
+            .route("/dashboard", get(|| async { dashboard::page() }))
+            .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }));
+        let (provider, faults, log) =
+            (self.provider.clone(), self.faults.clone(), self.log.clone());
+        r = r.route(
+            "/sandbox/v1.0/dashboard/state",
+            get(move |st: axum::extract::State<Shared>| {
+                let (provider, faults, log) = (provider.clone(), faults.clone(), log.clone());
+                async move {
+                    let body = dashboard::state_json(&st, &provider, &faults, &log).await;
+                    json_response(200, body.to_string().into_bytes())
+                }
+            }),
+        );
+        let provider = self.provider.clone();
+        r = r.route(
+            "/sandbox/v1.0/dashboard/token",
+            post(move |body: axum::body::Bytes| {
+                let provider = provider.clone();
+                async move { dashboard_token(&provider, &body).await }
+            }),
+        );
+        let faults = self.faults.clone();
+        let provider = self.provider.clone();
+        r = r.route(
+            "/sandbox/v1.0/faults",
+            get({
+                let faults = faults.clone();
+                move || async move {
+                    json_response(200, json!(faults.config()).to_string().into_bytes())
+                }
+            })
+            .post(move |headers: HeaderMap, body: axum::body::Bytes| {
+                let (faults, provider) = (faults.clone(), provider.clone());
+                async move { set_faults(&faults, &provider, &headers, &body).await }
+            }),
+        );
         let provider = self.provider.clone();
         r = r.route(
             "/sandbox/v1.0/auth-code",
@@ -380,15 +481,27 @@ impl Sandbox {
                 },
             ),
         );
-        r.fallback(|req: Request| async move {
-            let reply = json!({
-                "responseCode": "4040002",
-                "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
-            });
-            json_response(404, reply.to_string().into_bytes())
-        })
-        .layer(SnapLayer::new(self.provider.clone()))
-        .with_state(self.state.clone())
+        match self.password.clone() {
+            None => r,
+            Some(pw) => r.layer(axum::middleware::from_fn(
+                move |req: Request, next: Next| {
+                    let pw = pw.clone();
+                    async move {
+                        if pw.has_session(req.headers()) {
+                            next.run(req).await
+                        } else if pw.admits(req.headers()) {
+                            let mut res = next.run(req).await;
+                            if let Ok(v) = HeaderValue::from_str(&pw.session_cookie()) {
+                                res.headers_mut().append(header::SET_COOKIE, v);
+                            }
+                            res
+                        } else {
+                            dashboard::unauthorized()
+                        }
+                    }
+                },
+            )),
+        }
     }
 
     /// Binds `addr` (use port 0 for an ephemeral port) and serves until
@@ -652,6 +765,63 @@ async fn issue_auth_code(
             .to_string()
             .into_bytes(),
     )
+}
+
+/// `POST /sandbox/v1.0/dashboard/token` with `{"clientId":"..."}`: a B2B
+/// token of that partner for the dashboard's helper calls. Reachable only
+/// where the dashboard is (loopback, or behind the dashboard password).
+async fn dashboard_token(provider: &Provider, body: &[u8]) -> Response {
+    let v = serde_json::from_slice::<serde_json::Value>(body).unwrap_or(json!({}));
+    let client = v.get("clientId").and_then(|c| c.as_str()).unwrap_or("");
+    match provider.partners().get(client).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return bad(400, "clientId is not a configured partner"),
+        Err(e) => return bad(500, &e.to_string()),
+    }
+    match provider.tokens().issue_b2b(client, None).await {
+        Ok(t) => json_response(
+            200,
+            json!({ "accessToken": t.token, "expiresIn": t.expires_in.as_secs().to_string() })
+                .to_string()
+                .into_bytes(),
+        ),
+        Err(e) => bad(500, &e.to_string()),
+    }
+}
+
+/// `POST /sandbox/v1.0/faults` (with a partner's B2B token): the members
+/// given replace the current knobs (`{"errorPercent": 20}` changes only
+/// that one).
+async fn set_faults(
+    faults: &Faults,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let Ok(serde_json::Value::Object(given)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return bad(
+            400,
+            "body must be a JSON object of fault knobs, e.g. {\"errorPercent\":20}",
+        );
+    };
+    if let Err(res) = helper_partner(provider, headers, &json!({})).await {
+        return res;
+    }
+    let mut merged = json!(faults.config());
+    if let Some(obj) = merged.as_object_mut() {
+        obj.extend(given);
+    }
+    let config = match serde_json::from_value::<crate::faults::FaultConfig>(merged) {
+        Ok(c) => c,
+        Err(e) => return bad(400, &format!("fault knobs: {e}")),
+    };
+    if let Err(e) = faults.set(config) {
+        return bad(400, &format!("fault knobs: {e}"));
+    }
+    let now = faults.config();
+    tracing::info!(target: "snap::server", helper = "faults", "fault knobs set: {now:?}");
+    json_response(200, json!(now).to_string().into_bytes())
 }
 
 async fn expire_tokens(

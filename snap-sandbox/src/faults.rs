@@ -20,7 +20,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 /// The knobs. All off by default.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct FaultConfig {
     /// Fixed delay before every request is processed, milliseconds.
@@ -101,7 +101,7 @@ pub enum Fault {
 /// The knobs plus the generator state.
 #[derive(Debug)]
 pub struct Faults {
-    config: FaultConfig,
+    config: Mutex<FaultConfig>,
     state: Mutex<u64>,
 }
 
@@ -119,7 +119,7 @@ impl Faults {
         config.validate()?;
         let seed = config.seed;
         Ok(Faults {
-            config,
+            config: Mutex::new(config),
             state: Mutex::new(seed),
         })
     }
@@ -127,36 +127,56 @@ impl Faults {
     /// No faults at all.
     pub fn off() -> Self {
         Faults {
-            config: FaultConfig::default(),
+            config: Mutex::new(FaultConfig::default()),
             state: Mutex::new(0),
         }
     }
 
-    /// The config.
-    pub fn config(&self) -> &FaultConfig {
-        &self.config
+    fn current(&self) -> std::sync::MutexGuard<'_, FaultConfig> {
+        // Plain data replaced whole: a poisoned lock still holds a valid config.
+        self.config.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The config now (knobs can change while the sandbox runs).
+    pub fn config(&self) -> FaultConfig {
+        self.current().clone()
+    }
+
+    /// Replaces the knobs while the sandbox runs (the dashboard's and the
+    /// helper API's `POST /sandbox/v1.0/faults`); the generator restarts
+    /// from the new seed. A config that does not validate is refused and
+    /// the old one kept.
+    pub fn set(&self, config: FaultConfig) -> Result<(), FaultConfigError> {
+        config.validate()?;
+        let seed = config.seed;
+        *self.current() = config;
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = seed;
+        Ok(())
     }
 
     /// Delay before processing.
     pub fn delay(&self) -> Duration {
-        Duration::from_millis(self.config.delay_ms)
+        Duration::from_millis(self.current().delay_ms)
     }
 
     /// How long a timed-out answer is held.
     pub fn timeout_hold(&self) -> Duration {
-        Duration::from_millis(self.config.timeout_hold_ms)
+        Duration::from_millis(self.current().timeout_hold_ms)
     }
 
     /// True when no knob is set (no draw is made).
     pub fn is_off(&self) -> bool {
-        self.config.delay_ms == 0
-            && self.config.timeout_percent == 0
-            && self.config.error_percent == 0
+        let c = self.current();
+        c.delay_ms == 0 && c.timeout_percent == 0 && c.error_percent == 0
     }
 
     /// Draws the fault for the next request.
     pub fn draw(&self) -> Fault {
-        if self.config.timeout_percent == 0 && self.config.error_percent == 0 {
+        let (timeout, error) = {
+            let c = self.current();
+            (u64::from(c.timeout_percent), u64::from(c.error_percent))
+        };
+        if timeout == 0 && error == 0 {
             return Fault::None;
         }
         let roll = {
@@ -164,8 +184,6 @@ impl Faults {
             let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
             splitmix64(&mut st) % 100
         };
-        let timeout = u64::from(self.config.timeout_percent);
-        let error = u64::from(self.config.error_percent);
         if roll < timeout {
             Fault::Timeout
         } else if roll < timeout + error {
@@ -241,6 +259,24 @@ mod tests {
         .validate()
         .unwrap_err();
         assert_eq!(e, FaultConfigError::Sum(120));
+    }
+
+    #[test]
+    fn knobs_change_at_run_time_and_bad_ones_are_refused() {
+        let f = Faults::off();
+        assert_eq!(f.draw(), Fault::None);
+        f.set(FaultConfig {
+            error_percent: 100,
+            ..FaultConfig::default()
+        })
+        .unwrap();
+        assert_eq!(f.draw(), Fault::ServerError);
+        let bad = FaultConfig {
+            error_percent: 101,
+            ..FaultConfig::default()
+        };
+        assert!(f.set(bad).is_err());
+        assert_eq!(f.config().error_percent, 100);
     }
 
     #[test]

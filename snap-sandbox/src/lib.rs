@@ -4,7 +4,8 @@
 //! behind the full provider-side checks of `snap_server` (headers,
 //! tokens, timestamp window, signature over the raw bytes, X-EXTERNAL-ID
 //! idempotency, validation), a stateful auth-payment [`ledger`], B2B2C auth
-//! codes ([`auth_codes`]) and [`faults`] knobs for testing clients.
+//! codes ([`auth_codes`]) and [`faults`] knobs for testing clients, and a
+//! [`dashboard`] at `/` (payments per family, request log, actions).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,6 +33,7 @@ pub mod accounts;
 mod app;
 pub mod auth_codes;
 pub mod config;
+pub mod dashboard;
 pub mod faults;
 pub mod ledger;
 pub mod profile;

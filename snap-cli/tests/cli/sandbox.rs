@@ -210,3 +210,86 @@ fn sandbox_profile_names_are_checked() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bi, gopay, paydia, ayopop, ipg"), "{err}");
 }
+
+#[test]
+fn sandbox_refuses_a_non_loopback_address_without_the_flag_and_a_password() {
+    let base = ["sandbox", "--client-id", "a", "--client-secret", "s"];
+    for (extra, says) in [
+        (vec!["--addr", "0.0.0.0:0"], "--allow-non-loopback"),
+        (
+            vec!["--addr", "0.0.0.0:0", "--allow-non-loopback"],
+            "needs a dashboard password",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_snap"))
+            .args(base)
+            .args(&extra)
+            .env_remove("SNAP_DASHBOARD_PASSWORD")
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(says), "{extra:?}: {stderr}");
+    }
+}
+
+fn get_status(addr: &str, path: &str, auth: Option<&str>) -> String {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let auth = auth
+        .map(|a| format!("Authorization: Basic {a}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out.lines().next().unwrap_or("").to_owned()
+}
+
+#[test]
+fn sandbox_on_all_interfaces_asks_for_the_dashboard_password() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_snap"))
+        .args([
+            "sandbox",
+            "--addr",
+            "0.0.0.0:0",
+            "--allow-non-loopback",
+            "--client-id",
+            "a",
+            "--client-secret",
+            "s",
+        ])
+        .env("SNAP_DASHBOARD_PASSWORD", "pw-from-env")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let port = line
+        .trim()
+        .rsplit(':')
+        .next()
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    let addr = format!("127.0.0.1:{port}");
+    assert!(get_status(&addr, "/dashboard", None).contains(" 401 "));
+    // "u:pw-from-env" in base64.
+    assert!(get_status(&addr, "/dashboard", Some("dTpwdy1mcm9tLWVudg==")).contains(" 200 "));
+    assert!(
+        get_status(
+            &addr,
+            "/sandbox/v1.0/dashboard/state",
+            Some("dTpwdy1mcm9tLWVudg==")
+        )
+        .contains(" 200 ")
+    );
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}

@@ -7,6 +7,7 @@ mod checks;
 mod client;
 mod concurrency;
 mod config_file;
+mod dashboard;
 mod families;
 mod fault_injection;
 mod faults;

@@ -1,0 +1,428 @@
+//! The dashboard: its state endpoint (payments, request log with the
+//! doctor's diagnosis, fault knobs), its password, and the page itself
+//! rendered by a real headless Chromium (`SNAP_TEST_CHROMIUM`, installed
+//! and exported by scripts/test.sh).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use axum::http::HeaderValue;
+use base64::Engine;
+use http::HeaderMap;
+use serde_json::{Value, json};
+use snap_client::CallOptions;
+use snap_core::secret::SecretString;
+use snap_endpoints::bi::AuthPaymentRequest;
+use snap_sandbox::Sandbox;
+use snap_sandbox::config::{SandboxConfig, sandbox_partner};
+use snap_sandbox::dashboard::DashboardPassword;
+
+use crate::support::{self, CLIENT_ID, Env, SECRET};
+
+async fn state(env: &Env) -> Value {
+    let a = env
+        .send(
+            "GET",
+            "/sandbox/v1.0/dashboard/state",
+            HeaderMap::new(),
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    a.json
+}
+
+/// Pays through the client (customer token, Auth Payment) and returns the
+/// sandbox's referenceNo.
+async fn pay_through_client(env: &Env, partner_reference: &str) -> String {
+    let client = env.client("");
+    let customer = client
+        .customer_token(&SecretString::from("sandbox:cust-dash"))
+        .await
+        .expect("customer token");
+    let request: AuthPaymentRequest = serde_json::from_value(json!({
+        "partnerReferenceNo": partner_reference,
+        "merchantId": "merch00001",
+        "amount": {"value": "12345.00", "currency": "IDR"},
+        "title": "dashboard test"
+    }))
+    .unwrap();
+    let raw = client
+        .send(&request, CallOptions::default().customer(&customer))
+        .await
+        .expect("payment");
+    let body: Value = serde_json::from_slice(&raw.body).unwrap();
+    assert_eq!(body["responseCode"], "2006300", "{body}");
+    body["referenceNo"]
+        .as_str()
+        .expect("referenceNo")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn state_shows_payments_newest_first_and_the_request_log_without_secrets() {
+    let env = support::start().await;
+    let first = pay_through_client(&env, "DASH-A").await;
+    let token = env.b2b_token().await;
+    let cust = env.customer_token("cust-2").await;
+    let second = support::authorize(&env, &token, &cust, "DASH-B", "500.00").await;
+    // A refused signature: headers signed for one body, another body sent.
+    let signed = support::payment("DASH-C", "1.00").to_string().into_bytes();
+    let sent = support::payment("DASH-C", "2.00").to_string().into_bytes();
+    let h = env.headers(
+        "/v1.0/auth/payment",
+        &signed,
+        &token,
+        Some(&cust),
+        &support::ext_id(),
+    );
+    let refused = env.send("POST", "/v1.0/auth/payment", h, sent).await;
+    assert_eq!(refused.status, 401, "{:?}", refused.json);
+
+    let s = state(&env).await;
+    let partner = s["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["clientId"] == CLIENT_ID)
+        .expect("partner listed");
+    let auth = &partner["families"][0];
+    assert_eq!(auth["name"], "Auth payments");
+    let refs: Vec<&str> = auth["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(refs, [second.as_str(), first.as_str()], "newest first");
+    let row = &auth["rows"][1];
+    assert_eq!(row["amount"], "12345.00 IDR");
+    assert_eq!(row["status"], "Success");
+    assert_eq!(row["partnerReference"], "DASH-A");
+    assert_eq!(row["history"][0]["event"], "authorized");
+
+    let log = s["requests"].as_array().unwrap();
+    let newest = &log[0];
+    assert_eq!(newest["path"], "/v1.0/auth/payment");
+    assert_eq!(newest["endpoint"], "Auth Payment");
+    assert_eq!(newest["http"], 401);
+    assert_eq!(newest["partner"], CLIENT_ID);
+    let diagnosis = newest["diagnosis"]
+        .as_str()
+        .expect("diagnosis of a refused signature");
+    eprintln!("diagnosis: {diagnosis}");
+    assert!(
+        diagnosis.starts_with("symmetric signature invalid"),
+        "{diagnosis}"
+    );
+    let ok = log
+        .iter()
+        .find(|e| e["http"] == 200 && e["endpoint"] == "Auth Payment")
+        .expect("a logged payment");
+    assert_eq!(ok["responseCode"], "2006300");
+    assert!(ok["latencyUs"].as_u64().is_some());
+    assert!(ok["diagnosis"].is_null());
+    // Never a secret or a token.
+    let text = s.to_string();
+    for secret in [SECRET, token.as_str(), cust.as_str()] {
+        assert!(!text.contains(secret), "the dashboard state leaks {secret}");
+    }
+    env.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn fault_knobs_and_token_expiry_through_the_helper_api() {
+    let env = support::start().await;
+    let token = env.b2b_token().await;
+    let bearer = || {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", format!("Bearer {token}").parse().unwrap());
+        h
+    };
+    // Without a partner's B2B token the helper refuses.
+    let refused = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/faults",
+            HeaderMap::new(),
+            br#"{"errorPercent":100}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(refused.status, 401, "{:?}", refused.json);
+    assert_eq!(state(&env).await["faults"]["errorPercent"], 0);
+    let set = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/faults",
+            bearer(),
+            br#"{"errorPercent":100}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{:?}", set.json);
+    assert_eq!(set.json["errorPercent"], 100);
+    assert_eq!(set.json["timeoutHoldMs"], 30_000, "other knobs kept");
+    let cust = env.customer_token("cust-f").await;
+    let a = env
+        .post(
+            "/v1.0/auth/payment",
+            &support::payment("DASH-F", "1.00"),
+            &token,
+            Some(&cust),
+        )
+        .await;
+    assert_eq!(a.status, 500, "{:?}", a.json);
+    let bad = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/faults",
+            bearer(),
+            br#"{"errorPercent":101}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.raw
+            .starts_with(b"{\"error\":\"fault knobs: errorPercent"),
+        "{:?}",
+        bad.json
+    );
+    assert_eq!(state(&env).await["faults"]["errorPercent"], 100);
+    env.send(
+        "POST",
+        "/sandbox/v1.0/faults",
+        bearer(),
+        br#"{"errorPercent":0}"#.to_vec(),
+    )
+    .await;
+    let a = env
+        .post(
+            "/v1.0/auth/payment",
+            &support::payment("DASH-G", "1.00"),
+            &token,
+            Some(&cust),
+        )
+        .await;
+    assert_eq!(a.code(), "2006300", "{:?}", a.json);
+    env.running.shutdown().await;
+}
+
+fn basic(user_pass: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(
+        "authorization",
+        HeaderValue::from_str(&format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(user_pass)
+        ))
+        .unwrap(),
+    );
+    h
+}
+
+#[tokio::test]
+async fn a_dashboard_password_guards_the_page_and_the_helper_api() {
+    let partner = sandbox_partner(CLIENT_ID, SECRET, None).unwrap();
+    let running = Sandbox::new(SandboxConfig::single(partner))
+        .unwrap()
+        .with_dashboard_password(DashboardPassword::new("open-sesame").unwrap())
+        .bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    for path in ["/", "/dashboard", "/sandbox/v1.0/dashboard/state"] {
+        let url = format!("{}{path}", running.base_url());
+        let r = http.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), 401, "{path}");
+        assert!(r.headers().contains_key("www-authenticate"));
+        let r = http
+            .get(&url)
+            .headers(basic("x:wrong"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{path}");
+        let r = http
+            .get(&url)
+            .headers(basic("x:open-sesame"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+    }
+    // The page's helper calls carry a B2B token in Authorization: the
+    // session cookie set on a password-admitted answer lets them through.
+    let token_url = format!("{}/sandbox/v1.0/dashboard/token", running.base_url());
+    let body = format!(r#"{{"clientId":"{CLIENT_ID}"}}"#);
+    let r = http
+        .post(&token_url)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = http
+        .post(&token_url)
+        .headers(basic("x:open-sesame"))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .expect("session cookie")
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = serde_json::from_slice::<Value>(&r.bytes().await.unwrap()).unwrap()["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = format!("{}/sandbox/v1.0/expire-tokens", running.base_url());
+    let r = http
+        .post(&url)
+        .header("authorization", format!("Bearer {token}"))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "a token alone does not pass the password");
+    let r = http
+        .post(&url)
+        .header("authorization", format!("Bearer {token}"))
+        .header("cookie", "snap_sandbox_dashboard=forged")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "a forged session does not either");
+    let r = http
+        .post(&url)
+        .header("authorization", format!("Bearer {token}"))
+        .header("cookie", cookie)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    running.shutdown().await;
+}
+
+// ---------------------------------------------------------- real browser
+
+/// `SNAP_TEST_CHROMIUM` or, when unset, a skip notice; with
+/// `SNAP_REQUIRE_SERVICES=1` a missing browser is a failure.
+fn chromium() -> Option<PathBuf> {
+    match std::env::var("SNAP_TEST_CHROMIUM") {
+        Ok(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => {
+            assert!(
+                std::env::var_os("SNAP_REQUIRE_SERVICES").is_none_or(|v| v != "1"),
+                "SNAP_REQUIRE_SERVICES=1 but SNAP_TEST_CHROMIUM is not set (scripts/test.sh sets it)"
+            );
+            eprintln!("skipped: SNAP_TEST_CHROMIUM is not set (scripts/test.sh installs Chromium)");
+            None
+        }
+    }
+}
+
+/// The DOM after the page's scripts ran for `budget_ms` of virtual time.
+async fn rendered(browser: &PathBuf, url: &str, budget_ms: u32) -> String {
+    let profile = std::env::temp_dir().join(format!(
+        "snap-dash-chromium-{}-{}",
+        std::process::id(),
+        support::ext_id()
+    ));
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        &format!("--user-data-dir={}", profile.display()),
+        &format!("--virtual-time-budget={budget_ms}"),
+        "--dump-dom",
+        url,
+    ]);
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .expect("run chromium");
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 DOM")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_shows_a_payment_made_through_the_client() {
+    let Some(browser) = chromium() else { return };
+    let env = support::start().await;
+    let reference = pay_through_client(&env, "DASH-BROWSER-1").await;
+    let dom = rendered(&browser, &format!("{}/dashboard", env.base), 3000).await;
+    assert!(
+        dom.contains(&format!("data-reference=\"{reference}\"")),
+        "the rendered page has no row for {reference}:\n{dom}"
+    );
+    assert!(dom.contains("DASH-BROWSER-1"));
+    assert!(dom.contains("12345.00 IDR"));
+    // The request log rendered too, with the payment's responseCode.
+    assert!(dom.contains("2006300"), "{dom}");
+    // Filtered by reference number (`?ref=` fills the filter box): only
+    // the matching payment is left.
+    let other = pay_through_client(&env, "DASH-BROWSER-2").await;
+    let dom = rendered(&browser, &format!("{}/?ref=browser-2", env.base), 3000).await;
+    assert!(
+        dom.contains(&format!("data-reference=\"{other}\"")),
+        "{dom}"
+    );
+    assert!(
+        !dom.contains(&format!("data-reference=\"{reference}\"")),
+        "{dom}"
+    );
+    assert!(dom.contains("Auth payments (1 matching)"), "{dom}");
+    env.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_presses_expire_tokens_and_the_page_says_what_it_did() {
+    let Some(browser) = chromium() else { return };
+    let env = support::start().await;
+    let token = env.b2b_token().await;
+    // `#click=ID` makes the page press button ID once it has rendered.
+    let dom = rendered(
+        &browser,
+        &format!("{}/#click=expire-{}", env.base, CLIENT_ID),
+        4000,
+    )
+    .await;
+    assert!(
+        dom.contains(&format!(
+            "expire tokens of {CLIENT_ID}: HTTP 200 {{\"expired\":2}}"
+        )),
+        "the page does not say what it did:\n{dom}"
+    );
+    // The token is gone: a transaction with it is refused.
+    let cust = env.customer_token("cust-x").await;
+    let a = env
+        .post(
+            "/v1.0/auth/payment",
+            &support::payment("DASH-X", "1.00"),
+            &token,
+            Some(&cust),
+        )
+        .await;
+    assert_eq!(a.status, 401, "{:?}", a.json);
+    env.running.shutdown().await;
+}
