@@ -75,6 +75,18 @@ chromium_bin="$(command -v chromium || command -v chromium-browser || true)"
 if [ -z "$chromium_bin" ]; then apt_install chromium; chromium_bin="$(command -v chromium)"; fi
 export SNAP_TEST_CHROMIUM="$chromium_bin"
 log "Chromium: $SNAP_TEST_CHROMIUM"
+# --- Node + the official Midtrans SDK (snap-sandbox: --profile gopay) --------
+# Debian's nodejs/npm when missing; the SDK, pinned, under .cache/node.
+midtrans_version=1.4.3
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+node_prefix="$root/.cache/node"
+if [ "$(node -p "require('$node_prefix/node_modules/midtrans-client/package.json').version" 2>/dev/null)" != "$midtrans_version" ]; then
+  log "npm install midtrans-client@$midtrans_version into $node_prefix"
+  mkdir -p "$node_prefix"
+  npm install --silent --no-audit --no-fund --prefix "$node_prefix" "midtrans-client@$midtrans_version" >/dev/null
+fi
+export SNAP_TEST_MIDTRANS_NODE_MODULES="$node_prefix/node_modules"
+log "Midtrans SDK: $SNAP_TEST_MIDTRANS_NODE_MODULES/midtrans-client ($midtrans_version)"
 
 export SNAP_REQUIRE_SERVICES=1
 log "cargo test --workspace ${extra[*]:-}"

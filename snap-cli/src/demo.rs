@@ -9,7 +9,12 @@
 //! partial capture -> capture query -> the same capture again with the same
 //! X-EXTERNAL-ID (an idempotent replay) and with another body (409) -> void
 //! of the remainder -> void query -> refund -> a refund beyond what was
-//! captured (404, Invalid Amount) -> GoPay pre-auth void, direct debit cancel
+//! captured (404, Invalid Amount) -> a virtual account: create (27), the
+//! paying bank's inquiry (24) and payment (25), a second payment of the
+//! closed VA refused (Paid Bill), status (26) -> a direct debit: payment (54),
+//! refund (58), a refund beyond what is left refused, status (55) -> a QRIS
+//! MPM payment: generate (47), the customer pays (sandbox helper), query
+//! (51), refund (78), query (refunded) -> GoPay pre-auth void, direct debit cancel
 //! (by X-EXTERNAL-ID), QRIS cancel, delete VA -> Paydia void -> Ayopop bill
 //! cancel -> IPG VA reversal.
 //!
@@ -178,6 +183,29 @@ impl Demo {
 
 fn request<T: DeserializeOwned>(v: Value) -> Result<T, String> {
     serde_json::from_value(v).map_err(|e| format!("building a demo request: {e}"))
+}
+
+/// The customer pays the QR (the sandbox helper `POST /sandbox/v1.0/qris/pay`,
+/// authorized by the partner's B2B token as every helper).
+async fn customer_pays_qr(base: &str, b2b_token: &str, reference: &str) -> Result<(), String> {
+    let body = json!({ "clientId": CLIENT_ID, "referenceNo": reference });
+    let res = reqwest::Client::new()
+        .post(format!("{base}/sandbox/v1.0/qris/pay"))
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {b2b_token}"))
+        .body(body.to_string())
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .map_err(|e| format!("the customer could not pay the QR: {e}"))?;
+    if res.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the customer could not pay the QR: HTTP {}",
+            res.status()
+        ))
+    }
 }
 
 fn generate_key() -> Result<RsaPrivateKey, String> {
@@ -386,6 +414,215 @@ async fn flow(base: &str, key: Arc<RsaPrivateKey>, secret: &str) -> Result<Vec<R
         (404, "4046913"),
     )
     .await;
+
+    // Virtual account family: create (27), the paying bank's inquiry (24)
+    // and payment (25), a second payment refused (closed VA), status (26).
+    let customer_no = format!("{:012}", u64::from(run));
+    let va_no = format!("   12345{customer_no}");
+    let va_key = json!({
+        "partnerServiceId": "   12345",
+        "customerNo": customer_no,
+        "virtualAccountNo": va_no,
+    });
+    let va_req = |extra: Value| -> Value {
+        let mut v = va_key.clone();
+        for (k, x) in extra.as_object().into_iter().flatten() {
+            v[k] = x.clone();
+        }
+        v
+    };
+    let create: bi::va::CreateVaRequest = request(va_req(json!({
+        "virtualAccountName": "Budi Santoso",
+        "trxId": format!("VA-{run}"),
+        "totalAmount": { "value": "150000.00", "currency": "IDR" },
+        "virtualAccountTrxType": "C",
+    })))?;
+    d.call(
+        &bi_client,
+        "VA create 150000.00 (closed)",
+        &create,
+        none(),
+        (200, "2002700"),
+    )
+    .await;
+    let inquiry: bi::va::VaInquiryRequest =
+        request(va_req(json!({ "inquiryRequestId": format!("INQ-{run}") })))?;
+    let (billed, _) = d
+        .call(
+            &bi_client,
+            "VA inquiry (paying bank)",
+            &inquiry,
+            none(),
+            (200, "2002400"),
+        )
+        .await;
+    let bill_ok = billed
+        .and_then(|b| b.virtual_account_data.total_amount)
+        .is_some_and(|m| m.value_string() == "150000.00");
+    d.check(bill_ok, "totalAmount 150000.00 expected");
+    let pay_va = |id: &str| -> Result<bi::va::VaPaymentRequest, String> {
+        request(va_req(json!({
+            "paymentRequestId": id,
+            "paidAmount": { "value": "150000.00", "currency": "IDR" },
+        })))
+    };
+    d.call(
+        &bi_client,
+        "VA payment 150000.00",
+        &pay_va(&format!("PAY-{run}-1"))?,
+        none(),
+        (200, "2002500"),
+    )
+    .await;
+    d.call(
+        &bi_client,
+        "VA paid again (closed VA: Paid Bill)",
+        &pay_va(&format!("PAY-{run}-2"))?,
+        none(),
+        (404, "4042514"),
+    )
+    .await;
+    let va_status: bi::va::VaStatusRequest = request(va_req(
+        json!({ "paymentRequestId": format!("PAY-{run}-1") }),
+    ))?;
+    let (vs, _) = d
+        .call(
+            &bi_client,
+            "VA status",
+            &va_status,
+            none(),
+            (200, "2002600"),
+        )
+        .await;
+    let paid_ok = vs
+        .and_then(|s| s.virtual_account_data.paid_amount)
+        .is_some_and(|m| m.value_string() == "150000.00");
+    d.check(paid_ok, "paidAmount 150000.00 expected");
+
+    // Direct debit family: payment (54, customer token), refunds (58) up to
+    // what was paid, status (55).
+    let dd_pref = format!("DD-{run}");
+    let dd: bi::direct_debit::DebitPaymentRequest = request(json!({
+        "partnerReferenceNo": dd_pref,
+        "merchantId": MERCHANT,
+        "amount": { "value": "50000.00", "currency": "IDR" },
+    }))?;
+    d.call(
+        &bi_client,
+        "direct debit payment 50000.00",
+        &dd,
+        cust(),
+        (200, "2005400"),
+    )
+    .await;
+    let dd_refund =
+        |no: &str, value: &str| -> Result<bi::direct_debit::DebitRefundRequest, String> {
+            request(json!({
+                "originalPartnerReferenceNo": dd_pref,
+                "partnerRefundNo": no,
+                "merchantId": MERCHANT,
+                "refundAmount": { "value": value, "currency": "IDR" },
+            }))
+        };
+    d.call(
+        &bi_client,
+        "direct debit refund 20000.00",
+        &dd_refund("DDR-1", "20000.00")?,
+        none(),
+        (200, "2005800"),
+    )
+    .await;
+    d.call(
+        &bi_client,
+        "refund 30000.01 (only 30000.00 left)",
+        &dd_refund("DDR-2", "30000.01")?,
+        none(),
+        (404, "4045813"),
+    )
+    .await;
+    let dd_status: bi::direct_debit::DebitStatusRequest = request(json!({
+        "originalPartnerReferenceNo": dd_pref,
+        "serviceCode": "54",
+    }))?;
+    let (dds, _) = d
+        .call(
+            &bi_client,
+            "direct debit status",
+            &dd_status,
+            none(),
+            (200, "2005500"),
+        )
+        .await;
+    d.check(
+        dds.is_some_and(|s| s.latest_transaction_status == "00"),
+        "latestTransactionStatus 00 expected",
+    );
+
+    // QRIS MPM family: generate (47), the customer pays (sandbox helper),
+    // query (51), refund (78), query again (refunded).
+    let qr_pref = format!("QR-{run}");
+    let qr: bi::mpm::QrMpmGenerateRequest = request(json!({
+        "partnerReferenceNo": qr_pref,
+        "merchantId": MERCHANT,
+        "amount": { "value": "25000.00", "currency": "IDR" },
+    }))?;
+    d.call(
+        &bi_client,
+        "QRIS generate 25000.00",
+        &qr,
+        none(),
+        (200, "2004700"),
+    )
+    .await;
+    let b2b_token = bi_client
+        .b2b_token()
+        .await
+        .map_err(|e| format!("B2B token for the sandbox helper: {e}"))?;
+    customer_pays_qr(base, b2b_token.expose(), &qr_pref).await?;
+    let qr_query: bi::mpm::QrMpmQueryRequest = request(json!({
+        "originalPartnerReferenceNo": qr_pref,
+        "serviceCode": "47",
+    }))?;
+    let (qs, _) = d
+        .call(
+            &bi_client,
+            "QRIS query (customer paid)",
+            &qr_query,
+            none(),
+            (200, "2005100"),
+        )
+        .await;
+    d.check(
+        qs.is_some_and(|s| s.latest_transaction_status == "00"),
+        "latestTransactionStatus 00 expected",
+    );
+    let qr_refund: bi::mpm::QrMpmRefundRequest = request(json!({
+        "originalPartnerReferenceNo": qr_pref,
+        "partnerRefundNo": "QRR-1",
+        "merchantId": MERCHANT,
+        "refundAmount": { "value": "25000.00", "currency": "IDR" },
+    }))?;
+    d.call(
+        &bi_client,
+        "QRIS refund 25000.00",
+        &qr_refund,
+        none(),
+        (200, "2007800"),
+    )
+    .await;
+    let (qs, _) = d
+        .call(
+            &bi_client,
+            "QRIS query (refunded)",
+            &qr_query,
+            none(),
+            (200, "2005100"),
+        )
+        .await;
+    d.check(
+        qs.is_some_and(|s| s.latest_transaction_status == "04"),
+        "latestTransactionStatus 04 expected",
+    );
 
     // Provider variants, each on a fresh authorization.
     let fresh = |n: u32| -> Result<(bi::AuthPaymentRequest, String), String> {
@@ -643,7 +880,14 @@ pub fn run(args: Args) -> ExitCode {
             running.base_url()
         );
         let result = flow(&running.base_url(), key, &secret).await;
-        let invariants = running.sandbox().state().ledger.check_invariants().await;
+        let st = running.sandbox().state();
+        // The ledger (auth payments, direct debit), the VA and the QR books.
+        let invariants = st
+            .ledger
+            .check_invariants()
+            .await
+            .and_then(|()| st.vas.check_invariants())
+            .and_then(|()| st.qris.check_invariants());
         let running = if args.keep_running {
             Some(running)
         } else {

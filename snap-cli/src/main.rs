@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bank_call;
 mod call;
 mod conformance;
 mod decode;
@@ -47,6 +48,8 @@ enum Command {
     Validate(validate::Args),
     /// Check a live SNAP provider against the standard: exit 0 all pass, 1 a check failed, 2 usage error or unreachable.
     Conformance(conformance::Args),
+    /// The bank calls the merchant: signed VA inquiry/payment (24, 25) and payment notifications (52, 56) to a merchant's URL, answers checked; exit 0 all pass, 1 a check failed, 2 usage error or unreachable.
+    BankCall(bank_call::Args),
     /// Print an OpenAPI 3.1 document of every declared endpoint (`--provider` for one provider).
     Openapi(openapi::Args),
 }
@@ -64,5 +67,6 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Conformance(args) => conformance::run(args),
         Command::Openapi(args) => openapi::run(args),
+        Command::BankCall(args) => bank_call::run(args),
     }
 }

@@ -4,6 +4,7 @@
 //! snap sandbox --addr 127.0.0.1:8080 --client-id ID --client-secret S --public-key PEMFILE
 //! snap sandbox --config sandbox.json
 //! snap sandbox --config sandbox.json --redis redis://127.0.0.1:6379/   # several processes, one provider
+//! snap sandbox --profile gopay --client-id ID --client-secret S --public-key PEMFILE
 //! ```
 //!
 //! Connection safety (each also a config-file key): `--header-timeout-ms`
@@ -47,6 +48,11 @@ pub struct Args {
     /// The partner signs B2B transactions asymmetrically (no B2B token).
     #[arg(long, requires = "public_key")]
     pub asymmetric: bool,
+    /// Serve one provider at its own paths, no mount prefix: bi, gopay,
+    /// paydia, ayopop, ipg. Without it, the combined layout (BI at its
+    /// paths, other providers under /<provider>).
+    #[arg(long)]
+    pub profile: Option<snap_sandbox::profile::Profile>,
     /// A JSON config file registering several partners (see the README).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -280,6 +286,10 @@ pub fn run(args: Args) -> ExitCode {
                 eprintln!("snap sandbox: {e}");
                 return ExitCode::from(2);
             }
+        };
+        let sandbox = match args.profile {
+            Some(p) => sandbox.with_profile(p),
+            None => sandbox,
         };
         let running = match sandbox.bind(args.addr).await {
             Ok(r) => r,

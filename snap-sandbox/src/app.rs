@@ -17,6 +17,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::json;
 use snap_core::endpoint::{Endpoint, EndpointMeta};
+use snap_core::time::SnapTimestamp;
 use snap_endpoints::{ayopop, bi, gopay, ipg, paydia};
 use snap_server::store::{Escaped, MemoryRecords, RecordStore};
 use snap_server::tokens::{MemoryTokens, TokenStore};
@@ -33,6 +34,7 @@ use crate::config::{ConfigError, SandboxConfig};
 use crate::dashboard::{self, DashboardPassword, LogContext, RequestLog};
 use crate::faults::{Fault, Faults};
 use crate::ledger::Ledger;
+use crate::profile::Profile;
 use crate::routes::{self, Shared, State, handlers};
 
 /// Records the in-memory sandbox keeps (payments, their operations, auth
@@ -47,6 +49,7 @@ pub struct Sandbox {
     faults: Arc<Faults>,
     log: Arc<RequestLog>,
     password: Option<DashboardPassword>,
+    profile: Option<Profile>,
 }
 
 /// Where the sandbox serves `E`: the registry's `sandbox_path` (BI at the
@@ -138,6 +141,10 @@ impl Sandbox {
             ledger: Ledger::with_store(records.clone()),
             auth_codes,
             records,
+            vas: Default::default(),
+            qris: Default::default(),
+            accounts: Default::default(),
+            bindings: Default::default(),
         });
         Ok(Sandbox {
             provider: Arc::new(provider),
@@ -145,6 +152,7 @@ impl Sandbox {
             faults: Arc::new(faults),
             log: Arc::default(),
             password: None,
+            profile: None,
         })
     }
 
@@ -164,6 +172,30 @@ impl Sandbox {
     /// The fault knobs (settable while running).
     pub fn faults(&self) -> &Arc<Faults> {
         &self.faults
+    }
+
+    /// Serves only `profile`'s provider, at that provider's own paths (no
+    /// `/<provider>` prefix), with its deviations (see [`crate::profile`]).
+    /// Without a profile the combined layout is served.
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// The profile set with [`Sandbox::with_profile`], if any.
+    pub fn profile(&self) -> Option<Profile> {
+        self.profile
+    }
+
+    /// Where this sandbox serves `meta`: its combined-layout path without a
+    /// profile; its declared path when the profile is its provider's; `None`
+    /// when the profile leaves it out.
+    pub fn path_of(&self, meta: &EndpointMeta) -> Option<String> {
+        match self.profile {
+            None => Some(sandbox_path_of(meta)),
+            Some(p) if p.serves(meta.provider) => Some(meta.path.to_owned()),
+            Some(_) => None,
+        }
     }
 
     /// The shared state (ledger, tokens), for inspection.
@@ -202,6 +234,14 @@ impl Sandbox {
                 },
             ));
         }
+        if token_endpoint && self.profile.is_some_and(Profile::accepts_snake_grant_type) {
+            let limit = self.provider.config().body_limit();
+            method_router = method_router.layer(axum::middleware::from_fn(
+                move |req: Request, next: Next| async move {
+                    next.run(snake_grant_type(req, limit).await).await
+                },
+            ));
+        }
         router.route(path, method_router)
     }
 
@@ -216,8 +256,10 @@ impl Sandbox {
         H: Handler<T, Shared>,
         T: 'static,
     {
-        let path = sandbox_path_of(&E::META);
-        self.add::<E, H, T>(router, &path, handler, render, false)
+        match self.path_of(&E::META) {
+            Some(path) => self.add::<E, H, T>(router, &path, handler, render, false),
+            None => router,
+        }
     }
 
     /// The axum router: every endpoint of snap-endpoints at its sandbox
@@ -226,7 +268,12 @@ impl Sandbox {
     /// [`SnapLayer`].
     pub fn router(&self) -> Router {
         let mut r: Router<Shared> = Router::new();
-        for prefix in TOKEN_PREFIXES {
+        let prefixes: &[&str] = match self.profile {
+            None => &TOKEN_PREFIXES,
+            Some(p) if p.has_tokens() => &[""],
+            Some(_) => &[],
+        };
+        for prefix in prefixes {
             let p73 = format!("{prefix}{}", bi::AccessTokenB2bRequest::META.path);
             let p74 = format!("{prefix}{}", bi::AccessTokenB2b2cRequest::META.path);
             r = self.add::<bi::AccessTokenB2bRequest, _, _>(
@@ -255,6 +302,55 @@ impl Sandbox {
         r = self.add_at::<bi::DebitCancelRequest, _, _>(r, handlers::bi_debit_cancel, snap);
         r = self.add_at::<bi::QrMpmCancelRequest, _, _>(r, handlers::bi_qr_cancel, snap);
         r = self.add_at::<bi::DeleteVaRequest, _, _>(r, handlers::bi_delete_va, snap);
+        // The stateful families: VA, direct debit, QRIS MPM, accounts and
+        // transfers, registration.
+        use bi::{balance, direct_debit as dd, history, mpm, registration as reg, va};
+        use bi::{transaction_status_bank as tsb, trigger_transfer as tt};
+        r = self.add_at::<va::CreateVaRequest, _, _>(r, handlers::va_create, snap);
+        r = self.add_at::<va::VaInquiryRequest, _, _>(r, handlers::va_inquiry, snap);
+        r = self.add_at::<va::VaPaymentRequest, _, _>(r, handlers::va_payment, snap);
+        r = self.add_at::<va::VaStatusRequest, _, _>(r, handlers::va_status, snap);
+        r = self.add_at::<va::InquiryVaRequest, _, _>(r, handlers::va_inquiry_va, snap);
+        r = self.add_at::<va::UpdateVaRequest, _, _>(r, handlers::va_update, snap);
+        r = self.add_at::<va::VaIntrabankInquiryRequest, _, _>(
+            r,
+            handlers::va_intrabank_inquiry,
+            snap,
+        );
+        r = self.add_at::<va::VaIntrabankPaymentRequest, _, _>(
+            r,
+            handlers::va_intrabank_payment,
+            snap,
+        );
+        r = self.add_at::<va::VaReportRequest, _, _>(r, handlers::va_report, snap);
+        r = self.add_at::<dd::DebitPaymentRequest, _, _>(r, handlers::debit_payment, snap);
+        r = self.add_at::<dd::DebitStatusRequest, _, _>(r, handlers::debit_status, snap);
+        r = self.add_at::<dd::DebitRefundRequest, _, _>(r, handlers::debit_refund, snap);
+        r = self.add_at::<mpm::QrMpmGenerateRequest, _, _>(r, handlers::qr_generate, snap);
+        r = self.add_at::<mpm::QrMpmQueryRequest, _, _>(r, handlers::qr_query, snap);
+        r = self.add_at::<mpm::QrMpmRefundRequest, _, _>(r, handlers::qr_refund, snap);
+        r = self.add_at::<balance::BalanceInquiryRequest, _, _>(r, handlers::balance_inquiry, snap);
+        r = self.add_at::<history::BankStatementRequest, _, _>(r, handlers::bank_statement, snap);
+        r = self.add_at::<tt::IntrabankTransferRequest, _, _>(
+            r,
+            handlers::transfer_intrabank,
+            snap,
+        );
+        r = self.add_at::<tt::InterbankTransferRequest, _, _>(
+            r,
+            handlers::transfer_interbank,
+            snap,
+        );
+        r = self.add_at::<tt::RtgsTransferRequest, _, _>(r, handlers::transfer_rtgs, snap);
+        r = self.add_at::<tt::SknTransferRequest, _, _>(r, handlers::transfer_skn, snap);
+        r = self.add_at::<tsb::TransferStatusRequest, _, _>(r, handlers::transfer_status, snap);
+        r = self.add_at::<reg::AccountBindingRequest, _, _>(r, handlers::account_binding, snap);
+        r = self.add_at::<reg::AccountBindingInquiryRequest, _, _>(
+            r,
+            handlers::account_binding_inquiry,
+            snap,
+        );
+        r = self.add_at::<reg::AccountUnbindingRequest, _, _>(r, handlers::account_unbinding, snap);
         r = self.add_at::<gopay::DebitCancelRequest, _, _>(r, handlers::gopay_debit_cancel, snap);
         r = self.add_at::<gopay::QrisCancelRequest, _, _>(r, handlers::gopay_qris_cancel, snap);
         r = self.add_at::<gopay::PreAuthVoidRequest, _, _>(r, handlers::gopay_preauth_void, snap);
@@ -275,7 +371,7 @@ impl Sandbox {
         let endpoints: std::collections::HashMap<String, &'static str> =
             snap_endpoints::registry::registry()
                 .iter()
-                .map(|e| (e.sandbox_path.clone(), e.meta.name))
+                .filter_map(|e| self.path_of(&e.meta).map(|p| (p, e.meta.name)))
                 .chain([
                     (
                         bi::AccessTokenB2bRequest::META.path.to_owned(),
@@ -358,6 +454,18 @@ impl Sandbox {
                       body: axum::body::Bytes| {
                     let provider = provider.clone();
                     async move { issue_auth_code(&st, &provider, &headers, &body).await }
+                },
+            ),
+        );
+        let provider = self.provider.clone();
+        r = r.route(
+            "/sandbox/v1.0/qris/pay",
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { customer_pays_qr(&st, &provider, &headers, &body).await }
                 },
             ),
         );
@@ -500,6 +608,78 @@ async fn with_faults(
             tokio::time::sleep(faults.timeout_hold()).await;
             res
         }
+    }
+}
+
+/// GoPay profile: a token request spelling `grant_type` (Midtrans' Node
+/// SDK) is read as `grantType`. The token request's signature covers
+/// `clientId|timestamp`, not the body, so renaming the member changes no
+/// signed byte. A body that is not a JSON object, or already has
+/// `grantType`, passes unchanged; one over `limit` arrives empty (and is
+/// refused as a bad request).
+async fn snake_grant_type(req: Request, limit: usize) -> Request {
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, limit.saturating_add(1)).await {
+        Ok(b) => b,
+        Err(_) => return Request::from_parts(parts, Body::empty()),
+    };
+    let renamed = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+        .ok()
+        .filter(|m| m.contains_key("grant_type") && !m.contains_key("grantType"))
+        .map(|mut m| {
+            if let Some(v) = m.remove("grant_type") {
+                m.insert("grantType".to_owned(), v);
+            }
+            serde_json::Value::Object(m).to_string()
+        });
+    let mut parts = parts;
+    let body = match renamed {
+        Some(text) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Body::from(text)
+        }
+        None => Body::from(bytes),
+    };
+    Request::from_parts(parts, body)
+}
+
+/// The customer pays a generated QR: `{"referenceNo":"..."}`
+/// (`referenceNo` or the merchant's `partnerReferenceNo`), with the
+/// partner's B2B token as every helper.
+async fn customer_pays_qr(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return bad(400, "body must be JSON: {\"referenceNo\":\"...\"}");
+    };
+    let client = match helper_partner(provider, headers, &v).await {
+        Ok(c) => c,
+        Err(res) => return res,
+    };
+    let reference = v.get("referenceNo").and_then(|c| c.as_str()).unwrap_or("");
+    let paid = st.qris.get(&client, reference).and_then(|q| {
+        st.qris
+            .pay(&q.reference_no, &SnapTimestamp::now().into_string())
+    });
+    match paid {
+        Ok(q) => {
+            tracing::info!(target: "snap::server", helper = "qris-pay", partner = %Escaped(&client), qr = %Escaped(&q.reference_no), "QR paid");
+            json_response(
+                200,
+                json!({
+                    "referenceNo": q.reference_no,
+                    "partnerReferenceNo": q.partner_reference_no,
+                    "latestTransactionStatus": q.status().code(),
+                    "paidTime": q.paid_time,
+                })
+                .to_string()
+                .into_bytes(),
+            )
+        }
+        Err(e) => bad(e.case().0, &e.to_string()),
     }
 }
 

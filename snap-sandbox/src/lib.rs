@@ -23,16 +23,22 @@
 //! Paths: BI endpoints at their declared path (`/v1.0/auth/payment`), every
 //! other provider's under `/<provider>` (`/gopay/v1.0/auth/void`,
 //! `/paydia/v1.0/auth/void`, `/ayopop/api/v2/bill/cancel`, `/ipg/reversal`);
-//! the access-token endpoints also under `/gopay` and `/paydia`.
+//! the access-token endpoints also under `/gopay` and `/paydia`. With a
+//! [`profile::Profile`] ([`Sandbox::with_profile`], `snap sandbox --profile
+//! gopay`) only that provider is served, at its own paths.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 mod app;
 pub mod auth_codes;
 pub mod config;
 pub mod dashboard;
 pub mod faults;
 pub mod ledger;
+pub mod profile;
+pub mod qris;
 pub mod routes;
+pub mod va;
 
 pub use app::{RunningSandbox, Sandbox, sandbox_path_of, serve};

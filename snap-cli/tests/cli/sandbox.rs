@@ -274,3 +274,22 @@ fn sandbox_on_all_interfaces_asks_for_the_dashboard_password() {
         .status();
     let _ = child.wait();
 }
+
+#[test]
+fn sandbox_profile_names_are_checked() {
+    let out = Command::new(env!("CARGO_BIN_EXE_snap"))
+        .args([
+            "sandbox",
+            "--profile",
+            "midtrans",
+            "--client-id",
+            "x",
+            "--client-secret",
+            "y",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bi, gopay, paydia, ayopop, ipg"), "{err}");
+}

@@ -289,6 +289,18 @@ impl Env {
         h
     }
 
+    /// The headers of a symmetric transaction signed for `method` (a
+    /// `DELETE` or `PUT` with a body).
+    pub fn headers_for(&self, method: &str, path: &str, body: &[u8], token: &str) -> HeaderMap {
+        let key = HmacKey::new(SECRET.as_bytes()).unwrap();
+        let ts = now();
+        let sig = sign_symmetric(&key, method, path, token, body, &ts).expect("sign");
+        let mut h = self.headers(path, body, token, None, &ext_id());
+        h.insert("x-timestamp", ts.parse().unwrap());
+        h.insert("x-signature", sig.parse().unwrap());
+        h
+    }
+
     /// Signs and posts a symmetric transaction.
     pub async fn post(
         &self,
