@@ -459,6 +459,18 @@ impl Sandbox {
         );
         let provider = self.provider.clone();
         r = r.route(
+            "/sandbox/v1.0/va/pay",
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { bank_pays_va(&st, &provider, &headers, &body).await }
+                },
+            ),
+        );
+        let provider = self.provider.clone();
+        r = r.route(
             "/sandbox/v1.0/qris/pay",
             post(
                 move |st: axum::extract::State<Shared>,
@@ -641,6 +653,93 @@ async fn snake_grant_type(req: Request, limit: usize) -> Request {
         None => Body::from(bytes),
     };
     Request::from_parts(parts, body)
+}
+
+static VA_PAY_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The bank pays a VA (its payment 25, recorded in the VA book):
+/// `{"clientId":"...","virtualAccountNo":"...","amount":"10000.00"}`;
+/// `amount` defaults to what is outstanding, `paymentRequestId` to a fresh
+/// one (the same id again is the same payment, as for 25).
+async fn bank_pays_va(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return bad(
+            400,
+            "body must be JSON: {\"clientId\":\"...\",\"virtualAccountNo\":\"...\",\"amount\":\"10000.00\"}",
+        );
+    };
+    let client = match helper_partner(provider, headers, &v).await {
+        Ok(c) => c,
+        Err(res) => return res,
+    };
+    let client = client.as_str();
+    let va_no = v
+        .get("virtualAccountNo")
+        .and_then(|c| c.as_str())
+        .unwrap_or("");
+    let Some(va) = st.vas.get(client, va_no) else {
+        return json_response(
+            404,
+            json!({ "error": format!("no VA {va_no:?} of partner {client}") })
+                .to_string()
+                .into_bytes(),
+        );
+    };
+    let amount = match v.get("amount").and_then(|a| a.as_str()) {
+        Some(a) => match dashboard::parse_minor(a) {
+            Some(m) => m,
+            None => {
+                return bad(
+                    400,
+                    "amount must be a decimal with two digits, e.g. \"10000.00\"",
+                );
+            }
+        },
+        None => va.outstanding(),
+    };
+    let request_id = match v.get("paymentRequestId").and_then(|a| a.as_str()) {
+        Some(id) if !id.is_empty() && id.len() <= 128 => id.to_owned(),
+        Some(_) => return bad(400, "paymentRequestId must be 1-128 characters"),
+        None => format!(
+            "sandbox-pay-{}",
+            VA_PAY_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ),
+    };
+    match st.vas.pay(
+        client,
+        va_no,
+        &request_id,
+        amount,
+        &SnapTimestamp::now().into_string(),
+    ) {
+        Ok((va, p)) => {
+            tracing::info!(target: "snap::server", helper = "va-pay", partner = %Escaped(client), va = %Escaped(va_no), amount = p.amount, "VA paid");
+            json_response(
+                200,
+                json!({
+                    "virtualAccountNo": va.virtual_account_no,
+                    "paymentRequestId": p.payment_request_id,
+                    "paidAmount": format!("{}.{:02}", p.amount / 100, p.amount % 100),
+                    "totalPaid": format!("{}.{:02}", va.paid / 100, va.paid % 100),
+                    "trxDateTime": p.time,
+                })
+                .to_string()
+                .into_bytes(),
+            )
+        }
+        Err(e) => {
+            let (status, _) = e.case();
+            json_response(
+                status,
+                json!({ "error": e.to_string() }).to_string().into_bytes(),
+            )
+        }
+    }
 }
 
 /// The customer pays a generated QR: `{"referenceNo":"..."}`
