@@ -68,6 +68,13 @@ fi
 export SNAP_TEST_OPENAPI_VALIDATOR="$openapi_venv/bin/python"
 log "OpenAPI validator: $SNAP_TEST_OPENAPI_VALIDATOR"
 
+# --- Headless Chromium (snap-sandbox: the dashboard rendered by a browser) ---
+# Debian's `chromium`, installed when missing; the tests run it with
+# --headless --dump-dom (no WebDriver, no Node).
+chromium_bin="$(command -v chromium || command -v chromium-browser || true)"
+if [ -z "$chromium_bin" ]; then apt_install chromium; chromium_bin="$(command -v chromium)"; fi
+export SNAP_TEST_CHROMIUM="$chromium_bin"
+log "Chromium: $SNAP_TEST_CHROMIUM"
 # --- Node + the official Midtrans SDK (snap-sandbox: --profile gopay) --------
 # Debian's nodejs/npm when missing; the SDK, pinned, under .cache/node.
 midtrans_version=1.4.3
@@ -80,14 +87,6 @@ if [ "$(node -p "require('$node_prefix/node_modules/midtrans-client/package.json
 fi
 export SNAP_TEST_MIDTRANS_NODE_MODULES="$node_prefix/node_modules"
 log "Midtrans SDK: $SNAP_TEST_MIDTRANS_NODE_MODULES/midtrans-client ($midtrans_version)"
-
-# --- Headless Chromium (snap-sandbox: the dashboard rendered by a browser) ---
-# Debian's `chromium`, installed when missing; the tests run it with
-# --headless --dump-dom (no WebDriver, no Node).
-chromium_bin="$(command -v chromium || command -v chromium-browser || true)"
-if [ -z "$chromium_bin" ]; then apt_install chromium; chromium_bin="$(command -v chromium)"; fi
-export SNAP_TEST_CHROMIUM="$chromium_bin"
-log "Chromium: $SNAP_TEST_CHROMIUM"
 
 export SNAP_REQUIRE_SERVICES=1
 log "cargo test --workspace ${extra[*]:-}"

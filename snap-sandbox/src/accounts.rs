@@ -179,6 +179,17 @@ impl Accounts {
         }
     }
 
+    /// Every transfer `partner` made (snapshots), for the dashboard.
+    pub fn transfers(&self, partner: &str) -> Vec<Transfer> {
+        let inner = self.lock();
+        inner
+            .transfers
+            .iter()
+            .filter(|((p, _), _)| p == partner)
+            .map(|(_, t)| t.clone())
+            .collect()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }

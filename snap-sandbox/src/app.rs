@@ -47,9 +47,9 @@ pub struct Sandbox {
     provider: Arc<Provider>,
     state: Arc<State>,
     faults: Arc<Faults>,
-    profile: Option<Profile>,
     log: Arc<RequestLog>,
     password: Option<DashboardPassword>,
+    profile: Option<Profile>,
 }
 
 /// Where the sandbox serves `E`: the registry's `sandbox_path` (BI at the
@@ -150,10 +150,28 @@ impl Sandbox {
             provider: Arc::new(provider),
             state,
             faults: Arc::new(faults),
-            profile: None,
             log: Arc::default(),
             password: None,
+            profile: None,
         })
+    }
+
+    /// Requires HTTP Basic authentication with `password` (any user name)
+    /// for the dashboard and the helper API (`/sandbox/v1.0/...`); needed
+    /// when the sandbox listens on a non-loopback address.
+    pub fn with_dashboard_password(mut self, password: DashboardPassword) -> Self {
+        self.password = Some(password);
+        self
+    }
+
+    /// The request log the dashboard shows.
+    pub fn request_log(&self) -> &Arc<RequestLog> {
+        &self.log
+    }
+
+    /// The fault knobs (settable while running).
+    pub fn faults(&self) -> &Arc<Faults> {
+        &self.faults
     }
 
     /// Serves only `profile`'s provider, at that provider's own paths (no
@@ -178,24 +196,6 @@ impl Sandbox {
             Some(p) if p.serves(meta.provider) => Some(meta.path.to_owned()),
             Some(_) => None,
         }
-    }
-
-    /// Requires HTTP Basic authentication with `password` (any user name)
-    /// for the dashboard and the helper API (`/sandbox/v1.0/...`); needed
-    /// when the sandbox listens on a non-loopback address.
-    pub fn with_dashboard_password(mut self, password: DashboardPassword) -> Self {
-        self.password = Some(password);
-        self
-    }
-
-    /// The request log the dashboard shows.
-    pub fn request_log(&self) -> &Arc<RequestLog> {
-        &self.log
-    }
-
-    /// The fault knobs (settable while running).
-    pub fn faults(&self) -> &Arc<Faults> {
-        &self.faults
     }
 
     /// The shared state (ledger, tokens), for inspection.
@@ -371,7 +371,7 @@ impl Sandbox {
         let endpoints: std::collections::HashMap<String, &'static str> =
             snap_endpoints::registry::registry()
                 .iter()
-                .map(|e| (e.sandbox_path.clone(), e.meta.name))
+                .filter_map(|e| self.path_of(&e.meta).map(|p| (p, e.meta.name)))
                 .chain([
                     (
                         bi::AccessTokenB2bRequest::META.path.to_owned(),
@@ -454,6 +454,18 @@ impl Sandbox {
                       body: axum::body::Bytes| {
                     let provider = provider.clone();
                     async move { issue_auth_code(&st, &provider, &headers, &body).await }
+                },
+            ),
+        );
+        let provider = self.provider.clone();
+        r = r.route(
+            "/sandbox/v1.0/va/pay",
+            post(
+                move |st: axum::extract::State<Shared>,
+                      headers: HeaderMap,
+                      body: axum::body::Bytes| {
+                    let provider = provider.clone();
+                    async move { bank_pays_va(&st, &provider, &headers, &body).await }
                 },
             ),
         );
@@ -641,6 +653,93 @@ async fn snake_grant_type(req: Request, limit: usize) -> Request {
         None => Body::from(bytes),
     };
     Request::from_parts(parts, body)
+}
+
+static VA_PAY_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The bank pays a VA (its payment 25, recorded in the VA book):
+/// `{"clientId":"...","virtualAccountNo":"...","amount":"10000.00"}`;
+/// `amount` defaults to what is outstanding, `paymentRequestId` to a fresh
+/// one (the same id again is the same payment, as for 25).
+async fn bank_pays_va(
+    st: &State,
+    provider: &Provider,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return bad(
+            400,
+            "body must be JSON: {\"clientId\":\"...\",\"virtualAccountNo\":\"...\",\"amount\":\"10000.00\"}",
+        );
+    };
+    let client = match helper_partner(provider, headers, &v).await {
+        Ok(c) => c,
+        Err(res) => return res,
+    };
+    let client = client.as_str();
+    let va_no = v
+        .get("virtualAccountNo")
+        .and_then(|c| c.as_str())
+        .unwrap_or("");
+    let Some(va) = st.vas.get(client, va_no) else {
+        return json_response(
+            404,
+            json!({ "error": format!("no VA {va_no:?} of partner {client}") })
+                .to_string()
+                .into_bytes(),
+        );
+    };
+    let amount = match v.get("amount").and_then(|a| a.as_str()) {
+        Some(a) => match dashboard::parse_minor(a) {
+            Some(m) => m,
+            None => {
+                return bad(
+                    400,
+                    "amount must be a decimal with two digits, e.g. \"10000.00\"",
+                );
+            }
+        },
+        None => va.outstanding(),
+    };
+    let request_id = match v.get("paymentRequestId").and_then(|a| a.as_str()) {
+        Some(id) if !id.is_empty() && id.len() <= 128 => id.to_owned(),
+        Some(_) => return bad(400, "paymentRequestId must be 1-128 characters"),
+        None => format!(
+            "sandbox-pay-{}",
+            VA_PAY_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ),
+    };
+    match st.vas.pay(
+        client,
+        va_no,
+        &request_id,
+        amount,
+        &SnapTimestamp::now().into_string(),
+    ) {
+        Ok((va, p)) => {
+            tracing::info!(target: "snap::server", helper = "va-pay", partner = %Escaped(client), va = %Escaped(va_no), amount = p.amount, "VA paid");
+            json_response(
+                200,
+                json!({
+                    "virtualAccountNo": va.virtual_account_no,
+                    "paymentRequestId": p.payment_request_id,
+                    "paidAmount": format!("{}.{:02}", p.amount / 100, p.amount % 100),
+                    "totalPaid": format!("{}.{:02}", va.paid / 100, va.paid % 100),
+                    "trxDateTime": p.time,
+                })
+                .to_string()
+                .into_bytes(),
+            )
+        }
+        Err(e) => {
+            let (status, _) = e.case();
+            json_response(
+                status,
+                json!({ "error": e.to_string() }).to_string().into_bytes(),
+            )
+        }
+    }
 }
 
 /// The customer pays a generated QR: `{"referenceNo":"..."}`

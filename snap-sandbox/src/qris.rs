@@ -162,6 +162,17 @@ impl QrBook {
         }
     }
 
+    /// Every QR of `partner` (snapshots), for the dashboard.
+    pub fn all(&self, partner: &str) -> Vec<Qr> {
+        let inner = self.lock();
+        inner
+            .qrs
+            .values()
+            .filter(|(p, _)| p == partner)
+            .map(|(_, q)| q.clone())
+            .collect()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -527,6 +527,16 @@ impl VaBook {
         out
     }
 
+    /// Every VA of `partner` (snapshots, deleted ones included), for the
+    /// dashboard.
+    pub fn all(&self, partner: &str) -> Vec<VirtualAccount> {
+        let map = self.lock();
+        map.iter()
+            .filter(|((p, _), _)| p == partner)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     /// Checks every VA's invariants.
     pub fn check_invariants(&self) -> Result<(), String> {
         self.lock()

@@ -193,25 +193,6 @@ fn sandbox_refuses_a_bad_configuration() {
 }
 
 #[test]
-fn sandbox_profile_names_are_checked() {
-    let out = Command::new(env!("CARGO_BIN_EXE_snap"))
-        .args([
-            "sandbox",
-            "--profile",
-            "midtrans",
-            "--client-id",
-            "x",
-            "--client-secret",
-            "y",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bi, gopay, paydia, ayopop, ipg"), "{err}");
-}
-
-#[test]
 fn sandbox_refuses_a_non_loopback_address_without_the_flag_and_a_password() {
     let base = ["sandbox", "--client-id", "a", "--client-secret", "s"];
     for (extra, says) in [
@@ -292,4 +273,23 @@ fn sandbox_on_all_interfaces_asks_for_the_dashboard_password() {
         .args(["-INT", &child.id().to_string()])
         .status();
     let _ = child.wait();
+}
+
+#[test]
+fn sandbox_profile_names_are_checked() {
+    let out = Command::new(env!("CARGO_BIN_EXE_snap"))
+        .args([
+            "sandbox",
+            "--profile",
+            "midtrans",
+            "--client-id",
+            "x",
+            "--client-secret",
+            "y",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bi, gopay, paydia, ayopop, ipg"), "{err}");
 }

@@ -454,9 +454,45 @@ pub trait Family: Send + Sync {
     ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>>;
 }
 
-/// Auth payments (the ledger: 63-69).
+/// Auth payments (the ledger: 63-69; direct debits 54-58 are ledger
+/// payments too and are listed here).
 #[derive(Debug)]
 pub struct AuthPayments;
+
+/// Minor units as `"10000.00 IDR"` (the books other than the ledger keep
+/// rupiah in minor units).
+fn idr(minor: u64) -> String {
+    format!("{}.{:02} IDR", minor / 100, minor % 100)
+}
+
+/// `"10000.00"` or `"10000"` as minor units; `None` for anything else.
+pub fn parse_minor(s: &str) -> Option<u64> {
+    let (units, cents) = match s.split_once('.') {
+        Some((u, c)) if c.len() == 2 => (u, c),
+        Some(_) => return None,
+        None => (s, "00"),
+    };
+    if units.is_empty()
+        || !units.bytes().all(|b| b.is_ascii_digit())
+        || !cents.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    units
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(cents.parse::<u64>().ok()?)
+}
+
+fn event(time: &str, what: &str, amount: Option<String>, reference: Option<&str>) -> HistoryEntry {
+    HistoryEntry {
+        time: time.to_owned(),
+        event: what.to_owned(),
+        amount,
+        reference: reference.map(str::to_owned),
+    }
+}
 
 fn amount_of(m: &snap_core::money::Money) -> String {
     format!("{} {}", m.value_string(), m.currency().as_str())
@@ -521,8 +557,193 @@ impl Family for AuthPayments {
     }
 }
 
+/// Virtual accounts (27 create, 25 paid by the bank, 31 delete); "pay" is
+/// the bank's payment through `POST /sandbox/v1.0/va/pay`.
+#[derive(Debug)]
+pub struct VirtualAccounts;
+
+impl Family for VirtualAccounts {
+    fn name(&self) -> &'static str {
+        "Virtual accounts"
+    }
+
+    fn rows<'a>(
+        &'a self,
+        state: &'a State,
+        partner: &'a str,
+    ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
+        Box::pin(async move { self.rows_now(state, partner) })
+    }
+}
+
+impl VirtualAccounts {
+    fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
+        use crate::va::TrxType;
+        state
+            .vas
+            .all(partner)
+            .into_iter()
+            .map(|v| {
+                let mut history = vec![event(
+                    &v.created,
+                    &format!("created (type {})", v.spec.trx_type.code()),
+                    v.spec.total.map(idr),
+                    None,
+                )];
+                history.extend(v.payments.iter().map(|p| {
+                    event(
+                        &p.time,
+                        "paid",
+                        Some(idr(p.amount)),
+                        Some(&p.payment_request_id),
+                    )
+                }));
+                if v.deleted {
+                    history.push(event("", "deleted", None, None));
+                }
+                let status = if v.deleted {
+                    "Deleted"
+                } else if v.settled() || (v.paid > 0 && v.spec.trx_type != TrxType::Partial) {
+                    "Paid"
+                } else if v.paid > 0 {
+                    "Partly paid"
+                } else {
+                    "Unpaid"
+                };
+                let outstanding = v.outstanding();
+                let actions = if !v.deleted && outstanding > 0 {
+                    vec![RowAction {
+                        label: "pay".into(),
+                        path: "/sandbox/v1.0/va/pay".into(),
+                        body: json!({
+                            "clientId": partner,
+                            "virtualAccountNo": v.virtual_account_no,
+                            "amount": format!("{}.{:02}", outstanding / 100, outstanding % 100),
+                        }),
+                    }]
+                } else {
+                    Vec::new()
+                };
+                FamilyRow {
+                    reference: v.virtual_account_no.clone(),
+                    partner_reference: v.spec.trx_id.clone(),
+                    amount: v.spec.total.map(idr).unwrap_or_else(|| "open".into()),
+                    status: status.to_owned(),
+                    time: v.created.clone(),
+                    history,
+                    actions,
+                }
+            })
+            .collect()
+    }
+}
+
+/// QRIS MPM (47 generate, paid by the customer, 77 cancel, 78 refund);
+/// "pay" is the customer's payment through `POST /sandbox/v1.0/qris/pay`.
+#[derive(Debug)]
+pub struct Qris;
+
+impl Family for Qris {
+    fn name(&self) -> &'static str {
+        "QRIS"
+    }
+
+    fn rows<'a>(
+        &'a self,
+        state: &'a State,
+        partner: &'a str,
+    ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
+        Box::pin(async move { self.rows_now(state, partner) })
+    }
+}
+
+impl Qris {
+    fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
+        use crate::qris::QrStatus;
+        state
+            .qris
+            .all(partner)
+            .into_iter()
+            .map(|q| {
+                let mut history = vec![event(&q.created, "generated", Some(idr(q.amount)), None)];
+                if let Some(t) = &q.paid_time {
+                    history.push(event(t, "paid", Some(idr(q.amount)), None));
+                }
+                history.extend(
+                    q.refunds
+                        .iter()
+                        .map(|(no, amount)| event("", "refunded", Some(idr(*amount)), Some(no))),
+                );
+                if q.canceled {
+                    history.push(event("", "cancelled", None, None));
+                }
+                let actions = if q.status() == QrStatus::Pending {
+                    vec![RowAction {
+                        label: "pay".into(),
+                        path: "/sandbox/v1.0/qris/pay".into(),
+                        body: json!({ "clientId": partner, "referenceNo": q.reference_no }),
+                    }]
+                } else {
+                    Vec::new()
+                };
+                FamilyRow {
+                    reference: q.reference_no.clone(),
+                    partner_reference: Some(q.partner_reference_no.clone()),
+                    amount: idr(q.amount),
+                    status: q.status().description().to_owned(),
+                    time: q.created.clone(),
+                    history,
+                    actions,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Transfers (17 intrabank, 18 interbank, 22 RTGS, 23 SKN).
+#[derive(Debug)]
+pub struct Transfers;
+
+impl Family for Transfers {
+    fn name(&self) -> &'static str {
+        "Transfers"
+    }
+
+    fn rows<'a>(
+        &'a self,
+        state: &'a State,
+        partner: &'a str,
+    ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
+        Box::pin(async move { self.rows_now(state, partner) })
+    }
+}
+
+impl Transfers {
+    fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
+        state
+            .accounts
+            .transfers(partner)
+            .into_iter()
+            .map(|t| FamilyRow {
+                reference: t.reference_no.clone(),
+                partner_reference: Some(t.partner_reference_no.clone()),
+                amount: idr(t.amount),
+                status: "Success".into(),
+                time: t.time.clone(),
+                history: vec![event(
+                    &t.time,
+                    &format!("{:?} {} -> {}", t.rail, t.source, t.beneficiary),
+                    Some(idr(t.amount)),
+                    None,
+                )],
+                actions: Vec::new(),
+            })
+            .collect()
+    }
+}
+
 /// Every family the dashboard shows, in page order.
-pub static FAMILIES: &[&dyn Family] = &[&AuthPayments];
+pub static FAMILIES: &[&dyn Family] = &[&AuthPayments, &VirtualAccounts, &Qris, &Transfers];
 
 /// What `GET /sandbox/v1.0/dashboard/state` answers.
 pub(crate) async fn state_json(

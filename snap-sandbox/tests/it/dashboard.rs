@@ -426,3 +426,152 @@ async fn chromium_presses_expire_tokens_and_the_page_says_what_it_did() {
     assert_eq!(a.status, 401, "{:?}", a.json);
     env.running.shutdown().await;
 }
+// ------------------------------------------------------------ families
+
+async fn create_va(env: &Env, token: &str, cust: &str, total: &str) -> String {
+    let body = json!({
+        "partnerServiceId": "   12345",
+        "customerNo": cust,
+        "virtualAccountNo": format!("   12345{cust}"),
+        "virtualAccountName": "Budi",
+        "trxId": format!("trx-{cust}"),
+        "totalAmount": {"value": total, "currency": "IDR"},
+        "virtualAccountTrxType": "C",
+    });
+    let a = env
+        .post("/v1.0/transfer-va/create-va", &body, token, None)
+        .await;
+    assert_eq!(a.code(), "2002700", "{:?}", a.json);
+    format!("   12345{cust}")
+}
+
+async fn family_rows(env: &Env, family: &str) -> Vec<Value> {
+    let s = state(env).await;
+    let partner = s["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["clientId"] == CLIENT_ID)
+        .expect("partner listed")
+        .clone();
+    partner["families"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == family)
+        .unwrap_or_else(|| panic!("no family {family}"))["rows"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn vas_and_qris_appear_with_a_pay_action_that_the_helper_api_performs() {
+    let env = support::start().await;
+    let token = env.b2b_token().await;
+    let va = create_va(&env, &token, "7001", "15000.00").await;
+    let rows = family_rows(&env, "Virtual accounts").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["reference"], va.as_str());
+    assert_eq!(rows[0]["status"], "Unpaid");
+    assert_eq!(rows[0]["amount"], "15000.00 IDR");
+    let pay = &rows[0]["actions"][0];
+    assert_eq!(pay["label"], "pay");
+    let bearer = || {
+        let mut h = HeaderMap::new();
+        h.insert("authorization", format!("Bearer {token}").parse().unwrap());
+        h
+    };
+    // The action is a helper call: perform it as the page would (with the
+    // partner's B2B token; without one it is refused).
+    let refused = env
+        .send(
+            "POST",
+            pay["path"].as_str().unwrap(),
+            HeaderMap::new(),
+            pay["body"].to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(refused.status, 401, "{:?}", refused.json);
+    let a = env
+        .send(
+            "POST",
+            pay["path"].as_str().unwrap(),
+            bearer(),
+            pay["body"].to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["paidAmount"], "15000.00");
+    let rows = family_rows(&env, "Virtual accounts").await;
+    assert_eq!(rows[0]["status"], "Paid");
+    assert!(rows[0]["actions"].as_array().unwrap().is_empty());
+    // A closed VA is paid once: the helper refuses a second payment.
+    let again = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/va/pay",
+            bearer(),
+            json!({"clientId": CLIENT_ID, "virtualAccountNo": va, "amount": "15000.00"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await;
+    assert_eq!(again.status, 404, "{:?}", again.json);
+
+    let qr = env
+        .post(
+            "/v1.0/qr/qr-mpm-generate",
+            &json!({"partnerReferenceNo": "dash-qr-1", "merchantId": "M1", "amount": {"value": "25000.00", "currency": "IDR"}}),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(qr.code(), "2004700", "{:?}", qr.json);
+    let rows = family_rows(&env, "QRIS").await;
+    assert_eq!(rows[0]["status"], "Pending");
+    let pay = &rows[0]["actions"][0];
+    let a = env
+        .send(
+            "POST",
+            pay["path"].as_str().unwrap(),
+            bearer(),
+            pay["body"].to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(family_rows(&env, "QRIS").await[0]["status"], "Success");
+    env.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_presses_pay_on_a_va_and_shows_it_paid() {
+    let Some(browser) = chromium() else { return };
+    let env = support::start().await;
+    let token = env.b2b_token().await;
+    let va = create_va(&env, &token, "7002", "42000.00").await;
+    // The button's id is `action-pay-` + the VA number's slug.
+    let id = format!("action-pay-{}", va.trim());
+    let dom = rendered(
+        &browser,
+        &format!("{}/dashboard#click={id}", env.base),
+        5000,
+    )
+    .await;
+    assert!(
+        dom.contains(&format!("pay {va}: HTTP 200")),
+        "the page does not say it paid:\n{dom}"
+    );
+    // The page re-read the state after the action: the VA's row is Paid.
+    let row_start = dom
+        .find(&format!("data-reference=\"{va}\""))
+        .unwrap_or_else(|| panic!("no row for the VA:\n{dom}"));
+    let row = &dom[row_start..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(">Paid<"), "{row}");
+    assert!(row.contains("42000.00 IDR"), "{row}");
+    // And the sandbox's state agrees.
+    let rows = family_rows(&env, "Virtual accounts").await;
+    assert_eq!(rows[0]["status"], "Paid");
+    env.running.shutdown().await;
+}
