@@ -225,15 +225,21 @@ impl Sandbox {
     {
         let meta = E::META;
         let mut method_router = route_with::<E, H, T, Shared>(handler, render);
-        if !token_endpoint || self.faults.config().include_token_endpoints {
-            let faults = self.faults.clone();
-            method_router = method_router.layer(axum::middleware::from_fn(
-                move |req: Request, next: Next| {
-                    let faults = faults.clone();
-                    async move { with_faults(&faults, &meta, render, req, next).await }
-                },
-            ));
-        }
+        // Every route gets the layer; whether a token endpoint is faulted is
+        // read per request, so `includeTokenEndpoints` set while running
+        // (POST /sandbox/v1.0/faults) takes effect at once.
+        let faults = self.faults.clone();
+        method_router = method_router.layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| {
+                let faults = faults.clone();
+                async move {
+                    if token_endpoint && !faults.includes_token_endpoints() {
+                        return next.run(req).await;
+                    }
+                    with_faults(&faults, &meta, render, req, next).await
+                }
+            },
+        ));
         if token_endpoint && self.profile.is_some_and(Profile::accepts_snake_grant_type) {
             let limit = self.provider.config().body_limit();
             method_router = method_router.layer(axum::middleware::from_fn(

@@ -142,6 +142,12 @@ impl Faults {
         self.current().clone()
     }
 
+    /// Whether the access-token endpoints are faulted too (read per
+    /// request: a change while running takes effect at once).
+    pub fn includes_token_endpoints(&self) -> bool {
+        self.current().include_token_endpoints
+    }
+
     /// Replaces the knobs while the sandbox runs (the dashboard's and the
     /// helper API's `POST /sandbox/v1.0/faults`); the generator restarts
     /// from the new seed. A config that does not validate is refused and

@@ -135,3 +135,32 @@ async fn token_endpoints_can_be_faulted_too() {
     assert_eq!((a.status, a.code()), (500, "5007301"));
     env.running.shutdown().await;
 }
+
+/// `includeTokenEndpoints` set while the sandbox runs (the helper API, as
+/// the dashboard does) takes effect at once, both ways.
+#[tokio::test]
+async fn include_token_endpoints_set_at_run_time_takes_effect() {
+    let env = start_with(|_| {}).await;
+    let token = env.b2b_token().await;
+    let set = |body: &'static str| {
+        let mut h = http::HeaderMap::new();
+        h.insert("authorization", format!("Bearer {token}").parse().unwrap());
+        env.send("POST", "/sandbox/v1.0/faults", h, body.as_bytes().to_vec())
+    };
+    let grant = serde_json::json!({"grantType": "client_credentials"});
+    let ask = || env.token_request("/v1.0/access-token/b2b", CLIENT_ID, &grant);
+    // 5xx on everything but tokens: tokens are still served.
+    let a = set(r#"{"errorPercent":100}"#).await;
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(ask().await.code(), "2007300");
+    // Now tokens too.
+    let a = set(r#"{"errorPercent":100,"includeTokenEndpoints":true}"#).await;
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    let a = ask().await;
+    assert_eq!((a.status, a.code()), (500, "5007301"));
+    // And back.
+    let a = set(r#"{"errorPercent":0,"includeTokenEndpoints":false}"#).await;
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(ask().await.code(), "2007300");
+    env.running.shutdown().await;
+}
