@@ -3,7 +3,7 @@
 //! rendered by a real headless Chromium (`SNAP_TEST_CHROMIUM`, installed
 //! and exported by scripts/test.sh).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use axum::http::HeaderValue;
@@ -395,23 +395,57 @@ async fn chromium_shows_a_payment_made_through_the_client() {
     env.running.shutdown().await;
 }
 
+/// Opens the dashboard in a DevTools-driven Chromium, presses button `id`
+/// with real mouse events once it is shown, and waits until the page says
+/// what the action did (`#result` starts with `said`); then, when given,
+/// waits in the same page for the JavaScript expression `after` to be
+/// non-null. Returns what the page said and `after`'s value.
+async fn press(
+    browser: &Path,
+    url: String,
+    id: String,
+    said: String,
+    after: Option<String>,
+) -> (String, Value) {
+    let browser = browser.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut b = crate::cdp::Browser::start(&browser);
+        b.navigate(&url);
+        b.click(&id);
+        let said_js = serde_json::to_string(&said).unwrap();
+        let result = b.wait_for(
+            &format!("the page saying {said:?}"),
+            &format!(
+                "(() => {{ const t = document.getElementById('result').textContent; return t.startsWith({said_js}) ? t : null; }})()"
+            ),
+        );
+        let after = match after {
+            Some(expr) => b.wait_for(&expr, &expr),
+            None => Value::Null,
+        };
+        (result.as_str().unwrap_or_default().to_owned(), after)
+    })
+    .await
+    .expect("browser session")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_presses_expire_tokens_and_the_page_says_what_it_did() {
     let Some(browser) = chromium() else { return };
     let env = support::start().await;
     let token = env.b2b_token().await;
-    // `#click=ID` makes the page press button ID once it has rendered.
-    let dom = rendered(
+    let (said, _) = press(
         &browser,
-        &format!("{}/#click=expire-{}", env.base, CLIENT_ID),
-        4000,
+        format!("{}/", env.base),
+        format!("expire-{CLIENT_ID}"),
+        format!("expire tokens of {CLIENT_ID}:"),
+        None,
     )
     .await;
-    assert!(
-        dom.contains(&format!(
-            "expire tokens of {CLIENT_ID}: HTTP 200 {{\"expired\":2}}"
-        )),
-        "the page does not say what it did:\n{dom}"
+    // The page's own token and the test's: both expired.
+    assert_eq!(
+        said,
+        format!("expire tokens of {CLIENT_ID}: HTTP 200 {{\"expired\":2}}")
     );
     // The token is gone: a transaction with it is refused.
     let cust = env.customer_token("cust-x").await;
@@ -550,25 +584,23 @@ async fn chromium_presses_pay_on_a_va_and_shows_it_paid() {
     let env = support::start().await;
     let token = env.b2b_token().await;
     let va = create_va(&env, &token, "7002", "42000.00").await;
-    // The button's id is `action-pay-` + the VA number's slug.
-    let id = format!("action-pay-{}", va.trim());
-    let dom = rendered(
+    // The button's id is `action-pay-` + the VA number's slug; after the
+    // action the page re-reads the state and shows the VA's row Paid.
+    let va_js = serde_json::to_string(&va).unwrap();
+    let paid_row = format!(
+        "(() => {{ const r = [...document.querySelectorAll('tr[data-reference]')].find(r => r.dataset.reference === {va_js}); \
+         return r && r.querySelector('.status').textContent === 'Paid' ? r.outerHTML : null; }})()"
+    );
+    let (said, row) = press(
         &browser,
-        &format!("{}/dashboard#click={id}", env.base),
-        5000,
+        format!("{}/dashboard", env.base),
+        format!("action-pay-{}", va.trim()),
+        format!("pay {va}:"),
+        Some(paid_row),
     )
     .await;
-    assert!(
-        dom.contains(&format!("pay {va}: HTTP 200")),
-        "the page does not say it paid:\n{dom}"
-    );
-    // The page re-read the state after the action: the VA's row is Paid.
-    let row_start = dom
-        .find(&format!("data-reference=\"{va}\""))
-        .unwrap_or_else(|| panic!("no row for the VA:\n{dom}"));
-    let row = &dom[row_start..];
-    let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains(">Paid<"), "{row}");
+    assert!(said.starts_with(&format!("pay {va}: HTTP 200")), "{said}");
+    let row = row.as_str().unwrap_or_default();
     assert!(row.contains("42000.00 IDR"), "{row}");
     // And the sandbox's state agrees.
     let rows = family_rows(&env, "Virtual accounts").await;
