@@ -20,7 +20,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -188,11 +188,27 @@ pub struct LogEntry {
     pub diagnosis: Option<String>,
 }
 
-/// The last requests, bounded.
+/// The last requests, bounded, and the budget of signature diagnoses.
+///
+/// The signature doctor tries some 4,200 variants of a refused request; a
+/// flood of bad signatures would cost that much CPU per request. The log
+/// therefore diagnoses at most [`RequestLog::DIAGNOSES`] refusals per
+/// [`RequestLog::DIAGNOSIS_WINDOW`] (a fixed window); the others are logged
+/// with the diagnosis `not diagnosed: rate limit (...)`.
 #[derive(Debug)]
 pub struct RequestLog {
     entries: Mutex<VecDeque<LogEntry>>,
     seq: AtomicU64,
+    budget: Mutex<DiagnosisBudget>,
+}
+
+/// At most `max` diagnoses in each window of `per`.
+#[derive(Debug)]
+struct DiagnosisBudget {
+    max: u32,
+    per: Duration,
+    window_start: Option<Instant>,
+    used: u32,
 }
 
 impl Default for RequestLog {
@@ -200,6 +216,12 @@ impl Default for RequestLog {
         RequestLog {
             entries: Mutex::new(VecDeque::with_capacity(Self::CAPACITY)),
             seq: AtomicU64::new(0),
+            budget: Mutex::new(DiagnosisBudget {
+                max: Self::DIAGNOSES,
+                per: Self::DIAGNOSIS_WINDOW,
+                window_start: None,
+                used: 0,
+            }),
         }
     }
 }
@@ -207,6 +229,49 @@ impl Default for RequestLog {
 impl RequestLog {
     /// How many requests are kept (older ones are dropped).
     pub const CAPACITY: usize = 200;
+
+    /// Most refused signatures diagnosed per [`Self::DIAGNOSIS_WINDOW`]
+    /// (by default). One diagnosis took about 0.4 s of CPU in a debug build
+    /// (2-core machine), so at most about 1.6 s of CPU per second.
+    pub const DIAGNOSES: u32 = 4;
+
+    /// The window of [`Self::DIAGNOSES`]: one second.
+    pub const DIAGNOSIS_WINDOW: Duration = Duration::from_secs(1);
+
+    /// Changes the diagnosis budget to at most `max` per `per` (a new
+    /// window starts with the next refusal).
+    pub fn set_diagnosis_limit(&self, max: u32, per: Duration) {
+        let mut b = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        *b = DiagnosisBudget {
+            max,
+            per,
+            window_start: None,
+            used: 0,
+        };
+    }
+
+    /// Takes one diagnosis from the budget at `now`; `Err` with the text
+    /// logged instead when the window's budget is spent.
+    pub fn take_diagnosis(&self, now: Instant) -> Result<(), String> {
+        let mut b = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        let expired = b
+            .window_start
+            .is_none_or(|start| now.saturating_duration_since(start) >= b.per);
+        if expired {
+            b.window_start = Some(now);
+            b.used = 0;
+        }
+        if b.used < b.max {
+            b.used += 1;
+            Ok(())
+        } else {
+            Err(format!(
+                "not diagnosed: rate limit (at most {} diagnoses per {} ms)",
+                b.max,
+                b.per.as_millis()
+            ))
+        }
+    }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<LogEntry>> {
         // Entries are whole values: a poisoned lock still holds valid ones.
@@ -322,18 +387,21 @@ pub(crate) async fn record(
             .as_deref()
             .is_some_and(|m| m.contains("Signature"))
     {
-        match body.as_deref() {
-            Some(b) => {
-                diagnose(
-                    &ctx.provider,
-                    &method,
-                    &path_and_query,
-                    &headers,
-                    b,
-                    partner.as_deref(),
-                )
-                .await
-            }
+        match body.as_ref() {
+            Some(b) => match ctx.log.take_diagnosis(Instant::now()) {
+                Ok(()) => {
+                    diagnose(
+                        &ctx.provider,
+                        &method,
+                        &path_and_query,
+                        &headers,
+                        b,
+                        partner.as_deref(),
+                    )
+                    .await
+                }
+                Err(skipped) => Some(skipped),
+            },
             None => None,
         }
     } else {
@@ -366,33 +434,46 @@ fn endpoint_of<'a>(endpoints: &'a HashMap<String, &'static str>, path: &str) -> 
         .copied()
 }
 
-/// The signature doctor's one-line summary for a refused request.
+/// The signature doctor's one-line summary for a refused request. The
+/// doctor (thousands of signature variants) runs on tokio's blocking pool,
+/// not on the workers that serve requests.
 async fn diagnose(
     provider: &Provider,
     method: &str,
     path: &str,
     headers: &HeaderMap,
-    body: &[u8],
+    body: &axum::body::Bytes,
     partner: Option<&str>,
 ) -> Option<String> {
     let p = provider.partners().get(partner?).await.ok()??;
-    let received = doctor::Received::from_headers(method, path, headers, body);
-    let token_request = path.contains("/access-token/");
-    let bearer = header_str(headers, "authorization").and_then(|a| {
-        a.strip_prefix("Bearer ")
-            .or_else(|| a.strip_prefix("bearer "))
-    });
-    let d = if token_request {
-        let k = p.verifier::<AccessToken>()?;
-        doctor::diagnose_token(k, &p.client_id, received.timestamp, received.signature)
-    } else if !p.asymmetric_transactions && p.verifier::<Symmetric>().is_some() {
-        let k = p.verifier::<Symmetric>()?;
-        doctor::diagnose_symmetric(k, bearer.unwrap_or(""), &received)
-    } else {
-        let k = p.verifier::<Asymmetric>()?;
-        doctor::diagnose_asymmetric(k, &received)
-    };
-    Some(d.summary())
+    let (method, path, headers, body) = (
+        method.to_owned(),
+        path.to_owned(),
+        headers.clone(),
+        body.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let received = doctor::Received::from_headers(&method, &path, &headers, &body);
+        let token_request = path.contains("/access-token/");
+        let bearer = header_str(&headers, "authorization").and_then(|a| {
+            a.strip_prefix("Bearer ")
+                .or_else(|| a.strip_prefix("bearer "))
+        });
+        let d = if token_request {
+            let k = p.verifier::<AccessToken>()?;
+            doctor::diagnose_token(k, &p.client_id, received.timestamp, received.signature)
+        } else if !p.asymmetric_transactions && p.verifier::<Symmetric>().is_some() {
+            let k = p.verifier::<Symmetric>()?;
+            doctor::diagnose_symmetric(k, bearer.unwrap_or(""), &received)
+        } else {
+            let k = p.verifier::<Asymmetric>()?;
+            doctor::diagnose_asymmetric(k, &received)
+        };
+        Some(d.summary())
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 // ------------------------------------------------------------- families
@@ -814,6 +895,31 @@ mod tests {
         assert_eq!(all[0].path, format!("/p{}", RequestLog::CAPACITY + 4));
         assert_eq!(all[0].id, (RequestLog::CAPACITY + 5) as u64);
         assert_eq!(all.last().unwrap().path, "/p5");
+    }
+
+    #[test]
+    fn diagnoses_are_budgeted_per_window() {
+        let log = RequestLog::default();
+        let t0 = Instant::now();
+        for _ in 0..RequestLog::DIAGNOSES {
+            assert!(log.take_diagnosis(t0).is_ok());
+        }
+        let refused = log.take_diagnosis(t0).unwrap_err();
+        assert_eq!(
+            refused,
+            "not diagnosed: rate limit (at most 4 diagnoses per 1000 ms)"
+        );
+        // Still the same window just before it ends ...
+        assert!(log.take_diagnosis(t0 + Duration::from_millis(999)).is_err());
+        // ... a new one after it.
+        let t1 = t0 + RequestLog::DIAGNOSIS_WINDOW;
+        assert!(log.take_diagnosis(t1).is_ok());
+        log.set_diagnosis_limit(1, Duration::from_secs(60));
+        assert!(log.take_diagnosis(t1).is_ok());
+        assert!(log.take_diagnosis(t1 + Duration::from_secs(59)).is_err());
+        assert!(log.take_diagnosis(t1 + Duration::from_secs(60)).is_ok());
+        log.set_diagnosis_limit(0, Duration::from_secs(1));
+        assert!(log.take_diagnosis(t1).is_err(), "0: never diagnose");
     }
 
     #[test]

@@ -130,6 +130,60 @@ async fn state_shows_payments_newest_first_and_the_request_log_without_secrets()
     env.running.shutdown().await;
 }
 
+/// A flood of refused signatures is diagnosed within the log's budget; the
+/// rest are logged as not diagnosed.
+#[tokio::test]
+async fn refused_signatures_are_diagnosed_within_a_budget() {
+    let env = support::start().await;
+    // Two per hour: whatever the machine's speed, the third refusal is
+    // past the budget.
+    env.running
+        .sandbox()
+        .request_log()
+        .set_diagnosis_limit(2, std::time::Duration::from_secs(3600));
+    let token = env.b2b_token().await;
+    let cust = env.customer_token("cust-rl").await;
+    for i in 0..3 {
+        let signed = support::payment(&format!("DASH-RL-{i}"), "1.00")
+            .to_string()
+            .into_bytes();
+        let sent = support::payment(&format!("DASH-RL-{i}"), "2.00")
+            .to_string()
+            .into_bytes();
+        let h = env.headers(
+            "/v1.0/auth/payment",
+            &signed,
+            &token,
+            Some(&cust),
+            &support::ext_id(),
+        );
+        let refused = env.send("POST", "/v1.0/auth/payment", h, sent).await;
+        assert_eq!(refused.status, 401, "{:?}", refused.json);
+    }
+    let s = state(&env).await;
+    let refused: Vec<&Value> = s["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["http"] == 401)
+        .collect();
+    assert_eq!(refused.len(), 3);
+    // Newest first: the third was not diagnosed, the first two were.
+    assert_eq!(
+        refused[0]["diagnosis"],
+        "not diagnosed: rate limit (at most 2 diagnoses per 3600000 ms)"
+    );
+    for e in &refused[1..] {
+        let d = e["diagnosis"].as_str().unwrap();
+        assert!(d.starts_with("symmetric signature invalid"), "{d}");
+    }
+    eprintln!(
+        "latency with the doctor: {} us, {} us; without: {} us",
+        refused[2]["latencyUs"], refused[1]["latencyUs"], refused[0]["latencyUs"]
+    );
+    env.running.shutdown().await;
+}
+
 #[tokio::test]
 async fn fault_knobs_and_token_expiry_through_the_helper_api() {
     let env = support::start().await;
