@@ -70,7 +70,8 @@ log "OpenAPI validator: $SNAP_TEST_OPENAPI_VALIDATOR"
 
 # --- Headless Chromium (snap-sandbox: the dashboard rendered by a browser) ---
 # Debian's `chromium`, installed when missing; the tests run it with
-# --headless --dump-dom (no WebDriver, no Node).
+# --headless --dump-dom, or drive it over the DevTools protocol on
+# --remote-debugging-pipe (real mouse events; no WebDriver, no Node).
 chromium_bin="$(command -v chromium || command -v chromium-browser || true)"
 if [ -z "$chromium_bin" ]; then apt_install chromium; chromium_bin="$(command -v chromium)"; fi
 export SNAP_TEST_CHROMIUM="$chromium_bin"

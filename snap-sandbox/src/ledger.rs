@@ -26,6 +26,10 @@
 //! [`MAX_OPERATIONS`] operations per payment (here, in
 //! [`Ledger::capture`] / [`Ledger::void`] / [`Ledger::refund`]; past it:
 //! `404{SS}00`), and records expire after [`Ledger::retention`] (7 days).
+//! The payment record also keeps its latest [`HISTORY`] operations
+//! ([`Operation`]: kind, amount, time, the sandbox's number) for the
+//! dashboard and for Direct Debit Status (55)'s `refundHistory`; being
+//! bounded, it keeps every operation's cost fixed.
 //! Concurrent operations on one payment are serialized by the payment
 //! record's compare-and-set (a loser re-reads and re-checks); operations on
 //! different payments never wait for each other (finer than one lock per
@@ -45,6 +49,15 @@
 //! operation or query carrying another customer's token gets the standard's
 //! not-found answer (`404{SS}01`), as if the payment did not exist.
 //!
+//! # Direct debits
+//!
+//! A Direct Debit Payment (54, [`Ledger::direct_debit`]) is a payment of
+//! its own kind ([`PaymentKind::DirectDebit`]), settled at once (captured in
+//! full when recorded). It can be refunded (58) up to what was paid, and
+//! cancelled (57, [`Ledger::cancel`]) while nothing of it was refunded: the
+//! cancel returns the whole amount (`refunded` = paid) and the status is
+//! then `05 Canceled`.
+//!
 //! Business errors carry BI case codes ([`LedgerError::case`]): not found
 //! `404{SS}01`, invalid status `404{SS}00`, invalid amount `404{SS}13`,
 //! duplicate partner reference `409{SS}01`. Books are kept per partner: one
@@ -61,6 +74,11 @@ pub use snap_core::money::{Currency, Money};
 
 /// Most operations (captures, voids, refunds) recorded on one payment.
 pub const MAX_OPERATIONS: u32 = 20_000;
+
+/// How many of a payment's latest operations its record keeps
+/// ([`Payment::history`]); older ones drop out of the history (their own
+/// records, and the totals, stay).
+pub const HISTORY: usize = 32;
 
 /// How many payments [`Ledger::payments`] remembers for inspection.
 const RECENT: usize = 10_000;
@@ -152,10 +170,70 @@ pub struct Refund {
     pub time: String,
 }
 
-/// A payment (a snapshot when returned): totals, not history (each
-/// operation is a record of its own, see the module docs).
+/// What kind of payment a ledger record is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PaymentKind {
+    /// Auth Payment (63): authorized, then captured / voided / refunded.
+    #[default]
+    Auth,
+    /// Direct Debit Payment (54): settled at once; refunded (58) or
+    /// cancelled (57).
+    DirectDebit,
+}
+
+/// What an operation did to a payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OperationKind {
+    /// A capture (65).
+    Capture,
+    /// A void (67), or a cancel (57 / 77) of an auth payment.
+    Void,
+    /// The automatic void of what a last capture left.
+    AutoVoid,
+    /// A refund (58 / 69).
+    Refund,
+    /// The cancel (57) of a direct debit: the whole amount returned.
+    Cancel,
+}
+
+impl OperationKind {
+    /// A word for people (`captured`, `voided`, ...).
+    pub fn describe(self) -> &'static str {
+        match self {
+            OperationKind::Capture => "captured",
+            OperationKind::Void => "voided",
+            OperationKind::AutoVoid => "voided (rest of a last capture)",
+            OperationKind::Refund => "refunded",
+            OperationKind::Cancel => "cancelled",
+        }
+    }
+}
+
+/// One operation of a payment's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    /// What it did.
+    pub kind: OperationKind,
+    /// How much.
+    pub amount: Money,
+    /// When (SNAP timestamp).
+    pub time: String,
+    /// The sandbox's number of it (`captureNo`, `voidNo`, `refundNo`).
+    pub reference_no: String,
+    /// The partner's number of it (`partnerCaptureNo`, ...).
+    pub partner_no: String,
+}
+
+/// A payment (a snapshot when returned): totals, and the latest
+/// [`HISTORY`] operations (each operation is also a record of its own, see
+/// the module docs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
+    /// Auth payment or direct debit.
+    #[serde(default)]
+    pub kind: PaymentKind,
     /// The sandbox's `referenceNo`.
     pub reference_no: String,
     /// The partner's `partnerReferenceNo`.
@@ -180,6 +258,16 @@ pub struct Payment {
     pub refunded: u64,
     /// Captures, voids and refunds recorded (at most [`MAX_OPERATIONS`]).
     pub operations: u32,
+    /// A direct debit cancelled (57): its amount was returned.
+    #[serde(default)]
+    pub cancelled: bool,
+    /// The latest operations (at most [`HISTORY`]), oldest first (a last
+    /// capture that voids the rest is two: the capture, the automatic void).
+    #[serde(default)]
+    pub history: Vec<Operation>,
+    /// How many older operations dropped out of `history`.
+    #[serde(default)]
+    pub history_dropped: u32,
 }
 
 impl Payment {
@@ -199,7 +287,7 @@ impl Payment {
 
     /// The status Payment Query (64) reports.
     pub fn status(&self) -> TransactionStatus {
-        if self.captured == 0 && self.voided == self.amount.minor() {
+        if self.cancelled || (self.captured == 0 && self.voided == self.amount.minor()) {
             TransactionStatus::Canceled
         } else if self.captured > 0 && self.refunded == self.captured && self.remaining() == 0 {
             TransactionStatus::Refunded
@@ -234,7 +322,81 @@ impl Payment {
                 self.reference_no
             ));
         }
+        if self.history.len() > HISTORY {
+            return Err(format!(
+                "{}: {} operations in the history, more than {HISTORY}",
+                self.reference_no,
+                self.history.len(),
+            ));
+        }
+        if self.cancelled
+            && (self.kind != PaymentKind::DirectDebit || self.refunded != self.captured)
+        {
+            return Err(format!(
+                "{}: cancelled but not a direct debit returned in full",
+                self.reference_no
+            ));
+        }
+        // While the history is whole, its operations add up to the totals.
+        if self.history_dropped == 0 {
+            let sum = |kinds: &[OperationKind]| -> u64 {
+                self.history
+                    .iter()
+                    .filter(|o| kinds.contains(&o.kind))
+                    .map(|o| o.amount.minor())
+                    .sum()
+            };
+            let base = if self.kind == PaymentKind::DirectDebit {
+                self.amount.minor()
+            } else {
+                0
+            };
+            let sums = [
+                (
+                    "captured",
+                    base + sum(&[OperationKind::Capture]),
+                    self.captured,
+                ),
+                (
+                    "voided",
+                    sum(&[OperationKind::Void, OperationKind::AutoVoid]),
+                    self.voided,
+                ),
+                (
+                    "refunded",
+                    sum(&[OperationKind::Refund, OperationKind::Cancel]),
+                    self.refunded,
+                ),
+            ];
+            for (what, ops, total) in sums {
+                if ops != total {
+                    return Err(format!(
+                        "{}: {what} operations add up to {ops}, the total is {total}",
+                        self.reference_no
+                    ));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Appends `op` to the history, dropping the oldest past [`HISTORY`].
+    fn record(&mut self, op: Operation) {
+        if self.history.len() >= HISTORY {
+            let extra = self.history.len() + 1 - HISTORY;
+            self.history.drain(..extra);
+            self.history_dropped = self
+                .history_dropped
+                .saturating_add(u32::try_from(extra).unwrap_or(u32::MAX));
+        }
+        self.history.push(op);
+    }
+
+    /// The refunds among the kept operations, oldest first.
+    pub fn refunds(&self) -> impl Iterator<Item = &Operation> {
+        self.history
+            .iter()
+            .filter(|o| o.kind == OperationKind::Refund)
     }
 }
 
@@ -633,6 +795,28 @@ impl Ledger {
         cmd: Authorize,
         now: &str,
     ) -> Result<Payment, LedgerError> {
+        self.create(partner, cmd, now, PaymentKind::Auth).await
+    }
+
+    /// Direct Debit Payment (54): records a payment settled at once (of
+    /// kind [`PaymentKind::DirectDebit`], captured in full).
+    pub async fn direct_debit(
+        &self,
+        partner: &str,
+        cmd: Authorize,
+        now: &str,
+    ) -> Result<Payment, LedgerError> {
+        self.create(partner, cmd, now, PaymentKind::DirectDebit)
+            .await
+    }
+
+    async fn create(
+        &self,
+        partner: &str,
+        cmd: Authorize,
+        now: &str,
+        kind: PaymentKind,
+    ) -> Result<Payment, LedgerError> {
         if cmd.amount.minor() == 0 {
             return Err(LedgerError::InvalidAmount(
                 "amount must be greater than zero".to_owned(),
@@ -656,6 +840,7 @@ impl Ledger {
             });
         }
         let payment = Payment {
+            kind,
             reference_no: reference_no.clone(),
             partner_reference_no: cmd.partner_reference_no,
             merchant_id: cmd.merchant_id,
@@ -663,10 +848,16 @@ impl Ledger {
             customer: cmd.customer,
             amount: cmd.amount,
             paid_time: now.to_owned(),
-            captured: 0,
+            captured: match kind {
+                PaymentKind::Auth => 0,
+                PaymentKind::DirectDebit => cmd.amount.minor(),
+            },
             voided: 0,
             refunded: 0,
             operations: 0,
+            cancelled: false,
+            history: Vec::new(),
+            history_dropped: 0,
         };
         if let Some(ext) = &cmd.external_id {
             let k = format!("ledger:pext:{}:{ext}", part(partner));
@@ -755,6 +946,13 @@ impl Ledger {
                     time: now.to_owned(),
                 };
                 payment.captured += minor;
+                payment.record(Operation {
+                    kind: OperationKind::Capture,
+                    amount: capture.amount,
+                    time: now.to_owned(),
+                    reference_no: capture.capture_no.clone(),
+                    partner_no: capture.partner_capture_no.clone(),
+                });
                 let mut subs = vec![Sub {
                     key: cap_key.clone(),
                     bytes: encode(&capture)?,
@@ -770,6 +968,13 @@ impl Ledger {
                         automatic: true,
                     };
                     payment.voided += left;
+                    payment.record(Operation {
+                        kind: OperationKind::AutoVoid,
+                        amount: v.amount,
+                        time: now.to_owned(),
+                        reference_no: v.void_no.clone(),
+                        partner_no: v.partner_void_no.clone(),
+                    });
                     subs.push(Sub {
                         key: auto_key.clone(),
                         bytes: encode(&v)?,
@@ -856,6 +1061,13 @@ impl Ledger {
                     automatic: false,
                 };
                 payment.voided += minor;
+                payment.record(Operation {
+                    kind: OperationKind::Void,
+                    amount: v.amount,
+                    time: now.to_owned(),
+                    reference_no: v.void_no.clone(),
+                    partner_no: v.partner_void_no.clone(),
+                });
                 Ok((
                     vec![Sub {
                         key: key.clone(),
@@ -868,8 +1080,10 @@ impl Ledger {
         Ok(VoidDone { payment, void })
     }
 
-    /// Cancel (GoPay 57 / 77, and GoPay's pre-auth void): voids everything
-    /// that remains, and only while nothing was captured.
+    /// Cancel (57 / 77, and GoPay's pre-auth void). An auth payment: voids
+    /// everything that remains, and only while nothing was captured. A
+    /// direct debit: returns the whole amount (`refunded` = paid, status
+    /// `Canceled`), and only while nothing of it was refunded.
     pub async fn cancel(
         &self,
         partner: &str,
@@ -883,6 +1097,41 @@ impl Ledger {
         let (payment, void) = self
             .apply(partner, target, None, |payment| {
                 let r = &payment.reference_no;
+                if payment.kind == PaymentKind::DirectDebit {
+                    if payment.cancelled {
+                        return Err(LedgerError::InvalidStatus(format!(
+                            "{r} is already cancelled"
+                        )));
+                    }
+                    if payment.refunded > 0 {
+                        return Err(LedgerError::InvalidStatus(format!(
+                            "{r} is partly refunded; it can no longer be cancelled"
+                        )));
+                    }
+                    let v = Void {
+                        void_no: void_no.clone(),
+                        partner_void_no: partner_void_no.to_owned(),
+                        amount: payment.amount,
+                        time: now.to_owned(),
+                        automatic: false,
+                    };
+                    payment.refunded = payment.captured;
+                    payment.cancelled = true;
+                    payment.record(Operation {
+                        kind: OperationKind::Cancel,
+                        amount: v.amount,
+                        time: now.to_owned(),
+                        reference_no: v.void_no.clone(),
+                        partner_no: v.partner_void_no.clone(),
+                    });
+                    return Ok((
+                        vec![Sub {
+                            key: key.clone(),
+                            bytes: encode(&v)?,
+                        }],
+                        v,
+                    ));
+                }
                 if payment.captured > 0 {
                     return Err(LedgerError::InvalidStatus(format!(
                         "{r} has captures; it can no longer be cancelled"
@@ -902,6 +1151,13 @@ impl Ledger {
                     automatic: false,
                 };
                 payment.voided += remaining;
+                payment.record(Operation {
+                    kind: OperationKind::Void,
+                    amount: v.amount,
+                    time: now.to_owned(),
+                    reference_no: v.void_no.clone(),
+                    partner_no: v.partner_void_no.clone(),
+                });
                 Ok((
                     vec![Sub {
                         key: key.clone(),
@@ -970,6 +1226,11 @@ impl Ledger {
         let (payment, refund) = self
             .apply(partner, &cmd.target, dup, |payment| {
                 let r = &payment.reference_no;
+                if payment.cancelled {
+                    return Err(LedgerError::InvalidStatus(format!(
+                        "{r} is cancelled, nothing to refund"
+                    )));
+                }
                 if payment.captured == 0 {
                     return Err(LedgerError::InvalidStatus(format!(
                         "nothing captured on {r}, nothing to refund"
@@ -1007,6 +1268,13 @@ impl Ledger {
                     time: now.to_owned(),
                 };
                 payment.refunded += minor;
+                payment.record(Operation {
+                    kind: OperationKind::Refund,
+                    amount: refund.amount,
+                    time: now.to_owned(),
+                    reference_no: refund.refund_no.clone(),
+                    partner_no: refund.partner_refund_no.clone(),
+                });
                 Ok((
                     vec![Sub {
                         key: key.clone(),
@@ -1451,6 +1719,121 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.case(), (404, 0));
         assert!(e.to_string().contains("20000 operations"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn operations_are_kept_in_the_history_bounded() {
+        let l = Ledger::new();
+        let p = authorize(&l, "o", 1_000_00).await;
+        capture(&l, &p, "c1", Some(10_00), false).await.unwrap();
+        void(&l, &p, "v1", Some(5_00), false).await.unwrap();
+        refund(&l, &p, "r1", Some(3_00)).await.unwrap();
+        let last = capture(&l, &p, "c2", Some(20_00), true).await.unwrap();
+        let h = &last.payment.history;
+        let kinds: Vec<OperationKind> = h.iter().map(|o| o.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                OperationKind::Capture,
+                OperationKind::Void,
+                OperationKind::Refund,
+                OperationKind::Capture,
+                OperationKind::AutoVoid
+            ]
+        );
+        assert_eq!(h[0].partner_no, "c1");
+        assert_eq!(h[0].amount, idr(10_00));
+        assert_eq!(h[2].reference_no, last.payment.history[2].reference_no);
+        assert!(h[2].reference_no.starts_with("SBXREF"));
+        assert_eq!(h[4].amount, idr(965_00), "the rest of a last capture");
+        assert_eq!(h[1].time, NOW);
+        last.payment.check_invariants().unwrap();
+        // Bounded: the latest HISTORY stay, the totals count everything.
+        let q = authorize(&l, "q", 1_000_000_00).await;
+        let n = HISTORY + 5;
+        for i in 0..n {
+            capture(&l, &q, &format!("k{i}"), Some(1_00), false)
+                .await
+                .unwrap();
+        }
+        let q = l.payment(P, &by_ref(&q)).await.unwrap();
+        assert_eq!(q.history.len(), HISTORY);
+        assert_eq!(q.operations as usize, n);
+        assert_eq!(q.history_dropped, 5);
+        assert_eq!(q.history[0].partner_no, "k5", "the oldest dropped out");
+        assert_eq!(q.history[HISTORY - 1].partner_no, format!("k{}", n - 1));
+        assert_eq!(q.captured, n as u64 * 1_00);
+        q.check_invariants().unwrap();
+        // The invariant check catches a history that does not add up.
+        let mut bad = last.payment.clone();
+        bad.history[0].amount = idr(11_00);
+        assert!(bad.check_invariants().unwrap_err().contains("captured"));
+    }
+
+    async fn debit(l: &Ledger, pref: &str, minor: u64) -> Payment {
+        l.direct_debit(
+            P,
+            Authorize {
+                partner_reference_no: pref.to_owned(),
+                merchant_id: "m1".to_owned(),
+                amount: idr(minor),
+                external_id: None,
+                customer: None,
+            },
+            NOW,
+        )
+        .await
+        .expect("direct debit")
+    }
+
+    #[tokio::test]
+    async fn a_direct_debit_is_refunded_or_cancelled() {
+        let l = Ledger::new();
+        let d = debit(&l, "dd", 500_00).await;
+        assert_eq!(d.kind, PaymentKind::DirectDebit);
+        assert_eq!((d.captured, d.remaining()), (500_00, 0));
+        assert_eq!(d.status(), TransactionStatus::Success);
+        assert!(d.history.is_empty());
+        d.check_invariants().unwrap();
+        // Nothing to capture or void: it is settled.
+        assert_eq!(
+            capture(&l, &d, "c", None, false).await.unwrap_err().case(),
+            (404, 0)
+        );
+        let r = refund(&l, &d, "r1", Some(100_00)).await.unwrap();
+        assert_eq!(r.payment.refunds().count(), 1);
+        r.payment.check_invariants().unwrap();
+        // Partly refunded: no cancel any more.
+        let e = l.cancel(P, &by_ref(&d), "x", NOW).await.unwrap_err();
+        assert_eq!(e.case(), (404, 0));
+        assert!(e.to_string().contains("partly refunded"), "{e}");
+
+        let e2 = debit(&l, "dd2", 200_00).await;
+        let done = l.cancel(P, &by_ref(&e2), "x", NOW).await.unwrap();
+        let p = &done.payment;
+        assert_eq!(p.status(), TransactionStatus::Canceled);
+        assert_eq!((p.refunded, p.cancelled), (200_00, true));
+        assert_eq!(p.history.last().unwrap().kind, OperationKind::Cancel);
+        assert_eq!(p.refunds().count(), 0, "a cancel is not a refund");
+        p.check_invariants().unwrap();
+        assert_eq!(
+            l.cancel(P, &by_ref(&e2), "y", NOW)
+                .await
+                .unwrap_err()
+                .case(),
+            (404, 0)
+        );
+        let e = refund(&l, &e2, "r", Some(1_00)).await.unwrap_err();
+        assert_eq!(e.case(), (404, 0));
+        assert!(e.to_string().contains("cancelled"), "{e}");
+        // An auth payment's cancel is unchanged: a void of the rest.
+        let a = authorize(&l, "auth", 100_00).await;
+        let done = l.cancel(P, &by_ref(&a), "z", NOW).await.unwrap();
+        assert_eq!(
+            (done.payment.voided, done.payment.cancelled),
+            (100_00, false)
+        );
+        l.check_invariants().await.unwrap();
     }
 
     #[test]

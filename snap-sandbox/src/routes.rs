@@ -237,6 +237,7 @@ pub async fn auth_query(st: &State, req: Inbound<bi::AuthQueryRequest>) -> Reply
                 "originalPartnerReferenceNo": p.partner_reference_no,
                 "originalReferenceNo": p.reference_no,
                 "amount": money(&p.amount),
+                "transAmount": money(&p.amount),
                 "paidTime": p.paid_time,
                 "latestTransactionStatus": status.code(),
                 "transactionStatusDesc": status.description(),
@@ -1156,8 +1157,8 @@ pub async fn va_inquiry_va(st: &State, req: Inbound<bi::va::InquiryVaRequest>) -
 
 // ---------------------------------------------------------------- BI direct debit (54, 55, 58)
 
-/// Direct Debit Payment (54, B2B2C): a payment settled at once (authorized
-/// and captured in full on the ledger).
+/// Direct Debit Payment (54, B2B2C): a payment settled at once (a direct
+/// debit of the ledger, captured in full).
 pub async fn debit_payment(
     st: &State,
     req: Inbound<bi::direct_debit::DebitPaymentRequest>,
@@ -1177,44 +1178,21 @@ pub async fn debit_payment(
         external_id: req.external_id.clone(),
         customer: req.customer_id().map(str::to_owned),
     };
-    let partner = req.partner_id();
-    let t = now();
-    let paid = match st.ledger.authorize(partner, cmd, &t).await {
-        Ok(p) => {
-            st.ledger
-                .capture(
-                    partner,
-                    CaptureCmd {
-                        target: Target {
-                            reference_no: Some(p.reference_no.clone()),
-                            partner_reference_no: None,
-                            external_id: None,
-                            customer: req.customer_id().map(str::to_owned),
-                        },
-                        partner_capture_no: format!("debit-{}", p.reference_no),
-                        amount: None,
-                        last_capture: true,
-                    },
-                    &t,
-                )
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match paid {
-        Ok(done) => ok_json(json!({
+    match st.ledger.direct_debit(req.partner_id(), cmd, &now()).await {
+        Ok(p) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": OK_MESSAGE,
-            "referenceNo": done.payment.reference_no,
-            "partnerReferenceNo": done.payment.partner_reference_no,
-            "amount": money(&done.payment.amount),
+            "referenceNo": p.reference_no,
+            "partnerReferenceNo": p.partner_reference_no,
+            "amount": money(&p.amount),
             "additionalInfo": r.additional_info,
         })),
         Err(e) => ledger_error(meta, &e),
     }
 }
 
-/// Direct Debit Status (55).
+/// Direct Debit Status (55): the payment's status and its `refundHistory`
+/// (the refunds among its latest operations, see [`crate::ledger::HISTORY`]).
 pub async fn debit_status(st: &State, req: Inbound<bi::direct_debit::DebitStatusRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
@@ -1227,15 +1205,31 @@ pub async fn debit_status(st: &State, req: Inbound<bi::direct_debit::DebitStatus
     match st.ledger.payment(req.partner_id(), &target).await {
         Ok(p) => {
             let status = p.status();
+            let refunds: Vec<Value> = p
+                .refunds()
+                .map(|o| {
+                    json!({
+                        "refundNo": o.reference_no,
+                        "partnerRefundNo": o.partner_no,
+                        "refundAmount": money(&o.amount),
+                        "refundStatus": "00",
+                        "refundDate": o.time,
+                    })
+                })
+                .collect();
             ok_json(json!({
                 "responseCode": ok_code(meta),
                 "responseMessage": OK_MESSAGE,
                 "originalPartnerReferenceNo": p.partner_reference_no,
                 "originalReferenceNo": p.reference_no,
+                "originalExternalId": p.external_id,
                 "serviceCode": r.service_code,
                 "latestTransactionStatus": status.code(),
                 "transactionStatusDesc": status.description(),
                 "amount": money(&p.amount),
+                "transAmount": money(&p.amount),
+                "paidTime": p.paid_time,
+                "refundHistory": if refunds.is_empty() { Value::Null } else { Value::Array(refunds) },
                 "additionalInfo": {
                     "refundedAmount": sum(p.refunded, p.amount.currency()),
                 },

@@ -535,10 +535,16 @@ pub trait Family: Send + Sync {
     ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>>;
 }
 
-/// Auth payments (the ledger: 63-69; direct debits 54-58 are ledger
-/// payments too and are listed here).
+/// Auth payments (the ledger's payments of kind
+/// [`PaymentKind::Auth`](crate::ledger::PaymentKind): 63-69).
 #[derive(Debug)]
 pub struct AuthPayments;
+
+/// Direct debits (the ledger's payments of kind
+/// [`PaymentKind::DirectDebit`](crate::ledger::PaymentKind): 54 paid, 55
+/// status, 57 cancel, 58 refund).
+#[derive(Debug)]
+pub struct DirectDebits;
 
 /// Minor units as `"10000.00 IDR"` (the books other than the ledger keep
 /// rupiah in minor units).
@@ -579,6 +585,59 @@ fn amount_of(m: &snap_core::money::Money) -> String {
     format!("{} {}", m.value_string(), m.currency().as_str())
 }
 
+/// The ledger's payments of `kind` as rows: created, then each kept
+/// operation (the latest [`crate::ledger::HISTORY`]).
+async fn ledger_rows(
+    state: &State,
+    partner: &str,
+    kind: crate::ledger::PaymentKind,
+) -> Vec<FamilyRow> {
+    use crate::ledger::PaymentKind;
+    state
+        .ledger
+        .payments(partner)
+        .await
+        .into_iter()
+        .filter(|p| p.kind == kind)
+        .map(|p| {
+            let created = match p.kind {
+                PaymentKind::Auth => "authorized",
+                PaymentKind::DirectDebit => "debited",
+            };
+            let mut history = vec![event(
+                &p.paid_time,
+                created,
+                Some(amount_of(&p.amount)),
+                None,
+            )];
+            let dropped = p.history_dropped;
+            if dropped > 0 {
+                history.push(event(
+                    "",
+                    &format!("({dropped} older operations not kept)"),
+                    None,
+                    None,
+                ));
+            }
+            history.extend(p.history.iter().map(|o| HistoryEntry {
+                time: o.time.clone(),
+                event: o.kind.describe().to_owned(),
+                amount: Some(amount_of(&o.amount)),
+                reference: Some(format!("{} / {}", o.reference_no, o.partner_no)),
+            }));
+            FamilyRow {
+                reference: p.reference_no.clone(),
+                partner_reference: Some(p.partner_reference_no.clone()),
+                amount: amount_of(&p.amount),
+                status: p.status().description().to_owned(),
+                time: p.paid_time.clone(),
+                history,
+                actions: Vec::new(),
+            }
+        })
+        .collect()
+}
+
 impl Family for AuthPayments {
     fn name(&self) -> &'static str {
         "Auth payments"
@@ -589,52 +648,29 @@ impl Family for AuthPayments {
         state: &'a State,
         partner: &'a str,
     ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
-        Box::pin(async move {
-            state
-                .ledger
-                .payments(partner)
-                .await
-                .into_iter()
-                .map(|p| {
-                    let mut history = vec![HistoryEntry {
-                        time: p.paid_time.clone(),
-                        event: "authorized".into(),
-                        amount: Some(amount_of(&p.amount)),
-                        reference: None,
-                    }];
-                    // The ledger keeps sums (operations are records of their
-                    // own): one line per kind with its total.
-                    let currency = p.amount.currency().as_str().to_owned();
-                    for (what, minor) in [
-                        ("captured (total)", p.captured),
-                        ("voided (total)", p.voided),
-                        ("refunded (total)", p.refunded),
-                    ] {
-                        if minor > 0 {
-                            history.push(HistoryEntry {
-                                time: String::new(),
-                                event: what.into(),
-                                amount: Some(format!(
-                                    "{}.{:02} {currency}",
-                                    minor / 100,
-                                    minor % 100
-                                )),
-                                reference: None,
-                            });
-                        }
-                    }
-                    FamilyRow {
-                        reference: p.reference_no.clone(),
-                        partner_reference: Some(p.partner_reference_no.clone()),
-                        amount: amount_of(&p.amount),
-                        status: p.status().description().to_owned(),
-                        time: p.paid_time.clone(),
-                        history,
-                        actions: Vec::new(),
-                    }
-                })
-                .collect()
-        })
+        Box::pin(ledger_rows(
+            state,
+            partner,
+            crate::ledger::PaymentKind::Auth,
+        ))
+    }
+}
+
+impl Family for DirectDebits {
+    fn name(&self) -> &'static str {
+        "Direct debits"
+    }
+
+    fn rows<'a>(
+        &'a self,
+        state: &'a State,
+        partner: &'a str,
+    ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
+        Box::pin(ledger_rows(
+            state,
+            partner,
+            crate::ledger::PaymentKind::DirectDebit,
+        ))
     }
 }
 
@@ -824,7 +860,13 @@ impl Transfers {
 }
 
 /// Every family the dashboard shows, in page order.
-pub static FAMILIES: &[&dyn Family] = &[&AuthPayments, &VirtualAccounts, &Qris, &Transfers];
+pub static FAMILIES: &[&dyn Family] = &[
+    &AuthPayments,
+    &DirectDebits,
+    &VirtualAccounts,
+    &Qris,
+    &Transfers,
+];
 
 /// What `GET /sandbox/v1.0/dashboard/state` answers.
 pub(crate) async fn state_json(

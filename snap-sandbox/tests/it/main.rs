@@ -9,6 +9,7 @@ mod client;
 mod concurrency;
 mod config_file;
 mod dashboard;
+mod debit_history;
 mod families;
 mod fault_injection;
 mod faults;
