@@ -26,10 +26,14 @@
 //! [`MAX_OPERATIONS`] operations per payment (here, in
 //! [`Ledger::capture`] / [`Ledger::void`] / [`Ledger::refund`]; past it:
 //! `404{SS}00`), and records expire after [`Ledger::retention`] (7 days).
-//! The payment record also keeps its latest [`HISTORY`] operations
-//! ([`Operation`]: kind, amount, time, the sandbox's number) for the
-//! dashboard and for Direct Debit Status (55)'s `refundHistory`; being
-//! bounded, it keeps every operation's cost fixed.
+//! Each operation is also written, after the payment's update, to one of
+//! [`HISTORY`] history slots of the payment (`op:`, slot = its index modulo
+//! [`HISTORY`]): [`Ledger::history`] reads the latest [`HISTORY`]
+//! operations ([`Operation`]: kind, amount, time, numbers) for the
+//! dashboard and for Direct Debit Status (55)'s `refundHistory`. The
+//! payment record itself holds only a count, so reading or updating a
+//! payment costs the same whatever its history (one more write per
+//! operation), and a payment never holds more than [`HISTORY`] slots.
 //! Concurrent operations on one payment are serialized by the payment
 //! record's compare-and-set (a loser re-reads and re-checks); operations on
 //! different payments never wait for each other (finer than one lock per
@@ -75,10 +79,10 @@ pub use snap_core::money::{Currency, Money};
 /// Most operations (captures, voids, refunds) recorded on one payment.
 pub const MAX_OPERATIONS: u32 = 20_000;
 
-/// How many of a payment's latest operations its record keeps
-/// ([`Payment::history`]); older ones drop out of the history (their own
-/// records, and the totals, stay).
-pub const HISTORY: usize = 32;
+/// How many of a payment's latest operations [`Ledger::history`] keeps;
+/// older ones drop out of the history (their own records, and the totals,
+/// stay).
+pub const HISTORY: u32 = 32;
 
 /// How many payments [`Ledger::payments`] remembers for inspection.
 const RECENT: usize = 10_000;
@@ -226,9 +230,17 @@ pub struct Operation {
     pub partner_no: String,
 }
 
-/// A payment (a snapshot when returned): totals, and the latest
-/// [`HISTORY`] operations (each operation is also a record of its own, see
-/// the module docs).
+/// A history slot: the operation and its index among the payment's
+/// operations (a slot is reused every [`HISTORY`] operations).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Slot {
+    index: u32,
+    op: Operation,
+}
+
+/// A payment (a snapshot when returned): totals, not history (each
+/// operation is a record of its own and has a history slot, see the module
+/// docs and [`Ledger::history`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
     /// Auth payment or direct debit.
@@ -261,13 +273,14 @@ pub struct Payment {
     /// A direct debit cancelled (57): its amount was returned.
     #[serde(default)]
     pub cancelled: bool,
-    /// The latest operations (at most [`HISTORY`]), oldest first (a last
-    /// capture that voids the rest is two: the capture, the automatic void).
+    /// Operations written to the history (a last capture that voids the
+    /// rest is two: the capture, the automatic void).
     #[serde(default)]
-    pub history: Vec<Operation>,
-    /// How many older operations dropped out of `history`.
-    #[serde(default)]
-    pub history_dropped: u32,
+    pub recorded: u32,
+    /// Operations of the update under way, written to the history once the
+    /// payment record is stored.
+    #[serde(skip)]
+    pending: Vec<Operation>,
 }
 
 impl Payment {
@@ -322,13 +335,6 @@ impl Payment {
                 self.reference_no
             ));
         }
-        if self.history.len() > HISTORY {
-            return Err(format!(
-                "{}: {} operations in the history, more than {HISTORY}",
-                self.reference_no,
-                self.history.len(),
-            ));
-        }
         if self.cancelled
             && (self.kind != PaymentKind::DirectDebit || self.refunded != self.captured)
         {
@@ -337,66 +343,72 @@ impl Payment {
                 self.reference_no
             ));
         }
-        // While the history is whole, its operations add up to the totals.
-        if self.history_dropped == 0 {
-            let sum = |kinds: &[OperationKind]| -> u64 {
-                self.history
-                    .iter()
-                    .filter(|o| kinds.contains(&o.kind))
-                    .map(|o| o.amount.minor())
-                    .sum()
-            };
-            let base = if self.kind == PaymentKind::DirectDebit {
-                self.amount.minor()
-            } else {
-                0
-            };
-            let sums = [
-                (
-                    "captured",
-                    base + sum(&[OperationKind::Capture]),
-                    self.captured,
-                ),
-                (
-                    "voided",
-                    sum(&[OperationKind::Void, OperationKind::AutoVoid]),
-                    self.voided,
-                ),
-                (
-                    "refunded",
-                    sum(&[OperationKind::Refund, OperationKind::Cancel]),
-                    self.refunded,
-                ),
-            ];
-            for (what, ops, total) in sums {
-                if ops != total {
-                    return Err(format!(
-                        "{}: {what} operations add up to {ops}, the total is {total}",
-                        self.reference_no
-                    ));
-                }
-            }
-        }
         Ok(())
     }
 
-    /// Appends `op` to the history, dropping the oldest past [`HISTORY`].
+    /// Notes `op` for the history (written with the payment's update).
     fn record(&mut self, op: Operation) {
-        if self.history.len() >= HISTORY {
-            let extra = self.history.len() + 1 - HISTORY;
-            self.history.drain(..extra);
-            self.history_dropped = self
-                .history_dropped
-                .saturating_add(u32::try_from(extra).unwrap_or(u32::MAX));
-        }
-        self.history.push(op);
+        self.pending.push(op);
     }
 
-    /// The refunds among the kept operations, oldest first.
-    pub fn refunds(&self) -> impl Iterator<Item = &Operation> {
-        self.history
-            .iter()
-            .filter(|o| o.kind == OperationKind::Refund)
+    /// How many older operations dropped out of [`Ledger::history`].
+    pub fn history_dropped(&self) -> u32 {
+        self.recorded.saturating_sub(HISTORY)
+    }
+
+    /// Checks that `history` (this payment's, from [`Ledger::history`])
+    /// adds up to the totals, when it is whole; `Err` names the first sum
+    /// that does not. Only meaningful while no operation is under way.
+    pub fn check_history(&self, history: &[Operation]) -> Result<(), String> {
+        if self.history_dropped() > 0 {
+            return Ok(());
+        }
+        if history.len() != self.recorded as usize {
+            return Err(format!(
+                "{}: {} operations in the history, {} recorded",
+                self.reference_no,
+                history.len(),
+                self.recorded
+            ));
+        }
+        let sum = |kinds: &[OperationKind]| -> u64 {
+            history
+                .iter()
+                .filter(|o| kinds.contains(&o.kind))
+                .map(|o| o.amount.minor())
+                .sum()
+        };
+        let base = if self.kind == PaymentKind::DirectDebit {
+            self.amount.minor()
+        } else {
+            0
+        };
+        let sums = [
+            (
+                "captured",
+                base + sum(&[OperationKind::Capture]),
+                self.captured,
+            ),
+            (
+                "voided",
+                sum(&[OperationKind::Void, OperationKind::AutoVoid]),
+                self.voided,
+            ),
+            (
+                "refunded",
+                sum(&[OperationKind::Refund, OperationKind::Cancel]),
+                self.refunded,
+            ),
+        ];
+        for (what, ops, total) in sums {
+            if ops != total {
+                return Err(format!(
+                    "{}: {what} operations add up to {ops}, the total is {total}",
+                    self.reference_no
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -678,6 +690,37 @@ impl Ledger {
         )
     }
 
+    fn slot_key(partner: &str, reference: &str, index: u32) -> String {
+        format!(
+            "ledger:op:{}:{}:{}",
+            part(partner),
+            part(reference),
+            index % HISTORY
+        )
+    }
+
+    /// The latest [`HISTORY`] operations of `payment` (as returned by the
+    /// ledger), oldest first. An operation still being written, or whose
+    /// slot was reused, is left out.
+    pub async fn history(
+        &self,
+        partner: &str,
+        payment: &Payment,
+    ) -> Result<Vec<Operation>, LedgerError> {
+        let end = payment.recorded;
+        let mut out = Vec::with_capacity(end.min(HISTORY) as usize);
+        for index in end.saturating_sub(HISTORY)..end {
+            let key = Self::slot_key(partner, &payment.reference_no, index);
+            if let Some(rec) = self.store.get(&key).await? {
+                let slot: Slot = decode(&key, &rec.value)?;
+                if slot.index == index {
+                    out.push(slot.op);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The key of the payment `target` names, its record and version.
     async fn load(
         &self,
@@ -748,6 +791,9 @@ impl Ledger {
             }
             let (subs, out) = f(&mut payment)?;
             payment.operations += 1;
+            let ops = std::mem::take(&mut payment.pending);
+            let first = payment.recorded;
+            payment.recorded = first.saturating_add(u32::try_from(ops.len()).unwrap_or(u32::MAX));
             let mut created = Vec::new();
             for s in &subs {
                 if !self
@@ -776,6 +822,18 @@ impl Ledger {
                 )
                 .await?
             {
+                // The update is stored: its operations take their slots.
+                for (index, op) in (first..).zip(ops) {
+                    let slot = Slot { index, op };
+                    self.store
+                        .put(
+                            &Self::slot_key(partner, &payment.reference_no, index),
+                            encode(&slot)?,
+                            Expect::Any,
+                            self.ttl(),
+                        )
+                        .await?;
+                }
                 return Ok((payment, out));
             }
             // Another operation changed the payment first: undo, re-check.
@@ -856,8 +914,8 @@ impl Ledger {
             refunded: 0,
             operations: 0,
             cancelled: false,
-            history: Vec::new(),
-            history_dropped: 0,
+            recorded: 0,
+            pending: Vec::new(),
         };
         if let Some(ext) = &cmd.external_id {
             let k = format!("ledger:pext:{}:{ext}", part(partner));
@@ -1729,7 +1787,7 @@ mod tests {
         void(&l, &p, "v1", Some(5_00), false).await.unwrap();
         refund(&l, &p, "r1", Some(3_00)).await.unwrap();
         let last = capture(&l, &p, "c2", Some(20_00), true).await.unwrap();
-        let h = &last.payment.history;
+        let h = &l.history(P, &last.payment).await.unwrap();
         let kinds: Vec<OperationKind> = h.iter().map(|o| o.kind).collect();
         assert_eq!(
             kinds,
@@ -1743,11 +1801,13 @@ mod tests {
         );
         assert_eq!(h[0].partner_no, "c1");
         assert_eq!(h[0].amount, idr(10_00));
-        assert_eq!(h[2].reference_no, last.payment.history[2].reference_no);
         assert!(h[2].reference_no.starts_with("SBXREF"));
+        assert_eq!(h[2].partner_no, "r1");
         assert_eq!(h[4].amount, idr(965_00), "the rest of a last capture");
         assert_eq!(h[1].time, NOW);
+        assert_eq!((last.payment.operations, last.payment.recorded), (4, 5));
         last.payment.check_invariants().unwrap();
+        last.payment.check_history(h).unwrap();
         // Bounded: the latest HISTORY stay, the totals count everything.
         let q = authorize(&l, "q", 1_000_000_00).await;
         let n = HISTORY + 5;
@@ -1757,17 +1817,20 @@ mod tests {
                 .unwrap();
         }
         let q = l.payment(P, &by_ref(&q)).await.unwrap();
-        assert_eq!(q.history.len(), HISTORY);
-        assert_eq!(q.operations as usize, n);
-        assert_eq!(q.history_dropped, 5);
-        assert_eq!(q.history[0].partner_no, "k5", "the oldest dropped out");
-        assert_eq!(q.history[HISTORY - 1].partner_no, format!("k{}", n - 1));
-        assert_eq!(q.captured, n as u64 * 1_00);
+        let qh = l.history(P, &q).await.unwrap();
+        assert_eq!(qh.len(), HISTORY as usize);
+        assert_eq!(q.operations, n);
+        assert_eq!(q.history_dropped(), 5);
+        assert_eq!(qh[0].partner_no, "k5", "the oldest dropped out");
+        assert_eq!(qh[HISTORY as usize - 1].partner_no, format!("k{}", n - 1));
+        assert_eq!(q.captured, u64::from(n) * 1_00);
         q.check_invariants().unwrap();
-        // The invariant check catches a history that does not add up.
-        let mut bad = last.payment.clone();
-        bad.history[0].amount = idr(11_00);
-        assert!(bad.check_invariants().unwrap_err().contains("captured"));
+        // The check catches a history that does not add up.
+        let mut bad = h.clone();
+        bad[0].amount = idr(11_00);
+        let e = last.payment.check_history(&bad).unwrap_err();
+        assert!(e.contains("captured"), "{e}");
+        assert!(last.payment.check_history(&h[1..]).is_err());
     }
 
     async fn debit(l: &Ledger, pref: &str, minor: u64) -> Payment {
@@ -1793,7 +1856,7 @@ mod tests {
         assert_eq!(d.kind, PaymentKind::DirectDebit);
         assert_eq!((d.captured, d.remaining()), (500_00, 0));
         assert_eq!(d.status(), TransactionStatus::Success);
-        assert!(d.history.is_empty());
+        assert!(l.history(P, &d).await.unwrap().is_empty());
         d.check_invariants().unwrap();
         // Nothing to capture or void: it is settled.
         assert_eq!(
@@ -1801,8 +1864,14 @@ mod tests {
             (404, 0)
         );
         let r = refund(&l, &d, "r1", Some(100_00)).await.unwrap();
-        assert_eq!(r.payment.refunds().count(), 1);
+        let h = l.history(P, &r.payment).await.unwrap();
+        assert_eq!(h.len(), 1);
+        assert_eq!(
+            (h[0].kind, h[0].amount),
+            (OperationKind::Refund, idr(100_00))
+        );
         r.payment.check_invariants().unwrap();
+        r.payment.check_history(&h).unwrap();
         // Partly refunded: no cancel any more.
         let e = l.cancel(P, &by_ref(&d), "x", NOW).await.unwrap_err();
         assert_eq!(e.case(), (404, 0));
@@ -1813,9 +1882,14 @@ mod tests {
         let p = &done.payment;
         assert_eq!(p.status(), TransactionStatus::Canceled);
         assert_eq!((p.refunded, p.cancelled), (200_00, true));
-        assert_eq!(p.history.last().unwrap().kind, OperationKind::Cancel);
-        assert_eq!(p.refunds().count(), 0, "a cancel is not a refund");
+        let h = l.history(P, p).await.unwrap();
+        assert_eq!(h.len(), 1);
+        assert_eq!(
+            (h[0].kind, h[0].amount),
+            (OperationKind::Cancel, idr(200_00))
+        );
         p.check_invariants().unwrap();
+        p.check_history(&h).unwrap();
         assert_eq!(
             l.cancel(P, &by_ref(&e2), "y", NOW)
                 .await
@@ -1834,6 +1908,44 @@ mod tests {
             (100_00, false)
         );
         l.check_invariants().await.unwrap();
+    }
+
+    /// Racing operations on one payment: every accepted one is in the
+    /// history, once, and the history adds up to the totals.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_operations_all_reach_the_history() {
+        let l = Arc::new(Ledger::new());
+        let p = Arc::new(authorize(&l, "race", 1_000_00).await);
+        let mut handles = Vec::new();
+        for t in 0..8u64 {
+            let (l, p) = (l.clone(), p.clone());
+            handles.push(tokio::spawn(async move {
+                let mut ok = 0;
+                for i in 0..3u64 {
+                    let no = format!("t{t}-{i}");
+                    let done = match (t + i) % 3 {
+                        0 => capture(&l, &p, &no, Some(10_00 + t), false).await.is_ok(),
+                        1 => void(&l, &p, &no, Some(5_00 + i), false).await.is_ok(),
+                        _ => refund(&l, &p, &no, Some(1_00)).await.is_ok(),
+                    };
+                    ok += u32::from(done);
+                }
+                ok
+            }));
+        }
+        let mut accepted = 0;
+        for h in handles {
+            accepted += h.await.unwrap();
+        }
+        let p = l.payment(P, &by_ref(&p)).await.unwrap();
+        let h = l.history(P, &p).await.unwrap();
+        assert_eq!((p.operations, p.recorded), (accepted, accepted));
+        assert_eq!(h.len() as u32, accepted);
+        p.check_history(&h).unwrap();
+        let mut numbers: Vec<&str> = h.iter().map(|o| o.partner_no.as_str()).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        assert_eq!(numbers.len() as u32, accepted, "each operation once");
     }
 
     #[test]
@@ -1892,12 +2004,16 @@ mod tests {
             accepted += h.await.expect("worker");
         }
         l.check_invariants().await.unwrap();
-        let ops: u64 = l
-            .payments(P)
-            .await
-            .iter()
-            .map(|p| u64::from(p.operations))
-            .sum();
+        let all = l.payments(P).await;
+        for p in &all {
+            let h = l.history(P, p).await.unwrap();
+            if p.history_dropped() == 0 {
+                p.check_history(&h).unwrap();
+            } else {
+                assert_eq!(h.len(), HISTORY as usize);
+            }
+        }
+        let ops: u64 = all.iter().map(|p| u64::from(p.operations)).sum();
         assert_eq!(ops, accepted);
         assert!(ops > 0);
     }

@@ -15,7 +15,8 @@ use snap_server::{ErrorReply, Inbound, Reply, SnapReply};
 
 use crate::auth_codes::AuthCodes;
 use crate::ledger::{
-    Authorize, CaptureCmd, Ledger, LedgerError, RefundCmd, Target, VoidCmd, parse_flag,
+    Authorize, CaptureCmd, Ledger, LedgerError, OperationKind, RefundCmd, Target, VoidCmd,
+    parse_flag,
 };
 
 /// The sandbox's state, shared by every handler: in memory, or in Redis
@@ -1205,8 +1206,13 @@ pub async fn debit_status(st: &State, req: Inbound<bi::direct_debit::DebitStatus
     match st.ledger.payment(req.partner_id(), &target).await {
         Ok(p) => {
             let status = p.status();
-            let refunds: Vec<Value> = p
-                .refunds()
+            let history = match st.ledger.history(req.partner_id(), &p).await {
+                Ok(h) => h,
+                Err(e) => return ledger_error(meta, &e),
+            };
+            let refunds: Vec<Value> = history
+                .iter()
+                .filter(|o| o.kind == OperationKind::Refund)
                 .map(|o| {
                     json!({
                         "refundNo": o.reference_no,

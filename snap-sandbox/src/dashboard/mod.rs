@@ -585,6 +585,11 @@ fn amount_of(m: &snap_core::money::Money) -> String {
     format!("{} {}", m.value_string(), m.currency().as_str())
 }
 
+/// How many of a partner's newest ledger payments (per kind) the page
+/// shows with their operations; older ones show totals (each history is
+/// up to [`crate::ledger::HISTORY`] record reads).
+pub const LEDGER_HISTORIES: usize = 200;
+
 /// The ledger's payments of `kind` as rows: created, then each kept
 /// operation (the latest [`crate::ledger::HISTORY`]).
 async fn ledger_rows(
@@ -593,49 +598,79 @@ async fn ledger_rows(
     kind: crate::ledger::PaymentKind,
 ) -> Vec<FamilyRow> {
     use crate::ledger::PaymentKind;
-    state
+    let payments: Vec<_> = state
         .ledger
         .payments(partner)
         .await
         .into_iter()
         .filter(|p| p.kind == kind)
-        .map(|p| {
-            let created = match p.kind {
-                PaymentKind::Auth => "authorized",
-                PaymentKind::DirectDebit => "debited",
-            };
-            let mut history = vec![event(
-                &p.paid_time,
-                created,
-                Some(amount_of(&p.amount)),
-                None,
-            )];
-            let dropped = p.history_dropped;
-            if dropped > 0 {
-                history.push(event(
-                    "",
-                    &format!("({dropped} older operations not kept)"),
-                    None,
-                    None,
-                ));
+        .collect();
+    let with_history = payments.len().saturating_sub(LEDGER_HISTORIES);
+    let mut rows = Vec::with_capacity(payments.len());
+    // Oldest first: the last LEDGER_HISTORIES get their operations.
+    for (i, p) in payments.into_iter().enumerate() {
+        let created = match p.kind {
+            PaymentKind::Auth => "authorized",
+            PaymentKind::DirectDebit => "debited",
+        };
+        let mut history = vec![event(
+            &p.paid_time,
+            created,
+            Some(amount_of(&p.amount)),
+            None,
+        )];
+        let ops = if i >= with_history {
+            state.ledger.history(partner, &p).await.ok()
+        } else {
+            None
+        };
+        match ops {
+            Some(ops) => {
+                let dropped = p.history_dropped();
+                if dropped > 0 {
+                    history.push(event(
+                        "",
+                        &format!("({dropped} older operations not kept)"),
+                        None,
+                        None,
+                    ));
+                }
+                history.extend(ops.iter().map(|o| HistoryEntry {
+                    time: o.time.clone(),
+                    event: o.kind.describe().to_owned(),
+                    amount: Some(amount_of(&o.amount)),
+                    reference: Some(format!("{} / {}", o.reference_no, o.partner_no)),
+                }));
             }
-            history.extend(p.history.iter().map(|o| HistoryEntry {
-                time: o.time.clone(),
-                event: o.kind.describe().to_owned(),
-                amount: Some(amount_of(&o.amount)),
-                reference: Some(format!("{} / {}", o.reference_no, o.partner_no)),
-            }));
-            FamilyRow {
-                reference: p.reference_no.clone(),
-                partner_reference: Some(p.partner_reference_no.clone()),
-                amount: amount_of(&p.amount),
-                status: p.status().description().to_owned(),
-                time: p.paid_time.clone(),
-                history,
-                actions: Vec::new(),
+            None => {
+                let currency = p.amount.currency().as_str().to_owned();
+                for (what, minor) in [
+                    ("captured (total)", p.captured),
+                    ("voided (total)", p.voided),
+                    ("refunded (total)", p.refunded),
+                ] {
+                    if minor > 0 {
+                        history.push(event(
+                            "",
+                            what,
+                            Some(format!("{}.{:02} {currency}", minor / 100, minor % 100)),
+                            None,
+                        ));
+                    }
+                }
             }
-        })
-        .collect()
+        }
+        rows.push(FamilyRow {
+            reference: p.reference_no.clone(),
+            partner_reference: Some(p.partner_reference_no.clone()),
+            amount: amount_of(&p.amount),
+            status: p.status().description().to_owned(),
+            time: p.paid_time.clone(),
+            history,
+            actions: Vec::new(),
+        });
+    }
+    rows
 }
 
 impl Family for AuthPayments {
