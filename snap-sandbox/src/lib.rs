@@ -32,6 +32,8 @@
 pub mod accounts;
 mod app;
 pub mod auth_codes;
+pub mod bindings;
+pub mod books;
 pub mod config;
 pub mod dashboard;
 pub mod faults;
