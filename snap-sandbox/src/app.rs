@@ -714,7 +714,7 @@ async fn bank_pays_va(
         .get("virtualAccountNo")
         .and_then(|c| c.as_str())
         .unwrap_or("");
-    let Some(va) = st.vas.get(client, va_no).await else {
+    let Ok(Some(va)) = st.vas.find(client, va_no).await else {
         return json_response(
             404,
             json!({ "error": format!("no VA {va_no:?} of partner {client}") })

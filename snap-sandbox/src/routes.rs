@@ -64,7 +64,7 @@ impl State {
     /// payments; any other number is marked deleted once. False when it
     /// already was deleted.
     async fn delete_va(&self, partner: &str, va_no: &str) -> bool {
-        if self.vas.get(partner, va_no).await.is_some() {
+        if matches!(self.vas.find(partner, va_no).await, Ok(Some(_))) {
             return self.vas.delete(partner, va_no, &now()).await.is_ok()
                 && self.close(partner, "va", va_no).await;
         }
@@ -1156,8 +1156,9 @@ pub async fn va_status(st: &State, req: Inbound<bi::va::VaStatusRequest>) -> Rep
 pub async fn va_inquiry_va(st: &State, req: Inbound<bi::va::InquiryVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
-    match st.vas.get(req.partner_id(), &r.virtual_account_no).await {
-        Some(v) if !v.deleted => ok_json(json!({
+    match st.vas.find(req.partner_id(), &r.virtual_account_no).await {
+        Err(e) => va_error(meta, &e),
+        Ok(Some(v)) if !v.deleted => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
             "virtualAccountData": va_data(&v),
@@ -1819,12 +1820,10 @@ pub async fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Rep
         .filter(|(va, _)| va.starts_with(&r.partner_service_id))
     {
         if !names.contains_key(&va) {
-            let name = st
-                .vas
-                .get(req.partner_id(), &va)
-                .await
-                .map(|v| v.spec.name)
-                .unwrap_or_default();
+            let name = match st.vas.find(req.partner_id(), &va).await {
+                Ok(Some(v)) => v.spec.name,
+                _ => String::new(),
+            };
             names.insert(va.clone(), name);
         }
         data.push(json!({
@@ -1879,9 +1878,6 @@ pub async fn va_update_status(st: &State, req: Inbound<bi::va::UpdateVaStatusReq
             let mut d = va_data(&v);
             d.insert("trxId".into(), json!(r.trx_id));
             d.insert("lastUpdateDate".into(), json!(v.status_time));
-            if let Some(p) = v.payments.last() {
-                d.insert("paymentDate".into(), json!(p.time));
-            }
             ok_json(json!({
                 "responseCode": ok_code(meta),
                 "responseMessage": "Successful",

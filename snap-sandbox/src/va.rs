@@ -416,6 +416,16 @@ impl VaBook {
         Ok(books::load(&*self.store, &Self::key(partner, va_no)).await?)
     }
 
+    /// The VA as it stands (deleted ones included) without its payments
+    /// (one record read), if any.
+    pub async fn find(
+        &self,
+        partner: &str,
+        va_no: &str,
+    ) -> Result<Option<VirtualAccount>, VaError> {
+        self.record(partner, va_no).await
+    }
+
     /// Creates a VA (27). A deleted VA's number may be created again.
     pub async fn create(
         &self,
