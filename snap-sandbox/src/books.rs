@@ -11,12 +11,12 @@
 //!   handed out, so that an operation touches a fixed number of small
 //!   records whatever the entity's history;
 //! - an operation named by the caller (a `paymentRequestId`, a
-//!   `partnerRefundNo`) is [`claim`]ed first: the claim record is created
+//!   `partnerRefundNo`) is claimed first: the claim record is created
 //!   only if absent, so the same name is carried out once across
 //!   instances, and a second caller with it waits for the first one's
 //!   outcome;
 //! - listings (the dashboard, VA report, statements) read bounded
-//!   append-only [`push`] lists, newest first.
+//!   append-only lists, newest first.
 //!
 //! Every record expires [`RETENTION`] after its last change; the in-memory
 //! store is bounded (the oldest records go first).
