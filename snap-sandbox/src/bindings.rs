@@ -204,9 +204,12 @@ impl RevocableTokens {
             (&t.access.token, t.access.expires_in),
             (&t.refresh.token, t.refresh.expires_in),
         ] {
+            // Kept when already there: a replayed token request gets the
+            // first one's tokens, which keep the generation they were
+            // issued in (a replay after an unbinding does not revive them).
             let key = Self::key(token);
             store
-                .put(&key, books::encode(&key, &rec)?, Expect::Any, Some(life))
+                .put(&key, books::encode(&key, &rec)?, Expect::Absent, Some(life))
                 .await?;
         }
         Ok(())
@@ -356,6 +359,27 @@ mod tests {
             tokens.refresh_customer("p", &t.refresh.token, None).await,
             Err(RefreshError::Token(TokenProblem::Expired))
         ));
+        // A replayed token request after the unbinding gets the revoked
+        // tokens again; they stay revoked.
+        let key = ReplayKey::of("p", "2026-11-29T10:00:00+07:00", "sig");
+        let b = bindings.bind("p", "cust-3", NOW).await.unwrap();
+        let first = tokens
+            .issue_customer("p", "cust-3", Some(key))
+            .await
+            .unwrap();
+        bindings.unbind("p", &b.link_id, NOW).await.unwrap();
+        let replayed = tokens
+            .issue_customer("p", "cust-3", Some(key))
+            .await
+            .unwrap();
+        assert_eq!(replayed.access.token, first.access.token);
+        assert_eq!(
+            tokens
+                .check_customer("p", &replayed.access.token)
+                .await
+                .unwrap(),
+            Err(TokenProblem::Expired)
+        );
         // Another customer's tokens stand; a new binding's tokens work.
         assert!(
             tokens
