@@ -193,6 +193,75 @@ async fn vas(a: &Arc<Env>, b: &Arc<Env>, tag: &str) {
         .unwrap();
     assert!(v.deleted && v.deleted_time.is_some(), "{v:?}");
 
+    // Payments racing a delete on both instances: every payment answered
+    // Successful is in the VA, none is accepted once the delete answered.
+    let raced = format!("{tag}05");
+    create_va(a, &token, &raced, "O", "1.00").await;
+    let deleted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let tasks: Vec<_> = (0..4)
+        .map(|t| {
+            let (a, b, token, cust, deleted) = (
+                a.clone(),
+                b.clone(),
+                token.clone(),
+                raced.clone(),
+                deleted.clone(),
+            );
+            tokio::spawn(async move {
+                let mut ok = 0u64;
+                for i in 0..40 {
+                    let after_delete = deleted.load(std::sync::atomic::Ordering::SeqCst);
+                    let r = pay_va(
+                        pick(&a, &b, t + i),
+                        &token,
+                        &cust,
+                        &format!("r{t}-{i}"),
+                        "2.00",
+                    )
+                    .await;
+                    match r.code() {
+                        "2002500" => {
+                            assert!(
+                                !after_delete,
+                                "paid after the delete answered: {:?}",
+                                r.json
+                            );
+                            ok += 1;
+                        }
+                        "4042512" => {}
+                        other => panic!("{other}: {:?}", r.json),
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let del = send_with(
+        a,
+        "DELETE",
+        "/v1.0/transfer-va/delete-va",
+        &with(va_body(&raced), json!({"trxId": format!("trx-{raced}")})),
+        &token,
+    )
+    .await;
+    assert_eq!(del.code(), "2003100", "{:?}", del.json);
+    deleted.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut ok = 0;
+    for t in tasks {
+        ok += t.await.unwrap();
+    }
+    let v = b
+        .running
+        .sandbox()
+        .state()
+        .vas
+        .get(CLIENT_ID, &format!("   77001{raced}"))
+        .await
+        .unwrap();
+    assert_eq!((u64::from(v.count), v.paid), (ok, ok * 200), "{v:?}");
+    assert!(v.deleted);
+
     // Update status (29) Y on one instance: the other refuses payment (Paid
     // Bill); N makes it payable again.
     let held = format!("{tag}04");
