@@ -95,8 +95,9 @@ impl Sandbox {
 
     /// A sandbox for this configuration: in memory, or, when it names a
     /// Redis URL (`snap sandbox --redis`), with tokens, X-EXTERNAL-ID
-    /// records, rate limits, the ledger and auth codes in Redis, so that
-    /// several sandbox processes on one Redis act as one provider.
+    /// records, rate limits, the ledger, auth codes, the VA, QRIS and
+    /// account books and the bindings in Redis, so that several sandbox
+    /// processes on one Redis act as one provider.
     pub async fn connect(config: SandboxConfig) -> Result<Self, ConfigError> {
         let Some(url) = config.redis.clone() else {
             return Self::new(config);
@@ -125,6 +126,12 @@ impl Sandbox {
             partners.insert(p);
         }
         let auth_codes = AuthCodes::new(records.clone());
+        // Customer tokens issued before an unbinding (09) are refused.
+        let bindings = crate::bindings::Bindings::new(records.clone());
+        let tokens: Arc<dyn TokenStore> = Arc::new(crate::bindings::RevocableTokens::new(
+            tokens,
+            bindings.clone(),
+        ));
         let mut provider = Provider::new(config.provider, Arc::new(partners), tokens.clone())
             .with_auth_codes(Arc::new(auth_codes.clone()));
         if let Some(stores) = redis {
@@ -140,11 +147,11 @@ impl Sandbox {
             tokens,
             ledger: Ledger::with_store(records.clone()),
             auth_codes,
+            vas: crate::va::VaBook::with_store(records.clone()),
+            qris: crate::qris::QrBook::with_store(records.clone()),
+            accounts: crate::accounts::Accounts::with_store(records.clone()),
+            bindings,
             records,
-            vas: Default::default(),
-            qris: Default::default(),
-            accounts: Default::default(),
-            bindings: Default::default(),
         });
         Ok(Sandbox {
             provider: Arc::new(provider),
@@ -357,6 +364,31 @@ impl Sandbox {
             snap,
         );
         r = self.add_at::<reg::AccountUnbindingRequest, _, _>(r, handlers::account_unbinding, snap);
+        r = self.add_at::<reg::AccountCreationRequest, _, _>(r, handlers::account_creation, snap);
+        r = self.add_at::<va::UpdateVaStatusRequest, _, _>(r, handlers::va_update_status, snap);
+        r = self.add_at::<history::TransactionHistoryListRequest, _, _>(
+            r,
+            handlers::history_list,
+            snap,
+        );
+        r = self.add_at::<history::TransactionHistoryDetailRequest, _, _>(
+            r,
+            handlers::history_detail,
+            snap,
+        );
+        {
+            use bi::account_inquiry as ai;
+            r = self.add_at::<ai::InternalAccountInquiryRequest, _, _>(
+                r,
+                handlers::account_inquiry_internal,
+                snap,
+            );
+            r = self.add_at::<ai::ExternalAccountInquiryRequest, _, _>(
+                r,
+                handlers::account_inquiry_external,
+                snap,
+            );
+        }
         r = self.add_at::<gopay::DebitCancelRequest, _, _>(r, handlers::gopay_debit_cancel, snap);
         r = self.add_at::<gopay::QrisCancelRequest, _, _>(r, handlers::gopay_qris_cancel, snap);
         r = self.add_at::<gopay::PreAuthVoidRequest, _, _>(r, handlers::gopay_preauth_void, snap);
@@ -688,7 +720,7 @@ async fn bank_pays_va(
         .get("virtualAccountNo")
         .and_then(|c| c.as_str())
         .unwrap_or("");
-    let Some(va) = st.vas.get(client, va_no) else {
+    let Ok(Some(va)) = st.vas.find(client, va_no).await else {
         return json_response(
             404,
             json!({ "error": format!("no VA {va_no:?} of partner {client}") })
@@ -716,13 +748,17 @@ async fn bank_pays_va(
             VA_PAY_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ),
     };
-    match st.vas.pay(
-        client,
-        va_no,
-        &request_id,
-        amount,
-        &SnapTimestamp::now().into_string(),
-    ) {
+    match st
+        .vas
+        .pay(
+            client,
+            va_no,
+            &request_id,
+            amount,
+            &SnapTimestamp::now().into_string(),
+        )
+        .await
+    {
         Ok((va, p)) => {
             tracing::info!(target: "snap::server", helper = "va-pay", partner = %Escaped(client), va = %Escaped(va_no), amount = p.amount, "VA paid");
             json_response(
@@ -765,10 +801,14 @@ async fn customer_pays_qr(
         Err(res) => return res,
     };
     let reference = v.get("referenceNo").and_then(|c| c.as_str()).unwrap_or("");
-    let paid = st.qris.get(&client, reference).and_then(|q| {
-        st.qris
-            .pay(&q.reference_no, &SnapTimestamp::now().into_string())
-    });
+    let paid = match st.qris.get(&client, reference).await {
+        Ok(q) => {
+            st.qris
+                .pay(&q.reference_no, &SnapTimestamp::now().into_string())
+                .await
+        }
+        Err(e) => Err(e),
+    };
     match paid {
         Ok(q) => {
             tracing::info!(target: "snap::server", helper = "qris-pay", partner = %Escaped(&client), qr = %Escaped(&q.reference_no), "QR paid");

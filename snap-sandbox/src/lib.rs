@@ -3,8 +3,10 @@
 //! A local SNAP provider on loopback: every endpoint of `snap-endpoints`
 //! behind the full provider-side checks of `snap_server` (headers,
 //! tokens, timestamp window, signature over the raw bytes, X-EXTERNAL-ID
-//! idempotency, validation), a stateful auth-payment [`ledger`], B2B2C auth
-//! codes ([`auth_codes`]) and [`faults`] knobs for testing clients, and a
+//! idempotency, validation), a stateful auth-payment [`ledger`], the
+//! families' books ([`va`], [`qris`], [`accounts`], [`bindings`]; all in one
+//! record store, in memory or Redis: see [`books`]), B2B2C auth codes
+//! ([`auth_codes`]) and [`faults`] knobs for testing clients, and a
 //! [`dashboard`] at `/` (payments per family, request log, actions).
 //!
 //! ```no_run
@@ -32,6 +34,8 @@
 pub mod accounts;
 mod app;
 pub mod auth_codes;
+pub mod bindings;
+pub mod books;
 pub mod config;
 pub mod dashboard;
 pub mod faults;

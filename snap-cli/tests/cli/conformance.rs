@@ -134,14 +134,19 @@ async fn run_json(base_url: &str, extra: &[&str]) -> Run {
     }
 }
 
-/// Until the sandbox serves the BI services declared from the catalogue
-/// (issue 13) with their families (issue 15), it answers only the seed
-/// documents' BI services; the others are refused with 404 and every check
-/// on them fails, so they are left out here.
+/// The sandbox does not yet answer every BI service declared from the
+/// catalogue (issue 13): on the services it does not serve every check
+/// fails with the 404 fallback, so they are left out here. `SERVED_BI` is
+/// what the default run probes and the sandbox serves (seed services and
+/// issue 15's families: VA, direct debit, QRIS, accounts and transfers,
+/// history, account inquiry, registration), every check passing; the
+/// services that create something (06, 07, 09, 12, 14, 17, 27, ...) are
+/// probed only with `--body` and are not in the default run.
 fn known_sandbox_gap(endpoint: &str, _name: &str) -> bool {
-    const SERVED_BI: [&str; 12] = [
-        "BI:31", "BI:57", "BI:63", "BI:64", "BI:65", "BI:66", "BI:67", "BI:68", "BI:69", "BI:73",
-        "BI:74", "BI:77",
+    const SERVED_BI: &[&str] = &[
+        "BI:08", "BI:11", "BI:13", "BI:15", "BI:16", "BI:26", "BI:29", "BI:30", "BI:31", "BI:32",
+        "BI:36", "BI:51", "BI:55", "BI:57", "BI:58", "BI:63", "BI:64", "BI:65", "BI:66", "BI:67",
+        "BI:68", "BI:69", "BI:73", "BI:74", "BI:77", "BI:78",
     ];
     endpoint.starts_with("BI:") && !SERVED_BI.contains(&endpoint)
 }
@@ -182,6 +187,10 @@ async fn against_the_sandbox_every_check_passes() {
     let endpoints = run.endpoints();
     for e in [
         "BI:31", "BI:57", "BI:64", "BI:65", "BI:66", "BI:67", "BI:68", "BI:69", "BI:77",
+        // The families' services acting on an existing transaction or
+        // account (issue 15).
+        "BI:08", "BI:11", "BI:13", "BI:15", "BI:16", "BI:26", "BI:29", "BI:30", "BI:32", "BI:36",
+        "BI:51", "BI:55", "BI:58", "BI:78",
     ] {
         assert!(endpoints.contains(e), "{e} not in {endpoints:?}");
     }

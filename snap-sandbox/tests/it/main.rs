@@ -3,6 +3,7 @@
 //! fault knobs, the notification verifier.
 #![forbid(unsafe_code)]
 
+mod books;
 mod cdp;
 mod checks;
 mod client;

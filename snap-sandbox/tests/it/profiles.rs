@@ -160,6 +160,7 @@ async fn the_customer_pays_a_qr_through_the_helper() {
     let qr = st
         .qris
         .generate(CLIENT_ID, "order-77", "M1", 12_345, &now)
+        .await
         .expect("generate");
     let token = env.b2b_token().await;
     let pay = |client: &'static str, reference: String| {
@@ -190,7 +191,7 @@ async fn the_customer_pays_a_qr_through_the_helper() {
     let unknown = pay(CLIENT_ID, "QR-NOPE".to_owned()).await;
     assert_eq!(unknown.status, 404, "{:?}", unknown.json);
     assert_eq!(
-        st.qris.get(CLIENT_ID, "order-77").unwrap().status(),
+        st.qris.get(CLIENT_ID, "order-77").await.unwrap().status(),
         snap_sandbox::qris::QrStatus::Success
     );
     env.running.shutdown().await;
@@ -211,6 +212,7 @@ async fn a_deleted_va_cannot_be_paid() {
             NewVa::new("   70012", "0812345678", "Budi", TrxType::Open, None),
             &now,
         )
+        .await
         .expect("create");
     let token = env.b2b_token().await;
     let body = json!({
@@ -227,6 +229,7 @@ async fn a_deleted_va_cannot_be_paid() {
     let refused = st
         .vas
         .pay(CLIENT_ID, &va.virtual_account_no, "p-1", 10_000, &now)
+        .await
         .unwrap_err();
     assert_eq!(refused.case(), (404, 12));
     let a = env
