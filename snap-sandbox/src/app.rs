@@ -245,7 +245,7 @@ impl Sandbox {
         router.route(path, method_router)
     }
 
-    fn add_at<E, H, T>(
+    pub(crate) fn add_at<E, H, T>(
         &self,
         router: Router<Shared>,
         handler: H,
@@ -388,19 +388,26 @@ impl Sandbox {
             log: self.log.clone(),
             provider: self.provider.clone(),
         });
-        r.fallback(|req: Request| async move {
-            let reply = json!({
-                "responseCode": "4040002",
-                "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
-            });
-            json_response(404, reply.to_string().into_bytes())
-        })
-        .layer(SnapLayer::new(self.provider.clone()))
-        .with_state(self.state.clone())
-        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
-            let ctx = ctx.clone();
-            async move { dashboard::record(ctx, req, next).await }
-        }))
+        // Behind the dedicated routes: the generic answer of every other
+        // BI service (crate::generic), then the 404.
+        let generic = crate::generic::router(self)
+            .fallback(|req: Request| async move {
+                let reply = json!({
+                    "responseCode": "4040002",
+                    "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
+                });
+                json_response(404, reply.to_string().into_bytes())
+            })
+            .with_state(self.state.clone());
+        r.fallback_service(generic)
+            .layer(SnapLayer::new(self.provider.clone()))
+            .with_state(self.state.clone())
+            .layer(axum::middleware::from_fn(
+                move |req: Request, next: Next| {
+                    let ctx = ctx.clone();
+                    async move { dashboard::record(ctx, req, next).await }
+                },
+            ))
     }
 
     /// The dashboard and the helper API (`/sandbox/v1.0/...`), behind the

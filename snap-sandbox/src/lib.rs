@@ -35,6 +35,7 @@ pub mod auth_codes;
 pub mod config;
 pub mod dashboard;
 pub mod faults;
+pub mod generic;
 pub mod ledger;
 pub mod profile;
 pub mod qris;

@@ -12,6 +12,7 @@ mod families;
 mod fault_injection;
 mod faults;
 mod fuzz_replay;
+mod generic;
 mod header_table;
 mod ledger_flow;
 mod midtrans;
