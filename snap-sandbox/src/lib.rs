@@ -32,6 +32,7 @@
 pub mod accounts;
 mod app;
 pub mod auth_codes;
+pub mod bank;
 pub mod config;
 pub mod dashboard;
 pub mod faults;

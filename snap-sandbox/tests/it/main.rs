@@ -15,6 +15,7 @@ mod fuzz_replay;
 mod generic;
 mod header_table;
 mod ledger_flow;
+mod merchant_calls;
 mod midtrans;
 mod notify;
 mod one_parser;
