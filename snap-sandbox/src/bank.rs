@@ -485,21 +485,6 @@ impl std::fmt::Debug for Notifier {
     }
 }
 
-impl Default for Notifier {
-    fn default() -> Self {
-        Notifier::new(MerchantCalls::default()).unwrap_or_else(|_| Notifier {
-            calls: MerchantCalls::default(),
-            key: None,
-            public_pem: None,
-            queue: OnceLock::new(),
-            log: Mutex::default(),
-            seq: AtomicU64::new(0),
-            run: String::new(),
-            tokens: Mutex::default(),
-        })
-    }
-}
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -5,7 +5,10 @@
 //! tokens, timestamp window, signature over the raw bytes, X-EXTERNAL-ID
 //! idempotency, validation), a stateful auth-payment [`ledger`], B2B2C auth
 //! codes ([`auth_codes`]) and [`faults`] knobs for testing clients, and a
-//! [`dashboard`] at `/` (payments per family, request log, actions).
+//! [`dashboard`] at `/` (payments per family, request log, actions). The BI
+//! services no family keeps state for get a [`generic`] answer built from
+//! their response declarations; with a merchant URL the sandbox sends the
+//! bank's calls to the merchant ([`bank`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
