@@ -279,3 +279,29 @@ async fn a_generic_answer_replays_and_every_bi_service_is_served() {
     }
     env.running.shutdown().await;
 }
+
+#[tokio::test]
+async fn on_one_redis_a_generic_transaction_is_found_by_the_other_sandbox() {
+    let Some(url) = crate::support::redis_url() else {
+        return;
+    };
+    let prefix = format!("snaptest:{}:{}:generic:", std::process::id(), ext_id());
+    let a = crate::support::start_on_redis(&url, &prefix).await;
+    let b = crate::support::start_on_redis(&url, &prefix).await;
+    let token = a.b2b_token().await;
+    let customer = a.customer_token("cust-generic-redis").await;
+    let first = sample(44);
+    let made = a.call(44, &first, &token, &customer).await;
+    assert_success(44, &first, &made);
+    let mut q = sample(45);
+    q["originalReferenceNo"] = made.json["referenceNo"].clone();
+    q["originalPartnerReferenceNo"] = first["partnerReferenceNo"].clone();
+    let found = b.call(45, &q, &token, &customer).await;
+    assert_success(45, &q, &found);
+    assert_eq!(found.json["originalReferenceNo"], made.json["referenceNo"]);
+    // Unique referenceNos across both (one counter in the store).
+    let again = b.call(44, &first, &token, &customer).await;
+    assert_ne!(again.json["referenceNo"], made.json["referenceNo"]);
+    a.running.shutdown().await;
+    b.running.shutdown().await;
+}
