@@ -38,6 +38,8 @@ pub struct State {
     pub accounts: crate::accounts::Accounts,
     /// Account bindings (07-09), in `records`.
     pub bindings: crate::bindings::Bindings,
+    /// The bank's calls to the partners' merchants (25, 52, 56).
+    pub merchant_calls: Arc<crate::bank::Notifier>,
 }
 
 impl std::fmt::Debug for State {
@@ -1218,14 +1220,24 @@ pub async fn debit_payment(
         Err(e) => Err(e),
     };
     match paid {
-        Ok(done) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": OK_MESSAGE,
-            "referenceNo": done.payment.reference_no,
-            "partnerReferenceNo": done.payment.partner_reference_no,
-            "amount": money(&done.payment.amount),
-            "additionalInfo": r.additional_info,
-        })),
+        Ok(done) => {
+            // The notification 56 to the partner's merchant, if it has one.
+            let p = &done.payment;
+            st.merchant_calls.debit_paid(
+                partner,
+                &p.reference_no,
+                &p.partner_reference_no,
+                &money(&p.amount),
+            );
+            ok_json(json!({
+                "responseCode": ok_code(meta),
+                "responseMessage": OK_MESSAGE,
+                "referenceNo": p.reference_no,
+                "partnerReferenceNo": p.partner_reference_no,
+                "amount": money(&p.amount),
+                "additionalInfo": r.additional_info,
+            }))
+        }
         Err(e) => ledger_error(meta, &e),
     }
 }
