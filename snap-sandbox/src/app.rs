@@ -125,6 +125,8 @@ impl Sandbox {
         for p in config.partners {
             partners.insert(p);
         }
+        let notifier =
+            crate::bank::Notifier::new(config.merchant_calls.clone()).map_err(ConfigError::Bank)?;
         let auth_codes = AuthCodes::new(records.clone());
         // Customer tokens issued before an unbinding (09) are refused.
         let bindings = crate::bindings::Bindings::new(records.clone());
@@ -152,6 +154,7 @@ impl Sandbox {
             accounts: crate::accounts::Accounts::with_store(records.clone()),
             bindings,
             records,
+            merchant_calls: Arc::new(notifier),
         });
         Ok(Sandbox {
             provider: Arc::new(provider),
@@ -258,7 +261,7 @@ impl Sandbox {
         router.route(path, method_router)
     }
 
-    fn add_at<E, H, T>(
+    pub(crate) fn add_at<E, H, T>(
         &self,
         router: Router<Shared>,
         handler: H,
@@ -426,19 +429,26 @@ impl Sandbox {
             log: self.log.clone(),
             provider: self.provider.clone(),
         });
-        r.fallback(|req: Request| async move {
-            let reply = json!({
-                "responseCode": "4040002",
-                "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
-            });
-            json_response(404, reply.to_string().into_bytes())
-        })
-        .layer(SnapLayer::new(self.provider.clone()))
-        .with_state(self.state.clone())
-        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
-            let ctx = ctx.clone();
-            async move { dashboard::record(ctx, req, next).await }
-        }))
+        // Behind the dedicated routes: the generic answer of every other
+        // BI service (crate::generic), then the 404.
+        let generic = crate::generic::router(self)
+            .fallback(|req: Request| async move {
+                let reply = json!({
+                    "responseCode": "4040002",
+                    "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
+                });
+                json_response(404, reply.to_string().into_bytes())
+            })
+            .with_state(self.state.clone());
+        r.fallback_service(generic)
+            .layer(SnapLayer::new(self.provider.clone()))
+            .with_state(self.state.clone())
+            .layer(axum::middleware::from_fn(
+                move |req: Request, next: Next| {
+                    let ctx = ctx.clone();
+                    async move { dashboard::record(ctx, req, next).await }
+                },
+            ))
     }
 
     /// The dashboard and the helper API (`/sandbox/v1.0/...`), behind the
@@ -518,6 +528,38 @@ impl Sandbox {
                     async move { customer_pays_qr(&st, &provider, &headers, &body).await }
                 },
             ),
+        );
+        // The bank's calls to the merchants: what was sent, how it went;
+        // the bank's public key (the merchant verifies its token requests).
+        r = r.route(
+            "/sandbox/v1.0/merchant-calls",
+            get(|st: axum::extract::State<Shared>| async move {
+                let n = &st.merchant_calls;
+                let body = json!({
+                    "bankClientId": n.calls().bank_client_id,
+                    "calls": n.list(),
+                });
+                json_response(200, body.to_string().into_bytes())
+            }),
+        );
+        r = r.route(
+            "/sandbox/v1.0/bank/public-key",
+            get(|st: axum::extract::State<Shared>| async move {
+                match st.merchant_calls.public_key_pem() {
+                    Some(pem) => {
+                        let mut res = Response::new(Body::from(pem.to_owned()));
+                        res.headers_mut().insert(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static("application/x-pem-file"),
+                        );
+                        res
+                    }
+                    None => bad(
+                        404,
+                        "no generated bank key: the sandbox has no merchant URL, or was given --bank-private-key",
+                    ),
+                }
+            }),
         );
         let provider = self.provider.clone();
         r = r.route(
@@ -761,18 +803,34 @@ async fn bank_pays_va(
     {
         Ok((va, p)) => {
             tracing::info!(target: "snap::server", helper = "va-pay", partner = %Escaped(client), va = %Escaped(va_no), amount = p.amount, "VA paid");
-            json_response(
-                200,
-                json!({
-                    "virtualAccountNo": va.virtual_account_no,
-                    "paymentRequestId": p.payment_request_id,
-                    "paidAmount": format!("{}.{:02}", p.amount / 100, p.amount % 100),
-                    "totalPaid": format!("{}.{:02}", va.paid / 100, va.paid % 100),
-                    "trxDateTime": p.time,
-                })
-                .to_string()
-                .into_bytes(),
-            )
+            // The bank's payment 25 to the partner's merchant, if it has one.
+            let call = st.merchant_calls.va_paid(
+                client,
+                &crate::bank::VaPaymentCall {
+                    partner_service_id: &va.spec.partner_service_id,
+                    customer_no: &va.spec.customer_no,
+                    virtual_account_name: &va.spec.name,
+                    payment_request_id: &p.payment_request_id,
+                    paid_amount: crate::bank::money_minor(p.amount, "IDR"),
+                    total_amount: crate::bank::money_minor(
+                        va.spec.total.unwrap_or(p.amount),
+                        "IDR",
+                    ),
+                    trx_date_time: &p.time,
+                    reference_no: &p.payment_request_id,
+                },
+            );
+            let mut answer = json!({
+                "virtualAccountNo": va.virtual_account_no,
+                "paymentRequestId": p.payment_request_id,
+                "paidAmount": format!("{}.{:02}", p.amount / 100, p.amount % 100),
+                "totalPaid": format!("{}.{:02}", va.paid / 100, va.paid % 100),
+                "trxDateTime": p.time,
+            });
+            if let Some(call) = call {
+                answer["merchantCall"] = json!(call);
+            }
+            json_response(200, answer.to_string().into_bytes())
         }
         Err(e) => {
             let (status, _) = e.case();
@@ -812,17 +870,23 @@ async fn customer_pays_qr(
     match paid {
         Ok(q) => {
             tracing::info!(target: "snap::server", helper = "qris-pay", partner = %Escaped(&client), qr = %Escaped(&q.reference_no), "QR paid");
-            json_response(
-                200,
-                json!({
-                    "referenceNo": q.reference_no,
-                    "partnerReferenceNo": q.partner_reference_no,
-                    "latestTransactionStatus": q.status().code(),
-                    "paidTime": q.paid_time,
-                })
-                .to_string()
-                .into_bytes(),
-            )
+            // The notification 52 to the partner's merchant, if it has one.
+            let call = st.merchant_calls.qris_paid(
+                &client,
+                &q.reference_no,
+                &q.partner_reference_no,
+                &crate::bank::money_minor(q.amount, "IDR"),
+            );
+            let mut answer = json!({
+                "referenceNo": q.reference_no,
+                "partnerReferenceNo": q.partner_reference_no,
+                "latestTransactionStatus": q.status().code(),
+                "paidTime": q.paid_time,
+            });
+            if let Some(call) = call {
+                answer["merchantCall"] = json!(call);
+            }
+            json_response(200, answer.to_string().into_bytes())
         }
         Err(e) => bad(e.case().0, &e.to_string()),
     }

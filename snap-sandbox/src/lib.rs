@@ -7,7 +7,10 @@
 //! families' books ([`va`], [`qris`], [`accounts`], [`bindings`]; all in one
 //! record store, in memory or Redis: see [`books`]), B2B2C auth codes
 //! ([`auth_codes`]) and [`faults`] knobs for testing clients, and a
-//! [`dashboard`] at `/` (payments per family, request log, actions).
+//! [`dashboard`] at `/` (payments per family, request log, actions). The BI
+//! services no family keeps state for get a [`generic`] answer built from
+//! their response declarations; with a merchant URL the sandbox sends the
+//! bank's calls to the merchant ([`bank`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,11 +37,13 @@
 pub mod accounts;
 mod app;
 pub mod auth_codes;
+pub mod bank;
 pub mod bindings;
 pub mod books;
 pub mod config;
 pub mod dashboard;
 pub mod faults;
+pub mod generic;
 pub mod ledger;
 pub mod profile;
 pub mod qris;

@@ -39,6 +39,8 @@ pub struct State {
     pub accounts: crate::accounts::Accounts,
     /// Account bindings (07-09), in `records`.
     pub bindings: crate::bindings::Bindings,
+    /// The bank's calls to the partners' merchants (25, 52, 56).
+    pub merchant_calls: Arc<crate::bank::Notifier>,
 }
 
 impl std::fmt::Debug for State {
@@ -1195,15 +1197,25 @@ pub async fn debit_payment(
         external_id: req.external_id.clone(),
         customer: req.customer_id().map(str::to_owned),
     };
-    match st.ledger.direct_debit(req.partner_id(), cmd, &now()).await {
-        Ok(p) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": OK_MESSAGE,
-            "referenceNo": p.reference_no,
-            "partnerReferenceNo": p.partner_reference_no,
-            "amount": money(&p.amount),
-            "additionalInfo": r.additional_info,
-        })),
+    let partner = req.partner_id();
+    match st.ledger.direct_debit(partner, cmd, &now()).await {
+        Ok(p) => {
+            // The notification 56 to the partner's merchant, if it has one.
+            st.merchant_calls.debit_paid(
+                partner,
+                &p.reference_no,
+                &p.partner_reference_no,
+                &money(&p.amount),
+            );
+            ok_json(json!({
+                "responseCode": ok_code(meta),
+                "responseMessage": OK_MESSAGE,
+                "referenceNo": p.reference_no,
+                "partnerReferenceNo": p.partner_reference_no,
+                "amount": money(&p.amount),
+                "additionalInfo": r.additional_info,
+            }))
+        }
         Err(e) => ledger_error(meta, &e),
     }
 }

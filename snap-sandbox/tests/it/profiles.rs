@@ -46,6 +46,8 @@ async fn each_profile_serves_its_provider_at_its_own_paths() {
                 "/v1.0/access-token/b2b",
                 "/gopay/v1.0/access-token/b2b",
                 "/v1.0/auth/payment",
+                // answered generically (snap_sandbox::generic)
+                "/v1.0/emoney/topup",
                 "/gopay/v1.0/debit/cancel",
                 "/paydia/v1.0/auth/void",
                 "/ayopop/api/v2/bill/cancel",
@@ -59,6 +61,7 @@ async fn each_profile_serves_its_provider_at_its_own_paths() {
                 "/v1.0/access-token/b2b",
                 "/v1.0/auth/payment",
                 "/v1.0/debit/cancel",
+                "/v1.0/emoney/topup",
             ],
             &[
                 "/gopay/v1.0/debit/cancel",
@@ -78,6 +81,7 @@ async fn each_profile_serves_its_provider_at_its_own_paths() {
             &[
                 "/gopay/v1.0/debit/cancel",
                 "/v1.0/auth/payment",
+                "/v1.0/emoney/topup",
                 "/reversal",
             ],
         ),
