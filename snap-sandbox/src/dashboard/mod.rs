@@ -927,11 +927,26 @@ pub(crate) async fn state_json(
         .map(|p| p.client_id.clone())
         .collect();
     ids.sort();
+    // The bank's calls to the merchants (25, 52, 56), by what they are
+    // about: they join the history of that VA, QR or payment.
+    let calls = state.merchant_calls.list();
+    let mut by_reference: HashMap<(&str, &str), Vec<&crate::bank::MerchantCall>> = HashMap::new();
+    for c in &calls {
+        by_reference
+            .entry((c.partner.as_str(), c.reference.as_str()))
+            .or_default()
+            .push(c);
+    }
     let mut partners: Vec<Value> = Vec::with_capacity(ids.len());
     for id in &ids {
         let mut families: Vec<Value> = Vec::with_capacity(FAMILIES.len());
         for f in FAMILIES {
             let mut rows = f.rows(state, id).await;
+            for row in &mut rows {
+                if let Some(cs) = by_reference.get(&(id.as_str(), row.reference.as_str())) {
+                    row.history.extend(cs.iter().map(|c| call_event(c)));
+                }
+            }
             rows.sort_by(|a, b| {
                 b.time
                     .cmp(&a.time)
@@ -946,7 +961,49 @@ pub(crate) async fn state_json(
         "faults": faults.config(),
         "requests": log.newest_first(),
         "requestLogCapacity": RequestLog::CAPACITY,
+        "merchantCalls": calls.iter().rev().take(MERCHANT_CALLS).collect::<Vec<_>>(),
     })
+}
+
+/// How many of the latest merchant calls the state lists (the page follows
+/// the call an action queued until it settles).
+pub const MERCHANT_CALLS: usize = 50;
+
+/// What became of a merchant call, in a line: `merchant call 25:
+/// delivered (HTTP 200, 2002500)`, `... failed after 3 attempts: ...`.
+pub fn call_outcome(c: &crate::bank::MerchantCall) -> String {
+    use crate::bank::CallState;
+    let state = match c.state {
+        CallState::Queued => "queued",
+        CallState::Sending => "sending",
+        CallState::Delivered => "delivered",
+        CallState::Refused => "refused",
+        CallState::Failed => "failed",
+    };
+    let mut out = format!("merchant call {}: {state}", c.service);
+    if let Some(h) = c.http_status {
+        out.push_str(&format!(" (HTTP {h}"));
+        if let Some(code) = &c.response_code {
+            out.push_str(&format!(", {code}"));
+        }
+        out.push(')');
+    }
+    if c.attempts > 1 {
+        out.push_str(&format!(" after {} attempts", c.attempts));
+    }
+    if let Some(e) = &c.error {
+        out.push_str(&format!(": {e}"));
+    }
+    out
+}
+
+fn call_event(c: &crate::bank::MerchantCall) -> HistoryEntry {
+    HistoryEntry {
+        time: c.finished_at.clone().unwrap_or_else(|| c.queued_at.clone()),
+        event: call_outcome(c),
+        amount: None,
+        reference: Some(c.external_id.clone()),
+    }
 }
 
 #[cfg(test)]

@@ -661,3 +661,96 @@ async fn chromium_presses_pay_on_a_va_and_shows_it_paid() {
     assert_eq!(rows[0]["status"], "Paid");
     env.running.shutdown().await;
 }
+
+// ------------------------------------------------------- merchant calls
+
+/// A sandbox whose partner's merchant is at a port nobody listens on: the
+/// bank's calls fail after 2 attempts (a short backoff).
+async fn sandbox_with_merchant_down() -> Env {
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    support::start_with(move |c| {
+        let mut calls = c
+            .merchant_calls
+            .clone()
+            .with_partner(CLIENT_ID, SECRET, Some(&url))
+            .expect("merchant");
+        calls.attempts = 2;
+        calls.backoff = std::time::Duration::from_millis(20);
+        calls.timeout = std::time::Duration::from_secs(5);
+        c.merchant_calls = calls;
+    })
+    .await
+}
+
+/// The bank's call to the merchant that paying a VA queues shows in the
+/// VA's history with its outcome.
+#[tokio::test]
+async fn a_merchant_call_shows_in_the_history_of_what_it_is_about() {
+    let env = sandbox_with_merchant_down().await;
+    let token = env.b2b_token().await;
+    let va = create_va(&env, &token, "7010", "1000.00").await;
+    let mut h = HeaderMap::new();
+    h.insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let paid = env
+        .send(
+            "POST",
+            "/sandbox/v1.0/va/pay",
+            h,
+            json!({"virtualAccountNo": va}).to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(paid.status, 200, "{:?}", paid.json);
+    let ext = paid.json["merchantCall"]["externalId"]
+        .as_str()
+        .expect("merchantCall")
+        .to_owned();
+    let mut last = Value::Null;
+    for _ in 0..400 {
+        let rows = family_rows(&env, "Virtual accounts").await;
+        last = rows[0]["history"].clone();
+        let settled = last.as_array().unwrap().iter().find(|e| {
+            e["event"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("merchant call 25: failed after 2 attempts: "))
+        });
+        if let Some(e) = settled {
+            assert_eq!(e["reference"], ext.as_str(), "{e}");
+            let s = state(&env).await;
+            let call = &s["merchantCalls"][0];
+            assert_eq!(call["state"], "failed", "{call}");
+            env.running.shutdown().await;
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the VA's history never showed the failed merchant call: {last}");
+}
+
+/// Pressing "pay" in the browser: the page says what the helper answered,
+/// then what became of the merchant call it queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_shows_the_merchant_calls_outcome_after_pay() {
+    let Some(browser) = chromium() else { return };
+    let env = sandbox_with_merchant_down().await;
+    let token = env.b2b_token().await;
+    let va = create_va(&env, &token, "7011", "3000.00").await;
+    let settled = "(() => { const t = document.getElementById('result').textContent; \
+                   return t.includes('merchant call 25: failed') ? t : null; })()";
+    let (said, outcome) = press(
+        &browser,
+        format!("{}/dashboard", env.base),
+        format!("action-pay-{}", va.trim()),
+        format!("pay {va}: HTTP 200"),
+        Some(settled.to_owned()),
+    )
+    .await;
+    assert!(said.contains("\"merchantCall\""), "{said}");
+    let outcome = outcome.as_str().unwrap_or_default();
+    assert!(
+        outcome.contains("merchant call 25: failed after 2 attempts: "),
+        "{outcome}"
+    );
+    env.running.shutdown().await;
+}
