@@ -363,6 +363,7 @@ where
         fill(&mut headers, "x-client-key", PARTNER.into());
         fill(&mut headers, "key", PARTNER.into());
         fill(&mut headers, "channel-id", "95221".into());
+        fill(&mut headers, "x-device-id", "fuzz-device".into());
         fill(
             &mut headers,
             "x-external-id",

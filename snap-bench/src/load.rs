@@ -634,7 +634,8 @@ async fn client_task(
             .with_channel_id("95221")
             .with_signer::<Symmetric>(&client.key)
             .with_access_token(&client.access_token)
-            .with_customer_token(&client.customer_token);
+            .with_customer_token(&client.customer_token)
+            .with_device_id("loadbench-device");
         let prepared = match prepare(&req, &ctx) {
             Ok(p) => p,
             Err(e) => {

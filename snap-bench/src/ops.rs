@@ -33,6 +33,8 @@ pub const EXTERNAL_ID: &str = "41807553358950093184162180797837";
 pub const CHANNEL_ID: &str = "95221";
 /// A customer token (Authorization-Customer) for the B2B2C Auth Payment.
 pub const CUSTOMER_TOKEN: &str = "eyJraWQiOiJzc29fc2VydmVyIiwiYWxnIjoiUlM1MTIifQ.bench";
+/// X-DEVICE-ID of the B2B2C Auth Payment (mandatory there, BI's table).
+pub const DEVICE_ID: &str = "bench-device-01";
 
 /// The Auth Payment answer as plain serde, the scale for response decoding.
 #[derive(Debug, Deserialize)]
@@ -93,6 +95,7 @@ const H_PARTNER_ID: HeaderName = snap_core::headers::X_PARTNER_ID.name();
 const H_EXTERNAL_ID: HeaderName = snap_core::headers::X_EXTERNAL_ID.name();
 const H_CHANNEL_ID: HeaderName = snap_core::headers::CHANNEL_ID.name();
 const H_AUTHORIZATION_CUSTOMER: HeaderName = snap_core::headers::AUTHORIZATION_CUSTOMER.name();
+const H_DEVICE_ID: HeaderName = snap_core::headers::X_DEVICE_ID.name();
 
 fn sensitive(mut v: HeaderValue) -> HeaderValue {
     v.set_sensitive(true);
@@ -240,6 +243,7 @@ impl Bench {
             .with_bearer(&self.bearer);
         if customer_token {
             ctx.with_customer_bearer(&self.customer_bearer)
+                .with_device_id(DEVICE_ID)
         } else {
             ctx
         }
@@ -256,6 +260,7 @@ impl Bench {
             .with_signer::<Symmetric>(&self.key)
             .with_access_token(&self.access_token);
         ctx.customer_token = customer_token.then_some(&self.customer_token);
+        ctx.device_id = customer_token.then_some(DEVICE_ID);
         ctx
     }
 
@@ -411,13 +416,17 @@ impl Bench {
         headers.insert(AUTHORIZATION, h.authorization.clone());
         headers.insert(H_AUTHORIZATION_CUSTOMER, h.authorization_customer.clone());
         headers.insert(
+            H_DEVICE_ID,
+            HeaderValue::from_str(DEVICE_ID).map_err(|e| e.to_string())?,
+        );
+        headers.insert(
             H_SIGNATURE,
             HeaderValue::try_from(signature).map_err(|e| e.to_string())?,
         );
         Ok((headers, body))
     }
 
-    /// The floor (1) plus the eight SNAP headers `prepare` writes, in an
+    /// The floor (1) plus the nine SNAP headers `prepare` writes, in an
     /// `http::HeaderMap` built the plain way (every value parsed from a
     /// string): what the headers alone cost on top of the floor.
     ///
@@ -439,6 +448,7 @@ impl Bench {
             H_AUTHORIZATION_CUSTOMER,
             hv(&format!("Bearer {CUSTOMER_TOKEN}"))?,
         );
+        headers.insert(H_DEVICE_ID, hv(DEVICE_ID)?);
         headers.insert(
             H_SIGNATURE,
             HeaderValue::try_from(signature).map_err(|e| e.to_string())?,

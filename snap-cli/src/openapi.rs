@@ -296,6 +296,9 @@ impl Builder {
         match profile {
             Some(p) => {
                 for (spec, required) in snap_headers(p) {
+                    // `device_id = "optional"`: the provider leaves it out.
+                    let required = required
+                        && (spec.canonical != headers::X_DEVICE_ID.canonical || meta.device_id);
                     params.push(self.header_param(
                         spec.canonical,
                         required,

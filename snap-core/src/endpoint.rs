@@ -94,7 +94,8 @@
 //!         .with_channel_id("95221")
 //!         .with_signer::<Symmetric>(&key)
 //!         .with_access_token(&b2b)
-//!         .with_customer_token(&customer);
+//!         .with_customer_token(&customer)
+//!         .with_device_id("device-1"); // B2B2C: X-DEVICE-ID is mandatory
 //!     let prepared = prepare(&req, &ctx)?;
 //!     assert_eq!(prepared.path, "/snap/v1.0/auth/void");
 //!     let signature = prepared.headers["x-signature"].to_str()?;
@@ -562,6 +563,10 @@ pub struct EndpointMeta {
     pub signature: SchemeRef,
     /// B2B2C: the `Authorization-Customer` header is required.
     pub customer_token: bool,
+    /// `X-DEVICE-ID` is required: every B2B2C endpoint, as BI's header table
+    /// says, unless its declaration says `device_id = "optional"` (a
+    /// provider whose documentation leaves it out, such as Paydia).
+    pub device_id: bool,
     /// How the answer's result code is read.
     pub code_scheme: CodeSchemeInfo,
     /// Who calls whom.
@@ -596,6 +601,7 @@ impl EndpointMeta {
         path: "/",
         signature: SchemeRef::of::<Unsigned>(),
         customer_token: false,
+        device_id: false,
         code_scheme: Snap7::INFO,
         direction: Direction::Outbound,
     };

@@ -19,8 +19,11 @@
 //! and that text must be digits with at most two fraction digits and no
 //! exponent (`1000`, `1000.5`, `1000.50`); `2999.9999999999999`, `1E2` and
 //! `1.005` are refused, so a signed body is never booked as something else.
-//! Only from other deserializers (a `serde_json::Value`, another format) a
-//! number with a fraction arrives as an `f64`; it is then formatted with
+//! The same holds through a `serde_json::Value` (snap-core turns on
+//! serde_json's `arbitrary_precision`, so a Value keeps a number's text; the
+//! client decodes answers through one). Only from other deserializers
+//! (another format) a number with a fraction arrives as an `f64`; it is then
+//! formatted with
 //! `{}` (the shortest text that reads back as the same `f64`), must have at
 //! most two fraction digits, and must be below 10^13 (where every such
 //! decimal survives the `f64` round trip). Output is always the string
@@ -754,10 +757,21 @@ mod tests {
                 "{bad}: {e}"
             );
         }
-        // A serde_json::Value has lost the text already: the f64 rules.
+        // Through a serde_json::Value too: serde_json's
+        // `arbitrary_precision` keeps the number's text in the Value, so it
+        // is read from its digits, never through a float.
         let v: serde_json::Value =
             serde_json::from_str(r#"{"value":1000.5,"currency":"IDR"}"#).unwrap();
         assert_eq!(serde_json::from_value::<Money>(v).unwrap().minor(), 100_050);
+        for bad in ["2999.9999999999999", "1.005", "1E2", "3000.000"] {
+            let v: serde_json::Value =
+                serde_json::from_str(&format!(r#"{{"value":{bad},"currency":"IDR"}}"#)).unwrap();
+            let e = serde_json::from_value::<Money>(v).unwrap_err().to_string();
+            assert!(
+                e.contains("not exact") || e.contains("fraction") || e.contains("exponent"),
+                "{bad}: {e}"
+            );
+        }
         let v: serde_json::Value =
             serde_json::from_str(r#"{"value":"7.00","currency":"IDR"}"#).unwrap();
         assert_eq!(serde_json::from_value::<Money>(v).unwrap().minor(), 700);

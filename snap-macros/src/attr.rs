@@ -23,6 +23,9 @@ pub const NAME: &str = "name";
 pub const PROVIDER: &str = "provider";
 pub const SIGNATURE: &str = "signature";
 pub const CUSTOMER_TOKEN: &str = "customer_token";
+/// `device_id = "optional"`: a B2B2C endpoint whose provider does not require
+/// `X-DEVICE-ID` (BI's table makes it mandatory with the customer token).
+pub const DEVICE_ID: &str = "device_id";
 pub const CODE_SCHEME: &str = "code_scheme";
 pub const DIRECTION: &str = "direction";
 /// `crate = "path"`: where generated code finds snap-core (all derives).
@@ -40,6 +43,7 @@ pub const CONTAINER_KEYS: &[&str] = &[
     PROVIDER,
     SIGNATURE,
     CUSTOMER_TOKEN,
+    DEVICE_ID,
     CODE_SCHEME,
     DIRECTION,
     CRATE,
@@ -157,6 +161,9 @@ pub struct ContainerAttrs {
     /// The signature scheme.
     pub signature: Option<Signature>,
     pub customer_token: Option<Span>,
+    /// `device_id = "mandatory" | "optional"`: whether `X-DEVICE-ID` is
+    /// required (value) on a B2B2C endpoint.
+    pub device_id: Option<Spanned<bool>>,
     pub code_scheme: Option<syn::Path>,
     /// The `Direction` variant name.
     pub direction: Option<Spanned<&'static str>>,
@@ -540,6 +547,28 @@ fn container_key(
                 return skip_value(meta);
             }
             out.customer_token = Some(span);
+        }
+        DEVICE_ID => {
+            let lit = parse_str(meta, DEVICE_ID, "\"optional\"")?;
+            let required = match lit.value().as_str() {
+                "mandatory" => Some(true),
+                "optional" => Some(false),
+                other => {
+                    errors.push(syn::Error::new(
+                        lit.span(),
+                        format!(
+                            "unknown device_id rule \"{other}\"; expected \"mandatory\" (BI's table, the default with `customer_token`) or \"optional\" (a provider that does not require X-DEVICE-ID)"
+                        ),
+                    ));
+                    None
+                }
+            };
+            if let Some(value) = required {
+                out.device_id = Some(Spanned {
+                    value,
+                    span: lit.span(),
+                });
+            }
         }
         CODE_SCHEME => {
             let value = meta.value()?;

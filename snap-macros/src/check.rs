@@ -239,6 +239,12 @@ fn check_request(input: &Input, errors: &mut Errors) {
         ),
         _ => {}
     }
+    if let (Some(d), None) = (&c.device_id, c.customer_token) {
+        errors.at(
+            d.span,
+            "`device_id` concerns B2B2C endpoints: add `customer_token`, or leave `device_id` out (a B2B call sends no X-DEVICE-ID)",
+        );
+    }
 }
 
 fn check_fields(input: &Input, errors: &mut Errors) {

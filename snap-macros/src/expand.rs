@@ -379,6 +379,7 @@ fn endpoint_impl(input: &Input) -> TokenStream {
         None => quote!(#rt::Symmetric),
     };
     let customer_token = c.customer_token.is_some();
+    let device_id = customer_token && c.device_id.as_ref().is_none_or(|d| d.value);
     let codes = match &c.code_scheme {
         Some(p) => quote_spanned!(p.span()=> #p),
         None => quote!(#rt::Snap7),
@@ -408,6 +409,7 @@ fn endpoint_impl(input: &Input) -> TokenStream {
                 path: #path,
                 signature: #rt::SchemeRef::of::<#signature>(),
                 customer_token: #customer_token,
+                device_id: #device_id,
                 code_scheme: <#codes as #rt::CodeScheme>::INFO,
                 direction: #direction,
             };
@@ -601,6 +603,7 @@ mod tests {
                 service : :: core :: option :: Option :: Some (RT :: ServiceCode :: new_const (67u8)) ,
                 method : RT :: Method :: Post , path : "/v1.0/auth/void" ,
                 signature : RT :: SchemeRef :: of :: < RT :: Symmetric > () , customer_token : true ,
+                device_id : true ,
                 code_scheme : < RT :: Snap7 as RT :: CodeScheme > :: INFO ,
                 direction : RT :: Direction :: Outbound , } ;
               type Response = R ; type Codes = RT :: Snap7 ;

@@ -485,6 +485,15 @@ impl Provider {
                 return Err(ErrorReply::missing_field(canonical(name)));
             }
         }
+        // B2B2C: BI's table makes X-DEVICE-ID mandatory (a declaration
+        // whose provider leaves it out says `device_id = "optional"`).
+        if meta.device_id
+            && info.is_signed()
+            && info.transaction_headers
+            && header(h, headers::X_DEVICE_ID.wire)?.is_none()
+        {
+            return Err(ErrorReply::missing_field(headers::X_DEVICE_ID.canonical));
+        }
 
         // 2. formats: Content-Type, Content-Length, then the SNAP headers'
         // own rules (`SnapHeaders`: lengths, timestamp syntax, Bearer form,

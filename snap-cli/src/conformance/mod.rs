@@ -622,6 +622,10 @@ impl Ctx {
         let mut required: Vec<&'static HeaderSpec> = profile.required().collect();
         // X-SIGNATURE is the scheme's; a scheme that signs nothing has none.
         required.retain(|h| h.canonical != headers::X_SIGNATURE.canonical || t.signed);
+        // A B2B2C declaration whose provider leaves X-DEVICE-ID out
+        // (`device_id = "optional"`) is not held to BI's table there.
+        required
+            .retain(|h| h.canonical != headers::X_DEVICE_ID.canonical || t.entry.meta.device_id);
         let with_ct = t.entry.meta.method != Method::Get;
         if with_ct {
             let mut p = self.fresh_probe(t, base, &now());

@@ -348,7 +348,10 @@ struct PayWithInfo {
 
 #[test]
 fn prepare_sends_the_fixture_bytes_minified() {
-    // Keys deliberately out of alphabetical order, nested and in an array.
+    // Keys deliberately out of alphabetical order, nested and in an array;
+    // numbers a float would re-render (serde_json's `arbitrary_precision`
+    // keeps their text: 1.10 is not sent as 1.1). One rendering it does
+    // change: an exponent, `1E2`, is sent as `1e+2`.
     let fixture = r#"{
       "partnerReferenceNo": "ORDER-9",
       "amount": {"value": "10000.00", "currency": "IDR"},
@@ -356,7 +359,8 @@ fn prepare_sends_the_fixture_bytes_minified() {
         "zeta": "last letter, first key",
         "deviceId": "12345679237",
         "channel": "mobilephone",
-        "nested": {"y": 1, "b": [ {"k2": true, "k1": null} ], "a": "x"}
+        "nested": {"y": 1, "b": [ {"k2": true, "k1": null} ], "a": "x"},
+        "numbers": [1.10, 2999.9999999999999, 12345678901234567890123, -0.50]
       }
     }"#;
     let request: PayWithInfo = serde_json::from_str(fixture).unwrap();

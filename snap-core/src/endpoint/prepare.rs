@@ -783,6 +783,12 @@ fn prepare_target(
         };
         headers.set(slot::AUTHORIZATION_CUSTOMER, v);
     }
+    if meta.device_id && ctx.device_id.is_none_or(|d| d.trim().is_empty()) {
+        return Err(PrepareError::Header {
+            name: crate::headers::X_DEVICE_ID.canonical,
+            reason: "is mandatory on this B2B2C endpoint (BI's header table): set the customer's device id in the request context (`with_device_id`)".into(),
+        });
+    }
     for (spec, v) in device_headers(ctx) {
         if let Some(v) = v {
             spec.check(v).map_err(header_error)?;

@@ -52,7 +52,8 @@ fn prepare_signature_is_sign_symmetric_over_the_sent_bytes() {
         .with_channel_id("95221")
         .with_signer::<Symmetric>(&key)
         .with_access_token(&b2b)
-        .with_customer_token(&customer);
+        .with_customer_token(&customer)
+        .with_device_id("device-1");
     // A reason with spaces, a quote, a backslash and non-ASCII: the body is
     // compact but not whitespace-free.
     let req = AuthVoidRequest {
@@ -89,6 +90,7 @@ fn prepare_signature_is_sign_symmetric_over_the_sent_bytes() {
             ("channel-id", "95221"),
             ("authorization", "Bearer b2b-token"),
             ("authorization-customer", "Bearer customer-token"),
+            ("x-device-id", "device-1"),
             ("x-signature", expected.as_str()),
         ]
     );
@@ -135,7 +137,8 @@ fn ready_values_and_device_headers() {
         .with_channel_id("95221")
         .with_signer::<Symmetric>(&key)
         .with_access_token(&b2b)
-        .with_customer_token(&customer);
+        .with_customer_token(&customer)
+        .with_device_id("device-0");
     let partner = PartnerHeaders::new("partner-1", "95221").unwrap();
     let (bearer, customer_bearer) = (
         BearerToken::new(b2b.clone()).unwrap(),
@@ -146,7 +149,8 @@ fn ready_values_and_device_headers() {
         .with_partner_headers(&partner)
         .with_signer::<Symmetric>(&key)
         .with_bearer(&bearer)
-        .with_customer_bearer(&customer_bearer);
+        .with_customer_bearer(&customer_bearer)
+        .with_device_id("device-0");
     let a = prepare(&req, &plain).unwrap();
     let b = prepare(&req, &ready).unwrap();
     assert_eq!(a.headers, b.headers);
@@ -184,7 +188,20 @@ fn ready_values_and_device_headers() {
         assert_eq!(d.headers[name], value, "{name}");
     }
     assert_eq!(d.headers["x-signature"], b.headers["x-signature"]);
-    assert!(!b.headers.contains_key("x-device-id"));
+    assert_eq!(b.headers["x-device-id"], "device-0");
+    // X-DEVICE-ID is mandatory on B2B2C (BI's table): none, or blank, is
+    // refused before anything is signed.
+    for missing in [None, Some("  ")] {
+        let mut no_device = ready.clone();
+        no_device.device_id = missing;
+        match prepare(&req, &no_device) {
+            Err(PrepareError::Header { name, reason }) => {
+                assert_eq!(name, "X-DEVICE-ID");
+                assert!(reason.contains("mandatory"), "{reason}");
+            }
+            other => panic!("{missing:?}: {other:?}"),
+        }
+    }
     for (bad, header) in [
         (
             ready.clone().with_ip_address("172.24.281.24"),

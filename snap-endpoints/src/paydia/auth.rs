@@ -15,6 +15,8 @@ use snap_core::time::SnapTimestamp;
 /// - `X-EXTERNAL-ID` is a numeric string (sample: epoch seconds `1724137502`).
 /// - The Void page says symmetric signature; Paydia's Auth Payment overview
 ///   says asymmetric. Symmetric is declared, as on this page.
+/// - The header table has no `X-DEVICE-ID` (BI's makes it mandatory on
+///   B2B2C): `device_id = "optional"`.
 #[snap::request(
     service = 67,
     method = "POST",
@@ -23,7 +25,8 @@ use snap_core::time::SnapTimestamp;
     name = "Paydia Auth Void",
     provider = "Paydia",
     signature = "symmetric",
-    customer_token
+    customer_token,
+    device_id = "optional"
 )]
 pub struct AuthVoidRequest {
     /// Original transaction identifier on partner system. M, 64.

@@ -85,6 +85,36 @@ fn the_provider_enforces_every_row() {
     // All good: refused later, for the unknown partner's token, not a format.
     let e = check(all_good()).unwrap_err();
     assert_eq!(e.http, 401, "{e:?}");
+    // X-DEVICE-ID is mandatory on B2B2C (BI's table): absent or blank, the
+    // answer names it as a missing mandatory field.
+    for blank in [None, Some("  ")] {
+        let mut h = all_good();
+        h.remove("x-device-id");
+        if let Some(v) = blank {
+            h.insert("x-device-id", HeaderValue::from_static(v));
+        }
+        let e = check(h).unwrap_err();
+        assert_eq!((e.http, e.case), (400, 2), "{blank:?}: {e:?}");
+        assert_eq!(e.message, "Invalid Mandatory Field {X-DEVICE-ID}");
+    }
+    // ... unless the declaration says `device_id = "optional"` (Paydia's
+    // header table has no X-DEVICE-ID): then the same request gets as far
+    // as the token check.
+    let paydia = snap_endpoints::paydia::AuthVoidRequest::META;
+    assert!(meta.device_id && paydia.customer_token && !paydia.device_id);
+    let mut h = all_good();
+    h.remove("x-device-id");
+    let mut req = http::Request::builder()
+        .method(paydia.method.to_http())
+        .uri(paydia.path)
+        .body(())
+        .unwrap();
+    *req.headers_mut() = h;
+    let (parts, ()) = req.into_parts();
+    let e = crate::support::block_on(provider.check_head(&paydia, &parts, paydia.path))
+        .map(drop)
+        .unwrap_err();
+    assert_eq!(e.http, 401, "{e:?}");
     for row in TABLE {
         for value in bad(row) {
             let mut h = all_good();
@@ -116,6 +146,7 @@ const PREPARE_WRITES: &[&str] = &[
     "X-PARTNER-ID",
     "X-EXTERNAL-ID",
     "CHANNEL-ID",
+    "X-DEVICE-ID",
 ];
 const PREPARE_DOES_NOT_WRITE: &[(&str, &str)] = &[
     ("X-TIMESTAMP", "a SnapTimestamp: valid by its type"),
@@ -124,14 +155,16 @@ const PREPARE_DOES_NOT_WRITE: &[(&str, &str)] = &[
         "X-CLIENT-KEY",
         "the token scheme's client id; the client's config check below",
     ),
+    ("ORIGIN", "optional: snap-core's prepare tests cover it"),
     (
-        "X-DEVICE-ID",
-        "added by the client from its config, checked below",
+        "X-IP-ADDRESS",
+        "optional: snap-core's prepare tests cover it",
     ),
-    ("ORIGIN", "the caller's to add"),
-    ("X-IP-ADDRESS", "the caller's to add"),
-    ("X-LATITUDE", "the caller's to add"),
-    ("X-LONGITUDE", "the caller's to add"),
+    ("X-LATITUDE", "optional: snap-core's prepare tests cover it"),
+    (
+        "X-LONGITUDE",
+        "optional: snap-core's prepare tests cover it",
+    ),
 ];
 
 #[test]
@@ -161,12 +194,14 @@ fn prepare_enforces_every_row_it_writes() {
                     fine.to_owned()
                 }
             };
-            let (partner, external, channel) = (
+            let (partner, external, channel, device) = (
                 pick("X-PARTNER-ID", "p"),
                 pick("X-EXTERNAL-ID", "1"),
                 pick("CHANNEL-ID", "95221"),
+                pick("X-DEVICE-ID", "d"),
             );
             let ctx = RequestContext::new(&ts)
+                .with_device_id(&device)
                 .with_external_id(&external)
                 .with_partner_id(&partner)
                 .with_channel_id(&channel)

@@ -45,6 +45,7 @@ fn signed_headers(
     h.insert("x-partner-id", CLIENT_ID.parse().unwrap());
     h.insert("x-external-id", ext.parse().unwrap());
     h.insert("channel-id", "95221".parse().unwrap());
+    h.insert("x-device-id", "it-device".parse().unwrap());
     h
 }
 

@@ -65,7 +65,8 @@ fn catalogue_auth_void_declare_validate_sign_decode() {
         .with_channel_id("95221")
         .with_signer::<Symmetric>(&key)
         .with_access_token(&b2b)
-        .with_customer_token(&customer);
+        .with_customer_token(&customer)
+        .with_device_id("device-1");
     let p = prepare(&req, &ctx).unwrap();
     let sig = p.headers["x-signature"].to_str().unwrap();
     let sent = SigningInput::new("POST", "/v1.0/auth/void")

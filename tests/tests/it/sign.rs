@@ -33,7 +33,8 @@ fn ctx<'a>(
         .with_path_prefix("/snap")
         .with_external_id("41807553358950093184162180797837")
         .with_partner_id("82150823919040624621823174737537")
-        .with_channel_id("95221");
+        .with_channel_id("95221")
+        .with_device_id("device-1");
     c.credential = credential;
     c.access_token = access;
     c.customer_token = customer;
