@@ -304,7 +304,9 @@ impl Bench {
     ///
     /// # Errors
     /// As `prepare` (never with the fixtures).
-    pub fn framework_client_small_sent(&self) -> Result<(HeaderMap, PreparedRequest), PrepareError> {
+    pub fn framework_client_small_sent(
+        &self,
+    ) -> Result<(HeaderMap, PreparedRequest), PrepareError> {
         let prepared = self.framework_client_small()?;
         let mut map = HeaderMap::new();
         prepared.headers.write_into(&mut map);

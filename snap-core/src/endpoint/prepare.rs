@@ -36,6 +36,8 @@ pub mod header {
     pub const X_EXTERNAL_ID: &str = table::X_EXTERNAL_ID.wire;
     /// `CHANNEL-ID`
     pub const CHANNEL_ID: &str = table::CHANNEL_ID.wire;
+    /// `X-DEVICE-ID`
+    pub const X_DEVICE_ID: &str = table::X_DEVICE_ID.wire;
     /// `X-CLIENT-KEY`
     pub const X_CLIENT_KEY: &str = table::X_CLIENT_KEY.wire;
     /// `Authorization`
@@ -478,7 +480,8 @@ pub enum PrepareError {
 }
 
 /// The device headers of B2B2C calls, from the header table, with the
-/// context value each one takes.
+/// context value each one takes; X-DEVICE-ID first (it has a slot of
+/// its own in [`PreparedHeaders`]).
 fn device_headers<'c>(
     ctx: &RequestContext<'c>,
 ) -> [(&'static crate::headers::HeaderSpec, Option<&'c str>); 5] {
@@ -752,7 +755,10 @@ fn prepare_target(
                 table::CHANNEL_ID
                     .check(ctx.channel_id)
                     .map_err(header_error)?;
-                headers.set(slot::X_PARTNER_ID, value(header::X_PARTNER_ID, ctx.partner_id)?);
+                headers.set(
+                    slot::X_PARTNER_ID,
+                    value(header::X_PARTNER_ID, ctx.partner_id)?,
+                );
                 headers.set(slot::CHANNEL_ID, value(header::CHANNEL_ID, ctx.channel_id)?);
             }
         }
@@ -789,11 +795,16 @@ fn prepare_target(
             reason: "is mandatory on this B2B2C endpoint (BI's header table): set the customer's device id in the request context (`with_device_id`)".into(),
         });
     }
-    for (spec, v) in device_headers(ctx) {
+    for (i, (spec, v)) in device_headers(ctx).into_iter().enumerate() {
         if let Some(v) = v {
             spec.check(v).map_err(header_error)?;
             let v = value(spec.wire, v)?;
-            headers.push_extra(spec.name(), v);
+            // X-DEVICE-ID (first: mandatory on B2B2C) has a slot.
+            if i == 0 {
+                headers.set(slot::X_DEVICE_ID, v);
+            } else {
+                headers.push_extra(spec.name(), v);
+            }
         }
     }
     if info.access_token && access_token.is_none() {

@@ -19,8 +19,9 @@ pub(super) const X_EXTERNAL_ID: usize = 3;
 pub(super) const CHANNEL_ID: usize = 4;
 pub(super) const AUTHORIZATION: usize = 5;
 pub(super) const AUTHORIZATION_CUSTOMER: usize = 6;
-pub(super) const X_SIGNATURE: usize = 7;
-const SLOTS: usize = 8;
+pub(super) const X_DEVICE_ID: usize = 7;
+pub(super) const X_SIGNATURE: usize = 8;
+const SLOTS: usize = 9;
 
 /// The slots' names, parsed at compile time.
 static NAMES: [HeaderName; SLOTS] = [
@@ -31,14 +32,15 @@ static NAMES: [HeaderName; SLOTS] = [
     HeaderName::from_static(header::CHANNEL_ID),
     HeaderName::from_static(header::AUTHORIZATION),
     HeaderName::from_static(header::AUTHORIZATION_CUSTOMER),
+    HeaderName::from_static(header::X_DEVICE_ID),
     HeaderName::from_static(header::X_SIGNATURE),
 ];
 
 /// The headers of a prepared request: Content-Type, the SNAP headers
 /// (X-TIMESTAMP, X-PARTNER-ID, X-EXTERNAL-ID, CHANNEL-ID, Authorization,
-/// Authorization-Customer, X-SIGNATURE) in fixed slots, and the others
-/// [`prepare`](super::prepare) writes (X-DEVICE-ID and the other device
-/// headers, a scheme's own headers such as X-CLIENT-KEY) after them.
+/// Authorization-Customer, X-DEVICE-ID, X-SIGNATURE) in fixed slots, and the
+/// others [`prepare`](super::prepare) writes (the other device headers, a
+/// scheme's own headers such as X-CLIENT-KEY) after them.
 ///
 /// It reads like a [`HeaderMap`] (`get`, `contains_key`, indexing by name,
 /// any case; `iter`), and becomes one when a caller needs it:
@@ -207,13 +209,20 @@ fn each_slot(mut f: impl FnMut(usize, HeaderName)) {
     f(CONTENT_TYPE, HeaderName::from_static(header::CONTENT_TYPE));
     f(X_TIMESTAMP, HeaderName::from_static(header::X_TIMESTAMP));
     f(X_PARTNER_ID, HeaderName::from_static(header::X_PARTNER_ID));
-    f(X_EXTERNAL_ID, HeaderName::from_static(header::X_EXTERNAL_ID));
+    f(
+        X_EXTERNAL_ID,
+        HeaderName::from_static(header::X_EXTERNAL_ID),
+    );
     f(CHANNEL_ID, HeaderName::from_static(header::CHANNEL_ID));
-    f(AUTHORIZATION, HeaderName::from_static(header::AUTHORIZATION));
+    f(
+        AUTHORIZATION,
+        HeaderName::from_static(header::AUTHORIZATION),
+    );
     f(
         AUTHORIZATION_CUSTOMER,
         HeaderName::from_static(header::AUTHORIZATION_CUSTOMER),
     );
+    f(X_DEVICE_ID, HeaderName::from_static(header::X_DEVICE_ID));
     f(X_SIGNATURE, HeaderName::from_static(header::X_SIGNATURE));
 }
 
@@ -311,7 +320,7 @@ mod tests {
         assert_eq!(h.len(), 1);
         h.set(X_SIGNATURE, v("sig"));
         h.set(X_TIMESTAMP, v("2024-03-05T17:37:16+07:00"));
-        h.push_extra(HeaderName::from_static("x-device-id"), v("dev-1"));
+        h.push_extra(HeaderName::from_static("x-ip-address"), v("10.0.0.1"));
         let mut secret = v("Bearer t");
         secret.set_sensitive(true);
         assert_eq!(
@@ -320,7 +329,10 @@ mod tests {
         );
         assert_eq!(h.len(), 5);
         assert_eq!(h["X-Signature"], "sig");
-        assert_eq!(h.get("X-DEVICE-ID").map(|v| v.as_bytes()), Some(&b"dev-1"[..]));
+        assert_eq!(
+            h.get("X-IP-ADDRESS").map(|v| v.as_bytes()),
+            Some(&b"10.0.0.1"[..])
+        );
         assert!(h.contains_key(HeaderName::from_static("x-timestamp")));
         assert!(!h.contains_key("x-partner-id"));
         // Iteration: content type, the slots in their order, then the others.
@@ -332,7 +344,7 @@ mod tests {
                 "x-timestamp",
                 "authorization",
                 "x-signature",
-                "x-device-id"
+                "x-ip-address"
             ]
         );
         // Conversions agree, values and sensitivity kept.
@@ -354,7 +366,7 @@ mod tests {
         // Debug redacts the sensitive value.
         let printed = format!("{h:?}");
         assert!(printed.contains("[redacted]") && !printed.contains("Bearer t"));
-        assert!(printed.contains("dev-1"));
+        assert!(printed.contains("10.0.0.1"));
     }
 
     #[test]
@@ -370,13 +382,16 @@ mod tests {
     #[test]
     fn insert_replaces_and_remove_takes_out() {
         let mut h = PreparedHeaders::new();
-        let dev = HeaderName::from_static("x-device-id");
+        let dev = HeaderName::from_static("x-latitude");
         assert_eq!(h.insert(dev.clone(), v("a")), None);
         assert_eq!(h.insert(dev.clone(), v("b")), Some(v("a")));
-        assert_eq!(h.insert(HeaderName::from_static("x-signature"), v("s")), None);
+        assert_eq!(
+            h.insert(HeaderName::from_static("x-signature"), v("s")),
+            None
+        );
         assert_eq!(h.len(), 3);
-        assert_eq!(h.remove("X-Device-Id"), Some(v("b")));
-        assert_eq!(h.remove("x-device-id"), None);
+        assert_eq!(h.remove("X-Latitude"), Some(v("b")));
+        assert_eq!(h.remove("x-latitude"), None);
         assert_eq!(h.remove("x-signature"), Some(v("s")));
         assert_eq!(h.remove("content-type"), Some(v("application/json")));
         assert!(h.is_empty());

@@ -149,7 +149,7 @@ fn a_scheme_defined_outside_snap_core_signs_and_verifies() {
     assert_eq!(prepared.headers["x-timestamp"], ts.as_str());
     assert!(prepared.headers.get("x-signature").is_none());
     assert!(prepared.headers.get("authorization").is_none());
-    assert_eq!(prepared.external_id, "41807553358950093184162180797837");
+    assert_eq!(prepared.external_id(), "41807553358950093184162180797837");
     assert!(!format!("{prepared:?}").contains(&sig));
 
     // Provider side, knowing the endpoint by its metadata only.
@@ -286,7 +286,11 @@ fn type_2_signs_a_symmetric_b2b_endpoint_asymmetrically() {
         .unwrap();
     let verifiers = Verifiers::new().with::<Asymmetric>(public);
     assert_eq!(
-        verifiers.verify(SchemeRef::of::<Asymmetric>(), &sent, &p.headers.to_header_map()),
+        verifiers.verify(
+            SchemeRef::of::<Asymmetric>(),
+            &sent,
+            &p.headers.to_header_map()
+        ),
         Some(Ok(()))
     );
 

@@ -59,7 +59,7 @@ fn ipg_vector_through_prepare_and_verifiers() {
     ] {
         assert!(prepared.headers.get(h).is_none(), "{h}");
     }
-    assert!(prepared.external_id.is_empty());
+    assert!(prepared.external_id().is_empty());
 
     let scheme = VaReversalRequest::META.signature;
     let verifiers = Verifiers::new().with::<IpgSignature>(key);
@@ -115,7 +115,11 @@ fn ayopop_vector_through_prepare_and_verifiers() {
         .unwrap();
     assert!(
         verifiers
-            .verify(scheme, &received.body(b"{}"), &prepared.headers.to_header_map())
+            .verify(
+                scheme,
+                &received.body(b"{}"),
+                &prepared.headers.to_header_map()
+            )
             .unwrap()
             .unwrap_err()
             .is_mismatch()
