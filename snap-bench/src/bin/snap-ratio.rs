@@ -68,7 +68,7 @@ const PAIRS: &[(&str, &str, &str, f64)] = &[
         1.2,
     ),
     (
-        "floor + the 8 headers in a HeaderMap / floor, Auth Payment",
+        "floor + the 9 headers in a HeaderMap / floor, Auth Payment",
         "client/floor_with_headers/auth_payment",
         "client/floor/auth_payment",
         f64::INFINITY,

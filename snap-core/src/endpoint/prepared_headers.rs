@@ -88,7 +88,9 @@ impl PreparedHeaders {
     /// Headers holding only `Content-Type: application/json`.
     pub fn new() -> Self {
         let mut slots = [const { None }; SLOTS];
-        slots[CONTENT_TYPE] = Some(HeaderValue::from_static("application/json"));
+        // A constant: `from_static` evaluated at compile time.
+        const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+        slots[CONTENT_TYPE] = Some(APPLICATION_JSON);
         PreparedHeaders {
             slots,
             extra: Vec::new(),
@@ -201,29 +203,30 @@ impl PreparedHeaders {
     }
 }
 
-/// Calls `f` with each slot and its name as a constant, in slot order: a
-/// `HeaderMap` insert of a constant name can have its hash computed at
-/// compile time, which a loop over [`NAMES`] defeats.
+/// Calls `f` with each slot and its name, a constant (`HeaderName::from_static`
+/// evaluated at compile time; called at run time it would validate the name
+/// on every call), in slot order.
 #[inline(always)]
 fn each_slot(mut f: impl FnMut(usize, HeaderName)) {
-    f(CONTENT_TYPE, HeaderName::from_static(header::CONTENT_TYPE));
-    f(X_TIMESTAMP, HeaderName::from_static(header::X_TIMESTAMP));
-    f(X_PARTNER_ID, HeaderName::from_static(header::X_PARTNER_ID));
-    f(
-        X_EXTERNAL_ID,
-        HeaderName::from_static(header::X_EXTERNAL_ID),
-    );
-    f(CHANNEL_ID, HeaderName::from_static(header::CHANNEL_ID));
-    f(
-        AUTHORIZATION,
-        HeaderName::from_static(header::AUTHORIZATION),
-    );
-    f(
-        AUTHORIZATION_CUSTOMER,
-        HeaderName::from_static(header::AUTHORIZATION_CUSTOMER),
-    );
-    f(X_DEVICE_ID, HeaderName::from_static(header::X_DEVICE_ID));
-    f(X_SIGNATURE, HeaderName::from_static(header::X_SIGNATURE));
+    const N_CONTENT_TYPE: HeaderName = HeaderName::from_static(header::CONTENT_TYPE);
+    const N_X_TIMESTAMP: HeaderName = HeaderName::from_static(header::X_TIMESTAMP);
+    const N_X_PARTNER_ID: HeaderName = HeaderName::from_static(header::X_PARTNER_ID);
+    const N_X_EXTERNAL_ID: HeaderName = HeaderName::from_static(header::X_EXTERNAL_ID);
+    const N_CHANNEL_ID: HeaderName = HeaderName::from_static(header::CHANNEL_ID);
+    const N_AUTHORIZATION: HeaderName = HeaderName::from_static(header::AUTHORIZATION);
+    const N_AUTHORIZATION_CUSTOMER: HeaderName =
+        HeaderName::from_static(header::AUTHORIZATION_CUSTOMER);
+    const N_X_DEVICE_ID: HeaderName = HeaderName::from_static(header::X_DEVICE_ID);
+    const N_X_SIGNATURE: HeaderName = HeaderName::from_static(header::X_SIGNATURE);
+    f(CONTENT_TYPE, N_CONTENT_TYPE);
+    f(X_TIMESTAMP, N_X_TIMESTAMP);
+    f(X_PARTNER_ID, N_X_PARTNER_ID);
+    f(X_EXTERNAL_ID, N_X_EXTERNAL_ID);
+    f(CHANNEL_ID, N_CHANNEL_ID);
+    f(AUTHORIZATION, N_AUTHORIZATION);
+    f(AUTHORIZATION_CUSTOMER, N_AUTHORIZATION_CUSTOMER);
+    f(X_DEVICE_ID, N_X_DEVICE_ID);
+    f(X_SIGNATURE, N_X_SIGNATURE);
 }
 
 impl From<PreparedHeaders> for HeaderMap {
