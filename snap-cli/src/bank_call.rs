@@ -25,15 +25,21 @@
 //! inquiry 24 billed. One report line per check on stdout; exit 0 when every
 //! check passed, 1 when one failed, 2 for a usage error or an unreachable
 //! merchant.
+//!
+//! The signing and sending core (and the bodies of 25, 52, 56) is
+//! `snap_sandbox::bank`: the sandbox sends the same calls itself when a VA,
+//! a QR or a direct debit is paid there (`snap sandbox --merchant-url`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use snap_core::money::{Currency, Money};
-use snap_core::sign::{AccessToken, HmacKey, RsaPrivateKey, SigningInput, Symmetric};
+use snap_core::sign::{HmacKey, RsaPrivateKey};
 use snap_core::time::SnapTimestamp;
+use snap_sandbox::bank::{self, BankCaller, CallError};
 
 /// Arguments of `snap bank-call`.
 #[derive(Debug, clap::Args)]
@@ -108,14 +114,10 @@ impl Answer {
     }
 }
 
+/// `snap_sandbox::bank::BankCaller` (the core the sandbox sends with
+/// too), the token it got, and this run's X-EXTERNAL-IDs.
 struct Caller {
-    http: reqwest::Client,
-    base: String,
-    prefix: String,
-    client_id: String,
-    secret: HmacKey,
-    key: RsaPrivateKey,
-    channel: String,
+    bank: BankCaller,
     token: String,
     seq: u64,
     run: String,
@@ -130,59 +132,21 @@ enum Stop {
 
 impl Caller {
     fn path(&self, p: &str) -> String {
-        format!("{}{p}", self.prefix)
-    }
-
-    async fn send(
-        &self,
-        path: &str,
-        headers: Vec<(&'static str, String)>,
-        body: &str,
-    ) -> Result<Answer, Stop> {
-        let mut req = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json")
-            .body(body.to_owned());
-        for (k, v) in headers {
-            req = req.header(k, v);
-        }
-        let res = req
-            .send()
-            .await
-            .map_err(|e| Stop::Unreachable(format!("POST {path}: {e}")))?;
-        let status = res.status().as_u16();
-        let bytes = res
-            .bytes()
-            .await
-            .map_err(|e| Stop::Unreachable(format!("POST {path}: reading the answer: {e}")))?;
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Ok(Answer { status, json })
+        self.bank.path(p)
     }
 
     async fn token(&mut self) -> Result<Answer, Stop> {
-        let ts = SnapTimestamp::now().into_string();
-        let input = SigningInput::default()
-            .client_id(&self.client_id)
-            .timestamp(&ts);
-        let sig = AccessToken::signature(&self.key, &input)
-            .map_err(|e| Stop::Usage(format!("--private-key: {e}")))?;
-        let path = self.path("/v1.0/access-token/b2b");
-        let a = self
-            .send(
-                &path,
-                vec![
-                    ("x-timestamp", ts),
-                    ("x-client-key", self.client_id.clone()),
-                    ("x-signature", sig),
-                ],
-                r#"{"grantType":"client_credentials"}"#,
-            )
-            .await?;
-        if let Some(t) = a.json["accessToken"].as_str() {
-            self.token = t.to_owned();
+        let (a, token) = self.bank.token().await.map_err(|e| match e {
+            CallError::Sign(e) => Stop::Usage(format!("--private-key: {e}")),
+            CallError::Transport(e) => Stop::Unreachable(e),
+        })?;
+        if let Some(t) = token {
+            self.token = t;
         }
-        Ok(a)
+        Ok(Answer {
+            status: a.status,
+            json: a.json,
+        })
     }
 
     fn external_id(&mut self) -> String {
@@ -193,26 +157,18 @@ impl Caller {
     /// A signed transaction with a fresh timestamp and signature under
     /// `ext` (a resend keeps `ext` and the body, as a bank does).
     async fn transaction(&self, path: &str, body: &str, ext: &str) -> Result<Answer, Stop> {
-        let ts = SnapTimestamp::now().into_string();
-        let input = SigningInput::new("POST", path)
-            .access_token(&self.token)
-            .body(body.as_bytes())
-            .timestamp(&ts);
-        let sig = Symmetric::signature(&self.secret, &input)
-            .map_err(|e| Stop::Usage(format!("signing {path}: {e}")))?;
-        self.send(
-            path,
-            vec![
-                ("authorization", format!("Bearer {}", self.token)),
-                ("x-timestamp", ts),
-                ("x-signature", sig),
-                ("x-partner-id", self.client_id.clone()),
-                ("x-external-id", ext.to_owned()),
-                ("channel-id", self.channel.clone()),
-            ],
-            body,
-        )
-        .await
+        let a = self
+            .bank
+            .transaction(&self.token, path, body, ext)
+            .await
+            .map_err(|e| match e {
+                CallError::Sign(e) => Stop::Usage(e),
+                CallError::Transport(e) => Stop::Unreachable(e),
+            })?;
+        Ok(Answer {
+            status: a.status,
+            json: a.json,
+        })
     }
 }
 
@@ -347,7 +303,7 @@ async fn va_flow(c: &mut Caller, r: &mut Report, args: &Args) -> Result<(), Stop
     })
     .to_string();
     let step = "VA inquiry 24";
-    let path = c.path("/v1.0/transfer-va/inquiry");
+    let path = c.path(bank::VA_INQUIRY_PATH);
     let ext = c.external_id();
     let first = c.transaction(&path, &body, &ext).await?;
     if r.success(step, &first, "2002400") {
@@ -373,22 +329,19 @@ async fn va_flow(c: &mut Caller, r: &mut Report, args: &Args) -> Result<(), Stop
         .unwrap_or("Customer")
         .to_owned();
     let payment_id = format!("pay-{}", c.run);
-    let body = json!({
-        "partnerServiceId": args.partner_service_id,
-        "customerNo": args.customer_no,
-        "virtualAccountNo": va_no,
-        "virtualAccountName": name,
-        "paymentRequestId": payment_id,
-        "channelCode": 6011,
-        "paidAmount": total,
-        "totalAmount": total,
-        "trxDateTime": SnapTimestamp::now().into_string(),
-        "referenceNo": format!("ref-{}", c.run),
-        "flagAdvise": "N",
+    let body = bank::va_payment_body(&bank::VaPaymentCall {
+        partner_service_id: &args.partner_service_id,
+        customer_no: &args.customer_no,
+        virtual_account_name: &name,
+        payment_request_id: &payment_id,
+        paid_amount: total.clone(),
+        total_amount: total.clone(),
+        trx_date_time: &SnapTimestamp::now().into_string(),
+        reference_no: &format!("ref-{}", c.run),
     })
     .to_string();
     let step = "VA payment 25";
-    let path = c.path("/v1.0/transfer-va/payment");
+    let path = c.path(bank::VA_PAYMENT_PATH);
     let ext = c.external_id();
     let first = c.transaction(&path, &body, &ext).await?;
     if r.success(step, &first, "2002500") {
@@ -458,38 +411,26 @@ async fn run_flows(args: &Args, mut c: Caller) -> Result<Report, Stop> {
         va_flow(&mut c, &mut r, args).await?;
     }
     if want("qris") {
-        let body = json!({
-            "originalReferenceNo": args.qris_reference_no,
-            "originalPartnerReferenceNo": format!("qr-{}", c.run),
-            "latestTransactionStatus": "00",
-            "transactionStatusDesc": "Success",
-            "amount": money,
-            "additionalInfo": {},
-        });
+        let body =
+            bank::qris_notify_body(&args.qris_reference_no, &format!("qr-{}", c.run), &money);
         notify_flow(
             &mut c,
             &mut r,
             "QRIS notification 52",
-            "/v1.0/qr/qr-mpm-notify",
+            bank::QRIS_NOTIFY_PATH,
             "2005200",
             body,
         )
         .await?;
     }
     if want("debit") {
-        let body = json!({
-            "originalPartnerReferenceNo": format!("dd-{}", c.run),
-            "originalReferenceNo": args.debit_reference_no,
-            "latestTransactionStatus": "00",
-            "transactionStatusDesc": "Success",
-            "amount": money,
-            "additionalInfo": {},
-        });
+        let body =
+            bank::debit_notify_body(&format!("dd-{}", c.run), &args.debit_reference_no, &money);
         notify_flow(
             &mut c,
             &mut r,
             "debit notification 56",
-            "/v1.0/debit/notify",
+            bank::DEBIT_NOTIFY_PATH,
             "2005600",
             body,
         )
@@ -530,10 +471,15 @@ fn caller(args: &Args) -> Result<Caller, String> {
             args.customer_no
         ));
     }
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_millis(args.timeout_ms))
-        .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let bank = BankCaller::new(
+        &args.url,
+        &args.path_prefix,
+        &args.client_id,
+        secret,
+        Arc::new(key),
+        &args.channel_id,
+        Duration::from_millis(args.timeout_ms),
+    )?;
     // Unique per run (a second run must not look like a resend of the first).
     let micros = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -545,13 +491,7 @@ fn caller(args: &Args) -> Result<Caller, String> {
         micros % 1_000_000_000_000
     );
     Ok(Caller {
-        http,
-        base: args.url.trim_end_matches('/').to_owned(),
-        prefix: args.path_prefix.trim_end_matches('/').to_owned(),
-        client_id: args.client_id.clone(),
-        secret,
-        key,
-        channel: args.channel_id.clone(),
+        bank,
         token: String::new(),
         seq: 0,
         run,

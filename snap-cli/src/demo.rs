@@ -882,12 +882,13 @@ pub fn run(args: Args) -> ExitCode {
         let result = flow(&running.base_url(), key, &secret).await;
         let st = running.sandbox().state();
         // The ledger (auth payments, direct debit), the VA and the QR books.
-        let invariants = st
-            .ledger
-            .check_invariants()
-            .await
-            .and_then(|()| st.vas.check_invariants())
-            .and_then(|()| st.qris.check_invariants());
+        let invariants = match st.ledger.check_invariants().await {
+            Ok(()) => match st.vas.check_invariants().await {
+                Ok(()) => st.qris.check_invariants().await,
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
         let running = if args.keep_running {
             Some(running)
         } else {

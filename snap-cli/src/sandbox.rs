@@ -5,6 +5,7 @@
 //! snap sandbox --config sandbox.json
 //! snap sandbox --config sandbox.json --redis redis://127.0.0.1:6379/   # several processes, one provider
 //! snap sandbox --profile gopay --client-id ID --client-secret S --public-key PEMFILE
+//! snap sandbox --client-id ID --client-secret S --public-key PEMFILE --merchant-url http://127.0.0.1:9090
 //! ```
 //!
 //! Connection safety (each also a config-file key): `--header-timeout-ms`
@@ -114,6 +115,24 @@ pub struct Args {
     /// `SNAP_DASHBOARD_PASSWORD`.
     #[arg(long)]
     pub dashboard_password: Option<String>,
+    /// The merchant's own SNAP server (`http://127.0.0.1:9090`): the
+    /// sandbox sends it, as the bank would, VA payment 25 when a VA is paid
+    /// (`POST /sandbox/v1.0/va/pay`, the dashboard's "pay"), QRIS
+    /// notification 52 when a QR is paid, direct debit notification 56 when
+    /// a payment 54 succeeds. For every partner without its own
+    /// `merchantUrl` in the config file.
+    #[arg(long, value_name = "URL")]
+    pub merchant_url: Option<String>,
+    /// The bank's client id at the merchant (its X-CLIENT-KEY and
+    /// X-PARTNER-ID there; default SANDBOX-BANK). The bank signs its
+    /// transactions with the partner's client secret.
+    #[arg(long, value_name = "ID")]
+    pub bank_client_id: Option<String>,
+    /// The bank's RSA private key (PEM) for its token requests at the
+    /// merchant. Without it one is generated at start; its public key is
+    /// printed and served at /sandbox/v1.0/bank/public-key.
+    #[arg(long, value_name = "PEMFILE")]
+    pub bank_private_key: Option<PathBuf>,
 }
 
 /// Checks the exposure rules: a non-loopback `--addr` needs
@@ -168,6 +187,27 @@ fn build_config(args: &Args) -> Result<SandboxConfig, String> {
             return Err(ConfigError::DuplicatePartner(id.clone()).to_string());
         }
         config.partners.push(partner);
+        config.merchant_calls = (config.merchant_calls.clone())
+            .with_partner(id, secret, None)
+            .map_err(|e| format!("--client-secret: {e}"))?;
+    }
+    if let Some(url) = &args.merchant_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!(
+                "--merchant-url {url}: must start with http:// or https://"
+            ));
+        }
+        config.merchant_calls.default_url = Some(url.clone());
+    }
+    if let Some(id) = &args.bank_client_id {
+        config.merchant_calls.bank_client_id = id.clone();
+    }
+    if let Some(path) = &args.bank_private_key {
+        let pem = std::fs::read_to_string(path)
+            .map_err(|e| format!("--bank-private-key {}: {e}", path.display()))?;
+        let key = snap_core::sign::RsaPrivateKey::from_pem(&pem)
+            .map_err(|e| format!("--bank-private-key {}: {e}", path.display()))?;
+        config.merchant_calls.bank_key = Some(std::sync::Arc::new(key));
     }
     if config.partners.is_empty() {
         return Err(ConfigError::NoPartner.to_string());
@@ -303,6 +343,23 @@ pub fn run(args: Args) -> ExitCode {
             "snap sandbox: dashboard at {}/dashboard",
             running.base_url()
         );
+        let notifier = &running.sandbox().state().merchant_calls;
+        let calls = notifier.calls();
+        for p in calls.partners.keys() {
+            if let Some((url, _)) = calls.target(p) {
+                eprintln!(
+                    "snap sandbox: the bank's calls for partner {p} go to {url} (client id {}, HMAC with {p}'s client secret); see {}/sandbox/v1.0/merchant-calls",
+                    calls.bank_client_id,
+                    running.base_url()
+                );
+            }
+        }
+        if let Some(pem) = notifier.public_key_pem() {
+            eprintln!(
+                "snap sandbox: the bank's public key (register it at the merchant; also at {}/sandbox/v1.0/bank/public-key):\n{pem}",
+                running.base_url()
+            );
+        }
         if let Err(e) = tokio::signal::ctrl_c().await {
             eprintln!("snap sandbox: cannot wait for Ctrl-C: {e}");
         }

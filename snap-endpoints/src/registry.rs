@@ -292,6 +292,70 @@ pub fn registry() -> &'static [EntryInfo] {
     &REGISTRY
 }
 
+/// A generic operation run once per declared BI request type, with the type
+/// itself (what a type-erased [`EntryInfo`] cannot give: an axum extractor,
+/// a typed answer). [`visit_bi`] calls it for every BI service compiled in.
+///
+/// ```
+/// use snap_core::endpoint::Endpoint;
+/// use snap_endpoints::registry::{VisitEndpoint, visit_bi};
+///
+/// struct Count(Vec<u8>);
+/// impl VisitEndpoint for Count {
+///     fn visit<E: snap_endpoints::registry::Declared>(&mut self) {
+///         self.0.extend(E::META.service.map(|s| s.get()));
+///     }
+/// }
+/// let mut c = Count(Vec::new());
+/// visit_bi(&mut c);
+/// assert_eq!(c.0.first(), Some(&1));
+/// assert!(c.0.contains(&67));
+/// ```
+pub trait VisitEndpoint {
+    /// Called with one declared request type.
+    fn visit<E: Declared>(&mut self);
+}
+
+/// What every declared request type is: an endpoint with its field table,
+/// (de)serializable both ways, its answer too.
+pub trait Declared:
+    Endpoint<Response: Serialize + Send + 'static>
+    + Fields
+    + DeserializeOwned
+    + Serialize
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<E> Declared for E where
+    E: Endpoint<Response: Serialize + Send + 'static>
+        + Fields
+        + DeserializeOwned
+        + Serialize
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// `visitor.visit::<E>()` for each listed BI request type.
+macro_rules! bi_visits {
+    ($([$($cfg:tt)*] $module:ident :: $ty:ident),* $(,)?) => {
+        /// Runs `visitor` on every BI request type compiled in, in
+        /// service-code order (the registry's BI entries, typed).
+        pub fn visit_bi<V: VisitEndpoint>(visitor: &mut V) {
+            $(
+                #[cfg($($cfg)*)]
+                visitor.visit::<bi::$module::$ty>();
+            )*
+        }
+    };
+}
+
+bi::list::bi_requests!(bi_visits);
+
 /// The Rust request type as a user names it: `bi::va::VaInquiryRequest`,
 /// `gopay::PreAuthVoidRequest` (BI types at their page module, also the
 /// access tokens snap-core declares).

@@ -95,8 +95,9 @@ impl Sandbox {
 
     /// A sandbox for this configuration: in memory, or, when it names a
     /// Redis URL (`snap sandbox --redis`), with tokens, X-EXTERNAL-ID
-    /// records, rate limits, the ledger and auth codes in Redis, so that
-    /// several sandbox processes on one Redis act as one provider.
+    /// records, rate limits, the ledger, auth codes, the VA, QRIS and
+    /// account books and the bindings in Redis, so that several sandbox
+    /// processes on one Redis act as one provider.
     pub async fn connect(config: SandboxConfig) -> Result<Self, ConfigError> {
         let Some(url) = config.redis.clone() else {
             return Self::new(config);
@@ -124,7 +125,15 @@ impl Sandbox {
         for p in config.partners {
             partners.insert(p);
         }
+        let notifier =
+            crate::bank::Notifier::new(config.merchant_calls.clone()).map_err(ConfigError::Bank)?;
         let auth_codes = AuthCodes::new(records.clone());
+        // Customer tokens issued before an unbinding (09) are refused.
+        let bindings = crate::bindings::Bindings::new(records.clone());
+        let tokens: Arc<dyn TokenStore> = Arc::new(crate::bindings::RevocableTokens::new(
+            tokens,
+            bindings.clone(),
+        ));
         let mut provider = Provider::new(config.provider, Arc::new(partners), tokens.clone())
             .with_auth_codes(Arc::new(auth_codes.clone()));
         if let Some(stores) = redis {
@@ -140,11 +149,12 @@ impl Sandbox {
             tokens,
             ledger: Ledger::with_store(records.clone()),
             auth_codes,
+            vas: crate::va::VaBook::with_store(records.clone()),
+            qris: crate::qris::QrBook::with_store(records.clone()),
+            accounts: crate::accounts::Accounts::with_store(records.clone()),
+            bindings,
             records,
-            vas: Default::default(),
-            qris: Default::default(),
-            accounts: Default::default(),
-            bindings: Default::default(),
+            merchant_calls: Arc::new(notifier),
         });
         Ok(Sandbox {
             provider: Arc::new(provider),
@@ -245,7 +255,7 @@ impl Sandbox {
         router.route(path, method_router)
     }
 
-    fn add_at<E, H, T>(
+    pub(crate) fn add_at<E, H, T>(
         &self,
         router: Router<Shared>,
         handler: H,
@@ -351,6 +361,31 @@ impl Sandbox {
             snap,
         );
         r = self.add_at::<reg::AccountUnbindingRequest, _, _>(r, handlers::account_unbinding, snap);
+        r = self.add_at::<reg::AccountCreationRequest, _, _>(r, handlers::account_creation, snap);
+        r = self.add_at::<va::UpdateVaStatusRequest, _, _>(r, handlers::va_update_status, snap);
+        r = self.add_at::<history::TransactionHistoryListRequest, _, _>(
+            r,
+            handlers::history_list,
+            snap,
+        );
+        r = self.add_at::<history::TransactionHistoryDetailRequest, _, _>(
+            r,
+            handlers::history_detail,
+            snap,
+        );
+        {
+            use bi::account_inquiry as ai;
+            r = self.add_at::<ai::InternalAccountInquiryRequest, _, _>(
+                r,
+                handlers::account_inquiry_internal,
+                snap,
+            );
+            r = self.add_at::<ai::ExternalAccountInquiryRequest, _, _>(
+                r,
+                handlers::account_inquiry_external,
+                snap,
+            );
+        }
         r = self.add_at::<gopay::DebitCancelRequest, _, _>(r, handlers::gopay_debit_cancel, snap);
         r = self.add_at::<gopay::QrisCancelRequest, _, _>(r, handlers::gopay_qris_cancel, snap);
         r = self.add_at::<gopay::PreAuthVoidRequest, _, _>(r, handlers::gopay_preauth_void, snap);
@@ -388,19 +423,26 @@ impl Sandbox {
             log: self.log.clone(),
             provider: self.provider.clone(),
         });
-        r.fallback(|req: Request| async move {
-            let reply = json!({
-                "responseCode": "4040002",
-                "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
-            });
-            json_response(404, reply.to_string().into_bytes())
-        })
-        .layer(SnapLayer::new(self.provider.clone()))
-        .with_state(self.state.clone())
-        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
-            let ctx = ctx.clone();
-            async move { dashboard::record(ctx, req, next).await }
-        }))
+        // Behind the dedicated routes: the generic answer of every other
+        // BI service (crate::generic), then the 404.
+        let generic = crate::generic::router(self)
+            .fallback(|req: Request| async move {
+                let reply = json!({
+                    "responseCode": "4040002",
+                    "responseMessage": format!("Invalid Routing. no sandbox endpoint at {} {}", req.method(), req.uri().path()),
+                });
+                json_response(404, reply.to_string().into_bytes())
+            })
+            .with_state(self.state.clone());
+        r.fallback_service(generic)
+            .layer(SnapLayer::new(self.provider.clone()))
+            .with_state(self.state.clone())
+            .layer(axum::middleware::from_fn(
+                move |req: Request, next: Next| {
+                    let ctx = ctx.clone();
+                    async move { dashboard::record(ctx, req, next).await }
+                },
+            ))
     }
 
     /// The dashboard and the helper API (`/sandbox/v1.0/...`), behind the
@@ -480,6 +522,38 @@ impl Sandbox {
                     async move { customer_pays_qr(&st, &provider, &headers, &body).await }
                 },
             ),
+        );
+        // The bank's calls to the merchants: what was sent, how it went;
+        // the bank's public key (the merchant verifies its token requests).
+        r = r.route(
+            "/sandbox/v1.0/merchant-calls",
+            get(|st: axum::extract::State<Shared>| async move {
+                let n = &st.merchant_calls;
+                let body = json!({
+                    "bankClientId": n.calls().bank_client_id,
+                    "calls": n.list(),
+                });
+                json_response(200, body.to_string().into_bytes())
+            }),
+        );
+        r = r.route(
+            "/sandbox/v1.0/bank/public-key",
+            get(|st: axum::extract::State<Shared>| async move {
+                match st.merchant_calls.public_key_pem() {
+                    Some(pem) => {
+                        let mut res = Response::new(Body::from(pem.to_owned()));
+                        res.headers_mut().insert(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static("application/x-pem-file"),
+                        );
+                        res
+                    }
+                    None => bad(
+                        404,
+                        "no generated bank key: the sandbox has no merchant URL, or was given --bank-private-key",
+                    ),
+                }
+            }),
         );
         let provider = self.provider.clone();
         r = r.route(
@@ -682,7 +756,7 @@ async fn bank_pays_va(
         .get("virtualAccountNo")
         .and_then(|c| c.as_str())
         .unwrap_or("");
-    let Some(va) = st.vas.get(client, va_no) else {
+    let Ok(Some(va)) = st.vas.find(client, va_no).await else {
         return json_response(
             404,
             json!({ "error": format!("no VA {va_no:?} of partner {client}") })
@@ -710,27 +784,47 @@ async fn bank_pays_va(
             VA_PAY_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ),
     };
-    match st.vas.pay(
-        client,
-        va_no,
-        &request_id,
-        amount,
-        &SnapTimestamp::now().into_string(),
-    ) {
+    match st
+        .vas
+        .pay(
+            client,
+            va_no,
+            &request_id,
+            amount,
+            &SnapTimestamp::now().into_string(),
+        )
+        .await
+    {
         Ok((va, p)) => {
             tracing::info!(target: "snap::server", helper = "va-pay", partner = %Escaped(client), va = %Escaped(va_no), amount = p.amount, "VA paid");
-            json_response(
-                200,
-                json!({
-                    "virtualAccountNo": va.virtual_account_no,
-                    "paymentRequestId": p.payment_request_id,
-                    "paidAmount": format!("{}.{:02}", p.amount / 100, p.amount % 100),
-                    "totalPaid": format!("{}.{:02}", va.paid / 100, va.paid % 100),
-                    "trxDateTime": p.time,
-                })
-                .to_string()
-                .into_bytes(),
-            )
+            // The bank's payment 25 to the partner's merchant, if it has one.
+            let call = st.merchant_calls.va_paid(
+                client,
+                &crate::bank::VaPaymentCall {
+                    partner_service_id: &va.spec.partner_service_id,
+                    customer_no: &va.spec.customer_no,
+                    virtual_account_name: &va.spec.name,
+                    payment_request_id: &p.payment_request_id,
+                    paid_amount: crate::bank::money_minor(p.amount, "IDR"),
+                    total_amount: crate::bank::money_minor(
+                        va.spec.total.unwrap_or(p.amount),
+                        "IDR",
+                    ),
+                    trx_date_time: &p.time,
+                    reference_no: &p.payment_request_id,
+                },
+            );
+            let mut answer = json!({
+                "virtualAccountNo": va.virtual_account_no,
+                "paymentRequestId": p.payment_request_id,
+                "paidAmount": format!("{}.{:02}", p.amount / 100, p.amount % 100),
+                "totalPaid": format!("{}.{:02}", va.paid / 100, va.paid % 100),
+                "trxDateTime": p.time,
+            });
+            if let Some(call) = call {
+                answer["merchantCall"] = json!(call);
+            }
+            json_response(200, answer.to_string().into_bytes())
         }
         Err(e) => {
             let (status, _) = e.case();
@@ -759,24 +853,34 @@ async fn customer_pays_qr(
         Err(res) => return res,
     };
     let reference = v.get("referenceNo").and_then(|c| c.as_str()).unwrap_or("");
-    let paid = st.qris.get(&client, reference).and_then(|q| {
-        st.qris
-            .pay(&q.reference_no, &SnapTimestamp::now().into_string())
-    });
+    let paid = match st.qris.get(&client, reference).await {
+        Ok(q) => {
+            st.qris
+                .pay(&q.reference_no, &SnapTimestamp::now().into_string())
+                .await
+        }
+        Err(e) => Err(e),
+    };
     match paid {
         Ok(q) => {
             tracing::info!(target: "snap::server", helper = "qris-pay", partner = %Escaped(&client), qr = %Escaped(&q.reference_no), "QR paid");
-            json_response(
-                200,
-                json!({
-                    "referenceNo": q.reference_no,
-                    "partnerReferenceNo": q.partner_reference_no,
-                    "latestTransactionStatus": q.status().code(),
-                    "paidTime": q.paid_time,
-                })
-                .to_string()
-                .into_bytes(),
-            )
+            // The notification 52 to the partner's merchant, if it has one.
+            let call = st.merchant_calls.qris_paid(
+                &client,
+                &q.reference_no,
+                &q.partner_reference_no,
+                &crate::bank::money_minor(q.amount, "IDR"),
+            );
+            let mut answer = json!({
+                "referenceNo": q.reference_no,
+                "partnerReferenceNo": q.partner_reference_no,
+                "latestTransactionStatus": q.status().code(),
+                "paidTime": q.paid_time,
+            });
+            if let Some(call) = call {
+                answer["merchantCall"] = json!(call);
+            }
+            json_response(200, answer.to_string().into_bytes())
         }
         Err(e) => bad(e.case().0, &e.to_string()),
     }

@@ -7,7 +7,8 @@
 //! ```json
 //! {
 //!   "partners": [
-//!     { "clientId": "merchant-a", "clientSecret": "secret-a", "publicKeyFile": "a.pub.pem" },
+//!     { "clientId": "merchant-a", "clientSecret": "secret-a", "publicKeyFile": "a.pub.pem",
+//!       "merchantUrl": "http://127.0.0.1:9090" },
 //!     { "clientId": "merchant-b", "clientSecret": "secret-b", "publicKeyPem": "-----BEGIN PUBLIC KEY-----\n..." }
 //!   ],
 //!   "timestampWindowSeconds": 300,
@@ -22,7 +23,9 @@
 //!   "maxTokensPerPartner": 1000,
 //!   "maxExternalIdsPerPartner": 100000,
 //!   "redis": "redis://127.0.0.1:6379/",
-//!   "faults": { "delayMs": 0, "timeoutPercent": 0, "errorPercent": 0, "seed": 1 }
+//!   "faults": { "delayMs": 0, "timeoutPercent": 0, "errorPercent": 0, "seed": 1 },
+//!   "bankClientId": "SANDBOX-BANK",
+//!   "bankPrivateKeyFile": "bank.pem"
 //! }
 //! ```
 //!
@@ -63,6 +66,11 @@ pub struct PartnerSpec {
     /// The partner's RSA public key inline (PEM).
     #[serde(default)]
     pub public_key_pem: Option<String>,
+    /// The partner's own SNAP server (its merchant side), where the sandbox
+    /// sends the bank's calls (VA payment 25, notifications 52 and 56; see
+    /// [`crate::bank`]); default: `snap sandbox --merchant-url`.
+    #[serde(default)]
+    pub merchant_url: Option<String>,
 }
 
 /// The config file.
@@ -111,6 +119,15 @@ pub struct ConfigFile {
     /// Fault knobs.
     #[serde(default)]
     pub faults: FaultConfig,
+    /// The bank's client id at the merchants the sandbox calls (default
+    /// `SANDBOX-BANK`).
+    #[serde(default)]
+    pub bank_client_id: Option<String>,
+    /// The bank's RSA private key (PEM, relative to the config file) that
+    /// signs its token requests at the merchants; default: one generated
+    /// at start, its public key printed.
+    #[serde(default)]
+    pub bank_private_key_file: Option<PathBuf>,
 }
 
 /// Why a configuration was refused.
@@ -148,6 +165,9 @@ pub enum ConfigError {
         /// What is wrong (names the field).
         reason: String,
     },
+    /// The bank's calls to merchants cannot be set up (its key).
+    #[error("bank: {0}")]
+    Bank(String),
     /// A fault knob out of range.
     #[error("faults: {0}")]
     Faults(#[from] FaultConfigError),
@@ -184,6 +204,8 @@ pub struct SandboxConfig {
     pub redis: Option<String>,
     /// Prefix of the sandbox's Redis keys (default `snap:sandbox:`).
     pub redis_prefix: String,
+    /// Where the bank's calls go (merchant URLs; none by default).
+    pub merchant_calls: crate::bank::MerchantCalls,
 }
 
 /// The default prefix of the sandbox's Redis keys.
@@ -203,6 +225,7 @@ impl SandboxConfig {
             faults: FaultConfig::default(),
             redis: None,
             redis_prefix: REDIS_PREFIX.to_owned(),
+            merchant_calls: crate::bank::MerchantCalls::default(),
         }
     }
 
@@ -274,12 +297,47 @@ impl SandboxConfig {
             source,
         })?;
         file.faults.validate()?;
+        let mut calls = crate::bank::MerchantCalls::default();
+        if let Some(id) = &file.bank_client_id {
+            calls.bank_client_id = id.clone();
+        }
+        if let Some(f) = &file.bank_private_key_file {
+            let path = base.join(f);
+            let pem = std::fs::read_to_string(&path).map_err(|e| {
+                ConfigError::Bank(format!("bankPrivateKeyFile {}: {e}", path.display()))
+            })?;
+            let key = snap_core::sign::RsaPrivateKey::from_pem(&pem).map_err(|e| {
+                ConfigError::Bank(format!("bankPrivateKeyFile {}: {e}", path.display()))
+            })?;
+            calls.bank_key = Some(std::sync::Arc::new(key));
+        }
+        for spec in &file.partners {
+            if let Some(url) = &spec.merchant_url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                return Err(ConfigError::Partner {
+                    client_id: spec.client_id.clone(),
+                    reason: format!("merchantUrl {url}: must start with http:// or https://"),
+                });
+            }
+            calls = calls
+                .with_partner(
+                    &spec.client_id,
+                    &spec.client_secret,
+                    spec.merchant_url.as_deref(),
+                )
+                .map_err(|reason| ConfigError::Partner {
+                    client_id: spec.client_id.clone(),
+                    reason,
+                })?;
+        }
         Ok(SandboxConfig {
             partners,
             provider,
             faults: file.faults,
             redis: file.redis,
             redis_prefix: REDIS_PREFIX.to_owned(),
+            merchant_calls: calls,
         })
     }
 }

@@ -3,9 +3,14 @@
 //! A local SNAP provider on loopback: every endpoint of `snap-endpoints`
 //! behind the full provider-side checks of `snap_server` (headers,
 //! tokens, timestamp window, signature over the raw bytes, X-EXTERNAL-ID
-//! idempotency, validation), a stateful auth-payment [`ledger`], B2B2C auth
-//! codes ([`auth_codes`]) and [`faults`] knobs for testing clients, and a
-//! [`dashboard`] at `/` (payments per family, request log, actions).
+//! idempotency, validation), a stateful auth-payment [`ledger`], the
+//! families' books ([`va`], [`qris`], [`accounts`], [`bindings`]; all in one
+//! record store, in memory or Redis: see [`books`]), B2B2C auth codes
+//! ([`auth_codes`]) and [`faults`] knobs for testing clients, and a
+//! [`dashboard`] at `/` (payments per family, request log, actions). The BI
+//! services no family keeps state for get a [`generic`] answer built from
+//! their response declarations; with a merchant URL the sandbox sends the
+//! bank's calls to the merchant ([`bank`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,9 +37,13 @@
 pub mod accounts;
 mod app;
 pub mod auth_codes;
+pub mod bank;
+pub mod bindings;
+pub mod books;
 pub mod config;
 pub mod dashboard;
 pub mod faults;
+pub mod generic;
 pub mod ledger;
 pub mod profile;
 pub mod qris;

@@ -30,14 +30,16 @@ pub struct State {
     /// Deleted VAs, cancelled Ayopop bills, reversed IPG payments (records
     /// `closed:{partner}:{kind}:{key}`).
     pub records: Arc<dyn RecordStore>,
-    /// Virtual accounts (24-35), in memory.
+    /// Virtual accounts (24-35), in `records`.
     pub vas: crate::va::VaBook,
-    /// QRIS MPM QRs (47, 51, 77, 78), in memory.
+    /// QRIS MPM QRs (47, 51, 77, 78), in `records`.
     pub qris: crate::qris::QrBook,
-    /// Accounts and transfers (11-23, 36), in memory.
+    /// Accounts and transfers (06, 11-23, 36), in `records`.
     pub accounts: crate::accounts::Accounts,
-    /// Account bindings (07-09): `(partner, linkId)` -> customer, in memory.
-    pub bindings: std::sync::Mutex<std::collections::HashMap<(String, String), String>>,
+    /// Account bindings (07-09), in `records`.
+    pub bindings: crate::bindings::Bindings,
+    /// The bank's calls to the partners' merchants (25, 52, 56).
+    pub merchant_calls: Arc<crate::bank::Notifier>,
 }
 
 impl std::fmt::Debug for State {
@@ -64,8 +66,8 @@ impl State {
     /// payments; any other number is marked deleted once. False when it
     /// already was deleted.
     async fn delete_va(&self, partner: &str, va_no: &str) -> bool {
-        if self.vas.get(partner, va_no).is_some() {
-            return self.vas.delete(partner, va_no).is_ok()
+        if matches!(self.vas.find(partner, va_no).await, Ok(Some(_))) {
+            return self.vas.delete(partner, va_no, &now()).await.is_ok()
                 && self.close(partner, "va", va_no).await;
         }
         self.close(partner, "va", va_no).await
@@ -505,7 +507,9 @@ pub async fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> R
         st,
         req.partner_id(),
         [&r.original_reference_no, &r.original_partner_reference_no],
-    ) {
+    )
+    .await
+    {
         let meta = &req.meta;
         if let Some(m) = &r.amount
             && m.minor() != q.amount
@@ -518,13 +522,17 @@ pub async fn bi_qr_cancel(st: &State, req: Inbound<bi::QrMpmCancelRequest>) -> R
                 )),
             );
         }
-        return match st.qris.cancel(req.partner_id(), &q.reference_no) {
+        return match st
+            .qris
+            .cancel(req.partner_id(), &q.reference_no, &now())
+            .await
+        {
             Ok(q) => ok_json(json!({
                 "responseCode": ok_code(meta),
                 "responseMessage": OK_MESSAGE,
                 "originalPartnerReferenceNo": q.partner_reference_no,
                 "originalReferenceNo": q.reference_no,
-                "cancelTime": now(),
+                "cancelTime": q.canceled_time,
                 "additionalInfo": r.additional_info,
             })),
             Err(e) => qr_error(meta, &e),
@@ -940,6 +948,9 @@ pub type Shared = Arc<State>;
 use crate::va::{NewVa, TrxType, VaError, VirtualAccount};
 
 fn va_error(meta: &EndpointMeta, e: &VaError) -> Reply {
+    if let VaError::Store(why) = e {
+        return store_error(meta, why);
+    }
     let (http, case) = e.case();
     let msg: String = e.to_string().chars().take(150).collect();
     Reply::error(meta.service, &ErrorReply::new(http, case, msg))
@@ -1019,7 +1030,7 @@ pub async fn va_create(st: &State, req: Inbound<bi::va::CreateVaRequest>) -> Rep
         trx_id: Some(r.trx_id.clone()),
         expired_date: r.expired_date.clone(),
     };
-    match st.vas.create(req.partner_id(), spec, &now()) {
+    match st.vas.create(req.partner_id(), spec, &now()).await {
         Ok(v) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
@@ -1044,6 +1055,7 @@ pub async fn va_inquiry(st: &State, req: Inbound<bi::va::VaInquiryRequest>) -> R
     match st
         .vas
         .inquiry(req.partner_id(), &r.virtual_account_no, &now())
+        .await
     {
         Ok(v) => {
             let mut d = va_data(&v);
@@ -1076,13 +1088,17 @@ pub async fn va_payment(st: &State, req: Inbound<bi::va::VaPaymentRequest>) -> R
     ) {
         return bad;
     }
-    match st.vas.pay(
-        req.partner_id(),
-        &r.virtual_account_no,
-        &r.payment_request_id,
-        r.paid_amount.minor(),
-        &now(),
-    ) {
+    match st
+        .vas
+        .pay(
+            req.partner_id(),
+            &r.virtual_account_no,
+            &r.payment_request_id,
+            r.paid_amount.minor(),
+            &now(),
+        )
+        .await
+    {
         Ok((v, p)) => {
             let mut d = va_data(&v);
             d.insert("paymentRequestId".into(), json!(p.payment_request_id));
@@ -1109,6 +1125,7 @@ pub async fn va_status(st: &State, req: Inbound<bi::va::VaStatusRequest>) -> Rep
     match st
         .vas
         .payment_status(req.partner_id(), &r.virtual_account_no, pid)
+        .await
     {
         Ok((v, p)) => {
             let mut d = serde_json::Map::new();
@@ -1130,7 +1147,7 @@ pub async fn va_status(st: &State, req: Inbound<bi::va::VaStatusRequest>) -> Rep
                 "responseCode": ok_code(meta),
                 "responseMessage": "Successful",
                 "virtualAccountData": d,
-                "additionalInfo": { "paidTotal": idr(v.paid), "payments": v.payments.len() },
+                "additionalInfo": { "paidTotal": idr(v.paid), "payments": v.count },
             }))
         }
         Err(e) => va_error(meta, &e),
@@ -1141,8 +1158,9 @@ pub async fn va_status(st: &State, req: Inbound<bi::va::VaStatusRequest>) -> Rep
 pub async fn va_inquiry_va(st: &State, req: Inbound<bi::va::InquiryVaRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
-    match st.vas.get(req.partner_id(), &r.virtual_account_no) {
-        Some(v) if !v.deleted => ok_json(json!({
+    match st.vas.find(req.partner_id(), &r.virtual_account_no).await {
+        Err(e) => va_error(meta, &e),
+        Ok(Some(v)) if !v.deleted => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
             "virtualAccountData": va_data(&v),
@@ -1202,14 +1220,24 @@ pub async fn debit_payment(
         Err(e) => Err(e),
     };
     match paid {
-        Ok(done) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": OK_MESSAGE,
-            "referenceNo": done.payment.reference_no,
-            "partnerReferenceNo": done.payment.partner_reference_no,
-            "amount": money(&done.payment.amount),
-            "additionalInfo": r.additional_info,
-        })),
+        Ok(done) => {
+            // The notification 56 to the partner's merchant, if it has one.
+            let p = &done.payment;
+            st.merchant_calls.debit_paid(
+                partner,
+                &p.reference_no,
+                &p.partner_reference_no,
+                &money(&p.amount),
+            );
+            ok_json(json!({
+                "responseCode": ok_code(meta),
+                "responseMessage": OK_MESSAGE,
+                "referenceNo": p.reference_no,
+                "partnerReferenceNo": p.partner_reference_no,
+                "amount": money(&p.amount),
+                "additionalInfo": r.additional_info,
+            }))
+        }
         Err(e) => ledger_error(meta, &e),
     }
 }
@@ -1280,15 +1308,18 @@ pub async fn debit_refund(st: &State, req: Inbound<bi::direct_debit::DebitRefund
 use crate::qris::{Qr, QrError};
 
 fn qr_error(meta: &EndpointMeta, e: &QrError) -> Reply {
+    if let QrError::Store(why) = e {
+        return store_error(meta, why);
+    }
     let (http, case) = e.case();
     let msg: String = e.to_string().chars().take(150).collect();
     Reply::error(meta.service, &ErrorReply::new(http, case, msg))
 }
 
-fn qr_named(st: &State, partner: &str, refs: [&Option<String>; 2]) -> Result<Qr, QrError> {
+async fn qr_named(st: &State, partner: &str, refs: [&Option<String>; 2]) -> Result<Qr, QrError> {
     let mut last = QrError::NotFound("no original reference given".to_owned());
     for r in refs.into_iter().flatten() {
-        match st.qris.get(partner, r) {
+        match st.qris.get(partner, r).await {
             Ok(q) => return Ok(q),
             Err(e) => last = e,
         }
@@ -1307,13 +1338,17 @@ pub async fn qr_generate(st: &State, req: Inbound<bi::mpm::QrMpmGenerateRequest>
     let Some(amount) = &r.amount else {
         return snap(meta, ErrorReply::missing_field("amount"));
     };
-    match st.qris.generate(
-        req.partner_id(),
-        pref,
-        r.merchant_id.as_deref().unwrap_or(""),
-        amount.minor(),
-        &now(),
-    ) {
+    match st
+        .qris
+        .generate(
+            req.partner_id(),
+            pref,
+            r.merchant_id.as_deref().unwrap_or(""),
+            amount.minor(),
+            &now(),
+        )
+        .await
+    {
         Ok(q) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
@@ -1337,7 +1372,9 @@ pub async fn qr_query(st: &State, req: Inbound<bi::mpm::QrMpmQueryRequest>) -> R
         st,
         req.partner_id(),
         [&r.original_reference_no, &r.original_partner_reference_no],
-    ) {
+    )
+    .await
+    {
         Ok(q) => {
             let s = q.status();
             ok_json(json!({
@@ -1368,7 +1405,9 @@ pub async fn qr_refund(st: &State, req: Inbound<bi::mpm::QrMpmRefundRequest>) ->
             &r.original_reference_no,
             &Some(r.original_partner_reference_no.clone()),
         ],
-    ) {
+    )
+    .await
+    {
         Ok(q) => q,
         Err(e) => return qr_error(meta, &e),
     };
@@ -1377,21 +1416,26 @@ pub async fn qr_refund(st: &State, req: Inbound<bi::mpm::QrMpmRefundRequest>) ->
         .as_ref()
         .map(Money::minor)
         .unwrap_or_else(|| q.amount.saturating_sub(q.refunded()));
-    match st.qris.refund(
-        req.partner_id(),
-        &q.reference_no,
-        &r.partner_refund_no,
-        amount,
-    ) {
-        Ok(q) => ok_json(json!({
+    match st
+        .qris
+        .refund(
+            req.partner_id(),
+            &q.reference_no,
+            &r.partner_refund_no,
+            amount,
+            &now(),
+        )
+        .await
+    {
+        Ok((q, refund)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
             "originalPartnerReferenceNo": q.partner_reference_no,
             "originalReferenceNo": q.reference_no,
-            "refundNo": format!("{}-R{}", q.reference_no, q.refunds.len()),
+            "refundNo": refund.refund_no(&q),
             "partnerRefundNo": r.partner_refund_no,
             "refundAmount": idr(amount),
-            "refundTime": now(),
+            "refundTime": refund.time,
             "additionalInfo": r.additional_info,
         })),
         Err(e) => qr_error(meta, &e),
@@ -1403,13 +1447,16 @@ pub async fn qr_refund(st: &State, req: Inbound<bi::mpm::QrMpmRefundRequest>) ->
 use crate::accounts::{AccountError, Rail};
 
 fn account_error(meta: &EndpointMeta, e: &AccountError) -> Reply {
+    if let AccountError::Store(why) = e {
+        return store_error(meta, why);
+    }
     let (http, case) = e.case();
     let msg: String = e.to_string().chars().take(150).collect();
     Reply::error(meta.service, &ErrorReply::new(http, case, msg))
 }
 
 #[allow(clippy::too_many_arguments)]
-fn transfer_reply(
+async fn transfer_reply(
     st: &State,
     meta: &EndpointMeta,
     partner: &str,
@@ -1423,15 +1470,19 @@ fn transfer_reply(
     let Some(amount) = amount else {
         return snap(meta, ErrorReply::missing_field("amount"));
     };
-    match st.accounts.transfer(
-        partner,
-        partner_reference_no,
-        source,
-        beneficiary,
-        amount.minor(),
-        rail,
-        &now(),
-    ) {
+    match st
+        .accounts
+        .transfer(
+            partner,
+            partner_reference_no,
+            source,
+            beneficiary,
+            amount.minor(),
+            rail,
+            &now(),
+        )
+        .await
+    {
         Ok(t) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
@@ -1464,6 +1515,7 @@ pub async fn transfer_intrabank(
         Rail::Intrabank,
         r.additional_info.as_ref(),
     )
+    .await
 }
 
 /// Interbank transfer (18): the money leaves through clearing.
@@ -1483,6 +1535,7 @@ pub async fn transfer_interbank(
         Rail::Interbank,
         r.additional_info.as_ref(),
     )
+    .await
 }
 
 /// RTGS transfer (22): amounts above Rp 100,000,000.
@@ -1502,6 +1555,7 @@ pub async fn transfer_rtgs(
         Rail::Rtgs,
         r.additional_info.as_ref(),
     )
+    .await
 }
 
 /// SKN transfer (23): at most Rp 1,000,000,000.
@@ -1521,6 +1575,7 @@ pub async fn transfer_skn(
         Rail::Skn,
         r.additional_info.as_ref(),
     )
+    .await
 }
 
 /// Transfer status (36).
@@ -1530,11 +1585,15 @@ pub async fn transfer_status(
 ) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
-    match st.accounts.status(
-        req.partner_id(),
-        r.original_partner_reference_no.as_deref(),
-        r.original_reference_no.as_deref(),
-    ) {
+    match st
+        .accounts
+        .status(
+            req.partner_id(),
+            r.original_partner_reference_no.as_deref(),
+            r.original_reference_no.as_deref(),
+        )
+        .await
+    {
         Ok(t) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
@@ -1563,7 +1622,7 @@ pub async fn balance_inquiry(
     let Some(account) = &r.account_no else {
         return snap(meta, ErrorReply::missing_field("accountNo"));
     };
-    match st.accounts.balance(account) {
+    match st.accounts.balance(account).await {
         Ok(b) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
@@ -1590,11 +1649,11 @@ pub async fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementR
     let Some(account) = &r.account_no else {
         return snap(meta, ErrorReply::missing_field("accountNo"));
     };
-    let entries = match st.accounts.statement(account) {
+    let entries = match st.accounts.statement(account).await {
         Ok(e) => e,
         Err(e) => return account_error(meta, &e),
     };
-    let balance = st.accounts.balance(account).unwrap_or(0);
+    let balance = st.accounts.balance(account).await.unwrap_or(0);
     let t = now();
     let dated = |v: u64, at: &str| json!({ "value": crate::va::minor(v), "currency": "IDR", "dateTime": at });
     let list: Vec<Value> = entries
@@ -1652,19 +1711,22 @@ pub async fn va_update(st: &State, req: Inbound<bi::va::UpdateVaRequest>) -> Rep
         Some(t) => t,
         None => None,
     };
-    let updated = st.vas.update(req.partner_id(), &r.virtual_account_no, |s| {
-        s.name = r.virtual_account_name.clone();
-        s.trx_id = Some(r.trx_id.clone());
-        if let Some(t) = trx_type {
-            s.trx_type = t;
-        }
-        if let Some(m) = &r.total_amount {
-            s.total = Some(m.minor());
-        }
-        if r.expired_date.is_some() {
-            s.expired_date = r.expired_date.clone();
-        }
-    });
+    let updated = st
+        .vas
+        .update(req.partner_id(), &r.virtual_account_no, |s| {
+            s.name = r.virtual_account_name.clone();
+            s.trx_id = Some(r.trx_id.clone());
+            if let Some(t) = trx_type {
+                s.trx_type = t;
+            }
+            if let Some(m) = &r.total_amount {
+                s.total = Some(m.minor());
+            }
+            if r.expired_date.is_some() {
+                s.expired_date = r.expired_date.clone();
+            }
+        })
+        .await;
     match updated {
         Ok(v) => ok_json(json!({
             "responseCode": ok_code(meta),
@@ -1693,6 +1755,7 @@ pub async fn va_intrabank_inquiry(
     match st
         .vas
         .inquiry(req.partner_id(), &r.virtual_account_no, &now())
+        .await
     {
         Ok(v) => {
             let mut d = va_data(&v);
@@ -1724,13 +1787,17 @@ pub async fn va_intrabank_payment(
     ) {
         return bad;
     }
-    match st.vas.pay(
-        req.partner_id(),
-        &r.virtual_account_no,
-        &r.partner_reference_no,
-        r.paid_amount.minor(),
-        &now(),
-    ) {
+    match st
+        .vas
+        .pay(
+            req.partner_id(),
+            &r.virtual_account_no,
+            &r.partner_reference_no,
+            r.paid_amount.minor(),
+            &now(),
+        )
+        .await
+    {
         Ok((v, p)) => {
             let mut d = va_data(&v);
             d.insert("partnerReferenceNo".into(), json!(p.payment_request_id));
@@ -1750,32 +1817,37 @@ pub async fn va_intrabank_payment(
 }
 
 /// VA report (35): every payment into the partner's VAs of
-/// `partnerServiceId`.
+/// `partnerServiceId` (the latest 1,000).
 pub async fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Reply {
     let meta = &req.meta;
     let r = &req.request;
-    let data: Vec<Value> = st
-        .vas
-        .report(req.partner_id())
+    let payments = match st.vas.report(req.partner_id()).await {
+        Ok(p) => p,
+        Err(e) => return va_error(meta, &e),
+    };
+    let mut names: std::collections::HashMap<String, String> = Default::default();
+    let mut data: Vec<Value> = Vec::new();
+    for (va, p) in payments
         .into_iter()
         .filter(|(va, _)| va.starts_with(&r.partner_service_id))
-        .map(|(va, p)| {
-            let name = st
-                .vas
-                .get(req.partner_id(), &va)
-                .map(|v| v.spec.name)
-                .unwrap_or_default();
-            json!({
-                "partnerServiceId": r.partner_service_id,
-                "virtualAccountName": name,
-                "virtualAccountNo": va,
-                "customerNo": va.get(r.partner_service_id.len()..).unwrap_or(""),
-                "paymentRequestId": p.payment_request_id,
-                "paidAmount": idr(p.amount),
-                "trxDateTime": p.time,
-            })
-        })
-        .collect();
+    {
+        if !names.contains_key(&va) {
+            let name = match st.vas.find(req.partner_id(), &va).await {
+                Ok(Some(v)) => v.spec.name,
+                _ => String::new(),
+            };
+            names.insert(va.clone(), name);
+        }
+        data.push(json!({
+            "partnerServiceId": r.partner_service_id,
+            "virtualAccountName": names.get(&va),
+            "virtualAccountNo": va,
+            "customerNo": va.get(r.partner_service_id.len()..).unwrap_or(""),
+            "paymentRequestId": p.payment_request_id,
+            "paidAmount": idr(p.amount),
+            "trxDateTime": p.time,
+        }));
+    }
     ok_json(json!({
         "responseCode": ok_code(meta),
         "responseMessage": "Successful",
@@ -1784,10 +1856,104 @@ pub async fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Rep
     }))
 }
 
-// ---------------------------------------------------------------- BI registration (07-09)
+/// Update VA status (29): `paidStatus` Y sets the VA paid (it takes no
+/// payment: `404{SS}14 Paid Bill`), N unpaid again; `trxId` must be the
+/// VA's (`404{SS}12` otherwise).
+pub async fn va_update_status(st: &State, req: Inbound<bi::va::UpdateVaStatusRequest>) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    if let Some(bad) = check_va_no(
+        meta,
+        &r.partner_service_id,
+        &r.customer_no,
+        &r.virtual_account_no,
+    ) {
+        return bad;
+    }
+    let paid = match r.paid_status.as_str() {
+        "Y" => true,
+        "N" => false,
+        _ => {
+            return snap(
+                meta,
+                ErrorReply::invalid_field("paidStatus").with_log("Y (paid) or N (not paid)"),
+            );
+        }
+    };
+    let t = now();
+    match st
+        .vas
+        .update_status(req.partner_id(), &r.virtual_account_no, &r.trx_id, paid, &t)
+        .await
+    {
+        Ok(v) => {
+            let mut d = va_data(&v);
+            d.insert("trxId".into(), json!(r.trx_id));
+            d.insert("lastUpdateDate".into(), json!(v.status_time));
+            ok_json(json!({
+                "responseCode": ok_code(meta),
+                "responseMessage": "Successful",
+                "virtualAccountData": d,
+            }))
+        }
+        Err(e) => va_error(meta, &e),
+    }
+}
 
-/// Most bindings the sandbox keeps.
-const MAX_BINDINGS: usize = 100_000;
+// ---------------------------------------------------------------- BI registration (06-09)
+
+/// Account creation (06): an account at the sandbox bank for the customer
+/// (`customerId`, else `phoneNo`), usable at once by transfers (its
+/// number is `accountId`), balance inquiry and transaction history, and an
+/// auth code (`authCode`) that Access Token B2B2C (74) redeems for the
+/// customer's token. The same customer again gets the same account.
+pub async fn account_creation(
+    st: &State,
+    req: Inbound<bi::registration::AccountCreationRequest>,
+) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let (field, customer) = match (&r.customer_id, &r.phone_no) {
+        (Some(c), _) => ("customerId", c.clone()),
+        (None, Some(p)) => ("phoneNo", p.clone()),
+        (None, None) => {
+            return snap(
+                meta,
+                ErrorReply::missing_field("customerId")
+                    .with_log("the sandbox creates the account of customerId (or phoneNo)"),
+            );
+        }
+    };
+    if !crate::auth_codes::valid_customer_id(&customer) {
+        return snap(
+            meta,
+            ErrorReply::invalid_field(field).with_log("1-64 letters, digits, '-', '_' or '.'"),
+        );
+    }
+    let partner = req.partner_id();
+    let name = r
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("Sandbox {customer}"));
+    let account = match st.accounts.create(partner, &customer, &name, &now()).await {
+        Ok(a) => a,
+        Err(e) => return account_error(meta, &e),
+    };
+    let code = match st.auth_codes.issue(partner, &customer).await {
+        Ok(c) => c,
+        Err(e) => return store_error(meta, &e.to_string()),
+    };
+    ok_json(json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+        "referenceNo": account.account_no,
+        "partnerReferenceNo": r.partner_reference_no,
+        "authCode": code,
+        "accountId": account.account_no,
+        "state": r.state,
+        "additionalInfo": { "customerId": customer, "balance": idr(account.balance) },
+    }))
+}
 
 /// Account binding (07): binds the customer (`phoneNo`, else `msisdn`)
 /// and hands out a single-use auth code for Access Token B2B2C (74): the
@@ -1808,32 +1974,20 @@ pub async fn account_binding(
         );
     }
     let partner = req.partner_id();
-    let link_id = {
-        let mut b = st.bindings.lock().unwrap_or_else(|p| p.into_inner());
-        if b.len() >= MAX_BINDINGS {
-            return snap(
-                meta,
-                ErrorReply::new(403, 4, "Activity Count Limit Exceeded"),
-            );
-        }
-        let mut n = b.len() + 1;
-        while b.contains_key(&(partner.to_owned(), format!("LNK{n:012}"))) {
-            n += 1;
-        }
-        let id = format!("LNK{n:012}");
-        b.insert((partner.to_owned(), id.clone()), customer.clone());
-        id
+    let binding = match st.bindings.bind(partner, &customer, &now()).await {
+        Ok(b) => b,
+        Err(e) => return store_error(meta, &e.to_string()),
     };
     let code = match st.auth_codes.issue(partner, &customer).await {
         Ok(c) => c,
-        Err(e) => return snap(meta, ErrorReply::internal().with_log(e.to_string())),
+        Err(e) => return store_error(meta, &e.to_string()),
     };
     ok_json(json!({
         "responseCode": ok_code(meta),
         "responseMessage": "Successful",
-        "referenceNo": link_id,
+        "referenceNo": binding.link_id,
         "partnerReferenceNo": r.partner_reference_no,
-        "linkId": link_id,
+        "linkId": binding.link_id,
         "nextAction": "ACCESS_TOKEN",
         "additionalInfo": { "authCode": code, "customerId": customer },
     }))
@@ -1862,17 +2016,18 @@ pub async fn account_binding_inquiry(
         },
         (None, None) => None,
     };
-    let bound = customer.as_ref().and_then(|c| {
-        let b = st.bindings.lock().unwrap_or_else(|p| p.into_inner());
-        b.iter()
-            .find(|((p, _), cust)| p == req.partner_id() && *cust == c)
-            .map(|((_, link), _)| link.clone())
-    });
+    let bound = match &customer {
+        Some(c) => match st.bindings.of_customer(req.partner_id(), c).await {
+            Ok(b) => b,
+            Err(e) => return store_error(meta, &e.to_string()),
+        },
+        None => None,
+    };
     match (customer, bound) {
-        (Some(c), Some(link)) => ok_json(json!({
+        (Some(c), Some(b)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
-            "referenceNo": link,
+            "referenceNo": b.link_id,
             "partnerReferenceNo": r.partner_reference_no,
             "accountCurrency": "IDR",
             "accountName": format!("Sandbox {c}"),
@@ -1885,7 +2040,9 @@ pub async fn account_binding_inquiry(
     }
 }
 
-/// Unbinding (09): removes the binding named by `linkId`, once.
+/// Unbinding (09): ends the binding named by `linkId`, once, and revokes
+/// the customer tokens issued from it (a later call with one:
+/// `401{SS}02`).
 pub async fn account_unbinding(
     st: &State,
     req: Inbound<bi::registration::AccountUnbindingRequest>,
@@ -1895,13 +2052,8 @@ pub async fn account_unbinding(
     let Some(link) = &r.link_id else {
         return snap(meta, ErrorReply::missing_field("linkId"));
     };
-    let removed = st
-        .bindings
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&(req.partner_id().to_owned(), link.clone()));
-    match removed {
-        Some(_) => ok_json(json!({
+    match st.bindings.unbind(req.partner_id(), link, &now()).await {
+        Ok(Some(_)) => ok_json(json!({
             "responseCode": ok_code(meta),
             "responseMessage": "Successful",
             "referenceNo": link,
@@ -1910,10 +2062,187 @@ pub async fn account_unbinding(
             "linkId": link,
             "unlinkResult": "success",
         })),
-        None => snap(
+        Ok(None) => snap(
             meta,
             ErrorReply::new(404, 11, "Invalid Customer. linkId not bound"),
         ),
+        Err(e) => store_error(meta, &e.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------- BI history (12, 13), account inquiry (15, 16)
+
+/// The customer of a B2B2C request (its customer token).
+fn customer_of<E>(req: &Inbound<E>) -> Result<String, Reply> {
+    req.customer_id()
+        .map(str::to_owned)
+        .ok_or_else(|| snap(&req.meta, ErrorReply::customer_token_not_found()))
+}
+
+fn history_item(e: &crate::accounts::Entry) -> Value {
+    json!({
+        "dateTime": e.time,
+        "amount": idr(e.amount),
+        "remark": format!("{} {}", if e.credit { "from" } else { "to" }, e.counterparty),
+        "sourceOfFunds": [{ "source": "BALANCE", "amount": idr(e.amount) }],
+        "status": "SUCCESS",
+        "type": if e.credit { "TOPUP" } else { "PAYMENT" },
+        "additionalInfo": {
+            "referenceNo": e.reference_no,
+            "partnerReferenceNo": e.partner_reference_no,
+            "balanceAfter": idr(e.balance_after),
+        },
+    })
+}
+
+/// Transaction history list (12, B2B2C): what moved on the account of the
+/// token's customer (created by 06), newest first, `pageSize` (default
+/// 10, at most 99) per `pageNumber` (from 1); `fromDateTime` /
+/// `toDateTime` bound it. A customer without an account: `404{SS}11`.
+pub async fn history_list(
+    st: &State,
+    req: Inbound<bi::history::TransactionHistoryListRequest>,
+) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let customer = match customer_of(&req) {
+        Ok(c) => c,
+        Err(reply) => return reply,
+    };
+    let (account, lines) = match st.accounts.history(req.partner_id(), &customer).await {
+        Ok(h) => h,
+        Err(e) => return account_error(meta, &e),
+    };
+    let within = |t: &str| {
+        let at = SnapTimestamp::parse(t).map(|s| s.unix_seconds()).ok();
+        let bound = |b: &Option<String>| {
+            b.as_deref()
+                .and_then(|b| SnapTimestamp::parse(b).ok())
+                .map(|b| b.unix_seconds())
+        };
+        match at {
+            Some(at) => {
+                bound(&r.from_date_time).is_none_or(|f| at >= f)
+                    && bound(&r.to_date_time).is_none_or(|u| at <= u)
+            }
+            None => true,
+        }
+    };
+    let size = r.page_size.unwrap_or(10).clamp(1, 99) as usize;
+    let page = r.page_number.unwrap_or(1).max(1) as usize;
+    let items: Vec<Value> = lines
+        .iter()
+        .rev()
+        .filter(|e| within(&e.time))
+        .skip((page - 1) * size)
+        .take(size)
+        .map(history_item)
+        .collect();
+    ok_json(json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+        "referenceNo": format!("HST{}", account.entries),
+        "partnerReferenceNo": r.partner_reference_no,
+        "detailData": items,
+        "additionalInfo": { "accountNo": account.account_no, "balance": idr(account.balance) },
+    }))
+}
+
+/// Transaction history detail (13, B2B2C): the transfer
+/// `originalPartnerReferenceNo` as it moved the token's customer's
+/// account; one that did not: `404{SS}01`.
+pub async fn history_detail(
+    st: &State,
+    req: Inbound<bi::history::TransactionHistoryDetailRequest>,
+) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    let customer = match customer_of(&req) {
+        Ok(c) => c,
+        Err(reply) => return reply,
+    };
+    match st
+        .accounts
+        .history_detail(
+            req.partner_id(),
+            &customer,
+            &r.original_partner_reference_no,
+        )
+        .await
+    {
+        Ok((t, e)) => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "referenceNo": t.reference_no,
+            "partnerReferenceNo": t.partner_reference_no,
+            "amount": idr(t.amount),
+            "dateTime": t.time,
+            "remark": format!("{} {}", if e.credit { "from" } else { "to" }, e.counterparty),
+            "sourceOfFunds": [{ "source": "BALANCE", "amount": idr(t.amount) }],
+            "status": "SUCCESS",
+            "type": if e.credit { "TOPUP" } else { "PAYMENT" },
+            "additionalInfo": { "balanceAfter": idr(e.balance_after) },
+        })),
+        Err(e) => account_error(meta, &e),
+    }
+}
+
+/// Internal account inquiry (15): an account of the sandbox bank that
+/// exists (created by 06, or used before); any other: `404{SS}11`.
+pub async fn account_inquiry_internal(
+    st: &State,
+    req: Inbound<bi::account_inquiry::InternalAccountInquiryRequest>,
+) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    match st.accounts.find(&r.beneficiary_account_no).await {
+        Ok(Some(a)) if a.account_no != crate::accounts::CLEARING => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "referenceNo": format!("INQ{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
+            "partnerReferenceNo": r.partner_reference_no,
+            "beneficiaryAccountName": a.name,
+            "beneficiaryAccountNo": a.account_no,
+            "beneficiaryAccountStatus": "Rekening aktif",
+            "beneficiaryAccountType": "S",
+            "currency": "IDR",
+            "additionalInfo": r.additional_info,
+        })),
+        Ok(_) => account_error(
+            meta,
+            &AccountError::InvalidAccount(format!("{} not found", r.beneficiary_account_no)),
+        ),
+        Err(e) => account_error(meta, &e),
+    }
+}
+
+/// External account inquiry (16): the sandbox plays every bank, so the
+/// account must exist in its book (created by 06, or used before),
+/// whatever `beneficiaryBankCode`; any other: `404{SS}11`.
+pub async fn account_inquiry_external(
+    st: &State,
+    req: Inbound<bi::account_inquiry::ExternalAccountInquiryRequest>,
+) -> Reply {
+    let meta = &req.meta;
+    let r = &req.request;
+    match st.accounts.find(&r.beneficiary_account_no).await {
+        Ok(Some(a)) if a.account_no != crate::accounts::CLEARING => ok_json(json!({
+            "responseCode": ok_code(meta),
+            "responseMessage": "Successful",
+            "referenceNo": format!("INQ{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
+            "partnerReferenceNo": r.partner_reference_no,
+            "beneficiaryAccountName": a.name,
+            "beneficiaryAccountNo": a.account_no,
+            "beneficiaryBankCode": r.beneficiary_bank_code,
+            "beneficiaryBankName": "Sandbox Bank",
+            "currency": "IDR",
+            "additionalInfo": r.additional_info,
+        })),
+        Ok(_) => account_error(
+            meta,
+            &AccountError::InvalidAccount(format!("{} not found", r.beneficiary_account_no)),
+        ),
+        Err(e) => account_error(meta, &e),
     }
 }
 
@@ -1987,5 +2316,11 @@ pub mod handlers {
         account_binding: bi::registration::AccountBindingRequest;
         account_binding_inquiry: bi::registration::AccountBindingInquiryRequest;
         account_unbinding: bi::registration::AccountUnbindingRequest;
+        account_creation: bi::registration::AccountCreationRequest;
+        va_update_status: bi::va::UpdateVaStatusRequest;
+        history_list: bi::history::TransactionHistoryListRequest;
+        history_detail: bi::history::TransactionHistoryDetailRequest;
+        account_inquiry_internal: bi::account_inquiry::InternalAccountInquiryRequest;
+        account_inquiry_external: bi::account_inquiry::ExternalAccountInquiryRequest;
     }
 }

@@ -848,22 +848,31 @@ impl Provider {
         }
         let received =
             doctor::Received::from_headers(&head.method, &head.path, &head.headers, body);
+        // The sender's User-Agent ranks the mistakes its library makes first.
+        let opts = doctor::DoctorOptions::from_headers(&head.headers);
         let scheme = head.scheme;
         let diagnosis = head.partner.as_deref().and_then(|p| {
             if scheme.is::<Symmetric>() {
                 p.verifier::<Symmetric>().map(|k| {
-                    doctor::diagnose_symmetric(
+                    doctor::diagnose_symmetric_with(
                         k,
                         head.b2b_token.as_deref().unwrap_or(""),
                         &received,
+                        &opts,
                     )
                 })
             } else if scheme.is::<Asymmetric>() {
                 p.verifier::<Asymmetric>()
-                    .map(|k| doctor::diagnose_asymmetric(k, &received))
+                    .map(|k| doctor::diagnose_asymmetric_with(k, &received, &opts))
             } else if scheme.is::<AccessToken>() {
                 p.verifier::<AccessToken>().map(|k| {
-                    doctor::diagnose_token(k, &p.client_id, received.timestamp, received.signature)
+                    doctor::diagnose_token_with(
+                        k,
+                        &p.client_id,
+                        received.timestamp,
+                        received.signature,
+                        &opts,
+                    )
                 })
             } else {
                 None

@@ -9,7 +9,8 @@
 //! | key | value | TTL |
 //! |---|---|---|
 //! | `{prefix}tok:{kind}:{sha256(token)}` | partner, customer, expiry (ms) | lifetime + 10 min (so that an expired token reads as expired, not unknown) |
-//! | `{prefix}tokidx:{kind}:{sha256(partner)}` | sorted set of a partner's live tokens (the cap) | the lifetime |
+//! | `{prefix}tokidx:{kind}:{sha256(partner)}` | sorted set of a partner's live tokens (the cap), scored issue ms × 1000 + sequence | the lifetime |
+//! | `{prefix}tokidx:{kind}:{sha256(partner)}:seq` | the sequence that orders tokens issued in one millisecond | the lifetime |
 //! | `{prefix}tokreplay:{replay key}` | the tokens a token request got (its replays get them again) | the B2B lifetime, at most a day |
 //! | `{prefix}xid:{sha256(partner, X-EXTERNAL-ID)}` | in flight: fingerprint, day, owner; answered: fingerprint, day, status, body | in flight: the lease (60 s); answered: the rest of the Jakarta day + grace |
 //! | `{prefix}rl:{sha256(partner)}:{window}` | request count of a window | two windows |
@@ -88,8 +89,13 @@ local i = 8
 while i <= #ARGV do
   local tk, zk, member, val, px, minscore = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5]
   redis.call('SET', tk, val, 'PX', px)
-  redis.call('ZREMRANGEBYSCORE', zk, '-inf', '(' .. minscore)
-  redis.call('ZADD', zk, ARGV[4], member)
+  -- score: issue time (ms) * 1000 + a per-partner sequence, so tokens
+  -- issued in the same millisecond keep their order and the cap retires
+  -- the oldest (with the time alone, ties fall to the member's bytes).
+  local seq = redis.call('INCR', zk .. ':seq') % 1000
+  redis.call('PEXPIRE', zk .. ':seq', px)
+  redis.call('ZREMRANGEBYSCORE', zk, '-inf', '(' .. (tonumber(minscore) * 1000))
+  redis.call('ZADD', zk, tonumber(ARGV[4]) * 1000 + seq, member)
   redis.call('PEXPIRE', zk, px)
   local n = redis.call('ZCARD', zk)
   local cap = tonumber(ARGV[5])

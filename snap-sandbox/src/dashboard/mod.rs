@@ -572,16 +572,17 @@ impl Family for VirtualAccounts {
         state: &'a State,
         partner: &'a str,
     ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
-        Box::pin(async move { self.rows_now(state, partner) })
+        Box::pin(self.rows_now(state, partner))
     }
 }
 
 impl VirtualAccounts {
-    fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
+    async fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
         use crate::va::TrxType;
         state
             .vas
             .all(partner)
+            .await
             .into_iter()
             .map(|v| {
                 let mut history = vec![event(
@@ -599,7 +600,8 @@ impl VirtualAccounts {
                     )
                 }));
                 if v.deleted {
-                    history.push(event("", "deleted", None, None));
+                    let at = v.deleted_time.as_deref().unwrap_or("");
+                    history.push(event(at, "deleted", None, None));
                 }
                 let status = if v.deleted {
                     "Deleted"
@@ -653,29 +655,34 @@ impl Family for Qris {
         state: &'a State,
         partner: &'a str,
     ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
-        Box::pin(async move { self.rows_now(state, partner) })
+        Box::pin(self.rows_now(state, partner))
     }
 }
 
 impl Qris {
-    fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
+    async fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
         use crate::qris::QrStatus;
         state
             .qris
             .all(partner)
+            .await
             .into_iter()
             .map(|q| {
                 let mut history = vec![event(&q.created, "generated", Some(idr(q.amount)), None)];
                 if let Some(t) = &q.paid_time {
                     history.push(event(t, "paid", Some(idr(q.amount)), None));
                 }
-                history.extend(
-                    q.refunds
-                        .iter()
-                        .map(|(no, amount)| event("", "refunded", Some(idr(*amount)), Some(no))),
-                );
+                history.extend(q.refunds.iter().map(|r| {
+                    event(
+                        &r.time,
+                        "refunded",
+                        Some(idr(r.amount)),
+                        Some(&r.partner_refund_no),
+                    )
+                }));
                 if q.canceled {
-                    history.push(event("", "cancelled", None, None));
+                    let at = q.canceled_time.as_deref().unwrap_or("");
+                    history.push(event(at, "cancelled", None, None));
                 }
                 let actions = if q.status() == QrStatus::Pending {
                     vec![RowAction {
@@ -714,15 +721,16 @@ impl Family for Transfers {
         state: &'a State,
         partner: &'a str,
     ) -> snap_server::store::BoxFuture<'a, Vec<FamilyRow>> {
-        Box::pin(async move { self.rows_now(state, partner) })
+        Box::pin(self.rows_now(state, partner))
     }
 }
 
 impl Transfers {
-    fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
+    async fn rows_now(&self, state: &State, partner: &str) -> Vec<FamilyRow> {
         state
             .accounts
             .transfers(partner)
+            .await
             .into_iter()
             .map(|t| FamilyRow {
                 reference: t.reference_no.clone(),

@@ -152,3 +152,44 @@ fn bad_configs_name_the_problem() {
     let e = SandboxConfig::from_file(&dir.join("nope.json")).unwrap_err();
     assert!(matches!(e, ConfigError::Read { .. }));
 }
+
+#[test]
+fn merchant_urls_and_the_bank_identity() {
+    let dir = tempdir("merchant");
+    let path = write(
+        &dir,
+        "sandbox.json",
+        r#"{
+  "partners": [
+    { "clientId": "a", "clientSecret": "sa", "merchantUrl": "http://127.0.0.1:9090" },
+    { "clientId": "b", "clientSecret": "sb" }
+  ],
+  "bankClientId": "MY-BANK"
+}"#,
+    );
+    let config = SandboxConfig::from_file(&path).expect("config");
+    let calls = &config.merchant_calls;
+    assert_eq!(calls.bank_client_id, "MY-BANK");
+    assert_eq!(
+        calls.target("a").map(|t| t.0),
+        Some("http://127.0.0.1:9090")
+    );
+    assert!(calls.target("b").is_none());
+    assert!(calls.bank_key.is_none());
+
+    let bad = write(
+        &dir,
+        "bad.json",
+        r#"{ "partners": [ { "clientId": "a", "clientSecret": "sa", "merchantUrl": "ftp://x" } ] }"#,
+    );
+    let e = SandboxConfig::from_file(&bad).unwrap_err();
+    assert!(matches!(e, ConfigError::Partner { .. }), "{e}");
+    assert!(e.to_string().contains("merchantUrl"), "{e}");
+    let nokey = write(
+        &dir,
+        "nokey.json",
+        r#"{ "partners": [ { "clientId": "a", "clientSecret": "sa" } ], "bankPrivateKeyFile": "missing.pem" }"#,
+    );
+    let e = SandboxConfig::from_file(&nokey).unwrap_err();
+    assert!(e.to_string().contains("bankPrivateKeyFile"), "{e}");
+}

@@ -134,6 +134,7 @@ async fn va_flow_create_inquiry_pay_status_delete() {
         .state()
         .vas
         .check_invariants()
+        .await
         .unwrap();
     env.running.shutdown().await;
 }
@@ -187,11 +188,11 @@ async fn concurrent_va_payments_keep_the_billing_type() {
     );
     let st = env.running.sandbox().state();
     assert_eq!(
-        st.vas.get(CLIENT_ID, "   123450003").unwrap().paid,
+        st.vas.get(CLIENT_ID, "   123450003").await.unwrap().paid,
         100_000,
         "1000.00 in minor units"
     );
-    st.vas.check_invariants().unwrap();
+    st.vas.check_invariants().await.unwrap();
     env.running.shutdown().await;
 }
 
@@ -325,6 +326,7 @@ async fn qris_generate_pay_query_refund_cancel() {
         .state()
         .qris
         .check_invariants()
+        .await
         .unwrap();
     env.running.shutdown().await;
 }
@@ -419,6 +421,7 @@ async fn transfers_move_balances_and_statements_list_them() {
         .state()
         .accounts
         .check_invariants()
+        .await
         .unwrap();
     env.running.shutdown().await;
 }

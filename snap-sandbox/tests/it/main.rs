@@ -3,6 +3,7 @@
 //! fault knobs, the notification verifier.
 #![forbid(unsafe_code)]
 
+mod books;
 mod checks;
 mod client;
 mod concurrency;
@@ -12,8 +13,10 @@ mod families;
 mod fault_injection;
 mod faults;
 mod fuzz_replay;
+mod generic;
 mod header_table;
 mod ledger_flow;
+mod merchant_calls;
 mod midtrans;
 mod notify;
 mod one_parser;

@@ -46,6 +46,8 @@ async fn each_profile_serves_its_provider_at_its_own_paths() {
                 "/v1.0/access-token/b2b",
                 "/gopay/v1.0/access-token/b2b",
                 "/v1.0/auth/payment",
+                // answered generically (snap_sandbox::generic)
+                "/v1.0/emoney/topup",
                 "/gopay/v1.0/debit/cancel",
                 "/paydia/v1.0/auth/void",
                 "/ayopop/api/v2/bill/cancel",
@@ -59,6 +61,7 @@ async fn each_profile_serves_its_provider_at_its_own_paths() {
                 "/v1.0/access-token/b2b",
                 "/v1.0/auth/payment",
                 "/v1.0/debit/cancel",
+                "/v1.0/emoney/topup",
             ],
             &[
                 "/gopay/v1.0/debit/cancel",
@@ -78,6 +81,7 @@ async fn each_profile_serves_its_provider_at_its_own_paths() {
             &[
                 "/gopay/v1.0/debit/cancel",
                 "/v1.0/auth/payment",
+                "/v1.0/emoney/topup",
                 "/reversal",
             ],
         ),
@@ -160,6 +164,7 @@ async fn the_customer_pays_a_qr_through_the_helper() {
     let qr = st
         .qris
         .generate(CLIENT_ID, "order-77", "M1", 12_345, &now)
+        .await
         .expect("generate");
     let token = env.b2b_token().await;
     let pay = |client: &'static str, reference: String| {
@@ -190,7 +195,7 @@ async fn the_customer_pays_a_qr_through_the_helper() {
     let unknown = pay(CLIENT_ID, "QR-NOPE".to_owned()).await;
     assert_eq!(unknown.status, 404, "{:?}", unknown.json);
     assert_eq!(
-        st.qris.get(CLIENT_ID, "order-77").unwrap().status(),
+        st.qris.get(CLIENT_ID, "order-77").await.unwrap().status(),
         snap_sandbox::qris::QrStatus::Success
     );
     env.running.shutdown().await;
@@ -211,6 +216,7 @@ async fn a_deleted_va_cannot_be_paid() {
             NewVa::new("   70012", "0812345678", "Budi", TrxType::Open, None),
             &now,
         )
+        .await
         .expect("create");
     let token = env.b2b_token().await;
     let body = json!({
@@ -227,6 +233,7 @@ async fn a_deleted_va_cannot_be_paid() {
     let refused = st
         .vas
         .pay(CLIENT_ID, &va.virtual_account_no, "p-1", 10_000, &now)
+        .await
         .unwrap_err();
     assert_eq!(refused.case(), (404, 12));
     let a = env
