@@ -444,7 +444,7 @@ async fn send(
         .uri(prepared.path.as_str())
         .header(http::header::HOST, addr.to_string());
     if let Some(h) = builder.headers_mut() {
-        h.extend(prepared.headers);
+        prepared.headers.write_into(h);
     }
     let req = builder
         .body(Full::new(Bytes::from(prepared.body)))

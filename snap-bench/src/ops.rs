@@ -201,7 +201,7 @@ impl Bench {
         let prepared = self
             .framework_client_auth_payment()
             .map_err(|x| format!("framework: {x}"))?;
-        if whatif.1 != prepared.body || whatif.0 != prepared.headers {
+        if whatif.1 != prepared.body || whatif.0 != prepared.headers.to_header_map() {
             return Err("the what-if variant differs from prepare".into());
         }
         self.framework_provider_auth_payment()
@@ -270,6 +270,60 @@ impl Bench {
     /// As `prepare` (never with the fixtures).
     pub fn framework_client_auth_payment_plain(&self) -> Result<PreparedRequest, PrepareError> {
         prepare(std::hint::black_box(&self.ap), &self.context_plain(true))
+    }
+
+    /// (2) plus the conversion a caller that wants an `http::HeaderMap`
+    /// makes: `prepare` of the VA inquiry, then its headers moved into a
+    /// `HeaderMap` (`HeaderMap::from`): what `prepare` returned before the
+    /// headers were kept in fixed slots.
+    ///
+    /// # Errors
+    /// As `prepare` (never with the fixtures).
+    pub fn framework_client_small_header_map(&self) -> Result<(HeaderMap, Vec<u8>), PrepareError> {
+        let prepared = self.framework_client_small()?;
+        Ok((HeaderMap::from(prepared.headers), prepared.body))
+    }
+
+    /// (2) plus the conversion of its headers into an `http::HeaderMap`, Auth
+    /// Payment (see [`Bench::framework_client_small_header_map`]).
+    ///
+    /// # Errors
+    /// As `prepare` (never with the fixtures).
+    pub fn framework_client_auth_payment_header_map(
+        &self,
+    ) -> Result<(HeaderMap, Vec<u8>), PrepareError> {
+        let prepared = self.framework_client_auth_payment()?;
+        Ok((HeaderMap::from(prepared.headers), prepared.body))
+    }
+
+    /// (2) plus what `snap-client`'s reqwest transport does with the headers
+    /// on every attempt: `prepare` of the VA inquiry, then
+    /// [`PreparedHeaders::write_into`](snap_core::endpoint::PreparedHeaders::write_into)
+    /// an empty `HeaderMap` (reqwest's request starts with one), cloning each
+    /// value (the prepared request is kept for a retry).
+    ///
+    /// # Errors
+    /// As `prepare` (never with the fixtures).
+    pub fn framework_client_small_sent(
+        &self,
+    ) -> Result<(HeaderMap, PreparedRequest), PrepareError> {
+        let prepared = self.framework_client_small()?;
+        let mut map = HeaderMap::new();
+        prepared.headers.write_into(&mut map);
+        Ok((map, prepared))
+    }
+
+    /// [`Bench::framework_client_small_sent`] for Auth Payment.
+    ///
+    /// # Errors
+    /// As `prepare` (never with the fixtures).
+    pub fn framework_client_auth_payment_sent(
+        &self,
+    ) -> Result<(HeaderMap, PreparedRequest), PrepareError> {
+        let prepared = self.framework_client_auth_payment()?;
+        let mut map = HeaderMap::new();
+        prepared.headers.write_into(&mut map);
+        Ok((map, prepared))
     }
 
     /// (1) floor, VA-inquiry-sized body.
@@ -590,6 +644,18 @@ pub const OPS: &[(&str, Op)] = &[
     }),
     ("client/framework/auth_payment", |b| {
         len_or_zero(b.framework_client_auth_payment(), |x| x.body.len())
+    }),
+    ("client/framework_header_map/va_inquiry", |b| {
+        len_or_zero(b.framework_client_small_header_map(), |x| x.0.len())
+    }),
+    ("client/framework_header_map/auth_payment", |b| {
+        len_or_zero(b.framework_client_auth_payment_header_map(), |x| x.0.len())
+    }),
+    ("client/framework_sent/va_inquiry", |b| {
+        len_or_zero(b.framework_client_small_sent(), |x| x.0.len())
+    }),
+    ("client/framework_sent/auth_payment", |b| {
+        len_or_zero(b.framework_client_auth_payment_sent(), |x| x.0.len())
     }),
     ("client/framework_plain_ctx/auth_payment", |b| {
         len_or_zero(b.framework_client_auth_payment_plain(), |x| x.body.len())

@@ -172,7 +172,7 @@ impl RecordedTransport {
         script.sent.push(SentRequest {
             method: request.method.clone(),
             path: request.path.to_owned(),
-            headers: request.headers.clone(),
+            headers: request.headers.to_header_map(),
             body: request.body.to_vec(),
         });
         let path = request.path.split('?').next().unwrap_or_default();

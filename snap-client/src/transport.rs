@@ -18,7 +18,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use http::HeaderMap;
+use snap_core::endpoint::PreparedHeaders;
 
 use super::resolve::BoxFuture;
 
@@ -33,8 +33,10 @@ pub struct HttpRequest<'a> {
     pub url: &'a str,
     /// The path as signed (prefix, declared path and query).
     pub path: &'a str,
-    /// The headers (Content-Type, SNAP headers, signature).
-    pub headers: &'a HeaderMap,
+    /// The headers (Content-Type, SNAP headers, signature): write them into
+    /// the outgoing request with [`PreparedHeaders::write_into`] (or convert
+    /// with [`PreparedHeaders::to_header_map`]).
+    pub headers: &'a PreparedHeaders,
     /// The body bytes, as signed.
     pub body: &'a [u8],
     /// The per-attempt time limit (the client enforces it too).
@@ -220,13 +222,18 @@ impl Transport for ReqwestTransport {
                     format!("bad URL {}: {e}", request.url),
                 )
             })?;
-            let response = self
+            let mut outgoing = self
                 .client
                 .request(request.method.clone(), requested.clone())
-                .headers(request.headers.clone())
                 .body(request.body.to_vec())
                 .timeout(request.timeout)
-                .send()
+                .build()
+                .map_err(|e| classify(&e))?;
+            // Straight into reqwest's own header map: no intermediate map.
+            request.headers.write_into(outgoing.headers_mut());
+            let response = self
+                .client
+                .execute(outgoing)
                 .await
                 .map_err(|e| classify(&e))?;
             if *response.url() != requested {

@@ -127,6 +127,7 @@ mod decode;
 mod parse;
 mod paths;
 mod prepare;
+mod prepared_headers;
 
 pub use decode::{
     Answer, AnswerCode, CodeOutcome, DecodeError, DecodeWarning, Decoded, ErrorAnswer, Snap7,
@@ -138,6 +139,7 @@ pub use prepare::{
     BearerToken, PartnerHeaders, PrepareError, PreparedRequest, RequestContext, header, prepare,
     prepare_bytes,
 };
+pub use prepared_headers::{PreparedHeaders, PreparedHeadersIter};
 
 /// A value that can check itself against SNAP field rules.
 ///

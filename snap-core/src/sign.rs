@@ -126,9 +126,10 @@
 //! // provider side: the partner's verifiers, looked up by the endpoint's scheme
 //! let verifiers = Verifiers::new().with::<AcmeSignature>(HmacSha256Key::new(b"acme-api-key", "apiKey")?);
 //! let received = SigningInput::new("POST", &prepared.path).body(&prepared.body);
-//! verifiers.verify(OrderRequest::META.signature, &received, &prepared.headers).unwrap()?;
+//! let headers = prepared.headers.to_header_map(); // as the provider receives them
+//! verifiers.verify(OrderRequest::META.signature, &received, &headers).unwrap()?;
 //! let tampered = received.body(br#"{"order_id":"A-2"}"#);
-//! assert!(verifiers.verify(OrderRequest::META.signature, &tampered, &prepared.headers).unwrap().is_err());
+//! assert!(verifiers.verify(OrderRequest::META.signature, &tampered, &headers).unwrap().is_err());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -38,13 +38,37 @@ const PAIRS: &[(&str, &str, &str, f64)] = &[
         1.2,
     ),
     (
+        "(2) + headers moved into an http::HeaderMap / (1), VA inquiry",
+        "client/framework_header_map/va_inquiry",
+        "client/floor/va_inquiry",
+        f64::INFINITY,
+    ),
+    (
+        "(2) + headers moved into an http::HeaderMap / (1), Auth Payment",
+        "client/framework_header_map/auth_payment",
+        "client/floor/auth_payment",
+        f64::INFINITY,
+    ),
+    (
+        "(2) + the transport's write_into (values cloned) / (1), VA inquiry",
+        "client/framework_sent/va_inquiry",
+        "client/floor/va_inquiry",
+        f64::INFINITY,
+    ),
+    (
+        "(2) + the transport's write_into (values cloned) / (1), Auth Payment",
+        "client/framework_sent/auth_payment",
+        "client/floor/auth_payment",
+        f64::INFINITY,
+    ),
+    (
         "(2)/(1) client, Auth Payment, context of plain strings",
         "client/framework_plain_ctx/auth_payment",
         "client/floor/auth_payment",
         1.2,
     ),
     (
-        "floor + the 8 headers in a HeaderMap / floor, Auth Payment",
+        "floor + the 9 headers in a HeaderMap / floor, Auth Payment",
         "client/floor_with_headers/auth_payment",
         "client/floor/auth_payment",
         f64::INFINITY,

@@ -7,8 +7,10 @@
 //! re-serialization. A retry after a timeout re-sends the same
 //! `PreparedRequest` (same X-EXTERNAL-ID, same body, same signature).
 
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderMap, HeaderValue};
 use serde::Serialize;
+
+use super::prepared_headers::{self as slot, PreparedHeaders};
 
 use super::{Endpoint, EndpointMeta, Method, PathMap, PathMapError};
 use crate::rules::Violations;
@@ -34,6 +36,8 @@ pub mod header {
     pub const X_EXTERNAL_ID: &str = table::X_EXTERNAL_ID.wire;
     /// `CHANNEL-ID`
     pub const CHANNEL_ID: &str = table::CHANNEL_ID.wire;
+    /// `X-DEVICE-ID`
+    pub const X_DEVICE_ID: &str = table::X_DEVICE_ID.wire;
     /// `X-CLIENT-KEY`
     pub const X_CLIENT_KEY: &str = table::X_CLIENT_KEY.wire;
     /// `Authorization`
@@ -310,8 +314,8 @@ impl PartnerHeaders {
             .map_err(header_error)?;
         table::CHANNEL_ID.check(channel_id).map_err(header_error)?;
         Ok(PartnerHeaders {
-            partner_value: value(&N_X_PARTNER_ID, partner_id)?,
-            channel_value: value(&N_CHANNEL_ID, channel_id)?,
+            partner_value: value(header::X_PARTNER_ID, partner_id)?,
+            channel_value: value(header::CHANNEL_ID, channel_id)?,
             partner_id: partner_id.to_owned(),
             channel_id: channel_id.to_owned(),
         })
@@ -347,7 +351,7 @@ impl BearerToken {
         crate::headers::AUTHORIZATION
             .check(token.expose())
             .map_err(header_error)?;
-        let mut header = value(&N_AUTHORIZATION, &bearer(token.expose()))?;
+        let mut header = value(header::AUTHORIZATION, &bearer(token.expose()))?;
         header.set_sensitive(true);
         Ok(BearerToken { token, header })
     }
@@ -377,12 +381,24 @@ pub struct PreparedRequest {
     pub method: Method,
     /// Path as sent and signed: prefix + declared path + `?query`.
     pub path: String,
-    /// Headers (content type, SNAP headers, signature).
-    pub headers: HeaderMap,
+    /// Headers (content type, SNAP headers, signature, device headers):
+    /// [`PreparedHeaders`], written by the transport straight into its
+    /// request ([`PreparedHeaders::write_into`]; `HeaderMap::from` for an
+    /// [`http::HeaderMap`]).
+    pub headers: PreparedHeaders,
     /// The body: the signed bytes.
     pub body: Vec<u8>,
-    /// X-EXTERNAL-ID sent (empty for schemes without it).
-    pub external_id: String,
+}
+
+impl PreparedRequest {
+    /// X-EXTERNAL-ID sent (`""` for schemes without it): the value in
+    /// [`headers`](Self::headers).
+    pub fn external_id(&self) -> &str {
+        self.headers
+            .get(header::X_EXTERNAL_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
 }
 
 impl std::fmt::Debug for PreparedRequest {
@@ -403,7 +419,7 @@ impl std::fmt::Debug for PreparedRequest {
             self.method,
             self.path,
             self.body.len(),
-            self.external_id
+            self.external_id()
         )
     }
 }
@@ -463,27 +479,9 @@ pub enum PrepareError {
     Path(#[from] PathMapError),
 }
 
-/// A header [`prepare`] writes: its parsed name (built at compile time) and
-/// the name its errors quote.
-struct Name(HeaderName, &'static str);
-
-impl Name {
-    const fn of(name: &'static str) -> Self {
-        Self(HeaderName::from_static(name), name)
-    }
-}
-
-const N_CONTENT_TYPE: Name = Name::of(header::CONTENT_TYPE);
-const N_X_TIMESTAMP: Name = Name::of(header::X_TIMESTAMP);
-const N_X_PARTNER_ID: Name = Name::of(header::X_PARTNER_ID);
-const N_X_EXTERNAL_ID: Name = Name::of(header::X_EXTERNAL_ID);
-const N_CHANNEL_ID: Name = Name::of(header::CHANNEL_ID);
-const N_X_SIGNATURE: Name = Name::of(header::X_SIGNATURE);
-const N_AUTHORIZATION: Name = Name::of(header::AUTHORIZATION);
-const N_AUTHORIZATION_CUSTOMER: Name = Name::of(header::AUTHORIZATION_CUSTOMER);
-
 /// The device headers of B2B2C calls, from the header table, with the
-/// context value each one takes.
+/// context value each one takes; X-DEVICE-ID first (it has a slot of
+/// its own in [`PreparedHeaders`]).
 fn device_headers<'c>(
     ctx: &RequestContext<'c>,
 ) -> [(&'static crate::headers::HeaderSpec, Option<&'c str>); 5] {
@@ -497,24 +495,19 @@ fn device_headers<'c>(
     ]
 }
 
-fn value(name: &Name, value: &str) -> Result<HeaderValue, PrepareError> {
+/// A header value checked to be visible ASCII; `name` is the header's
+/// name for the error.
+fn value(name: &'static str, value: &str) -> Result<HeaderValue, PrepareError> {
     HeaderValue::from_str(value).map_err(|_| PrepareError::Header {
-        name: name.1,
+        name,
         reason: "must be visible ASCII".to_owned(),
     })
 }
 
-fn put(headers: &mut HeaderMap, name: Name, v: &str) -> Result<(), PrepareError> {
-    let v = value(&name, v)?;
-    headers.insert(name.0, v);
-    Ok(())
-}
-
-fn put_secret(headers: &mut HeaderMap, name: Name, v: &str) -> Result<(), PrepareError> {
-    let mut v = value(&name, v)?;
+fn secret_value(name: &'static str, v: &str) -> Result<HeaderValue, PrepareError> {
+    let mut v = value(name, v)?;
     v.set_sensitive(true);
-    headers.insert(name.0, v);
-    Ok(())
+    Ok(v)
 }
 
 /// `Bearer {token}`, in one allocation.
@@ -649,26 +642,16 @@ fn symmetric_compact(
         &hash,
         timestamp.as_bytes(),
     ];
-    let len = parts.iter().map(|p| p.len()).sum::<usize>() + parts.len() - 1;
-    // The string-to-sign on the stack when it fits (it nearly always does).
-    let mut stack = [0u8; 1024];
-    let mut heap = Vec::new();
-    let buf: &mut [u8] = if len <= stack.len() {
-        &mut stack[..len]
-    } else {
-        heap.resize(len, 0);
-        &mut heap
-    };
-    let mut at = 0;
-    for (i, part) in parts.into_iter().enumerate() {
-        if i > 0 {
-            buf[at] = b':';
-            at += 1;
-        }
-        buf[at..at + part.len()].copy_from_slice(part);
-        at += part.len();
-    }
-    HeaderValue::try_from(key.sign(buf)).map_err(|_| PrepareError::Header {
+    // Fed to the MAC piece by piece (no joined string-to-sign), encoded on
+    // the stack, copied once into the header value.
+    let mut signature = [0u8; 88];
+    let written = key
+        .sign_joined_into(&parts, b':', &mut signature)
+        .ok_or_else(|| PrepareError::Header {
+            name: header::X_SIGNATURE,
+            reason: "signature does not fit its 88 characters".to_owned(),
+        })?;
+    HeaderValue::from_bytes(&signature[..written]).map_err(|_| PrepareError::Header {
         name: header::X_SIGNATURE,
         reason: "must be visible ASCII".to_owned(),
     })
@@ -751,35 +734,18 @@ fn prepare_target(
     }
     let ts = ctx.timestamp.as_str();
 
-    // Sized exactly: content type, the SNAP ids, the tokens, the signature,
-    // the device headers given (a larger map costs more to set up).
-    let capacity = 2
-        + if info.transaction_headers { 4 } else { 1 }
-        + usize::from(ctx.access_token.is_some())
-        + usize::from(meta.customer_token)
-        + device_headers(ctx)
-            .iter()
-            .filter(|(_, v)| v.is_some())
-            .count()
-        + info.headers.len();
-    let mut headers = HeaderMap::with_capacity(capacity);
-    headers.insert(
-        N_CONTENT_TYPE.0,
-        HeaderValue::from_static("application/json"),
-    );
-    let mut external_id = String::new();
+    let mut headers = PreparedHeaders::new();
     if info.transaction_headers {
         crate::headers::X_EXTERNAL_ID
             .check(ctx.external_id)
             .map_err(header_error)?;
-        put(&mut headers, N_X_TIMESTAMP, ts)?;
+        headers.set(slot::X_TIMESTAMP, value(header::X_TIMESTAMP, ts)?);
         match ctx.partner {
             Some(p)
                 if same(ctx.partner_id, &p.partner_id) && same(ctx.channel_id, &p.channel_id) =>
             {
-                headers.insert(N_X_PARTNER_ID.0, p.partner_value.clone());
-                put(&mut headers, N_X_EXTERNAL_ID, ctx.external_id)?;
-                headers.insert(N_CHANNEL_ID.0, p.channel_value.clone());
+                headers.set(slot::X_PARTNER_ID, p.partner_value.clone());
+                headers.set(slot::CHANNEL_ID, p.channel_value.clone());
             }
             _ => {
                 use crate::headers as table;
@@ -789,40 +755,39 @@ fn prepare_target(
                 table::CHANNEL_ID
                     .check(ctx.channel_id)
                     .map_err(header_error)?;
-                put(&mut headers, N_X_PARTNER_ID, ctx.partner_id)?;
-                put(&mut headers, N_X_EXTERNAL_ID, ctx.external_id)?;
-                put(&mut headers, N_CHANNEL_ID, ctx.channel_id)?;
+                headers.set(
+                    slot::X_PARTNER_ID,
+                    value(header::X_PARTNER_ID, ctx.partner_id)?,
+                );
+                headers.set(slot::CHANNEL_ID, value(header::CHANNEL_ID, ctx.channel_id)?);
             }
         }
-        external_id = ctx.external_id.to_owned();
+        headers.set(
+            slot::X_EXTERNAL_ID,
+            value(header::X_EXTERNAL_ID, ctx.external_id)?,
+        );
     } else if info.timestamp {
-        put(&mut headers, N_X_TIMESTAMP, ts)?;
+        headers.set(slot::X_TIMESTAMP, value(header::X_TIMESTAMP, ts)?);
     }
     check_tokens(ctx)?;
     let access_token = ctx.access_token.map(|t| t.expose().as_str());
     if let Some(token) = ctx.access_token {
-        match ready_bearer(token, ctx.access_bearer) {
-            Some(v) => {
-                headers.insert(N_AUTHORIZATION.0, v.clone());
-            }
-            None => put_secret(&mut headers, N_AUTHORIZATION, &bearer(token.expose()))?,
-        }
+        let v = match ready_bearer(token, ctx.access_bearer) {
+            Some(v) => v.clone(),
+            None => secret_value(header::AUTHORIZATION, &bearer(token.expose()))?,
+        };
+        headers.set(slot::AUTHORIZATION, v);
     }
     if meta.customer_token {
         let token = ctx.customer_token.ok_or(PrepareError::MissingToken {
             endpoint: meta.name,
             what: "a customer token (Authorization-Customer, B2B2C)",
         })?;
-        match ready_bearer(token, ctx.customer_bearer) {
-            Some(v) => {
-                headers.insert(N_AUTHORIZATION_CUSTOMER.0, v.clone());
-            }
-            None => put_secret(
-                &mut headers,
-                N_AUTHORIZATION_CUSTOMER,
-                &bearer(token.expose()),
-            )?,
-        }
+        let v = match ready_bearer(token, ctx.customer_bearer) {
+            Some(v) => v.clone(),
+            None => secret_value(header::AUTHORIZATION_CUSTOMER, &bearer(token.expose()))?,
+        };
+        headers.set(slot::AUTHORIZATION_CUSTOMER, v);
     }
     if meta.device_id && ctx.device_id.is_none_or(|d| d.trim().is_empty()) {
         return Err(PrepareError::Header {
@@ -830,11 +795,16 @@ fn prepare_target(
             reason: "is mandatory on this B2B2C endpoint (BI's header table): set the customer's device id in the request context (`with_device_id`)".into(),
         });
     }
-    for (spec, v) in device_headers(ctx) {
+    for (i, (spec, v)) in device_headers(ctx).into_iter().enumerate() {
         if let Some(v) = v {
             spec.check(v).map_err(header_error)?;
-            let v = value(&Name(spec.name(), spec.wire), v)?;
-            headers.insert(spec.name(), v);
+            let v = value(spec.wire, v)?;
+            // X-DEVICE-ID (first: mandatory on B2B2C) has a slot.
+            if i == 0 {
+                headers.set(slot::X_DEVICE_ID, v);
+            } else {
+                headers.push_extra(spec.name(), v);
+            }
         }
     }
     if info.access_token && access_token.is_none() {
@@ -853,7 +823,7 @@ fn prepare_target(
         && let (Some(key), Some(token)) = (credential.signer::<Symmetric>(), access_token)
     {
         let signature = symmetric_compact(key, meta.method.as_str(), &path, token, &body, ts)?;
-        headers.insert(N_X_SIGNATURE.0, signature);
+        headers.set(slot::X_SIGNATURE, signature);
     } else if let Some(credential) = credential {
         let mut input = SigningInput::new(meta.method.as_str(), &path)
             .body(&body)
@@ -862,13 +832,24 @@ fn prepare_target(
         if !ctx.client_id.is_empty() {
             input.client_id = Some(ctx.client_id);
         }
-        credential.sign(&input, &mut headers)?;
+        // A scheme writes into an `http::HeaderMap` (its trait's contract);
+        // its headers are moved over (a value per name: the last written).
+        let mut written = HeaderMap::with_capacity(info.headers.len());
+        credential.sign(&input, &mut written)?;
+        let mut name = None;
+        for (n, v) in written {
+            if let Some(n) = n {
+                name = Some(n);
+            }
+            if let Some(n) = &name {
+                headers.insert(n.clone(), v);
+            }
+        }
     }
     Ok(PreparedRequest {
         method: meta.method,
         path,
         headers,
         body,
-        external_id,
     })
 }

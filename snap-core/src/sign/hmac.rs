@@ -52,6 +52,28 @@ impl HmacKey {
         STANDARD.encode(self.tag(message))
     }
 
+    /// [`sign`](Self::sign) of `parts` joined by `separator`, fed to the MAC
+    /// piece by piece (no joined message built) and written as base64 into
+    /// `out`: the same 88 characters as `sign`, without a `String`. Returns
+    /// how many bytes were written (88; `None` cannot happen: 64 bytes always
+    /// encode to 88 characters).
+    pub(crate) fn sign_joined_into(
+        &self,
+        parts: &[&[u8]],
+        separator: u8,
+        out: &mut [u8; 88],
+    ) -> Option<usize> {
+        let mut mac = self.mac.clone();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                mac.update(&[separator]);
+            }
+            mac.update(part);
+        }
+        let tag: [u8; 64] = mac.finalize().into_bytes().into();
+        STANDARD.encode_slice(tag, out).ok()
+    }
+
     /// Checks a base64 signature over `message`. The signature is decoded first
     /// and the tags are compared in constant time on bytes.
     ///

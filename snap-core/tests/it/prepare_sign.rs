@@ -97,6 +97,22 @@ fn prepare_signature_is_sign_symmetric_over_the_sent_bytes() {
     assert!(prepared.headers["authorization"].is_sensitive());
     assert!(prepared.headers["authorization-customer"].is_sensitive());
     assert!(!prepared.headers["content-type"].is_sensitive());
+    assert_eq!(prepared.external_id(), "41807553358950093184162180797837");
+    // As an http::HeaderMap: the same nine headers, sensitivity kept.
+    let map = http::HeaderMap::from(prepared.headers.clone());
+    assert_eq!(map.len(), 9);
+    assert_eq!(map, prepared.headers.to_header_map());
+    for (name, value) in &prepared.headers {
+        assert_eq!(map.get(name), Some(value), "{name}");
+    }
+    assert!(map["authorization"].is_sensitive());
+    // Debug shows the request and redacts the tokens.
+    let printed = format!("{prepared:?}");
+    assert!(
+        printed.contains("41807553358950093184162180797837"),
+        "{printed}"
+    );
+    assert!(!printed.contains("b2b-token") && !printed.contains("customer-token"));
 }
 
 /// Ready values (`PartnerHeaders`, `BearerToken`) give the same headers and

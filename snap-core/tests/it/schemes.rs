@@ -149,29 +149,29 @@ fn a_scheme_defined_outside_snap_core_signs_and_verifies() {
     assert_eq!(prepared.headers["x-timestamp"], ts.as_str());
     assert!(prepared.headers.get("x-signature").is_none());
     assert!(prepared.headers.get("authorization").is_none());
-    assert_eq!(prepared.external_id, "41807553358950093184162180797837");
+    assert_eq!(prepared.external_id(), "41807553358950093184162180797837");
     assert!(!format!("{prepared:?}").contains(&sig));
 
     // Provider side, knowing the endpoint by its metadata only.
     let verifiers = Verifiers::new().with::<ProviderSig>(key.clone());
     let received = SigningInput::new("POST", &prepared.path).body(&prepared.body);
     assert_eq!(
-        verifiers.verify(meta.signature, &received, &prepared.headers),
+        verifiers.verify(meta.signature, &received, &prepared.headers.to_header_map()),
         Some(Ok(()))
     );
     // The same bytes under another path, or other bytes, do not verify.
     let moved = SigningInput::new("POST", "/v1.0/emoney/topup").body(&prepared.body);
     assert_eq!(
-        verifiers.verify(meta.signature, &moved, &prepared.headers),
+        verifiers.verify(meta.signature, &moved, &prepared.headers.to_header_map()),
         Some(Err(SignatureError::Mismatch))
     );
     let other = received.body(br#"{"partnerReferenceNo":"ref-2"}"#);
     assert_eq!(
-        verifiers.verify(meta.signature, &other, &prepared.headers),
+        verifiers.verify(meta.signature, &other, &prepared.headers.to_header_map()),
         Some(Err(SignatureError::Mismatch))
     );
     // Without the header: a named header error, not a mismatch.
-    let mut stripped = prepared.headers.clone();
+    let mut stripped = prepared.headers.to_header_map();
     stripped.remove("x-provider-sig");
     assert_eq!(
         verifiers.verify(meta.signature, &received, &stripped),
@@ -183,7 +183,7 @@ fn a_scheme_defined_outside_snap_core_signs_and_verifies() {
     // A partner without a key for this scheme: nothing to verify with.
     let hmac_only = Verifiers::new().with::<Symmetric>(HmacKey::new(b"k").unwrap());
     assert_eq!(
-        hmac_only.verify(meta.signature, &received, &prepared.headers),
+        hmac_only.verify(meta.signature, &received, &prepared.headers.to_header_map()),
         None
     );
     // The typed accessors give the key back.
@@ -286,7 +286,11 @@ fn type_2_signs_a_symmetric_b2b_endpoint_asymmetrically() {
         .unwrap();
     let verifiers = Verifiers::new().with::<Asymmetric>(public);
     assert_eq!(
-        verifiers.verify(SchemeRef::of::<Asymmetric>(), &sent, &p.headers),
+        verifiers.verify(
+            SchemeRef::of::<Asymmetric>(),
+            &sent,
+            &p.headers.to_header_map()
+        ),
         Some(Ok(()))
     );
 

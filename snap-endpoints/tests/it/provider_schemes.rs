@@ -59,19 +59,19 @@ fn ipg_vector_through_prepare_and_verifiers() {
     ] {
         assert!(prepared.headers.get(h).is_none(), "{h}");
     }
-    assert!(prepared.external_id.is_empty());
+    assert!(prepared.external_id().is_empty());
 
     let scheme = VaReversalRequest::META.signature;
     let verifiers = Verifiers::new().with::<IpgSignature>(key);
     let received = SigningInput::new("POST", &prepared.path).body(&prepared.body);
     verifiers
-        .verify(scheme, &received, &prepared.headers)
+        .verify(scheme, &received, &prepared.headers.to_header_map())
         .unwrap()
         .unwrap();
     let tampered = received.body(b"{\"amount\":10001}");
     assert!(
         verifiers
-            .verify(scheme, &tampered, &prepared.headers)
+            .verify(scheme, &tampered, &prepared.headers.to_header_map())
             .unwrap()
             .unwrap_err()
             .is_mismatch()
@@ -110,12 +110,16 @@ fn ayopop_vector_through_prepare_and_verifiers() {
     let received = SigningInput::new("POST", &prepared.path).body(&prepared.body);
     let scheme = BillCancelRequest::META.signature;
     verifiers
-        .verify(scheme, &received, &prepared.headers)
+        .verify(scheme, &received, &prepared.headers.to_header_map())
         .unwrap()
         .unwrap();
     assert!(
         verifiers
-            .verify(scheme, &received.body(b"{}"), &prepared.headers)
+            .verify(
+                scheme,
+                &received.body(b"{}"),
+                &prepared.headers.to_header_map()
+            )
             .unwrap()
             .unwrap_err()
             .is_mismatch()

@@ -73,7 +73,7 @@ fn auth_void_is_signed_over_the_exact_body_and_the_prefixed_path() {
     // Serialized once, compact: these are the bytes to send.
     assert_eq!(p.body, serde_json::to_vec(&req).unwrap());
     assert!(!p.body.contains(&b'\n'));
-    assert_eq!(p.external_id, "41807553358950093184162180797837");
+    assert_eq!(p.external_id(), "41807553358950093184162180797837");
     assert_eq!(header(&p, "x-timestamp"), TS);
     assert_eq!(
         header(&p, "x-partner-id"),
@@ -115,7 +115,7 @@ fn auth_void_is_signed_over_the_exact_body_and_the_prefixed_path() {
     );
     // The provider side reads them back with the typed header set (X-DEVICE-ID,
     // unsigned, is added by the caller on B2B2C calls).
-    let mut sent = p.headers.clone();
+    let mut sent = p.headers.to_header_map();
     sent.insert("x-device-id", http::HeaderValue::from_static("09864ADCASA"));
     let read = SnapHeaders::from_header_map_for(&sent, HeaderProfile::CustomerTransaction).unwrap();
     assert_eq!(
@@ -250,7 +250,8 @@ fn access_token_requests_sign_client_id_and_timestamp() {
     assert!(p.headers.get("x-external-id").is_none());
     let signed = SigningInput::default().client_id("my-client").timestamp(TS);
     AccessToken::verify_signature(&public, &signed, header(&p, "x-signature")).unwrap();
-    SnapHeaders::from_header_map_for(&p.headers, HeaderProfile::AccessToken).unwrap();
+    SnapHeaders::from_header_map_for(&p.headers.to_header_map(), HeaderProfile::AccessToken)
+        .unwrap();
 }
 
 #[test]
