@@ -143,7 +143,10 @@ impl Bench {
         };
         let bench = Self {
             whatif,
-            partner: PartnerHeaders::new(CLIENT_ID, CHANNEL_ID).map_err(|x| e("partner", &x))?,
+            // As SnapClient builds it: the client's device id ready too.
+            partner: PartnerHeaders::new(CLIENT_ID, CHANNEL_ID)
+                .and_then(|p| p.with_device_id(DEVICE_ID))
+                .map_err(|x| e("partner", &x))?,
             bearer: BearerToken::new(SecretString::new(ACCESS_TOKEN.to_owned()))
                 .map_err(|x| e("bearer", &x))?,
             customer_bearer: BearerToken::new(SecretString::new(CUSTOMER_TOKEN.to_owned()))

@@ -566,12 +566,15 @@ impl SnapClient {
                 signers.insert::<AccessToken>(key.clone());
             }
         }
-        let partner = PartnerHeaders::new(&config.partner_id, &config.channel_id).map_err(|e| {
-            ConfigError::Request {
+        let partner = PartnerHeaders::new(&config.partner_id, &config.channel_id)
+            .and_then(|p| match &config.device_id {
+                Some(d) => p.with_device_id(d),
+                None => Ok(p),
+            })
+            .map_err(|e| ConfigError::Request {
                 endpoint: "(every transaction)",
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         Ok(SnapClient {
             inner: Arc::new(Inner {
                 config,

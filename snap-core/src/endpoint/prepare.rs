@@ -292,6 +292,9 @@ impl<'a> RequestContext<'a> {
 /// let partner = PartnerHeaders::new("my-partner-id", "95221")?;
 /// assert_eq!(partner.partner_id(), "my-partner-id");
 /// assert!(PartnerHeaders::new("my-partner-id", "952210").is_err()); // CHANNEL-ID: 5 at most
+/// // A device id that is the same on every B2B2C call (a client's own):
+/// let partner = partner.with_device_id("merchant-pos-01")?;
+/// assert_eq!(partner.device_id(), Some("merchant-pos-01"));
 /// # Ok::<(), snap_core::endpoint::PrepareError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -300,6 +303,7 @@ pub struct PartnerHeaders {
     channel_id: String,
     partner_value: HeaderValue,
     channel_value: HeaderValue,
+    device: Option<(String, HeaderValue)>,
 }
 
 impl PartnerHeaders {
@@ -318,7 +322,28 @@ impl PartnerHeaders {
             channel_value: value(header::CHANNEL_ID, channel_id)?,
             partner_id: partner_id.to_owned(),
             channel_id: channel_id.to_owned(),
+            device: None,
         })
+    }
+
+    /// Adds an `X-DEVICE-ID` checked and built once: used when the
+    /// context's [`RequestContext::device_id`] is this same id (a call that
+    /// sets another one gets that one, checked then).
+    ///
+    /// # Errors
+    /// [`PrepareError::Header`] naming the rule it breaks.
+    pub fn with_device_id(mut self, device_id: &str) -> Result<Self, PrepareError> {
+        crate::headers::X_DEVICE_ID
+            .check(device_id)
+            .map_err(header_error)?;
+        let v = value(crate::headers::X_DEVICE_ID.wire, device_id)?;
+        self.device = Some((device_id.to_owned(), v));
+        Ok(self)
+    }
+
+    /// The `X-DEVICE-ID` built with [`PartnerHeaders::with_device_id`].
+    pub fn device_id(&self) -> Option<&str> {
+        self.device.as_ref().map(|(d, _)| d.as_str())
     }
 
     /// `X-PARTNER-ID`.
@@ -797,6 +822,16 @@ fn prepare_target(
     }
     for (i, (spec, v)) in device_headers(ctx).into_iter().enumerate() {
         if let Some(v) = v {
+            // The partner's ready X-DEVICE-ID, when it is the one asked for.
+            if i == 0
+                && let Some((_, ready)) = ctx
+                    .partner
+                    .and_then(|p| p.device.as_ref())
+                    .filter(|(d, _)| d == v)
+            {
+                headers.set(slot::X_DEVICE_ID, ready.clone());
+                continue;
+            }
             spec.check(v).map_err(header_error)?;
             let v = value(spec.wire, v)?;
             // X-DEVICE-ID (first: mandatory on B2B2C) has a slot.

@@ -221,8 +221,32 @@ fn ready_values_and_device_headers() {
             other => panic!("{header}: {other:?}"),
         }
     }
+    // A ready X-DEVICE-ID (PartnerHeaders::with_device_id) is sent when the
+    // context asks for that id; another id in the context wins, checked.
+    let with_device = PartnerHeaders::new("partner-1", "95221")
+        .unwrap()
+        .with_device_id("device-0")
+        .unwrap();
+    let ready_device = ready.clone().with_partner_headers(&with_device);
+    let r = prepare(&req, &ready_device).unwrap();
+    assert_eq!(r.headers["x-device-id"], "device-0");
+    assert_eq!(r.headers["x-signature"], b.headers["x-signature"]);
+    let other = prepare(&req, &ready_device.clone().with_device_id("device-9")).unwrap();
+    assert_eq!(other.headers["x-device-id"], "device-9");
+    let long = "d".repeat(401);
+    match prepare(&req, &ready_device.clone().with_device_id(&long)) {
+        Err(PrepareError::Header { name, .. }) => assert_eq!(name, "X-DEVICE-ID"),
+        other => panic!("{other:?}"),
+    }
     // Ready values are checked when built.
     assert!(PartnerHeaders::new(&"p".repeat(37), "95221").is_err());
+    match PartnerHeaders::new("p", "95221")
+        .unwrap()
+        .with_device_id(&long)
+    {
+        Err(PrepareError::Header { name, .. }) => assert_eq!(name, "X-DEVICE-ID"),
+        other => panic!("{other:?}"),
+    }
     assert!(BearerToken::new(SecretString::from("has space")).is_err());
     assert!(!format!("{bearer:?}").contains("b2b-token"));
 }
