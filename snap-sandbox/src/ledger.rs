@@ -425,6 +425,11 @@ pub enum LedgerError {
     /// `404{SS}13 Invalid Amount`.
     #[error("invalid amount: {0}")]
     InvalidAmount(String),
+    /// `405{SS}01 Requested Operation Is Not Allowed`: BI's code for a
+    /// cancel or refund "not allowed at this time" (a direct debit already
+    /// partly refunded cannot be cancelled).
+    #[error("operation not allowed: {0}")]
+    NotAllowed(String),
     /// `409{SS}01 Duplicate partnerReferenceNo` (also used for a reused
     /// `partnerCaptureNo` / `partnerVoidNo` / `partnerRefundNo`).
     #[error("duplicate {field}: {value}")]
@@ -447,12 +452,13 @@ impl From<StoreError> for LedgerError {
 
 impl LedgerError {
     /// HTTP status and SNAP case code: `(404, 1)`, `(404, 0)`, `(404, 13)`,
-    /// `(409, 1)`, `(500, 1)`.
+    /// `(405, 1)`, `(409, 1)`, `(500, 1)`.
     pub fn case(&self) -> (u16, u8) {
         match self {
             LedgerError::NotFound(_) => (404, 1),
             LedgerError::InvalidStatus(_) => (404, 0),
             LedgerError::InvalidAmount(_) => (404, 13),
+            LedgerError::NotAllowed(_) => (405, 1),
             LedgerError::Duplicate { .. } => (409, 1),
             LedgerError::Store(_) => (500, 1),
         }
@@ -1162,7 +1168,7 @@ impl Ledger {
                         )));
                     }
                     if payment.refunded > 0 {
-                        return Err(LedgerError::InvalidStatus(format!(
+                        return Err(LedgerError::NotAllowed(format!(
                             "{r} is partly refunded; it can no longer be cancelled"
                         )));
                     }
@@ -1874,7 +1880,7 @@ mod tests {
         r.payment.check_history(&h).unwrap();
         // Partly refunded: no cancel any more.
         let e = l.cancel(P, &by_ref(&d), "x", NOW).await.unwrap_err();
-        assert_eq!(e.case(), (404, 0));
+        assert_eq!(e.case(), (405, 1));
         assert!(e.to_string().contains("partly refunded"), "{e}");
 
         let e2 = debit(&l, "dd2", 200_00).await;

@@ -135,13 +135,15 @@ fn ledger_error(meta: &EndpointMeta, e: &LedgerError) -> Reply {
         LedgerError::NotFound(_) => "Transaction Not Found",
         LedgerError::InvalidStatus(_) => "Invalid Transaction Status",
         LedgerError::InvalidAmount(_) => "Invalid Amount",
+        LedgerError::NotAllowed(_) => "Requested Operation Is Not Allowed",
         LedgerError::Duplicate { .. } => "Duplicate partnerReferenceNo",
         LedgerError::Store(_) => "Internal Server Error",
     };
     let detail = match e {
         LedgerError::NotFound(d)
         | LedgerError::InvalidStatus(d)
-        | LedgerError::InvalidAmount(d) => d.clone(),
+        | LedgerError::InvalidAmount(d)
+        | LedgerError::NotAllowed(d) => d.clone(),
         LedgerError::Duplicate { field, value } => format!("{field} {value} was used before"),
         other => other.to_string(),
     };

@@ -88,9 +88,20 @@ async fn flow(a: &Env, b: &Env) {
         assert_eq!(h["refundStatus"], "00");
         assert_eq!(h["refundDate"], r["refundTime"]);
     }
-    // Partly refunded: the cancel is refused (invalid status).
+    // Partly refunded: the cancel is refused with BI's "cancel/refund not
+    // allowed at this time".
     let c = cancel(a, &token, &cust, &p1).await;
-    assert_eq!(c.code(), "4045700", "{:?}", c.json);
+    assert_eq!(c.code(), "4055701", "{:?}", c.json);
+    assert_eq!(
+        c.json["responseMessage"]
+            .as_str()
+            .unwrap_or("")
+            .split('.')
+            .next(),
+        Some("Requested Operation Is Not Allowed"),
+        "{:?}",
+        c.json
+    );
 
     // A debit not refunded is cancelled: the whole amount returned.
     debit(a, &token, &cust, &p2, "20000.00").await;
