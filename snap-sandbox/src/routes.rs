@@ -106,6 +106,18 @@ fn ok_json(mut v: Value) -> Reply {
     Reply::ok(&v)
 }
 
+/// `200` with `200{SS}00 Successful` first, then `members` (nulls dropped).
+fn success(meta: &EndpointMeta, members: Value) -> Reply {
+    let mut v = json!({
+        "responseCode": ok_code(meta),
+        "responseMessage": "Successful",
+    });
+    if let (Some(out), Value::Object(rest)) = (v.as_object_mut(), members) {
+        out.extend(rest);
+    }
+    ok_json(v)
+}
+
 fn ok_code(meta: &EndpointMeta) -> String {
     code(meta, 200, 0)
 }
@@ -579,17 +591,18 @@ pub async fn bi_delete_va(st: &State, req: Inbound<bi::DeleteVaRequest>) -> Repl
         );
     }
     let trx = r.trx_id.as_ref().filter(|t| t.chars().count() <= 12);
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "virtualAccountData": {
-            "partnerServiceId": r.partner_service_id,
-            "customerNo": r.customer_no,
-            "virtualAccountNo": r.virtual_account_no,
-            "trxId": trx,
-            "additionalInfo": r.additional_info,
-        },
-    }))
+    success(
+        meta,
+        json!({
+            "virtualAccountData": {
+                "partnerServiceId": r.partner_service_id,
+                "customerNo": r.customer_no,
+                "virtualAccountNo": r.virtual_account_no,
+                "trxId": trx,
+                "additionalInfo": r.additional_info,
+            },
+        }),
+    )
 }
 
 // ---------------------------------------------------------------- GoPay
@@ -1035,11 +1048,12 @@ pub async fn va_create(st: &State, req: Inbound<bi::va::CreateVaRequest>) -> Rep
         expired_date: r.expired_date.clone(),
     };
     match st.vas.create(req.partner_id(), spec, &now()).await {
-        Ok(v) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "virtualAccountData": va_data(&v),
-        })),
+        Ok(v) => success(
+            meta,
+            json!({
+                "virtualAccountData": va_data(&v),
+            }),
+        ),
         Err(e) => va_error(meta, &e),
     }
 }
@@ -1069,11 +1083,12 @@ pub async fn va_inquiry(st: &State, req: Inbound<bi::va::VaInquiryRequest>) -> R
                 d.insert("totalAmount".into(), idr(v.outstanding()));
             }
             d.insert("feeAmount".into(), idr(0));
-            ok_json(json!({
-                "responseCode": ok_code(meta),
-                "responseMessage": "Successful",
-                "virtualAccountData": d,
-            }))
+            success(
+                meta,
+                json!({
+                    "virtualAccountData": d,
+                }),
+            )
         }
         Err(e) => va_error(meta, &e),
     }
@@ -1109,11 +1124,12 @@ pub async fn va_payment(st: &State, req: Inbound<bi::va::VaPaymentRequest>) -> R
             d.insert("paidAmount".into(), idr(p.amount));
             d.insert("trxDateTime".into(), json!(p.time));
             d.insert("paymentFlagStatus".into(), json!("00"));
-            ok_json(json!({
-                "responseCode": ok_code(meta),
-                "responseMessage": "Successful",
-                "virtualAccountData": d,
-            }))
+            success(
+                meta,
+                json!({
+                    "virtualAccountData": d,
+                }),
+            )
         }
         Err(e) => va_error(meta, &e),
     }
@@ -1147,12 +1163,13 @@ pub async fn va_status(st: &State, req: Inbound<bi::va::VaStatusRequest>) -> Rep
             if let Some(t) = v.spec.total {
                 d.insert("totalAmount".into(), idr(t));
             }
-            ok_json(json!({
-                "responseCode": ok_code(meta),
-                "responseMessage": "Successful",
-                "virtualAccountData": d,
-                "additionalInfo": { "paidTotal": idr(v.paid), "payments": v.count },
-            }))
+            success(
+                meta,
+                json!({
+                    "virtualAccountData": d,
+                    "additionalInfo": { "paidTotal": idr(v.paid), "payments": v.count },
+                }),
+            )
         }
         Err(e) => va_error(meta, &e),
     }
@@ -1164,11 +1181,12 @@ pub async fn va_inquiry_va(st: &State, req: Inbound<bi::va::InquiryVaRequest>) -
     let r = &req.request;
     match st.vas.find(req.partner_id(), &r.virtual_account_no).await {
         Err(e) => va_error(meta, &e),
-        Ok(Some(v)) if !v.deleted => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "virtualAccountData": va_data(&v),
-        })),
+        Ok(Some(v)) if !v.deleted => success(
+            meta,
+            json!({
+                "virtualAccountData": va_data(&v),
+            }),
+        ),
         _ => va_error(
             meta,
             &VaError::InvalidVa(format!("{} not found", r.virtual_account_no)),
@@ -1351,17 +1369,18 @@ pub async fn qr_generate(st: &State, req: Inbound<bi::mpm::QrMpmGenerateRequest>
         )
         .await
     {
-        Ok(q) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "referenceNo": q.reference_no,
-            "partnerReferenceNo": q.partner_reference_no,
-            "qrContent": q.qr_content,
-            "merchantName": "SANDBOX",
-            "storeId": r.store_id,
-            "terminalId": r.terminal_id,
-            "additionalInfo": r.additional_info,
-        })),
+        Ok(q) => success(
+            meta,
+            json!({
+                "referenceNo": q.reference_no,
+                "partnerReferenceNo": q.partner_reference_no,
+                "qrContent": q.qr_content,
+                "merchantName": "SANDBOX",
+                "storeId": r.store_id,
+                "terminalId": r.terminal_id,
+                "additionalInfo": r.additional_info,
+            }),
+        ),
         Err(e) => qr_error(meta, &e),
     }
 }
@@ -1379,18 +1398,19 @@ pub async fn qr_query(st: &State, req: Inbound<bi::mpm::QrMpmQueryRequest>) -> R
     {
         Ok(q) => {
             let s = q.status();
-            ok_json(json!({
-                "responseCode": ok_code(meta),
-                "responseMessage": "Successful",
-                "originalReferenceNo": q.reference_no,
-                "originalPartnerReferenceNo": q.partner_reference_no,
-                "serviceCode": r.service_code,
-                "latestTransactionStatus": s.code(),
-                "transactionStatusDesc": s.description(),
-                "paidTime": q.paid_time,
-                "amount": idr(q.amount),
-                "additionalInfo": { "refundedAmount": idr(q.refunded()) },
-            }))
+            success(
+                meta,
+                json!({
+                    "originalReferenceNo": q.reference_no,
+                    "originalPartnerReferenceNo": q.partner_reference_no,
+                    "serviceCode": r.service_code,
+                    "latestTransactionStatus": s.code(),
+                    "transactionStatusDesc": s.description(),
+                    "paidTime": q.paid_time,
+                    "amount": idr(q.amount),
+                    "additionalInfo": { "refundedAmount": idr(q.refunded()) },
+                }),
+            )
         }
         Err(e) => qr_error(meta, &e),
     }
@@ -1429,17 +1449,18 @@ pub async fn qr_refund(st: &State, req: Inbound<bi::mpm::QrMpmRefundRequest>) ->
         )
         .await
     {
-        Ok((q, refund)) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "originalPartnerReferenceNo": q.partner_reference_no,
-            "originalReferenceNo": q.reference_no,
-            "refundNo": refund.refund_no(&q),
-            "partnerRefundNo": r.partner_refund_no,
-            "refundAmount": idr(amount),
-            "refundTime": refund.time,
-            "additionalInfo": r.additional_info,
-        })),
+        Ok((q, refund)) => success(
+            meta,
+            json!({
+                "originalPartnerReferenceNo": q.partner_reference_no,
+                "originalReferenceNo": q.reference_no,
+                "refundNo": refund.refund_no(&q),
+                "partnerRefundNo": r.partner_refund_no,
+                "refundAmount": idr(amount),
+                "refundTime": refund.time,
+                "additionalInfo": r.additional_info,
+            }),
+        ),
         Err(e) => qr_error(meta, &e),
     }
 }
@@ -1485,17 +1506,18 @@ async fn transfer_reply(
         )
         .await
     {
-        Ok(t) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "referenceNo": t.reference_no,
-            "partnerReferenceNo": t.partner_reference_no,
-            "amount": money(amount),
-            "beneficiaryAccountNo": t.beneficiary,
-            "sourceAccountNo": t.source,
-            "transactionDate": t.time,
-            "additionalInfo": additional_info,
-        })),
+        Ok(t) => success(
+            meta,
+            json!({
+                "referenceNo": t.reference_no,
+                "partnerReferenceNo": t.partner_reference_no,
+                "amount": money(amount),
+                "beneficiaryAccountNo": t.beneficiary,
+                "sourceAccountNo": t.source,
+                "transactionDate": t.time,
+                "additionalInfo": additional_info,
+            }),
+        ),
         Err(e) => account_error(meta, &e),
     }
 }
@@ -1596,20 +1618,21 @@ pub async fn transfer_status(
         )
         .await
     {
-        Ok(t) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "originalReferenceNo": t.reference_no,
-            "originalPartnerReferenceNo": t.partner_reference_no,
-            "serviceCode": r.service_code,
-            "transactionDate": t.time,
-            "amount": idr(t.amount),
-            "beneficiaryAccountNo": t.beneficiary,
-            "referenceNumber": t.reference_no,
-            "sourceAccountNo": t.source,
-            "latestTransactionStatus": "00",
-            "transactionStatusDesc": "Success",
-        })),
+        Ok(t) => success(
+            meta,
+            json!({
+                "originalReferenceNo": t.reference_no,
+                "originalPartnerReferenceNo": t.partner_reference_no,
+                "serviceCode": r.service_code,
+                "transactionDate": t.time,
+                "amount": idr(t.amount),
+                "beneficiaryAccountNo": t.beneficiary,
+                "referenceNumber": t.reference_no,
+                "sourceAccountNo": t.source,
+                "latestTransactionStatus": "00",
+                "transactionStatusDesc": "Success",
+            }),
+        ),
         Err(e) => account_error(meta, &e),
     }
 }
@@ -1625,21 +1648,22 @@ pub async fn balance_inquiry(
         return snap(meta, ErrorReply::missing_field("accountNo"));
     };
     match st.accounts.balance(account).await {
-        Ok(b) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "referenceNo": format!("BAL{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
-            "partnerReferenceNo": r.partner_reference_no,
-            "accountNo": account,
-            "name": "Sandbox account",
-            "accountInfos": [{
-                "balanceType": "Cash",
-                "amount": idr(b),
-                "availableBalance": idr(b),
-                "ledgerBalance": idr(b),
-                "status": "0001",
-            }],
-        })),
+        Ok(b) => success(
+            meta,
+            json!({
+                "referenceNo": format!("BAL{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
+                "partnerReferenceNo": r.partner_reference_no,
+                "accountNo": account,
+                "name": "Sandbox account",
+                "accountInfos": [{
+                    "balanceType": "Cash",
+                    "amount": idr(b),
+                    "availableBalance": idr(b),
+                    "ledgerBalance": idr(b),
+                    "status": "0001",
+                }],
+            }),
+        ),
         Err(e) => account_error(meta, &e),
     }
 }
@@ -1671,20 +1695,21 @@ pub async fn bank_statement(st: &State, req: Inbound<bi::history::BankStatementR
             })
         })
         .collect();
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "referenceNo": format!("STM{}", entries.len()),
-        "partnerReferenceNo": r.partner_reference_no,
-        "balance": [{
-            "amount": dated(balance, &t),
-            "startingBalance": dated(crate::accounts::OPENING_BALANCE, &t),
-            "endingBalance": dated(balance, &t),
-        }],
-        "totalCreditEntries": { "numberOfEntries": entries.iter().filter(|e| e.credit).count().to_string(), "amount": idr(entries.iter().filter(|e| e.credit).map(|e| e.amount).sum()) },
-        "totalDebitEntries": { "numberOfEntries": entries.iter().filter(|e| !e.credit).count().to_string(), "amount": idr(entries.iter().filter(|e| !e.credit).map(|e| e.amount).sum()) },
-        "detailData": list,
-    }))
+    success(
+        meta,
+        json!({
+            "referenceNo": format!("STM{}", entries.len()),
+            "partnerReferenceNo": r.partner_reference_no,
+            "balance": [{
+                "amount": dated(balance, &t),
+                "startingBalance": dated(crate::accounts::OPENING_BALANCE, &t),
+                "endingBalance": dated(balance, &t),
+            }],
+            "totalCreditEntries": { "numberOfEntries": entries.iter().filter(|e| e.credit).count().to_string(), "amount": idr(entries.iter().filter(|e| e.credit).map(|e| e.amount).sum()) },
+            "totalDebitEntries": { "numberOfEntries": entries.iter().filter(|e| !e.credit).count().to_string(), "amount": idr(entries.iter().filter(|e| !e.credit).map(|e| e.amount).sum()) },
+            "detailData": list,
+        }),
+    )
 }
 
 // ---------------------------------------------------------------- BI VA (28, 32, 33, 35)
@@ -1730,11 +1755,12 @@ pub async fn va_update(st: &State, req: Inbound<bi::va::UpdateVaRequest>) -> Rep
         })
         .await;
     match updated {
-        Ok(v) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "virtualAccountData": va_data(&v),
-        })),
+        Ok(v) => success(
+            meta,
+            json!({
+                "virtualAccountData": va_data(&v),
+            }),
+        ),
         Err(e) => va_error(meta, &e),
     }
 }
@@ -1764,11 +1790,12 @@ pub async fn va_intrabank_inquiry(
             if v.spec.total.is_some() {
                 d.insert("totalAmount".into(), idr(v.outstanding()));
             }
-            ok_json(json!({
-                "responseCode": ok_code(meta),
-                "responseMessage": "Successful",
-                "virtualAccountData": d,
-            }))
+            success(
+                meta,
+                json!({
+                    "virtualAccountData": d,
+                }),
+            )
         }
         Err(e) => va_error(meta, &e),
     }
@@ -1808,11 +1835,12 @@ pub async fn va_intrabank_payment(
             d.insert("paymentFlagStatus".into(), json!("00"));
             // The declaration keeps the portal's spelling of 33's answer
             // member: `virtualAccountdata`.
-            ok_json(json!({
-                "responseCode": ok_code(meta),
-                "responseMessage": "Successful",
-                "virtualAccountdata": d,
-            }))
+            success(
+                meta,
+                json!({
+                    "virtualAccountdata": d,
+                }),
+            )
         }
         Err(e) => va_error(meta, &e),
     }
@@ -1850,12 +1878,13 @@ pub async fn va_report(st: &State, req: Inbound<bi::va::VaReportRequest>) -> Rep
             "trxDateTime": p.time,
         }));
     }
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        // The declaration keeps the portal's spelling: `virtualAccountdata`.
-        "virtualAccountdata": data,
-    }))
+    success(
+        meta,
+        json!({
+            // The declaration keeps the portal's spelling: `virtualAccountdata`.
+            "virtualAccountdata": data,
+        }),
+    )
 }
 
 /// Update VA status (29): `paidStatus` Y sets the VA paid (it takes no
@@ -1892,11 +1921,12 @@ pub async fn va_update_status(st: &State, req: Inbound<bi::va::UpdateVaStatusReq
             let mut d = va_data(&v);
             d.insert("trxId".into(), json!(r.trx_id));
             d.insert("lastUpdateDate".into(), json!(v.status_time));
-            ok_json(json!({
-                "responseCode": ok_code(meta),
-                "responseMessage": "Successful",
-                "virtualAccountData": d,
-            }))
+            success(
+                meta,
+                json!({
+                    "virtualAccountData": d,
+                }),
+            )
         }
         Err(e) => va_error(meta, &e),
     }
@@ -1945,16 +1975,17 @@ pub async fn account_creation(
         Ok(c) => c,
         Err(e) => return store_error(meta, &e.to_string()),
     };
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "referenceNo": account.account_no,
-        "partnerReferenceNo": r.partner_reference_no,
-        "authCode": code,
-        "accountId": account.account_no,
-        "state": r.state,
-        "additionalInfo": { "customerId": customer, "balance": idr(account.balance) },
-    }))
+    success(
+        meta,
+        json!({
+            "referenceNo": account.account_no,
+            "partnerReferenceNo": r.partner_reference_no,
+            "authCode": code,
+            "accountId": account.account_no,
+            "state": r.state,
+            "additionalInfo": { "customerId": customer, "balance": idr(account.balance) },
+        }),
+    )
 }
 
 /// Account binding (07): binds the customer (`phoneNo`, else `msisdn`)
@@ -1984,15 +2015,16 @@ pub async fn account_binding(
         Ok(c) => c,
         Err(e) => return store_error(meta, &e.to_string()),
     };
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "referenceNo": binding.link_id,
-        "partnerReferenceNo": r.partner_reference_no,
-        "linkId": binding.link_id,
-        "nextAction": "ACCESS_TOKEN",
-        "additionalInfo": { "authCode": code, "customerId": customer },
-    }))
+    success(
+        meta,
+        json!({
+            "referenceNo": binding.link_id,
+            "partnerReferenceNo": r.partner_reference_no,
+            "linkId": binding.link_id,
+            "nextAction": "ACCESS_TOKEN",
+            "additionalInfo": { "authCode": code, "customerId": customer },
+        }),
+    )
 }
 
 /// Binding inquiry (08): the binding behind the caller's customer token.
@@ -2026,15 +2058,16 @@ pub async fn account_binding_inquiry(
         None => None,
     };
     match (customer, bound) {
-        (Some(c), Some(b)) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "referenceNo": b.link_id,
-            "partnerReferenceNo": r.partner_reference_no,
-            "accountCurrency": "IDR",
-            "accountName": format!("Sandbox {c}"),
-            "accountNo": c,
-        })),
+        (Some(c), Some(b)) => success(
+            meta,
+            json!({
+                "referenceNo": b.link_id,
+                "partnerReferenceNo": r.partner_reference_no,
+                "accountCurrency": "IDR",
+                "accountName": format!("Sandbox {c}"),
+                "accountNo": c,
+            }),
+        ),
         _ => snap(
             meta,
             ErrorReply::new(404, 11, "Invalid Customer. not bound"),
@@ -2055,15 +2088,16 @@ pub async fn account_unbinding(
         return snap(meta, ErrorReply::missing_field("linkId"));
     };
     match st.bindings.unbind(req.partner_id(), link, &now()).await {
-        Ok(Some(_)) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "referenceNo": link,
-            "partnerReferenceNo": r.partner_reference_no,
-            "merchantId": r.merchant_id,
-            "linkId": link,
-            "unlinkResult": "success",
-        })),
+        Ok(Some(_)) => success(
+            meta,
+            json!({
+                "referenceNo": link,
+                "partnerReferenceNo": r.partner_reference_no,
+                "merchantId": r.merchant_id,
+                "linkId": link,
+                "unlinkResult": "success",
+            }),
+        ),
         Ok(None) => snap(
             meta,
             ErrorReply::new(404, 11, "Invalid Customer. linkId not bound"),
@@ -2140,14 +2174,15 @@ pub async fn history_list(
         .take(size)
         .map(history_item)
         .collect();
-    ok_json(json!({
-        "responseCode": ok_code(meta),
-        "responseMessage": "Successful",
-        "referenceNo": format!("HST{}", account.entries),
-        "partnerReferenceNo": r.partner_reference_no,
-        "detailData": items,
-        "additionalInfo": { "accountNo": account.account_no, "balance": idr(account.balance) },
-    }))
+    success(
+        meta,
+        json!({
+            "referenceNo": format!("HST{}", account.entries),
+            "partnerReferenceNo": r.partner_reference_no,
+            "detailData": items,
+            "additionalInfo": { "accountNo": account.account_no, "balance": idr(account.balance) },
+        }),
+    )
 }
 
 /// Transaction history detail (13, B2B2C): the transfer
@@ -2172,19 +2207,20 @@ pub async fn history_detail(
         )
         .await
     {
-        Ok((t, e)) => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "referenceNo": t.reference_no,
-            "partnerReferenceNo": t.partner_reference_no,
-            "amount": idr(t.amount),
-            "dateTime": t.time,
-            "remark": format!("{} {}", if e.credit { "from" } else { "to" }, e.counterparty),
-            "sourceOfFunds": [{ "source": "BALANCE", "amount": idr(t.amount) }],
-            "status": "SUCCESS",
-            "type": if e.credit { "TOPUP" } else { "PAYMENT" },
-            "additionalInfo": { "balanceAfter": idr(e.balance_after) },
-        })),
+        Ok((t, e)) => success(
+            meta,
+            json!({
+                "referenceNo": t.reference_no,
+                "partnerReferenceNo": t.partner_reference_no,
+                "amount": idr(t.amount),
+                "dateTime": t.time,
+                "remark": format!("{} {}", if e.credit { "from" } else { "to" }, e.counterparty),
+                "sourceOfFunds": [{ "source": "BALANCE", "amount": idr(t.amount) }],
+                "status": "SUCCESS",
+                "type": if e.credit { "TOPUP" } else { "PAYMENT" },
+                "additionalInfo": { "balanceAfter": idr(e.balance_after) },
+            }),
+        ),
         Err(e) => account_error(meta, &e),
     }
 }
@@ -2198,18 +2234,19 @@ pub async fn account_inquiry_internal(
     let meta = &req.meta;
     let r = &req.request;
     match st.accounts.find(&r.beneficiary_account_no).await {
-        Ok(Some(a)) if a.account_no != crate::accounts::CLEARING => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "referenceNo": format!("INQ{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
-            "partnerReferenceNo": r.partner_reference_no,
-            "beneficiaryAccountName": a.name,
-            "beneficiaryAccountNo": a.account_no,
-            "beneficiaryAccountStatus": "Rekening aktif",
-            "beneficiaryAccountType": "S",
-            "currency": "IDR",
-            "additionalInfo": r.additional_info,
-        })),
+        Ok(Some(a)) if a.account_no != crate::accounts::CLEARING => success(
+            meta,
+            json!({
+                "referenceNo": format!("INQ{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
+                "partnerReferenceNo": r.partner_reference_no,
+                "beneficiaryAccountName": a.name,
+                "beneficiaryAccountNo": a.account_no,
+                "beneficiaryAccountStatus": "Rekening aktif",
+                "beneficiaryAccountType": "S",
+                "currency": "IDR",
+                "additionalInfo": r.additional_info,
+            }),
+        ),
         Ok(_) => account_error(
             meta,
             &AccountError::InvalidAccount(format!("{} not found", r.beneficiary_account_no)),
@@ -2228,18 +2265,19 @@ pub async fn account_inquiry_external(
     let meta = &req.meta;
     let r = &req.request;
     match st.accounts.find(&r.beneficiary_account_no).await {
-        Ok(Some(a)) if a.account_no != crate::accounts::CLEARING => ok_json(json!({
-            "responseCode": ok_code(meta),
-            "responseMessage": "Successful",
-            "referenceNo": format!("INQ{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
-            "partnerReferenceNo": r.partner_reference_no,
-            "beneficiaryAccountName": a.name,
-            "beneficiaryAccountNo": a.account_no,
-            "beneficiaryBankCode": r.beneficiary_bank_code,
-            "beneficiaryBankName": "Sandbox Bank",
-            "currency": "IDR",
-            "additionalInfo": r.additional_info,
-        })),
+        Ok(Some(a)) if a.account_no != crate::accounts::CLEARING => success(
+            meta,
+            json!({
+                "referenceNo": format!("INQ{}", now().chars().filter(char::is_ascii_digit).collect::<String>()),
+                "partnerReferenceNo": r.partner_reference_no,
+                "beneficiaryAccountName": a.name,
+                "beneficiaryAccountNo": a.account_no,
+                "beneficiaryBankCode": r.beneficiary_bank_code,
+                "beneficiaryBankName": "Sandbox Bank",
+                "currency": "IDR",
+                "additionalInfo": r.additional_info,
+            }),
+        ),
         Ok(_) => account_error(
             meta,
             &AccountError::InvalidAccount(format!("{} not found", r.beneficiary_account_no)),
