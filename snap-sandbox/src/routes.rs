@@ -1097,39 +1097,44 @@ pub async fn va_inquiry(st: &State, req: Inbound<bi::va::VaInquiryRequest>) -> R
 /// VA Payment (25, the paying bank's side): pays what the billing type
 /// allows, once per `paymentRequestId`.
 pub async fn va_payment(st: &State, req: Inbound<bi::va::VaPaymentRequest>) -> Reply {
-    let meta = &req.meta;
     let r = &req.request;
-    if let Some(bad) = check_va_no(
-        meta,
-        &r.partner_service_id,
-        &r.customer_no,
-        &r.virtual_account_no,
-    ) {
+    pay_va(
+        st,
+        &req.meta,
+        req.partner_id(),
+        [&r.partner_service_id, &r.customer_no, &r.virtual_account_no],
+        ("paymentRequestId", &r.payment_request_id),
+        r.paid_amount.minor(),
+        "virtualAccountData",
+    )
+    .await
+}
+
+/// A VA payment (25, 33): the VA number checked (`[partnerServiceId,
+/// customerNo, virtualAccountNo]`), paid once per `pay_id` (its wire name and
+/// value), answered with the VA's data and the payment under `data_member`.
+async fn pay_va(
+    st: &State,
+    meta: &EndpointMeta,
+    partner: &str,
+    [service_id, customer_no, va_no]: [&str; 3],
+    (id_member, pay_id): (&'static str, &str),
+    amount: u64,
+    data_member: &'static str,
+) -> Reply {
+    if let Some(bad) = check_va_no(meta, service_id, customer_no, va_no) {
         return bad;
     }
-    match st
-        .vas
-        .pay(
-            req.partner_id(),
-            &r.virtual_account_no,
-            &r.payment_request_id,
-            r.paid_amount.minor(),
-            &now(),
-        )
-        .await
-    {
+    match st.vas.pay(partner, va_no, pay_id, amount, &now()).await {
         Ok((v, p)) => {
             let mut d = va_data(&v);
-            d.insert("paymentRequestId".into(), json!(p.payment_request_id));
+            d.insert(id_member.into(), json!(p.payment_request_id));
             d.insert("paidAmount".into(), idr(p.amount));
             d.insert("trxDateTime".into(), json!(p.time));
             d.insert("paymentFlagStatus".into(), json!("00"));
-            success(
-                meta,
-                json!({
-                    "virtualAccountData": d,
-                }),
-            )
+            let mut members = serde_json::Map::new();
+            members.insert(data_member.into(), Value::Object(d));
+            success(meta, Value::Object(members))
         }
         Err(e) => va_error(meta, &e),
     }
@@ -1801,49 +1806,24 @@ pub async fn va_intrabank_inquiry(
     }
 }
 
-/// VA intrabank payment (33): as 25; `partnerReferenceNo` pays once.
+/// VA intrabank payment (33): as 25; `partnerReferenceNo` pays once. The
+/// declaration keeps the portal's spelling of 33's answer member:
+/// `virtualAccountdata`.
 pub async fn va_intrabank_payment(
     st: &State,
     req: Inbound<bi::va::VaIntrabankPaymentRequest>,
 ) -> Reply {
-    let meta = &req.meta;
     let r = &req.request;
-    if let Some(bad) = check_va_no(
-        meta,
-        &r.partner_service_id,
-        &r.customer_no,
-        &r.virtual_account_no,
-    ) {
-        return bad;
-    }
-    match st
-        .vas
-        .pay(
-            req.partner_id(),
-            &r.virtual_account_no,
-            &r.partner_reference_no,
-            r.paid_amount.minor(),
-            &now(),
-        )
-        .await
-    {
-        Ok((v, p)) => {
-            let mut d = va_data(&v);
-            d.insert("partnerReferenceNo".into(), json!(p.payment_request_id));
-            d.insert("paidAmount".into(), idr(p.amount));
-            d.insert("trxDateTime".into(), json!(p.time));
-            d.insert("paymentFlagStatus".into(), json!("00"));
-            // The declaration keeps the portal's spelling of 33's answer
-            // member: `virtualAccountdata`.
-            success(
-                meta,
-                json!({
-                    "virtualAccountdata": d,
-                }),
-            )
-        }
-        Err(e) => va_error(meta, &e),
-    }
+    pay_va(
+        st,
+        &req.meta,
+        req.partner_id(),
+        [&r.partner_service_id, &r.customer_no, &r.virtual_account_no],
+        ("partnerReferenceNo", &r.partner_reference_no),
+        r.paid_amount.minor(),
+        "virtualAccountdata",
+    )
+    .await
 }
 
 /// VA report (35): every payment into the partner's VAs of
